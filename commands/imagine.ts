@@ -1,0 +1,93 @@
+import {
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+  SlashCommandBuilder,
+} from 'discord.js';
+import { ASPECT_RATIOS } from '../src/generation/aspect.js';
+import { resolveAgainstCatalog } from '../src/generation/prepare.js';
+import { type ImagineInput, validateImagineInput } from '../src/generation/request.js';
+import type { BotDeps, Command } from '../src/discord/command.js';
+import { autocompleteModel, autocompleteSampler, autocompleteScheduler } from '../src/discord/autocomplete.js';
+import { submitGeneration } from '../src/discord/submit.js';
+import { UserError } from '../src/user-error.js';
+
+const data = new SlashCommandBuilder()
+  .setName('imagine')
+  .setDescription('Generate an image from a prompt')
+  .addStringOption((option) =>
+    option.setName('prompt').setDescription('What to draw').setRequired(true).setMaxLength(1000),
+  )
+  .addStringOption((option) =>
+    option.setName('negative_prompt').setDescription('What to avoid').setMaxLength(1000),
+  )
+  .addStringOption((option) =>
+    option
+      .setName('aspect')
+      .setDescription('Aspect ratio (instead of width and height)')
+      .addChoices(...ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio }))),
+  )
+  .addIntegerOption((option) =>
+    option.setName('width').setDescription('Width in pixels, a multiple of 8').setMinValue(64).setMaxValue(2048),
+  )
+  .addIntegerOption((option) =>
+    option.setName('height').setDescription('Height in pixels, a multiple of 8').setMinValue(64).setMaxValue(2048),
+  )
+  .addIntegerOption((option) => option.setName('steps').setDescription('Sampling steps').setMinValue(1).setMaxValue(150))
+  .addNumberOption((option) =>
+    option.setName('cfg_scale').setDescription('How strictly to follow the prompt (1-30)').setMinValue(1).setMaxValue(30),
+  )
+  .addIntegerOption((option) =>
+    option.setName('seed').setDescription('Seed (-1 or empty for random)').setMinValue(-1).setMaxValue(4_294_967_294),
+  )
+  .addStringOption((option) => option.setName('sampler').setDescription('Sampler').setAutocomplete(true))
+  .addStringOption((option) => option.setName('scheduler').setDescription('Scheduler').setAutocomplete(true))
+  .addIntegerOption((option) =>
+    option.setName('count').setDescription('How many images (1-4)').setMinValue(1).setMaxValue(4),
+  )
+  .addStringOption((option) => option.setName('model').setDescription('Checkpoint').setAutocomplete(true))
+  .toJSON();
+
+/** Reads the options as typed; absent ones stay undefined. */
+export function readImagineInput(interaction: ChatInputCommandInteraction): ImagineInput {
+  const options = interaction.options;
+  return {
+    prompt: options.getString('prompt', true),
+    negativePrompt: options.getString('negative_prompt') ?? undefined,
+    aspect: options.getString('aspect') ?? undefined,
+    width: options.getInteger('width') ?? undefined,
+    height: options.getInteger('height') ?? undefined,
+    steps: options.getInteger('steps') ?? undefined,
+    cfgScale: options.getNumber('cfg_scale') ?? undefined,
+    seed: options.getInteger('seed') ?? undefined,
+    sampler: options.getString('sampler') ?? undefined,
+    scheduler: options.getString('scheduler') ?? undefined,
+    count: options.getInteger('count') ?? undefined,
+    model: options.getString('model') ?? undefined,
+  };
+}
+
+async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void> {
+  const { config } = deps;
+  const validation = validateImagineInput(readImagineInput(interaction), config.defaults, config.limits);
+  if (!validation.ok) throw new UserError('invalid-options', validation.problems.join('\n'));
+  await interaction.deferReply();
+  const [samplers, schedulers, models] = await Promise.all([
+    deps.catalog.get('samplers'),
+    deps.catalog.get('schedulers'),
+    deps.catalog.get('models'),
+  ]);
+  const guildDefault = interaction.guildId === null ? undefined : deps.settings.get(interaction.guildId).defaultModel;
+  const fallback = guildDefault ?? deps.runner.backends().find((backend) => backend.loadedModel !== undefined)?.loadedModel;
+  const params = resolveAgainstCatalog(validation.params, { samplers, schedulers, models }, fallback);
+  await submitGeneration(interaction, deps, 'txt2img', params, null);
+}
+
+async function autocomplete(interaction: AutocompleteInteraction, deps: BotDeps): Promise<void> {
+  const focused = interaction.options.getFocused(true);
+  if (focused.name === 'sampler') return autocompleteSampler(interaction, deps, focused.value);
+  if (focused.name === 'scheduler') return autocompleteScheduler(interaction, deps, focused.value);
+  if (focused.name === 'model') return autocompleteModel(interaction, deps, focused.value);
+  await interaction.respond([]);
+}
+
+export const imagine: Command = { data, execute, autocomplete };

@@ -1,0 +1,35 @@
+import type {
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { Config } from '../config.js';
+import type { JobReporter } from '../jobs/reporter.js';
+import type { Backend, JobRunner } from '../jobs/runner.js';
+import type { JobStore } from '../jobs/job-store.js';
+import type { Logger } from '../log.js';
+import type { SettingsStore } from '../store/settings-store.js';
+
+/** Everything a command handler may use, built once in the composition root. */
+export interface BotDeps {
+  config: Config;
+  runner: JobRunner;
+  reporter: JobReporter;
+  jobs: JobStore;
+  settings: SettingsStore;
+  catalog: Catalog;
+  backends: Backend[];
+  log: Logger;
+  now: () => number;
+}
+
+/** One slash command: its registered definition and its handlers (the discord.js guide's shape). */
+export interface Command {
+  data: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void>;
+  autocomplete?(interaction: AutocompleteInteraction, deps: BotDeps): Promise<void>;
+}
+
+export type ButtonHandler = (interaction: ButtonInteraction, args: string[], deps: BotDeps) => Promise<void>;

@@ -1,0 +1,198 @@
+import { DiscordAPIError, type REST, type RawFile, Routes } from 'discord.js';
+import type { JobStore } from '../jobs/job-store.js';
+import type { JobReporter, QueueNote } from '../jobs/reporter.js';
+import { canUseInteractionToken } from '../jobs/scheduling.js';
+import type { Job } from '../jobs/types.js';
+import type { Logger } from '../log.js';
+import type { GenerationResult, SdProgress } from '../sd/types.js';
+import {
+  type MessageView,
+  renderCancelled,
+  renderFailed,
+  renderQueued,
+  renderResult,
+  renderRunning,
+} from './render.js';
+import { toUserMessage } from './user-message.js';
+
+export interface DiscordReporterOptions {
+  rest: REST;
+  store: JobStore;
+  log: Logger;
+  now: () => number;
+  onDiscordError?: (code: string | number) => void;
+}
+
+/** Where a job's reply lives once its interaction token can no longer be used. */
+interface MovedTarget {
+  channelId: string;
+  messageId: string;
+}
+
+const TOKEN_GONE_CODES = new Set([50027, 10015, 10008, 10062]);
+
+const parseMoved = (value: string | null): MovedTarget | undefined => {
+  if (value === null) return undefined;
+  const [channelId, messageId] = value.split('/');
+  return channelId && messageId ? { channelId, messageId } : undefined;
+};
+
+function toBody(view: MessageView, allowedUsers: string[] = []) {
+  return {
+    content: view.content,
+    embeds: view.embeds,
+    components: view.components,
+    attachments: view.files.map((file, index) => ({ id: index, filename: file.name })),
+    allowed_mentions: { parse: [], users: allowedUsers },
+  };
+}
+
+function toFiles(view: MessageView): RawFile[] {
+  return view.files.map((file) => ({ name: file.name, data: file.data, contentType: 'image/png' }));
+}
+
+/**
+ * Delivers job updates to Discord over REST (not through a live interaction object), so updates
+ * keep working after a restart. Edits of one job go out in order; after a final state, nothing
+ * else is sent for that job.
+ */
+export function createDiscordJobReporter(options: DiscordReporterOptions): JobReporter {
+  const { rest, store, log, now } = options;
+  const chains = new Map<string, Promise<void>>();
+  const finished = new Set<string>();
+  const lastView = new Map<string, MessageView>();
+
+  const noteError = (error: unknown) => {
+    if (error instanceof DiscordAPIError) options.onDiscordError?.(error.code);
+  };
+
+  const inOrder = (jobId: string, action: () => Promise<void>): Promise<void> => {
+    const previous = chains.get(jobId) ?? Promise.resolve();
+    const next = previous.then(action).catch((error: unknown) => {
+      noteError(error);
+      log.warn({ err: error, jobId }, 'could not update the job message on Discord');
+    });
+    chains.set(jobId, next);
+    void next.finally(() => {
+      if (chains.get(jobId) === next) chains.delete(jobId);
+    });
+    return next;
+  };
+
+  /** Posts into the job's channel, or the requester's DMs when the bot may not post there. */
+  const postToUser = async (job: Job, view: MessageView, mention: boolean): Promise<MovedTarget> => {
+    const withMention: MessageView = mention
+      ? { ...view, content: [`<@${job.userId}>`, view.content].filter((part) => part !== '').join(' ') }
+      : view;
+    const body = toBody(withMention, mention ? [job.userId] : []);
+    try {
+      const message = (await rest.post(Routes.channelMessages(job.channelId), { body, files: toFiles(view) })) as {
+        id: string;
+      };
+      return { channelId: job.channelId, messageId: message.id };
+    } catch (error: unknown) {
+      noteError(error);
+      log.info({ err: error, jobId: job.id }, 'cannot post in the channel; sending a direct message');
+      const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: job.userId } })) as { id: string };
+      const message = (await rest.post(Routes.channelMessages(dm.id), { body, files: toFiles(view) })) as { id: string };
+      return { channelId: dm.id, messageId: message.id };
+    }
+  };
+
+  /**
+   * Edits the interaction reply while its token lasts. False when the token is (or turned out to be)
+   * no longer usable: Discord answers 50027 for an expired token, 10015/10008 for a gone reply.
+   */
+  const editOriginal = async (job: Job, view: MessageView): Promise<boolean> => {
+    if (job.interactionToken === null || !canUseInteractionToken(job.tokenExpiresAt, now())) return false;
+    try {
+      await rest.patch(Routes.webhookMessage(job.applicationId, job.interactionToken, '@original'), {
+        body: toBody(view),
+        files: toFiles(view),
+        auth: false,
+      });
+      return true;
+    } catch (error: unknown) {
+      if (error instanceof DiscordAPIError && TOKEN_GONE_CODES.has(Number(error.code))) {
+        noteError(error);
+        log.info({ jobId: job.id, code: error.code }, 'interaction token no longer usable; moving to a channel message');
+        store.update(job.id, { interactionToken: null });
+        return false;
+      }
+      throw error;
+    }
+  };
+
+  /** Shows a view on the job's message: the interaction reply while its token lasts, then a channel message. */
+  const show = async (job: Job, view: MessageView): Promise<void> => {
+    lastView.set(job.id, view);
+    const current = store.get(job.id) ?? job;
+    if (await editOriginal(current, view)) return;
+    const moved = parseMoved(current.messageId);
+    if (moved !== undefined) {
+      await rest.patch(Routes.channelMessage(moved.channelId, moved.messageId), { body: toBody(view), files: toFiles(view) });
+      return;
+    }
+    const target = await postToUser(current, view, false);
+    store.update(job.id, { interactionToken: null, messageId: `${target.channelId}/${target.messageId}` });
+  };
+
+  /** A final view. Past the token's life it arrives as a new message that mentions the requester. */
+  const deliverFinal = async (job: Job, view: MessageView): Promise<void> => {
+    finished.add(job.id);
+    lastView.delete(job.id);
+    const current = store.get(job.id) ?? job;
+    if (await editOriginal(current, view)) return;
+    const target = await postToUser(current, view, true);
+    const moved = parseMoved(current.messageId);
+    store.update(job.id, { interactionToken: null, messageId: `${target.channelId}/${target.messageId}` });
+    if (moved !== undefined) {
+      await rest.delete(Routes.channelMessage(moved.channelId, moved.messageId)).catch((error: unknown) => {
+        log.debug({ err: error, jobId: job.id }, 'could not remove the progress message');
+      });
+    }
+  };
+
+  return {
+    queued(job, position, total, note: QueueNote) {
+      return inOrder(job.id, async () => {
+        if (finished.has(job.id)) return;
+        await show(job, renderQueued(job, position, total, note));
+      });
+    },
+    running(job, progress: SdProgress | null) {
+      return inOrder(job.id, async () => {
+        if (finished.has(job.id)) return;
+        await show(job, renderRunning(job, progress));
+      });
+    },
+    finished(job, result: GenerationResult) {
+      finished.add(job.id);
+      return inOrder(job.id, async () => {
+        if (job.result === null) return;
+        await deliverFinal(job, renderResult(job, job.result, result.images));
+      });
+    },
+    failed(job, error) {
+      finished.add(job.id);
+      return inOrder(job.id, () => deliverFinal(job, renderFailed(job, toUserMessage(error))));
+    },
+    cancelled(job) {
+      finished.add(job.id);
+      return inOrder(job.id, () => deliverFinal(job, renderCancelled(job)));
+    },
+    keepReachable(job) {
+      if (finished.has(job.id) || chains.has(job.id)) return Promise.resolve();
+      const current = store.get(job.id);
+      if (current === undefined || current.interactionToken === null) return Promise.resolve();
+      if (canUseInteractionToken(current.tokenExpiresAt, now())) return Promise.resolve();
+      const view = lastView.get(job.id) ?? renderQueued(current, 1, 1, undefined);
+      return inOrder(job.id, async () => {
+        if (finished.has(job.id)) return;
+        const target = await postToUser(current, view, true);
+        store.update(job.id, { interactionToken: null, messageId: `${target.channelId}/${target.messageId}` });
+        log.info({ jobId: job.id }, 'interaction token about to expire; progress moved to a channel message');
+      });
+    },
+  };
+}

@@ -1,0 +1,193 @@
+import type { Img2ImgRequest, Txt2ImgRequest } from '../sd/types.js';
+import { type AspectRatio, isAspectRatio, toSizeForAspect } from './aspect.js';
+
+/** What a member typed, as Discord delivered it (every field but the prompt optional). */
+export interface ImagineInput {
+  prompt: string;
+  negativePrompt?: string | undefined;
+  seed?: number | undefined;
+  steps?: number | undefined;
+  cfgScale?: number | undefined;
+  width?: number | undefined;
+  height?: number | undefined;
+  aspect?: string | undefined;
+  sampler?: string | undefined;
+  scheduler?: string | undefined;
+  count?: number | undefined;
+  model?: string | undefined;
+}
+
+export interface GenerationDefaults {
+  steps: number;
+  cfgScale: number;
+  width: number;
+  height: number;
+  sampler: string;
+  scheduler: string;
+  negativePrompt: string;
+}
+
+export interface GenerationLimits {
+  maxSteps: number;
+  maxPixels: number;
+  maxCount: number;
+  maxPromptLength: number;
+}
+
+/** A validated generation, stored with its job; sampler and model are still as typed. */
+export interface GenerationParams {
+  prompt: string;
+  negativePrompt: string;
+  seed: number;
+  steps: number;
+  cfgScale: number;
+  width: number;
+  height: number;
+  count: number;
+  sampler: string;
+  scheduler: string | undefined;
+  /** Checkpoint title, when known. */
+  model: string | undefined;
+  subseed?: number | undefined;
+  subseedStrength?: number | undefined;
+  /** img2img: bare base64 of the init image, and its denoising strength. */
+  initImage?: string | undefined;
+  denoisingStrength?: number | undefined;
+}
+
+export type ValidationResult = { ok: true; params: GenerationParams } | { ok: false; problems: string[] };
+
+const MAX_SEED = 4_294_967_294;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+/** Removes control characters (keeps newlines and tabs) and trims. */
+export function cleanText(text: string): string {
+  return text.replace(CONTROL_CHARS, '').trim();
+}
+
+function checkInteger(
+  problems: string[],
+  label: string,
+  value: number | undefined,
+  min: number,
+  max: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isFinite(value) || !Number.isInteger(value) || value < min || value > max) {
+    problems.push(`${label} must be a whole number from ${min} to ${max}.`);
+    return undefined;
+  }
+  return value;
+}
+
+/**
+ * Maps what a member typed plus the defaults to validated parameters. Policy: anything out of
+ * range is refused with one message listing every problem, before any request is made; nothing
+ * is clamped silently.
+ */
+export function validateImagineInput(
+  input: ImagineInput,
+  defaults: GenerationDefaults,
+  limits: GenerationLimits,
+): ValidationResult {
+  const problems: string[] = [];
+  const prompt = cleanText(input.prompt ?? '');
+  if (prompt === '') problems.push('The prompt is empty.');
+  if (prompt.length > limits.maxPromptLength) {
+    problems.push(`The prompt is ${prompt.length} characters; the limit is ${limits.maxPromptLength}.`);
+  }
+  const negativePrompt = cleanText(input.negativePrompt ?? defaults.negativePrompt);
+  if (negativePrompt.length > limits.maxPromptLength) {
+    problems.push(
+      `The negative prompt is ${negativePrompt.length} characters; the limit is ${limits.maxPromptLength}.`,
+    );
+  }
+
+  const seed = input.seed === undefined || input.seed === -1 ? -1 : checkInteger(problems, 'Seed', input.seed, 0, MAX_SEED);
+  const steps = checkInteger(problems, 'Steps', input.steps, 1, limits.maxSteps) ?? defaults.steps;
+  let cfgScale = defaults.cfgScale;
+  if (input.cfgScale !== undefined) {
+    if (!Number.isFinite(input.cfgScale) || input.cfgScale < 1 || input.cfgScale > 30) {
+      problems.push('CFG scale must be a number from 1 to 30.');
+    } else cfgScale = Math.round(input.cfgScale * 100) / 100;
+  }
+  const count = checkInteger(problems, 'Count', input.count, 1, limits.maxCount) ?? 1;
+
+  let width = checkInteger(problems, 'Width', input.width, 64, 2048);
+  let height = checkInteger(problems, 'Height', input.height, 64, 2048);
+  for (const [label, value] of [
+    ['Width', width],
+    ['Height', height],
+  ] as const) {
+    if (value !== undefined && value % 8 !== 0) problems.push(`${label} must be a multiple of 8 (got ${value}).`);
+  }
+
+  if (input.aspect !== undefined) {
+    if (!isAspectRatio(input.aspect)) {
+      problems.push(`Unknown aspect ratio "${input.aspect}".`);
+    } else if (input.width !== undefined || input.height !== undefined) {
+      problems.push('Choose either an aspect ratio or a width and height, not both.');
+    } else {
+      const size = toSizeForAspect(input.aspect as AspectRatio, defaults.width * defaults.height, limits.maxPixels);
+      width = size.width;
+      height = size.height;
+    }
+  }
+  width ??= defaults.width;
+  height ??= defaults.height;
+  if (width * height > limits.maxPixels) {
+    problems.push(
+      `${width}×${height} is ${width * height} pixels; the limit is ${limits.maxPixels} pixels per image (for example ${Math.floor(Math.sqrt(limits.maxPixels) / 8) * 8}×${Math.floor(Math.sqrt(limits.maxPixels) / 8) * 8}).`,
+    );
+  }
+
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    params: {
+      prompt,
+      negativePrompt,
+      seed: seed ?? -1,
+      steps,
+      cfgScale,
+      width,
+      height,
+      count,
+      sampler: cleanText(input.sampler ?? '') || defaults.sampler,
+      scheduler: input.sampler !== undefined && input.scheduler === undefined ? undefined : cleanText(input.scheduler ?? '') || defaults.scheduler,
+      model: input.model === undefined ? undefined : cleanText(input.model) || undefined,
+    },
+  };
+}
+
+/** The txt2img body for validated parameters whose sampler and scheduler are already resolved. */
+export function toTxt2ImgRequest(params: GenerationParams): Txt2ImgRequest {
+  const body: Txt2ImgRequest = {
+    prompt: params.prompt,
+    negative_prompt: params.negativePrompt,
+    seed: params.seed,
+    sampler_name: params.sampler,
+    steps: params.steps,
+    cfg_scale: params.cfgScale,
+    width: params.width,
+    height: params.height,
+    batch_size: params.count,
+    n_iter: 1,
+  };
+  if (params.scheduler !== undefined) body.scheduler = params.scheduler;
+  if (params.subseed !== undefined && params.subseedStrength !== undefined) {
+    body.subseed = params.subseed;
+    body.subseed_strength = params.subseedStrength;
+  }
+  if (params.model !== undefined) body.override_settings = { sd_model_checkpoint: params.model };
+  return body;
+}
+
+export function toImg2ImgRequest(params: GenerationParams & { initImage: string }): Img2ImgRequest {
+  return {
+    ...toTxt2ImgRequest(params),
+    init_images: [params.initImage],
+    denoising_strength: params.denoisingStrength ?? 0.75,
+  };
+}

@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { GenerationParams } from '../generation/request.js';
+import type { Db } from '../store/database.js';
+import type { Job, JobResult, JobState, NewJob } from './types.js';
+
+/** Durable jobs. An interface so a shared queue (Redis) can replace SQLite later. */
+export interface JobStore {
+  create(job: NewJob, now: number): Job;
+  get(id: string): Job | undefined;
+  /** Queued and running jobs, oldest first. */
+  listPending(): Job[];
+  update(id: string, changes: Partial<Omit<Job, 'id'>>): Job | undefined;
+  countByState(): Record<JobState, number>;
+}
+
+interface JobRow {
+  id: string;
+  kind: string;
+  state: string;
+  user_id: string;
+  guild_id: string | null;
+  channel_id: string;
+  application_id: string;
+  interaction_token: string | null;
+  token_expires_at: number;
+  params: string;
+  backend: string | null;
+  attempts: number;
+  error: string | null;
+  result: string | null;
+  parent_id: string | null;
+  message_id: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+const COLUMNS: Record<keyof Omit<Job, 'id'>, keyof JobRow> = {
+  kind: 'kind',
+  state: 'state',
+  userId: 'user_id',
+  guildId: 'guild_id',
+  channelId: 'channel_id',
+  applicationId: 'application_id',
+  interactionToken: 'interaction_token',
+  tokenExpiresAt: 'token_expires_at',
+  params: 'params',
+  backend: 'backend',
+  attempts: 'attempts',
+  error: 'error',
+  result: 'result',
+  parentId: 'parent_id',
+  messageId: 'message_id',
+  createdAt: 'created_at',
+  startedAt: 'started_at',
+  finishedAt: 'finished_at',
+};
+
+function fromRow(row: JobRow): Job {
+  return {
+    id: row.id,
+    kind: row.kind as Job['kind'],
+    state: row.state as JobState,
+    userId: row.user_id,
+    guildId: row.guild_id,
+    channelId: row.channel_id,
+    applicationId: row.application_id,
+    interactionToken: row.interaction_token,
+    tokenExpiresAt: row.token_expires_at,
+    params: JSON.parse(row.params) as GenerationParams,
+    backend: row.backend,
+    attempts: row.attempts,
+    error: row.error,
+    result: row.result === null ? null : (JSON.parse(row.result) as JobResult),
+    parentId: row.parent_id,
+    messageId: row.message_id,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+function toColumnValue(key: keyof Omit<Job, 'id'>, value: unknown): unknown {
+  if (key === 'params' || key === 'result') return value === null ? null : JSON.stringify(value);
+  return value;
+}
+
+/** Short, URL- and custom_id-safe job ids. */
+export function newJobId(): string {
+  return randomBytes(8).toString('base64url');
+}
+
+export function createSqliteJobStore(db: Db): JobStore {
+  const insert = db.prepare(
+    `INSERT INTO jobs (id, kind, state, user_id, guild_id, channel_id, application_id, interaction_token,
+       token_expires_at, params, attempts, parent_id, created_at)
+     VALUES (@id, @kind, 'queued', @userId, @guildId, @channelId, @applicationId, @interactionToken,
+       @tokenExpiresAt, @params, 0, @parentId, @createdAt)`,
+  );
+  const selectOne = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?');
+  const selectPending = db.prepare<[], JobRow>(
+    "SELECT * FROM jobs WHERE state IN ('queued', 'running') ORDER BY created_at, rowid",
+  );
+  const counts = db.prepare<[], { state: string; n: number }>('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state');
+  const updates = new Map<string, Database.Statement<unknown[]>>();
+
+  return {
+    create(job, now) {
+      const id = newJobId();
+      insert.run({ ...job, id, params: JSON.stringify(job.params), createdAt: now });
+      return fromRow(selectOne.get(id) as JobRow);
+    },
+    get(id) {
+      const row = selectOne.get(id);
+      return row === undefined ? undefined : fromRow(row);
+    },
+    listPending() {
+      return selectPending.all().map(fromRow);
+    },
+    update(id, changes) {
+      const keys = (Object.keys(changes) as (keyof Omit<Job, 'id'>)[]).filter((key) => key in COLUMNS);
+      if (keys.length > 0) {
+        const signature = keys.join(',');
+        let statement = updates.get(signature);
+        if (statement === undefined) {
+          statement = db.prepare(`UPDATE jobs SET ${keys.map((key) => `${COLUMNS[key]} = ?`).join(', ')} WHERE id = ?`);
+          updates.set(signature, statement);
+        }
+        statement.run(...keys.map((key) => toColumnValue(key, changes[key])), id);
+      }
+      const row = selectOne.get(id);
+      return row === undefined ? undefined : fromRow(row);
+    },
+    countByState() {
+      const out: Record<JobState, number> = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+      for (const row of counts.all()) out[row.state as JobState] = row.n;
+      return out;
+    },
+  };
+}

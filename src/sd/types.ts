@@ -1,0 +1,135 @@
+/**
+ * The contract between the bot and one Stable Diffusion WebUI (A1111, Forge, SD.Next).
+ * Everything here is plain data: the client in `client.ts` fills it from validated responses.
+ */
+
+/** The txt2img body we send (a subset of A1111's fields; unknown keys are ignored by the server). */
+export interface Txt2ImgRequest {
+  prompt: string;
+  negative_prompt: string;
+  seed: number;
+  subseed?: number;
+  subseed_strength?: number;
+  sampler_name: string;
+  /** Omitted for servers without schedulers (SD.Next). */
+  scheduler?: string;
+  steps: number;
+  cfg_scale: number;
+  width: number;
+  height: number;
+  batch_size: number;
+  n_iter: number;
+  override_settings?: Record<string, unknown>;
+  override_settings_restore_afterwards?: boolean;
+  send_images?: boolean;
+  save_images?: boolean;
+}
+
+export interface Img2ImgRequest extends Txt2ImgRequest {
+  /** Bare base64 images. */
+  init_images: string[];
+  denoising_strength: number;
+  resize_mode?: 0 | 1 | 2 | 3;
+}
+
+/** The parsed `info` string of a generation response; only the keys we rely on are typed. */
+export interface GenerationInfo {
+  prompt: string;
+  negative_prompt: string;
+  seed: number;
+  all_seeds: number[];
+  subseed: number | null;
+  width: number;
+  height: number;
+  sampler_name: string | null;
+  cfg_scale: number | null;
+  steps: number | null;
+  /** A1111/Forge only; SD.Next omits it (then null). */
+  sd_model_name: string | null;
+  sd_model_hash: string | null;
+  infotexts: string[];
+  index_of_first_image: number;
+  version: string | null;
+}
+
+export interface GenerationResult {
+  /** Decoded image bytes, exactly as the WebUI encoded them (PNG by default), grid excluded. */
+  images: Buffer[];
+  info: GenerationInfo;
+  /** The server's echo of the request (defaults included); not the effective values. */
+  parameters: Record<string, unknown>;
+}
+
+export interface SdModel {
+  title: string;
+  model_name: string;
+  hash: string | null;
+  sha256: string | null;
+  filename: string;
+}
+
+export interface SdSampler {
+  name: string;
+  aliases: string[];
+}
+
+export interface SdScheduler {
+  name: string;
+  label: string;
+  aliases: string[];
+}
+
+export interface SdUpscaler {
+  name: string;
+  scale: number | null;
+}
+
+export interface SdProgress {
+  /** 0..1 */
+  progress: number;
+  etaRelativeSeconds: number;
+  samplingStep: number;
+  samplingSteps: number;
+  jobCount: number;
+  interrupted: boolean;
+  /** Bare base64 live preview, when the server has one and it was asked for. */
+  currentImage: string | null;
+}
+
+export interface SdOptions {
+  sd_model_checkpoint: string | null;
+  [key: string]: unknown;
+}
+
+export interface ExtraSingleImageRequest {
+  image: string;
+  upscaler_1: string;
+  upscaling_resize: number;
+  resize_mode?: 0 | 1;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** Overrides the client's `timeoutMs` for this call (e.g. a short one for `progress`). */
+  timeoutMs?: number;
+}
+
+/** One WebUI backend. Every method throws an `SdError` subclass (see `errors.ts`) on failure. */
+export interface SdClient {
+  /** A label safe to show and log: scheme, host and port, never credentials. */
+  readonly label: string;
+  txt2img(body: Txt2ImgRequest, options?: RequestOptions): Promise<GenerationResult>;
+  img2img(body: Img2ImgRequest, options?: RequestOptions): Promise<GenerationResult>;
+  extraSingleImage(body: ExtraSingleImageRequest, options?: RequestOptions): Promise<Buffer>;
+  listModels(options?: RequestOptions): Promise<SdModel[]>;
+  listSamplers(options?: RequestOptions): Promise<SdSampler[]>;
+  /** `null` when the server has no `/schedulers` route (SD.Next, A1111 < 1.9). */
+  listSchedulers(options?: RequestOptions): Promise<SdScheduler[] | null>;
+  listUpscalers(options?: RequestOptions): Promise<SdUpscaler[]>;
+  getOptions(options?: RequestOptions): Promise<SdOptions>;
+  setOptions(values: Record<string, unknown>, options?: RequestOptions): Promise<void>;
+  refreshCheckpoints(options?: RequestOptions): Promise<void>;
+  progress(query?: { skipCurrentImage?: boolean }, options?: RequestOptions): Promise<SdProgress>;
+  interrupt(options?: RequestOptions): Promise<void>;
+  close(): Promise<void>;
+}

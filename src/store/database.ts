@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+/** Schema migrations, applied in order once each; append, never edit a released one. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE guild_settings (
+     guild_id TEXT PRIMARY KEY,
+     default_model TEXT,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE kv (
+     key TEXT PRIMARY KEY,
+     value TEXT NOT NULL
+   );`,
+  `CREATE TABLE jobs (
+     id TEXT PRIMARY KEY,
+     kind TEXT NOT NULL,
+     state TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     guild_id TEXT,
+     channel_id TEXT NOT NULL,
+     application_id TEXT NOT NULL,
+     interaction_token TEXT,
+     token_expires_at INTEGER NOT NULL,
+     params TEXT NOT NULL,
+     backend TEXT,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     error TEXT,
+     result TEXT,
+     parent_id TEXT,
+     message_id TEXT,
+     created_at INTEGER NOT NULL,
+     started_at INTEGER,
+     finished_at INTEGER
+   );
+   CREATE INDEX jobs_state ON jobs(state, created_at);`,
+];
+
+/** Opens (creating the folder and file on first run) the SQLite database in WAL mode and migrates it. */
+export function openDatabase(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: Db): void {
+  const current = Number(db.pragma('user_version', { simple: true }));
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    const sql = MIGRATIONS[version] as string;
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}
+
+export function schemaVersion(db: Db): number {
+  return Number(db.pragma('user_version', { simple: true }));
+}
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
