@@ -1,5 +1,10 @@
 import type { Command } from '../src/discord/command.js';
 import { imagine } from './imagine.js';
+import { models } from './models.js';
+import { queue } from './queue.js';
+import { setmodel } from './setmodel.js';
 
 /** Every slash command, listed explicitly (no folder scanning). */
-export const commands: readonly Command[] = [imagine];
+export const commands: readonly Command[] = [imagine, models, setmodel, queue];
+
+export { handleModelsPage } from './models.js';

@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { Client, Events, GatewayIntentBits, Partials, Status } from 'discord.js';
 import { config as loadDotenv } from 'dotenv';
 import type { DestinationStream } from 'pino';
-import { commands } from '../commands/index.js';
+import { commands, handleModelsPage } from '../commands/index.js';
 import { createCatalog } from './catalog/catalog.js';
 import { ConfigError, type Env, parseConfig } from './config.js';
 import { handleCancel } from './discord/cancel-button.js';
@@ -96,7 +96,7 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
     maxAttempts: config.jobs.maxAttempts,
   });
   const deps: BotDeps = { config, runner, reporter, jobs, settings, catalog, backends, log, now };
-  const router = createRouter(commands, { cancel: handleCancel }, deps);
+  const router = createRouter(commands, { cancel: handleCancel, models: handleModelsPage }, deps);
 
   client.on(Events.InteractionCreate, (interaction) => {
     router.handle(interaction).catch((error: unknown) => log.error({ err: error }, 'unhandled interaction error'));

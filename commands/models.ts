@@ -1,0 +1,73 @@
+import {
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+} from 'discord.js';
+import type { BotDeps, ButtonHandler, Command } from '../src/discord/command.js';
+import { type BackendModelState, renderModelsPage } from '../src/discord/models-view.js';
+import { sameModel } from '../src/models/match.js';
+import { UserError } from '../src/user-error.js';
+
+const data = new SlashCommandBuilder()
+  .setName('models')
+  .setDescription('List the checkpoints on the image server')
+  .addBooleanOption((option) =>
+    option.setName('rescan').setDescription('Rescan the model folder first (Manage Server)'),
+  )
+  .toJSON();
+
+async function loadedModels(deps: BotDeps): Promise<BackendModelState[]> {
+  return Promise.all(
+    deps.backends.map(async (backend) => {
+      try {
+        const options = await backend.client.getOptions();
+        deps.runner.setLoadedModel(backend.id, options.sd_model_checkpoint ?? undefined);
+        return { label: backend.id, loaded: options.sd_model_checkpoint ?? '' };
+      } catch {
+        return { label: backend.id, loaded: null };
+      }
+    }),
+  );
+}
+
+async function renderPage(deps: BotDeps, guildId: string | null, invokerId: string, page: number) {
+  const [models, backends] = await Promise.all([deps.catalog.get('models'), loadedModels(deps)]);
+  const guildDefault = guildId === null ? undefined : deps.settings.get(guildId).defaultModel;
+  return renderModelsPage(models, page, backends, guildDefault, invokerId, (model, loaded) =>
+    sameModel(model.title, loaded, models),
+  );
+}
+
+const toReply = (view: Awaited<ReturnType<typeof renderPage>>) => ({
+  content: view.content,
+  embeds: view.embeds,
+  components: view.components,
+  allowedMentions: { parse: [] },
+});
+
+async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void> {
+  const rescan = interaction.options.getBoolean('rescan') ?? false;
+  if (rescan && !(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false)) {
+    throw new UserError('forbidden', 'Rescanning the model folder needs the Manage Server permission.');
+  }
+  await interaction.deferReply();
+  if (rescan) {
+    await Promise.all(deps.backends.map((backend) => backend.client.refreshCheckpoints()));
+    deps.catalog.invalidate('models');
+  }
+  await interaction.editReply(toReply(await renderPage(deps, interaction.guildId, interaction.user.id, 0)));
+}
+
+/** Turning a /models page: only the member who asked may. */
+export const handleModelsPage: ButtonHandler = async (interaction: ButtonInteraction, [ownerId, page], deps) => {
+  if (ownerId !== interaction.user.id) {
+    throw new UserError('not-yours', 'Only the member who ran /models can turn its pages. Run /models yourself.');
+  }
+  const number = Number(page);
+  if (!Number.isInteger(number)) throw new UserError('bad-page', 'That page does not exist.');
+  await interaction.deferUpdate();
+  await interaction.editReply(toReply(await renderPage(deps, interaction.guildId, interaction.user.id, number)));
+};
+
+export const models: Command = { data, execute };

@@ -1,0 +1,45 @@
+import { type ChatInputCommandInteraction, MessageFlags, SlashCommandBuilder } from 'discord.js';
+import type { BotDeps, Command } from '../src/discord/command.js';
+import { backendName } from '../src/discord/models-view.js';
+import { escapeMarkdown, truncate } from '../src/discord/render.js';
+
+const data = new SlashCommandBuilder()
+  .setName('queue')
+  .setDescription('Your images in line, the queue length and the image servers’ state')
+  .toJSON();
+
+async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void> {
+  const line = deps.runner.queue();
+  const waiting = line.filter((job) => job.state === 'queued');
+  const mine = line.filter((job) => job.userId === interaction.user.id);
+  const mineLines = mine.map((job) => {
+    const where =
+      job.state === 'running' ? 'generating now' : `position ${deps.runner.position(job.id)?.position ?? '?'} of ${waiting.length}`;
+    return `• ${where} — ${escapeMarkdown(truncate(job.params.prompt, 80))}`;
+  });
+  const backends = deps.runner.backends();
+  const backendLines = backends.map(
+    (backend, index) =>
+      `• ${backendName(index, backends.length)}: ${backend.state}${backend.loadedModel === undefined ? '' : ` — \`${truncate(backend.loadedModel, 100)}\``}`,
+  );
+  await interaction.reply({
+    flags: MessageFlags.Ephemeral,
+    allowedMentions: { parse: [] },
+    embeds: [
+      {
+        title: 'Queue',
+        description: [
+          `**${waiting.length}** waiting, **${line.length - waiting.length}** generating.`,
+          '',
+          '**Yours**',
+          mineLines.length > 0 ? mineLines.join('\n') : 'Nothing in line.',
+          '',
+          '**Image servers**',
+          backendLines.join('\n'),
+        ].join('\n'),
+      },
+    ],
+  });
+}
+
+export const queue: Command = { data, execute };

@@ -1,0 +1,95 @@
+import {
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+} from 'discord.js';
+import { autocompleteModel } from '../src/discord/autocomplete.js';
+import type { BotDeps, Command } from '../src/discord/command.js';
+import { backendName } from '../src/discord/models-view.js';
+import { escapeMarkdown } from '../src/discord/render.js';
+import { toUserMessage } from '../src/discord/user-message.js';
+import { closestModels, findModel, sameModel } from '../src/models/match.js';
+import { UserError } from '../src/user-error.js';
+
+const data = new SlashCommandBuilder()
+  .setName('setmodel')
+  .setDescription('Switch the checkpoint and make it this server’s default')
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+  .setContexts(0)
+  .addStringOption((option) =>
+    option.setName('model').setDescription('Checkpoint').setRequired(true).setAutocomplete(true),
+  )
+  .toJSON();
+
+type SwitchOutcome = { ok: true } | { ok: false; reason: string };
+
+async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void> {
+  if (interaction.guildId === null) throw new UserError('guild-only', 'Use /setmodel in a server.');
+  if (!(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false)) {
+    throw new UserError('forbidden', 'Changing the server’s model needs the Manage Server permission.');
+  }
+  const input = interaction.options.getString('model', true);
+  const models = await deps.catalog.get('models');
+  const model = findModel(input, models);
+  if (model === undefined) {
+    const closest = closestModels(input, models).map((candidate) => `\`${candidate.title}\``);
+    throw new UserError(
+      'unknown-model',
+      `Unknown model "${input}".${closest.length > 0 ? ` Closest: ${closest.join(', ')}.` : ''} Use /models to see them all.`,
+    );
+  }
+  await interaction.deferReply();
+  await interaction.editReply({
+    content: `Loading **${escapeMarkdown(model.title)}** … this can take a minute or two.`,
+    allowedMentions: { parse: [] },
+  });
+
+  const outcomes = await Promise.all(
+    deps.backends.map(async (backend): Promise<SwitchOutcome> => {
+      try {
+        await backend.client.setOptions({ sd_model_checkpoint: model.title });
+        const after = await backend.client.getOptions();
+        const loaded = after.sd_model_checkpoint ?? undefined;
+        deps.runner.setLoadedModel(backend.id, loaded);
+        if (!sameModel(loaded, model.title, models)) {
+          return {
+            ok: false,
+            reason: `it still has \`${loaded ?? 'no model'}\` loaded (the load failed; the WebUI log says why)`,
+          };
+        }
+        return { ok: true };
+      } catch (error: unknown) {
+        deps.log.warn({ err: error, backend: backend.id }, 'model switch failed');
+        return { ok: false, reason: toUserMessage(error) };
+      }
+    }),
+  );
+  const failures = outcomes.flatMap((outcome, index) =>
+    outcome.ok ? [] : [`${backendName(index, outcomes.length)}: ${outcome.reason}`],
+  );
+  if (failures.length > 0) {
+    const previous = deps.settings.get(interaction.guildId).defaultModel;
+    await interaction.editReply({
+      content: [
+        `Could not switch to **${escapeMarkdown(model.title)}**.`,
+        ...failures.map((line) => `• ${line}`),
+        `This server’s default stays ${previous === undefined ? 'unset' : `**${escapeMarkdown(previous)}**`}.`,
+      ].join('\n'),
+      allowedMentions: { parse: [] },
+    });
+    return;
+  }
+  deps.settings.setDefaultModel(interaction.guildId, model.title);
+  deps.log.info({ guildId: interaction.guildId, model: model.title }, 'server default model changed');
+  await interaction.editReply({
+    content: `Switched to **${escapeMarkdown(model.title)}**. It is now this server’s default for /imagine.`,
+    allowedMentions: { parse: [] },
+  });
+}
+
+async function autocomplete(interaction: AutocompleteInteraction, deps: BotDeps): Promise<void> {
+  await autocompleteModel(interaction, deps, interaction.options.getFocused());
+}
+
+export const setmodel: Command = { data, execute, autocomplete };
