@@ -66,6 +66,22 @@ export function readImagineInput(interaction: ChatInputCommandInteraction): Imag
   };
 }
 
+/** The model a WebUI has loaded now: known from the runner, else asked of the backends in turn. */
+async function currentModel(deps: BotDeps): Promise<string | undefined> {
+  const known = deps.runner.backends().find((backend) => backend.loadedModel !== undefined)?.loadedModel;
+  if (known !== undefined) return known;
+  for (const backend of deps.backends) {
+    try {
+      const loaded = (await backend.client.getOptions()).sd_model_checkpoint ?? undefined;
+      deps.runner.setLoadedModel(backend.id, loaded);
+      if (loaded !== undefined) return loaded;
+    } catch {
+      // Down: the next backend may know; with none, the job carries no override.
+    }
+  }
+  return undefined;
+}
+
 async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void> {
   const { config } = deps;
   const validation = validateImagineInput(readImagineInput(interaction), config.defaults, config.limits);
@@ -77,7 +93,7 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
     deps.catalog.get('models'),
   ]);
   const guildDefault = interaction.guildId === null ? undefined : deps.settings.get(interaction.guildId).defaultModel;
-  const fallback = guildDefault ?? deps.runner.backends().find((backend) => backend.loadedModel !== undefined)?.loadedModel;
+  const fallback = guildDefault ?? (await currentModel(deps));
   const params = resolveAgainstCatalog(validation.params, { samplers, schedulers, models }, fallback);
   await submitGeneration(interaction, deps, 'txt2img', params, null);
 }

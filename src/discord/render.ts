@@ -44,7 +44,7 @@ export function truncate(text: string, max: number): string {
 
 /** Escapes Markdown so an echoed prompt renders as typed. Mentions are disarmed by allowed_mentions. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/([\\*_`~|>#[\]()-])/g, '\\$1');
+  return text.replace(/([\\*_`~|])/g, '\\$1').replace(/^([>#-])/gm, '\\$1');
 }
 
 function cancelRow(jobId: string): APIActionRowComponent<APIComponentInMessageActionRow> {

@@ -1,0 +1,16 @@
+const DISCORD_EPOCH = 1_420_070_400_000n;
+/** Keeps ids at 18+ digits even when a test clock starts near zero. */
+const MIN_TIMESTAMP = 1_700_000_000_000;
+
+/** Makes increasing Discord snowflakes (18-19 digits) from the given clock. */
+export function createSnowflakes(now: () => number): () => string {
+  let increment = 0n;
+  let last = 0n;
+  return () => {
+    const ms = BigInt(Math.max(Math.floor(now()), MIN_TIMESTAMP));
+    let id = ((ms - DISCORD_EPOCH) << 22n) | (increment++ & 0xfffn);
+    if (id <= last) id = last + 1n;
+    last = id;
+    return id.toString();
+  };
+}
