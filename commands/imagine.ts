@@ -3,12 +3,16 @@ import {
   type ChatInputCommandInteraction,
   SlashCommandBuilder,
 } from 'discord.js';
+import {
+  autocompleteModel,
+  autocompleteSampler,
+  autocompleteScheduler,
+} from '../src/discord/autocomplete.js';
+import type { BotDeps, Command } from '../src/discord/command.js';
+import { submitGeneration } from '../src/discord/submit.js';
 import { ASPECT_RATIOS } from '../src/generation/aspect.js';
 import { resolveAgainstCatalog } from '../src/generation/prepare.js';
 import { type ImagineInput, validateImagineInput } from '../src/generation/request.js';
-import type { BotDeps, Command } from '../src/discord/command.js';
-import { autocompleteModel, autocompleteSampler, autocompleteScheduler } from '../src/discord/autocomplete.js';
-import { submitGeneration } from '../src/discord/submit.js';
 import { UserError } from '../src/user-error.js';
 
 const data = new SlashCommandBuilder()
@@ -27,17 +31,35 @@ const data = new SlashCommandBuilder()
       .addChoices(...ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio }))),
   )
   .addIntegerOption((option) =>
-    option.setName('width').setDescription('Width in pixels, a multiple of 8').setMinValue(64).setMaxValue(2048),
+    option
+      .setName('width')
+      .setDescription('Width in pixels, a multiple of 8')
+      .setMinValue(64)
+      .setMaxValue(2048),
   )
   .addIntegerOption((option) =>
-    option.setName('height').setDescription('Height in pixels, a multiple of 8').setMinValue(64).setMaxValue(2048),
+    option
+      .setName('height')
+      .setDescription('Height in pixels, a multiple of 8')
+      .setMinValue(64)
+      .setMaxValue(2048),
   )
-  .addIntegerOption((option) => option.setName('steps').setDescription('Sampling steps').setMinValue(1).setMaxValue(150))
+  .addIntegerOption((option) =>
+    option.setName('steps').setDescription('Sampling steps').setMinValue(1).setMaxValue(150),
+  )
   .addNumberOption((option) =>
-    option.setName('cfg_scale').setDescription('How strictly to follow the prompt (1-30)').setMinValue(1).setMaxValue(30),
+    option
+      .setName('cfg_scale')
+      .setDescription('How strictly to follow the prompt (1-30)')
+      .setMinValue(1)
+      .setMaxValue(30),
   )
   .addIntegerOption((option) =>
-    option.setName('seed').setDescription('Seed (-1 or empty for random)').setMinValue(-1).setMaxValue(4_294_967_294),
+    option
+      .setName('seed')
+      .setDescription('Seed (-1 or empty for random)')
+      .setMinValue(-1)
+      .setMaxValue(4_294_967_294),
   )
   .addStringOption((option) => option.setName('sampler').setDescription('Sampler').setAutocomplete(true))
   .addStringOption((option) => option.setName('scheduler').setDescription('Scheduler').setAutocomplete(true))
@@ -92,7 +114,8 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
     deps.catalog.get('schedulers'),
     deps.catalog.get('models'),
   ]);
-  const guildDefault = interaction.guildId === null ? undefined : deps.settings.get(interaction.guildId).defaultModel;
+  const guildDefault =
+    interaction.guildId === null ? undefined : deps.settings.get(interaction.guildId).defaultModel;
   const fallback = guildDefault ?? (await currentModel(deps));
   const params = resolveAgainstCatalog(validation.params, { samplers, schedulers, models }, fallback);
   await submitGeneration(interaction, deps, 'txt2img', params, null);

@@ -60,14 +60,23 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
 }
 
 /** Turning a /models page: only the member who asked may. */
-export const handleModelsPage: ButtonHandler = async (interaction: ButtonInteraction, [ownerId, page], deps) => {
+export const handleModelsPage: ButtonHandler = async (
+  interaction: ButtonInteraction,
+  [ownerId, page],
+  deps,
+) => {
   if (ownerId !== interaction.user.id) {
-    throw new UserError('not-yours', 'Only the member who ran /models can turn its pages. Run /models yourself.');
+    throw new UserError(
+      'not-yours',
+      'Only the member who ran /models can turn its pages. Run /models yourself.',
+    );
   }
   const number = Number(page);
   if (!Number.isInteger(number)) throw new UserError('bad-page', 'That page does not exist.');
   await interaction.deferUpdate();
-  await interaction.editReply(toReply(await renderPage(deps, interaction.guildId, interaction.user.id, number)));
+  await interaction.editReply(
+    toReply(await renderPage(deps, interaction.guildId, interaction.user.id, number)),
+  );
 };
 
 export const models: Command = { data, execute };

@@ -14,7 +14,9 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
   const mine = line.filter((job) => job.userId === interaction.user.id);
   const mineLines = mine.map((job) => {
     const where =
-      job.state === 'running' ? 'generating now' : `position ${deps.runner.position(job.id)?.position ?? '?'} of ${waiting.length}`;
+      job.state === 'running'
+        ? 'generating now'
+        : `position ${deps.runner.position(job.id)?.position ?? '?'} of ${waiting.length}`;
     return `• ${where} — ${escapeMarkdown(truncate(job.params.prompt, 80))}`;
   });
   const backends = deps.runner.backends();

@@ -107,7 +107,8 @@ const boolean = (fallback: boolean) =>
       .transform((value) => value === 'true' || value === '1' || value === 'yes'),
   );
 
-const nonEmpty = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value);
+const nonEmpty = (value: string | undefined) =>
+  value === undefined || value.trim() === '' ? undefined : value;
 
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 
@@ -115,19 +116,25 @@ const snowflake = z.preprocess(
   emptyToUndefined,
   z
     .string()
-    .regex(/^\d{17,20}$/, { error: 'must be a Discord id: 17 to 20 digits (right-click the server, Copy Server ID)' })
+    .regex(/^\d{17,20}$/, {
+      error: 'must be a Discord id: 17 to 20 digits (right-click the server, Copy Server ID)',
+    })
     .optional(),
 );
 
 const schema = z.object({
   DISCORD_TOKEN: z
-    .string({ error: 'is missing: paste the bot token from the Discord Developer Portal (Bot → Reset Token)' })
+    .string({
+      error: 'is missing: paste the bot token from the Discord Developer Portal (Bot → Reset Token)',
+    })
     .trim()
     .min(1, { error: 'is empty: paste the bot token from the Discord Developer Portal (Bot → Reset Token)' })
     .refine((token) => !/\s/.test(token), {
       error: 'contains white space: paste the token again without spaces or line breaks',
     })
-    .refine((token) => !/^Bot\s/i.test(token), { error: 'must be the bare token, without the "Bot " prefix' }),
+    .refine((token) => !/^Bot\s/i.test(token), {
+      error: 'must be the bare token, without the "Bot " prefix',
+    }),
   DISCORD_API_URL: z.preprocess(
     emptyToUndefined,
     z
@@ -136,7 +143,9 @@ const schema = z.object({
   ),
   DISCORD_GUILD_ID: snowflake,
   SD_API_URL: z
-    .string({ error: 'is missing: the WebUI base URL, e.g. http://127.0.0.1:7860 (several: comma-separated)' })
+    .string({
+      error: 'is missing: the WebUI base URL, e.g. http://127.0.0.1:7860 (several: comma-separated)',
+    })
     .trim()
     .min(1, { error: 'is empty: the WebUI base URL, e.g. http://127.0.0.1:7860 (several: comma-separated)' }),
   SD_API_USERNAME: optionalString,
@@ -232,7 +241,10 @@ export function parseConfig(env: Env): Config {
   const data = result.data;
   if (data.DEFAULT_WIDTH * data.DEFAULT_HEIGHT > data.MAX_PIXELS) {
     throw new ConfigError([
-      { key: 'DEFAULT_WIDTH/DEFAULT_HEIGHT', problem: `their product must not exceed MAX_PIXELS (${data.MAX_PIXELS})` },
+      {
+        key: 'DEFAULT_WIDTH/DEFAULT_HEIGHT',
+        problem: `their product must not exceed MAX_PIXELS (${data.MAX_PIXELS})`,
+      },
     ]);
   }
   return {

@@ -66,7 +66,12 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
     });
     return { id: client.label, client };
   });
-  const catalog = createCatalog({ clients: backends.map((backend) => backend.client), ttlMs: CATALOG_TTL_MS, now, log });
+  const catalog = createCatalog({
+    clients: backends.map((backend) => backend.client),
+    ttlMs: CATALOG_TTL_MS,
+    now,
+    log,
+  });
   const metrics = createMetrics();
 
   const client = new Client({
@@ -89,7 +94,10 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
     log,
     now,
     metrics,
-    limits: { maxPendingPerUser: config.limits.maxPendingPerUser, maxQueueLength: config.limits.maxQueueLength },
+    limits: {
+      maxPendingPerUser: config.limits.maxPendingPerUser,
+      maxQueueLength: config.limits.maxQueueLength,
+    },
     progressIntervalMs: config.jobs.progressIntervalMs,
     livePreview: config.jobs.livePreview,
     concurrencyPerBackend: config.jobs.concurrencyPerBackend,
@@ -99,7 +107,9 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
   const router = createRouter(commands, { cancel: handleCancel, models: handleModelsPage }, deps);
 
   client.on(Events.InteractionCreate, (interaction) => {
-    router.handle(interaction).catch((error: unknown) => log.error({ err: error }, 'unhandled interaction error'));
+    router
+      .handle(interaction)
+      .catch((error: unknown) => log.error({ err: error }, 'unhandled interaction error'));
   });
   client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
   client.on(Events.ShardDisconnect, (event) => log.warn({ code: event.code }, 'gateway disconnected'));
@@ -116,7 +126,10 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
     throw error;
   }
   const applicationId = client.application?.id ?? client.user?.id ?? '';
-  log.info({ user: client.user?.tag, applicationId, backends: backends.map((b) => b.id) }, 'logged in to Discord');
+  log.info(
+    { user: client.user?.tag, applicationId, backends: backends.map((b) => b.id) },
+    'logged in to Discord',
+  );
 
   await registerCommands(
     client.rest,
@@ -124,17 +137,25 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
     { applicationId, guildId: config.discord.guildId },
     settings,
     log,
-  ).catch((error: unknown) => log.error({ err: error }, 'command registration failed; existing commands stay'));
+  ).catch((error: unknown) =>
+    log.error({ err: error }, 'command registration failed; existing commands stay'),
+  );
 
   // Warm the caches and learn which model each backend has loaded, without delaying start-up.
   for (const key of ['samplers', 'schedulers', 'models'] as const) {
-    catalog.get(key).catch((error: unknown) => log.warn({ err: error, list: key }, 'could not fetch a list from the WebUI'));
+    catalog
+      .get(key)
+      .catch((error: unknown) =>
+        log.warn({ err: error, list: key }, 'could not fetch a list from the WebUI'),
+      );
   }
   for (const backend of backends) {
     backend.client
       .getOptions()
       .then((opts) => runner.setLoadedModel(backend.id, opts.sd_model_checkpoint ?? undefined))
-      .catch((error: unknown) => log.warn({ err: error, backend: backend.id }, 'image server not reachable at start'));
+      .catch((error: unknown) =>
+        log.warn({ err: error, backend: backend.id }, 'image server not reachable at start'),
+      );
   }
   await runner.start();
 
@@ -186,7 +207,9 @@ async function main(): Promise<void> {
       process.stderr.write(`${error.message}\n`);
     } else {
       const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`The bot could not start: ${redactText(message, [process.env.DISCORD_TOKEN ?? "", process.env.SD_API_PASSWORD ?? ""])}\n`);
+      process.stderr.write(
+        `The bot could not start: ${redactText(message, [process.env.DISCORD_TOKEN ?? '', process.env.SD_API_PASSWORD ?? ''])}\n`,
+      );
     }
     process.exitCode = 1;
     return;

@@ -58,7 +58,10 @@ export function createLogger(options: LogOptions): Logger {
   const base = {
     level: options.level,
     redact: { paths: REDACT_PATHS, censor: '***' },
-    serializers: { err: (error: unknown) => serializeError(error, secrets), error: (error: unknown) => serializeError(error, secrets) },
+    serializers: {
+      err: (error: unknown) => serializeError(error, secrets),
+      error: (error: unknown) => serializeError(error, secrets),
+    },
     hooks: {
       logMethod(this: Logger, args: Parameters<Logger['info']>, method: (...a: unknown[]) => void) {
         method.apply(

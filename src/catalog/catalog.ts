@@ -32,7 +32,10 @@ export interface CatalogOptions {
 }
 
 /** Asks each backend in turn until one answers. */
-async function firstAnswer<T>(clients: readonly SdClient[], ask: (client: SdClient) => Promise<T>): Promise<T> {
+async function firstAnswer<T>(
+  clients: readonly SdClient[],
+  ask: (client: SdClient) => Promise<T>,
+): Promise<T> {
   let lastError: unknown = new Error('no image server configured');
   for (const client of clients) {
     try {

@@ -11,11 +11,17 @@ const choiceName = (text: string) => (text.length > 100 ? `${text.slice(0, 99)}â
 function filterNames(names: string[], query: string): string[] {
   const q = query.trim().toLowerCase();
   const starts = names.filter((name) => name.toLowerCase().startsWith(q));
-  const contains = names.filter((name) => !name.toLowerCase().startsWith(q) && name.toLowerCase().includes(q));
+  const contains = names.filter(
+    (name) => !name.toLowerCase().startsWith(q) && name.toLowerCase().includes(q),
+  );
   return [...starts, ...contains].slice(0, MAX_CHOICES);
 }
 
-export async function autocompleteSampler(interaction: AutocompleteInteraction, deps: BotDeps, query: string) {
+export async function autocompleteSampler(
+  interaction: AutocompleteInteraction,
+  deps: BotDeps,
+  query: string,
+) {
   const samplers = (await deps.catalog.peek('samplers', AUTOCOMPLETE_WAIT_MS)) ?? [];
   const names = filterNames(
     samplers.map((sampler) => sampler.name),
@@ -24,7 +30,11 @@ export async function autocompleteSampler(interaction: AutocompleteInteraction, 
   await interaction.respond(names.map((name) => ({ name: choiceName(name), value: name.slice(0, 100) })));
 }
 
-export async function autocompleteScheduler(interaction: AutocompleteInteraction, deps: BotDeps, query: string) {
+export async function autocompleteScheduler(
+  interaction: AutocompleteInteraction,
+  deps: BotDeps,
+  query: string,
+) {
   const schedulers = (await deps.catalog.peek('schedulers', AUTOCOMPLETE_WAIT_MS)) ?? [];
   const names = filterNames(
     schedulers.map((scheduler) => scheduler.label),

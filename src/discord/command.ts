@@ -6,9 +6,9 @@ import type {
 } from 'discord.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Config } from '../config.js';
+import type { JobStore } from '../jobs/job-store.js';
 import type { JobReporter } from '../jobs/reporter.js';
 import type { Backend, JobRunner } from '../jobs/runner.js';
-import type { JobStore } from '../jobs/job-store.js';
 import type { Logger } from '../log.js';
 import type { SettingsStore } from '../store/settings-store.js';
 

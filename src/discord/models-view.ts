@@ -1,4 +1,9 @@
-import { type APIActionRowComponent, type APIComponentInMessageActionRow, ButtonStyle, ComponentType } from 'discord.js';
+import {
+  type APIActionRowComponent,
+  type APIComponentInMessageActionRow,
+  ButtonStyle,
+  ComponentType,
+} from 'discord.js';
 import type { SdModel } from '../sd/types.js';
 import { encodeCustomId } from './custom-id.js';
 import { escapeMarkdown, type MessageView, truncate } from './render.js';

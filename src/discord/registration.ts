@@ -13,9 +13,7 @@ export function commandsFingerprint(
   definitions: readonly RESTPostAPIChatInputApplicationCommandsJSONBody[],
   target: RegistrationTarget,
 ): string {
-  return createHash('sha256')
-    .update(JSON.stringify({ target, definitions }))
-    .digest('hex');
+  return createHash('sha256').update(JSON.stringify({ target, definitions })).digest('hex');
 }
 
 /**

@@ -20,7 +20,10 @@ export async function submitGeneration(
   receivedAt: number = deps.now(),
 ): Promise<void> {
   if (!deps.runner.isAccepting()) {
-    throw new UserError('shutting-down', 'The bot is restarting and not taking new images right now. Try again in a minute.');
+    throw new UserError(
+      'shutting-down',
+      'The bot is restarting and not taking new images right now. Try again in a minute.',
+    );
   }
   const submitted = deps.runner.submit({
     kind,

@@ -12,7 +12,11 @@ const floorTo8 = (value: number) => Math.max(64, Math.floor(value / 8) * 8);
  * The size for an aspect ratio with about `area` pixels, both sides multiples of 8,
  * never more than `maxPixels`.
  */
-export function toSizeForAspect(aspect: AspectRatio, area: number, maxPixels: number): { width: number; height: number } {
+export function toSizeForAspect(
+  aspect: AspectRatio,
+  area: number,
+  maxPixels: number,
+): { width: number; height: number } {
   const [a, b] = aspect.split(':').map(Number) as [number, number];
   const target = Math.min(area, maxPixels);
   let width = floorTo8(Math.sqrt((target * a) / b));

@@ -104,7 +104,10 @@ export function validateImagineInput(
     );
   }
 
-  const seed = input.seed === undefined || input.seed === -1 ? -1 : checkInteger(problems, 'Seed', input.seed, 0, MAX_SEED);
+  const seed =
+    input.seed === undefined || input.seed === -1
+      ? -1
+      : checkInteger(problems, 'Seed', input.seed, 0, MAX_SEED);
   const steps = checkInteger(problems, 'Steps', input.steps, 1, limits.maxSteps) ?? defaults.steps;
   let cfgScale = defaults.cfgScale;
   if (input.cfgScale !== undefined) {
@@ -120,7 +123,8 @@ export function validateImagineInput(
     ['Width', width],
     ['Height', height],
   ] as const) {
-    if (value !== undefined && value % 8 !== 0) problems.push(`${label} must be a multiple of 8 (got ${value}).`);
+    if (value !== undefined && value % 8 !== 0)
+      problems.push(`${label} must be a multiple of 8 (got ${value}).`);
   }
 
   if (input.aspect !== undefined) {
@@ -129,7 +133,11 @@ export function validateImagineInput(
     } else if (input.width !== undefined || input.height !== undefined) {
       problems.push('Choose either an aspect ratio or a width and height, not both.');
     } else {
-      const size = toSizeForAspect(input.aspect as AspectRatio, defaults.width * defaults.height, limits.maxPixels);
+      const size = toSizeForAspect(
+        input.aspect as AspectRatio,
+        defaults.width * defaults.height,
+        limits.maxPixels,
+      );
       width = size.width;
       height = size.height;
     }
@@ -155,7 +163,10 @@ export function validateImagineInput(
       height,
       count,
       sampler: cleanText(input.sampler ?? '') || defaults.sampler,
-      scheduler: input.sampler !== undefined && input.scheduler === undefined ? undefined : cleanText(input.scheduler ?? '') || defaults.scheduler,
+      scheduler:
+        input.sampler !== undefined && input.scheduler === undefined
+          ? undefined
+          : cleanText(input.scheduler ?? '') || defaults.scheduler,
       model: input.model === undefined ? undefined : cleanText(input.model) || undefined,
     },
   };

@@ -21,7 +21,9 @@ function findSampler(name: string, samplers: SdSampler[]): SdSampler | undefined
 
 function findScheduler(name: string, schedulers: SdScheduler[]): SdScheduler | undefined {
   const wanted = norm(name);
-  return schedulers.find((scheduler) => schedulerNames(scheduler).some((candidate) => norm(candidate) === wanted));
+  return schedulers.find((scheduler) =>
+    schedulerNames(scheduler).some((candidate) => norm(candidate) === wanted),
+  );
 }
 
 function listNames(names: string[], max = 12): string {

@@ -102,7 +102,9 @@ export function createSqliteJobStore(db: Db): JobStore {
   const selectPending = db.prepare<[], JobRow>(
     "SELECT * FROM jobs WHERE state IN ('queued', 'running') ORDER BY created_at, rowid",
   );
-  const counts = db.prepare<[], { state: string; n: number }>('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state');
+  const counts = db.prepare<[], { state: string; n: number }>(
+    'SELECT state, COUNT(*) AS n FROM jobs GROUP BY state',
+  );
   const updates = new Map<string, Database.Statement<unknown[]>>();
 
   return {
@@ -124,7 +126,9 @@ export function createSqliteJobStore(db: Db): JobStore {
         const signature = keys.join(',');
         let statement = updates.get(signature);
         if (statement === undefined) {
-          statement = db.prepare(`UPDATE jobs SET ${keys.map((key) => `${COLUMNS[key]} = ?`).join(', ')} WHERE id = ?`);
+          statement = db.prepare(
+            `UPDATE jobs SET ${keys.map((key) => `${COLUMNS[key]} = ?`).join(', ')} WHERE id = ?`,
+          );
           updates.set(signature, statement);
         }
         statement.run(...keys.map((key) => toColumnValue(key, changes[key])), id);

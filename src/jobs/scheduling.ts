@@ -24,16 +24,21 @@ export interface BackendView {
  * in order and, inside a round, by creation time. One member's four jobs do not hold back others.
  * `runningByUser` counts jobs already running, so a user with one running starts a round later.
  */
-export function fairOrder<T extends QueuedJobView>(queued: readonly T[], runningByUser: ReadonlyMap<string, number> = new Map()): T[] {
+export function fairOrder<T extends QueuedJobView>(
+  queued: readonly T[],
+  runningByUser: ReadonlyMap<string, number> = new Map(),
+): T[] {
   const seen = new Map<string, number>();
   const ranked = [...queued]
     .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
     .map((job) => {
-      const rank = (seen.get(job.userId) ?? runningByUser.get(job.userId) ?? 0);
+      const rank = seen.get(job.userId) ?? runningByUser.get(job.userId) ?? 0;
       seen.set(job.userId, rank + 1);
       return { job, rank };
     });
-  ranked.sort((a, b) => a.rank - b.rank || a.job.createdAt - b.job.createdAt || (a.job.id < b.job.id ? -1 : 1));
+  ranked.sort(
+    (a, b) => a.rank - b.rank || a.job.createdAt - b.job.createdAt || (a.job.id < b.job.id ? -1 : 1),
+  );
   return ranked.map((entry) => entry.job);
 }
 
@@ -48,7 +53,11 @@ export interface Assignment {
  * model load costs tens of seconds. Remaining free slots take the line in order, preferring a backend
  * that has the job's model.
  */
-export function planAssignments(ordered: readonly QueuedJobView[], backends: readonly BackendView[], window: number): Assignment[] {
+export function planAssignments(
+  ordered: readonly QueuedJobView[],
+  backends: readonly BackendView[],
+  window: number,
+): Assignment[] {
   const free = new Map<string, { backend: BackendView; slots: number; loaded: string | undefined }>();
   for (const backend of backends) {
     const slots = backend.capacity - backend.running;
@@ -99,7 +108,9 @@ export function firstRoundSize(ordered: readonly QueuedJobView[]): number {
   return size;
 }
 
-export type AdmissionResult = { ok: true } | { ok: false; reason: 'user-limit' | 'queue-full'; limit: number };
+export type AdmissionResult =
+  | { ok: true }
+  | { ok: false; reason: 'user-limit' | 'queue-full'; limit: number };
 
 /** Whether a new job may join: a per-user limit of pending jobs and a global cap. */
 export function checkAdmission(
@@ -107,8 +118,10 @@ export function checkAdmission(
   pendingTotal: number,
   limits: { maxPendingPerUser: number; maxQueueLength: number },
 ): AdmissionResult {
-  if (pendingForUser >= limits.maxPendingPerUser) return { ok: false, reason: 'user-limit', limit: limits.maxPendingPerUser };
-  if (pendingTotal >= limits.maxQueueLength) return { ok: false, reason: 'queue-full', limit: limits.maxQueueLength };
+  if (pendingForUser >= limits.maxPendingPerUser)
+    return { ok: false, reason: 'user-limit', limit: limits.maxPendingPerUser };
+  if (pendingTotal >= limits.maxQueueLength)
+    return { ok: false, reason: 'queue-full', limit: limits.maxQueueLength };
   return { ok: true };
 }
 
@@ -128,8 +141,19 @@ export type FailureKind =
  * images (and attempts remain), otherwise fail. Out of memory and invalid requests are not retried:
  * another attempt would fail the same way.
  */
-export function decideAfterFailure(kind: FailureKind, attempts: number, maxAttempts: number, healthyOthers: number): 'retry' | 'fail' {
-  const backendFault = kind === 'unreachable' || kind === 'timeout' || kind === 'unauthorized' || kind === 'api-disabled' || kind === 'malformed-response' || kind === 'server-error';
+export function decideAfterFailure(
+  kind: FailureKind,
+  attempts: number,
+  maxAttempts: number,
+  healthyOthers: number,
+): 'retry' | 'fail' {
+  const backendFault =
+    kind === 'unreachable' ||
+    kind === 'timeout' ||
+    kind === 'unauthorized' ||
+    kind === 'api-disabled' ||
+    kind === 'malformed-response' ||
+    kind === 'server-error';
   if (!backendFault) return 'fail';
   if (attempts >= maxAttempts) return 'fail';
   if (kind === 'server-error' && healthyOthers === 0) return 'fail';
@@ -150,7 +174,11 @@ export function probeDelayMs(failures: number): number {
 export const TOKEN_SAFETY_MARGIN_MS = 60_000;
 
 /** Whether a job's reply can still be edited through its interaction token at `now`. */
-export function canUseInteractionToken(tokenExpiresAt: number, now: number, marginMs = TOKEN_SAFETY_MARGIN_MS): boolean {
+export function canUseInteractionToken(
+  tokenExpiresAt: number,
+  now: number,
+  marginMs = TOKEN_SAFETY_MARGIN_MS,
+): boolean {
   return now < tokenExpiresAt - marginMs;
 }
 

@@ -41,5 +41,13 @@ export interface Job {
 
 export type NewJob = Pick<
   Job,
-  'kind' | 'userId' | 'guildId' | 'channelId' | 'applicationId' | 'interactionToken' | 'tokenExpiresAt' | 'params' | 'parentId'
+  | 'kind'
+  | 'userId'
+  | 'guildId'
+  | 'channelId'
+  | 'applicationId'
+  | 'interactionToken'
+  | 'tokenExpiresAt'
+  | 'params'
+  | 'parentId'
 >;

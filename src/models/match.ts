@@ -56,7 +56,10 @@ export function searchModels(query: string, models: readonly SdModel[], limit = 
 export function closestModels(input: string, models: readonly SdModel[], limit = 3): SdModel[] {
   const q = norm(input);
   return models
-    .map((model) => ({ model, distance: Math.min(editDistance(q, norm(model.model_name)), editDistance(q, norm(model.title))) }))
+    .map((model) => ({
+      model,
+      distance: Math.min(editDistance(q, norm(model.model_name)), editDistance(q, norm(model.title))),
+    }))
     .sort((a, b) => a.distance - b.distance)
     .slice(0, limit)
     .map((entry) => entry.model);
@@ -69,7 +72,11 @@ function editDistance(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const saved = row[j] as number;
-      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        (row[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        previous + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
       previous = saved;
     }
   }

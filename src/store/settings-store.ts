@@ -19,7 +19,9 @@ interface SettingsRow {
 }
 
 export function createSqliteSettingsStore(db: Db, now: () => number = Date.now): SettingsStore {
-  const select = db.prepare<[string], SettingsRow>('SELECT guild_id, default_model FROM guild_settings WHERE guild_id = ?');
+  const select = db.prepare<[string], SettingsRow>(
+    'SELECT guild_id, default_model FROM guild_settings WHERE guild_id = ?',
+  );
   const upsertModel = db.prepare(
     `INSERT INTO guild_settings (guild_id, default_model, updated_at) VALUES (?, ?, ?)
      ON CONFLICT(guild_id) DO UPDATE SET default_model = excluded.default_model, updated_at = excluded.updated_at`,

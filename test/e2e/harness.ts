@@ -32,13 +32,20 @@ export interface Harness {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const discord = await startFakeDiscord(options.discord);
   const webuis = await Promise.all(
-    (options.webuis ?? [{}]).map((webui) => startFakeWebui({ auth: { username: SD_USER, password: SD_PASSWORD }, ...webui })),
+    (options.webuis ?? [{}]).map((webui) =>
+      startFakeWebui({ auth: { username: SD_USER, password: SD_PASSWORD }, ...webui }),
+    ),
   );
   const dir = mkdtempSync(join(tmpdir(), 'sdbot-e2e-'));
   const logs: string[] = [];
   const logDestination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      logs.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+      logs.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((line) => line !== ''),
+      );
       callback();
     },
   });

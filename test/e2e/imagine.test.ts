@@ -14,7 +14,10 @@ const SEED_OPTIONS = {
   height: 512,
 };
 
-const hasImage = (message: FakeMessage) => message.attachments.some((attachment) => attachment.filename.endsWith('.png') && attachment.filename !== 'preview.png');
+const hasImage = (message: FakeMessage) =>
+  message.attachments.some(
+    (attachment) => attachment.filename.endsWith('.png') && attachment.filename !== 'preview.png',
+  );
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -74,8 +77,10 @@ describe('/imagine end to end', () => {
     const interaction = harness.discord.sendCommand({ name: 'imagine', options: { prompt: 'a lighthouse' } });
     const reply = await interaction.waitForEdit(hasImage, 15_000);
     const [txt2img] = requestsTo(harness.webui, '/sdapi/v1/txt2img');
-    expect((txt2img?.body as { seed: number }).seed).toBe(-1);
-    const seedField = (reply.embeds[0] as { fields: { name: string; value: string }[] }).fields.find((f) => f.name === 'Seed');
+    expect((txt2img?.body as { seed?: number } | undefined)?.seed).toBe(-1);
+    const seedField = (reply.embeds[0] as { fields: { name: string; value: string }[] }).fields.find(
+      (f) => f.name === 'Seed',
+    );
     expect(seedField?.value).toMatch(/^\d+$/);
     expect(seedField?.value).not.toBe('-1');
     expect(reply.attachments[0]?.filename).toBe(`${seedField?.value}.png`);
@@ -83,14 +88,24 @@ describe('/imagine end to end', () => {
 
   it('returns every image of a batch, each named after its seed', async () => {
     harness = await startHarness();
-    const interaction = harness.discord.sendCommand({ name: 'imagine', options: { prompt: 'cats', seed: 100, count: 3 } });
+    const interaction = harness.discord.sendCommand({
+      name: 'imagine',
+      options: { prompt: 'cats', seed: 100, count: 3 },
+    });
     const reply = await interaction.waitForEdit(hasImage, 15_000);
-    expect(reply.attachments.map((attachment) => attachment.filename)).toEqual(['100-1.png', '101-2.png', '102-3.png']);
+    expect(reply.attachments.map((attachment) => attachment.filename)).toEqual([
+      '100-1.png',
+      '101-2.png',
+      '102-3.png',
+    ]);
   });
 
   it('refuses bad options ephemerally without calling the WebUI', async () => {
     harness = await startHarness();
-    const interaction = harness.discord.sendCommand({ name: 'imagine', options: { prompt: 'x', width: 500, steps: 150 } });
+    const interaction = harness.discord.sendCommand({
+      name: 'imagine',
+      options: { prompt: 'x', width: 500, steps: 150 },
+    });
     const ack = await interaction.ack();
     expect(ack.type).toBe(4);
     expect((ack.data as { flags: number }).flags & 64).toBe(64);
@@ -101,20 +116,33 @@ describe('/imagine end to end', () => {
 
   it('refuses an unknown sampler with the valid names instead of letting A1111 substitute one', async () => {
     harness = await startHarness();
-    const interaction = harness.discord.sendCommand({ name: 'imagine', options: { prompt: 'x', sampler: 'Eulerish' } });
-    const reply = await interaction.waitForEdit((message) => message.content.includes('Unknown sampler'), 10_000);
+    const interaction = harness.discord.sendCommand({
+      name: 'imagine',
+      options: { prompt: 'x', sampler: 'Eulerish' },
+    });
+    const reply = await interaction.waitForEdit(
+      (message) => message.content.includes('Unknown sampler'),
+      10_000,
+    );
     expect(reply.content).toContain('Euler a');
     expect(requestsTo(harness.webui, '/sdapi/v1/txt2img')).toHaveLength(0);
   });
 
   it('never pings anyone an echoed prompt mentions', async () => {
     harness = await startHarness();
-    const interaction = harness.discord.sendCommand({ name: 'imagine', options: { prompt: '@everyone <@123456789012345678> hi' } });
+    const interaction = harness.discord.sendCommand({
+      name: 'imagine',
+      options: { prompt: '@everyone <@123456789012345678> hi' },
+    });
     await interaction.waitForEdit(hasImage, 15_000);
-    const edits = harness.discord.requests.filter((request) => request.method === 'PATCH' && request.path.includes('/messages/'));
+    const edits = harness.discord.requests.filter(
+      (request) => request.method === 'PATCH' && request.path.includes('/messages/'),
+    );
     expect(edits.length).toBeGreaterThan(0);
     for (const edit of edits) {
-      expect((edit.json as { allowed_mentions?: { parse: string[] } } | null)?.allowed_mentions?.parse).toEqual([]);
+      expect(
+        (edit.json as { allowed_mentions?: { parse: string[] } } | null)?.allowed_mentions?.parse,
+      ).toEqual([]);
     }
   });
 });

@@ -17,8 +17,17 @@ describe('parseConfig', () => {
   it('applies the defaults the issue names when only the required keys are set', () => {
     const config = parseConfig(base);
     expect(config.discord.apiUrl).toBe('https://discord.com/api');
-    expect(config.defaults).toMatchObject({ steps: 20, cfgScale: 7, width: 512, height: 512, sampler: 'DPM++ 2M', scheduler: 'Karras' });
-    expect(config.backends).toEqual([{ url: 'http://127.0.0.1:7860', username: undefined, password: undefined }]);
+    expect(config.defaults).toMatchObject({
+      steps: 20,
+      cfgScale: 7,
+      width: 512,
+      height: 512,
+      sampler: 'DPM++ 2M',
+      scheduler: 'Karras',
+    });
+    expect(config.backends).toEqual([
+      { url: 'http://127.0.0.1:7860', username: undefined, password: undefined },
+    ]);
     expect(config.databasePath).toBe('./data/bot.sqlite');
     expect(config.logLevel).toBe('info');
   });

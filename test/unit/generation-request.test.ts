@@ -72,13 +72,36 @@ describe('toTxt2ImgRequest', () => {
   });
 
   it.each([
-    [{ prompt: 'a cat' }, { sampler_name: 'DPM++ 2M', scheduler: 'Karras', steps: 20, cfg_scale: 7, seed: -1, width: 512, height: 512 }],
+    [
+      { prompt: 'a cat' },
+      {
+        sampler_name: 'DPM++ 2M',
+        scheduler: 'Karras',
+        steps: 20,
+        cfg_scale: 7,
+        seed: -1,
+        width: 512,
+        height: 512,
+      },
+    ],
     [{ prompt: 'a cat', seed: -1 }, { seed: -1 }],
-    [{ prompt: 'a cat', count: 4 }, { batch_size: 4, n_iter: 1 }],
+    [
+      { prompt: 'a cat', count: 4 },
+      { batch_size: 4, n_iter: 1 },
+    ],
     [{ prompt: 'a cat', sampler: 'Euler a' }, { sampler_name: 'Euler a' }],
-    [{ prompt: 'a cat', aspect: '16:9' }, { width: 680, height: 384 }],
-    [{ prompt: 'a cat', aspect: '2:3' }, { width: 416, height: 624 }],
-    [{ prompt: 'a cat', model: 'chilloutmix-Ni' }, { override_settings: { sd_model_checkpoint: 'chilloutmix-Ni.safetensors [7234b76e42]' } }],
+    [
+      { prompt: 'a cat', aspect: '16:9' },
+      { width: 680, height: 384 },
+    ],
+    [
+      { prompt: 'a cat', aspect: '2:3' },
+      { width: 416, height: 624 },
+    ],
+    [
+      { prompt: 'a cat', model: 'chilloutmix-Ni' },
+      { override_settings: { sd_model_checkpoint: 'chilloutmix-Ni.safetensors [7234b76e42]' } },
+    ],
   ])('maps %j', (input, expected) => {
     const resolved = resolveAgainstCatalog(validParams(input), { samplers, schedulers, models }, undefined);
     expect(toTxt2ImgRequest(resolved)).toMatchObject(expected);
@@ -97,7 +120,11 @@ describe('toTxt2ImgRequest', () => {
   });
 
   it('carries the fallback model explicitly when the member chose none', () => {
-    const resolved = resolveAgainstCatalog(validParams({ prompt: 'x' }), { samplers, schedulers, models }, 'v1-5-pruned-emaonly');
+    const resolved = resolveAgainstCatalog(
+      validParams({ prompt: 'x' }),
+      { samplers, schedulers, models },
+      'v1-5-pruned-emaonly',
+    );
     expect(toTxt2ImgRequest(resolved).override_settings).toEqual({
       sd_model_checkpoint: 'v1-5-pruned-emaonly.safetensors [6ce0161689]',
     });
@@ -107,13 +134,21 @@ describe('toTxt2ImgRequest', () => {
 describe('resolveAgainstCatalog', () => {
   it('refuses an unknown sampler naming the valid ones', () => {
     expect(() =>
-      resolveAgainstCatalog(validParams({ prompt: 'x', sampler: 'Bogus' }), { samplers, schedulers, models }, undefined),
+      resolveAgainstCatalog(
+        validParams({ prompt: 'x', sampler: 'Bogus' }),
+        { samplers, schedulers, models },
+        undefined,
+      ),
     ).toThrow(/Unknown sampler "Bogus".*DPM\+\+ 2M/);
   });
 
   it('refuses an unknown model naming the closest', () => {
     try {
-      resolveAgainstCatalog(validParams({ prompt: 'x', model: 'chillout' }), { samplers, schedulers, models }, undefined);
+      resolveAgainstCatalog(
+        validParams({ prompt: 'x', model: 'chillout' }),
+        { samplers, schedulers, models },
+        undefined,
+      );
       expect.unreachable();
     } catch (error: unknown) {
       expect(error).toBeInstanceOf(UserError);

@@ -10,11 +10,24 @@ import {
   probeDelayMs,
 } from '../../src/jobs/scheduling.js';
 
-const job = (id: string, userId: string, createdAt: number, model?: string) => ({ id, userId, createdAt, model });
+const job = (id: string, userId: string, createdAt: number, model?: string) => ({
+  id,
+  userId,
+  createdAt,
+  model,
+});
 
 describe('fairOrder', () => {
   it('interleaves users round-robin so one member cannot hold everyone back', () => {
-    const queued = [job('a1', 'A', 1), job('a2', 'A', 2), job('a3', 'A', 3), job('a4', 'A', 4), job('b1', 'B', 5), job('c1', 'C', 6), job('b2', 'B', 7)];
+    const queued = [
+      job('a1', 'A', 1),
+      job('a2', 'A', 2),
+      job('a3', 'A', 3),
+      job('a4', 'A', 4),
+      job('b1', 'B', 5),
+      job('c1', 'C', 6),
+      job('b2', 'B', 7),
+    ];
     expect(fairOrder(queued).map((entry) => entry.id)).toEqual(['a1', 'b1', 'c1', 'a2', 'b2', 'a3', 'a4']);
   });
 
@@ -25,7 +38,13 @@ describe('fairOrder', () => {
 });
 
 describe('planAssignments', () => {
-  const backend = (id: string, loadedModel?: string, running = 0) => ({ id, healthy: true, running, capacity: 1, loadedModel });
+  const backend = (id: string, loadedModel?: string, running = 0) => ({
+    id,
+    healthy: true,
+    running,
+    capacity: 1,
+    loadedModel,
+  });
 
   it('prefers a backend whose loaded model matches', () => {
     const ordered = [job('j1', 'A', 1, 'm1'), job('j2', 'B', 2, 'm2')];
@@ -50,7 +69,9 @@ describe('planAssignments', () => {
 
   it('skips busy and unhealthy backends', () => {
     const ordered = [job('j1', 'A', 1)];
-    expect(planAssignments(ordered, [backend('b1', undefined, 1), { ...backend('b2'), healthy: false }], 1)).toEqual([]);
+    expect(
+      planAssignments(ordered, [backend('b1', undefined, 1), { ...backend('b2'), healthy: false }], 1),
+    ).toEqual([]);
   });
 
   it('fills every free slot', () => {
@@ -80,9 +101,12 @@ describe('decideAfterFailure', () => {
     ['invalid-request', 1, 3, 1, 'fail'],
     ['server-error', 1, 3, 0, 'fail'],
     ['server-error', 1, 3, 1, 'retry'],
-  ] as const)('%s after %i of %i attempts with %i other healthy → %s', (kind, attempts, max, others, expected) => {
-    expect(decideAfterFailure(kind, attempts, max, others)).toBe(expected);
-  });
+  ] as const)(
+    '%s after %i of %i attempts with %i other healthy → %s',
+    (kind, attempts, max, others, expected) => {
+      expect(decideAfterFailure(kind, attempts, max, others)).toBe(expected);
+    },
+  );
 });
 
 describe('timing decisions', () => {

@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSqliteJobStore } from '../../src/jobs/job-store.js';
+import { LATEST_SCHEMA_VERSION, openDatabase, schemaVersion } from '../../src/store/database.js';
+import { createSqliteSettingsStore } from '../../src/store/settings-store.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempPath() {
+  const dir = mkdtempSync(join(tmpdir(), 'sdbot-store-'));
+  dirs.push(dir);
+  return join(dir, 'nested', 'folder', 'bot.sqlite');
+}
+
+describe('SQLite store', () => {
+  it('creates the folder, uses WAL and applies every migration once', () => {
+    const path = tempPath();
+    const db = openDatabase(path);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    db.close();
+    const again = openDatabase(path);
+    expect(schemaVersion(again)).toBe(LATEST_SCHEMA_VERSION);
+    again.close();
+  });
+
+  it('keeps a server default model across reopenings', () => {
+    const path = tempPath();
+    const db = openDatabase(path);
+    createSqliteSettingsStore(db).setDefaultModel('g1', 'model [abc]');
+    db.close();
+    const reopened = openDatabase(path);
+    const settings = createSqliteSettingsStore(reopened);
+    expect(settings.get('g1').defaultModel).toBe('model [abc]');
+    expect(settings.get('g2').defaultModel).toBeUndefined();
+    reopened.close();
+  });
+
+  it('persists jobs with their parameters and lists the pending ones oldest first', () => {
+    const db = openDatabase(tempPath());
+    const store = createSqliteJobStore(db);
+    const params = {
+      prompt: 'p',
+      negativePrompt: '',
+      seed: -1,
+      steps: 20,
+      cfgScale: 7,
+      width: 512,
+      height: 512,
+      count: 1,
+      sampler: 'Euler',
+      scheduler: undefined,
+      model: undefined,
+    };
+    const base = {
+      kind: 'txt2img' as const,
+      userId: 'u',
+      guildId: 'g',
+      channelId: 'c',
+      applicationId: 'a',
+      interactionToken: 't',
+      tokenExpiresAt: 1000,
+      params,
+      parentId: null,
+    };
+    const first = store.create(base, 1);
+    const second = store.create({ ...base, userId: 'v' }, 2);
+    store.update(first.id, { state: 'succeeded', finishedAt: 5 });
+    expect(store.listPending().map((job) => job.id)).toEqual([second.id]);
+    expect(store.get(first.id)?.state).toBe('succeeded');
+    expect(store.get(second.id)?.params.prompt).toBe('p');
+    expect(store.countByState()).toMatchObject({ queued: 1, succeeded: 1 });
+    db.close();
+  });
+});
