@@ -111,7 +111,7 @@ export interface ExtraSingleImageRequest {
 export interface RequestOptions {
   signal?: AbortSignal;
   /** Overrides the client's `timeoutMs` for this call (e.g. a short one for `progress`). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /** One WebUI backend. Every method throws an `SdError` subclass (see `errors.ts`) on failure. */

@@ -1,0 +1,113 @@
+/**
+ * zod schemas of WebUI responses (A1111 1.10, Forge, SD.Next). Lenient where the servers differ
+ * (missing keys become null or defaults), strict where we rely on a value.
+ */
+import { z } from 'zod';
+
+/** Missing or null → `fallback`; a present value must match `schema`. */
+function withDefault<T extends z.ZodType, F>(schema: T, fallback: F) {
+  return schema.nullish().transform((value): NonNullable<z.output<T>> | F => value ?? fallback);
+}
+
+const nullableString = withDefault(z.string(), null);
+const nullableNumber = withDefault(z.number(), null);
+
+export const generationResponseSchema = z.object({
+  images: withDefault(z.array(z.string()), []),
+  parameters: withDefault(z.record(z.string(), z.unknown()), {}),
+  /** A JSON document encoded as a string: parse it a second time with `generationInfoSchema`. */
+  info: z.string(),
+});
+
+export const generationInfoSchema = z.object({
+  prompt: withDefault(z.string(), ''),
+  negative_prompt: withDefault(z.string(), ''),
+  seed: z.number(),
+  all_seeds: withDefault(z.array(z.number()), []),
+  subseed: nullableNumber,
+  width: z.number(),
+  height: z.number(),
+  sampler_name: nullableString,
+  cfg_scale: nullableNumber,
+  steps: nullableNumber,
+  sd_model_name: nullableString,
+  sd_model_hash: nullableString,
+  infotexts: withDefault(z.array(z.string()), []),
+  index_of_first_image: withDefault(z.number().int().nonnegative(), 0),
+  version: nullableString,
+});
+
+export const modelListSchema = z.array(
+  z.object({
+    title: z.string(),
+    model_name: z.string(),
+    hash: nullableString,
+    sha256: nullableString,
+    filename: z.string(),
+  }),
+);
+
+export const samplerListSchema = z.array(
+  z.object({
+    name: z.string(),
+    aliases: withDefault(z.array(z.string()), []),
+  }),
+);
+
+export const schedulerListSchema = z.array(
+  z.object({
+    name: z.string(),
+    label: z.string(),
+    aliases: withDefault(z.array(z.string()), []),
+  }),
+);
+
+export const upscalerListSchema = z.array(
+  z.object({
+    name: z.string(),
+    scale: nullableNumber,
+  }),
+);
+
+export const optionsSchema = z.looseObject({
+  sd_model_checkpoint: nullableString,
+});
+
+/** A1111/Forge answer `null`; SD.Next answers `{"updated":[{key: bool}, …]}`. */
+export const setOptionsResponseSchema = z.union([
+  z.null(),
+  z.looseObject({ updated: z.array(z.record(z.string(), z.unknown())) }),
+]);
+
+export const progressSchema = z.object({
+  progress: withDefault(z.number(), 0),
+  eta_relative: withDefault(z.number(), 0),
+  state: withDefault(
+    z.looseObject({
+      sampling_step: withDefault(z.number(), 0),
+      sampling_steps: withDefault(z.number(), 0),
+      job_count: withDefault(z.number(), 0),
+      interrupted: withDefault(z.boolean(), false),
+    }),
+    { sampling_step: 0, sampling_steps: 0, job_count: 0, interrupted: false },
+  ),
+  current_image: nullableString,
+});
+
+export const extraSingleImageResponseSchema = z.object({
+  image: z.string(),
+  html_info: nullableString,
+});
+
+/** Bare base64 (no whitespace, correct padding). A `data:` prefix is stripped before this test. */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const DATA_URI_PREFIX = /^data:[\w/+.-]+;base64,/;
+
+/** Decodes a bare (or data-URI) base64 image; `null` when the text is not valid, non-empty base64. */
+export function decodeBase64Image(text: string): Buffer | null {
+  const bare = text.replace(DATA_URI_PREFIX, '');
+  if (bare.length === 0 || bare.length % 4 !== 0 || !BASE64.test(bare)) {
+    return null;
+  }
+  return Buffer.from(bare, 'base64');
+}
