@@ -199,7 +199,25 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
 /** `npm start`: reads `.env` (the environment wins), starts, and stops cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   loadDotenv({ quiet: true });
-  let handle: BotHandle;
+  let handle: BotHandle | undefined;
+  let stopSignal: string | undefined;
+  const stop = (bot: BotHandle, signal: string) => {
+    bot.log.info({ signal }, 'signal received');
+    bot.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        bot.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  // Installed before start-up, so a signal during start-up still ends in a clean stop.
+  const onSignal = (signal: string) => {
+    if (handle === undefined) stopSignal = signal;
+    else stop(handle, signal);
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
   try {
     handle = await startBot(process.env);
   } catch (error: unknown) {
@@ -207,25 +225,12 @@ async function main(): Promise<void> {
       process.stderr.write(`${error.message}\n`);
     } else {
       const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(
-        `The bot could not start: ${redactText(message, [process.env.DISCORD_TOKEN ?? '', process.env.SD_API_PASSWORD ?? ''])}\n`,
-      );
+      const secrets = [process.env.DISCORD_TOKEN ?? '', process.env.SD_API_PASSWORD ?? ''];
+      process.stderr.write(`The bot could not start: ${redactText(message, secrets)}\n`);
     }
-    process.exitCode = 1;
-    return;
+    process.exit(1);
   }
-  const shutdown = (signal: string) => {
-    handle.log.info({ signal }, 'signal received');
-    handle.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        handle.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  if (stopSignal !== undefined) stop(handle, stopSignal);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
