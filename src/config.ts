@@ -175,7 +175,10 @@ const schema = z.object({
   SD_CONCURRENCY_PER_BACKEND: integer(1, 16, 1),
   SHUTDOWN_GRACE_SECONDS: integer(0, 3600, 30),
   MAX_ATTEMPTS: integer(1, 10, 3),
-  METRICS_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65_535).optional()),
+  METRICS_PORT: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ error: 'must be a port number from 0 to 65535' }).int().min(0).max(65_535).optional(),
+  ),
 });
 
 /** Splits `SD_API_URL` into backends; credentials in the URL win over the shared username/password. */

@@ -173,6 +173,11 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
     log.info({ port: health.port }, 'health and metrics server listening');
   }
 
+  const gauges = setInterval(() => {
+    metrics.runningJobs(runner.backends().reduce((sum, backend) => sum + backend.running, 0));
+  }, 1000);
+  gauges.unref();
+
   let stopping: Promise<void> | undefined;
   return {
     client,
@@ -184,6 +189,7 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
     stop() {
       stopping ??= (async () => {
         log.info({ graceMs: config.jobs.shutdownGraceMs }, 'shutting down');
+        clearInterval(gauges);
         await runner.stop(config.jobs.shutdownGraceMs);
         await health?.close();
         await client.destroy();
