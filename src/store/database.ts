@@ -37,6 +37,24 @@ const MIGRATIONS: readonly string[] = [
      finished_at INTEGER
    );
    CREATE INDEX jobs_state ON jobs(state, created_at);`,
+  // Per-server policies (JSON, see src/policy), generation usage for quotas, and finished images
+  // kept for result buttons (upscale, vary, full-size fetch) after a restart.
+  `ALTER TABLE guild_settings ADD COLUMN policy TEXT;
+   CREATE TABLE usage (
+     guild_id TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     at INTEGER NOT NULL
+   );
+   CREATE INDEX usage_guild_at ON usage(guild_id, at);
+   CREATE INDEX usage_user_at ON usage(user_id, at);
+   CREATE TABLE job_images (
+     job_id TEXT NOT NULL,
+     idx INTEGER NOT NULL,
+     data BLOB NOT NULL,
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (job_id, idx)
+   );
+   CREATE INDEX job_images_created ON job_images(created_at);`,
 ];
 
 /** Opens (creating the folder and file on first run) the SQLite database in WAL mode and migrates it. */
