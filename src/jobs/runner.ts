@@ -1,7 +1,7 @@
+import { toImg2ImgRequest, toTxt2ImgRequest } from '../generation/request.js';
 import type { Logger } from '../log.js';
 import { SdError } from '../sd/errors.js';
 import type { GenerationResult, SdClient, SdProgress } from '../sd/types.js';
-import { toImg2ImgRequest, toTxt2ImgRequest } from '../generation/request.js';
 import type { JobStore } from './job-store.js';
 import type { JobReporter, QueueNote } from './reporter.js';
 import {
@@ -102,22 +102,33 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const backends = new Map<string, BackendState>(
     options.backends.map((backend) => [
       backend.id,
-      { backend, healthy: true, running: new Set(), loadedModel: undefined, failures: 0, nextProbeAt: 0, probing: false },
+      {
+        backend,
+        healthy: true,
+        running: new Set(),
+        loadedModel: undefined,
+        failures: 0,
+        nextProbeAt: 0,
+        probing: false,
+      },
     ]),
   );
   let queued: Job[] = [];
   const running = new Map<string, RunningJob>();
   const lastEditAt = new Map<string, number>();
   const lastPosition = new Map<string, string>();
+  /** Per user, a stamp of when one of their jobs last started: ties in the fair order go to the least recently served. */
+  const lastServed = new Map<string, number>();
+  let serveStamp = 0;
   const inFlight = new Set<Promise<unknown>>();
   let accepting = false;
   let timer: NodeJS.Timeout | undefined;
   let dispatchScheduled = false;
 
-  const track = <T>(promise: Promise<T>): Promise<T> => {
+  /** Keeps a background promise for `stop()` to wait on; its failures are handled where it is made. */
+  const track = (promise: Promise<unknown>): void => {
     inFlight.add(promise);
     void promise.finally(() => inFlight.delete(promise)).catch(() => undefined);
-    return promise;
   };
 
   const report = (what: string, job: Job, action: () => Promise<void>) => {
@@ -130,14 +141,22 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 
   const runningByUser = () => {
     const counts = new Map<string, number>();
-    for (const entry of running.values()) counts.set(entry.job.userId, (counts.get(entry.job.userId) ?? 0) + 1);
+    for (const entry of running.values())
+      counts.set(entry.job.userId, (counts.get(entry.job.userId) ?? 0) + 1);
     return counts;
   };
 
   const ordered = () =>
     fairOrder(
-      queued.map((job) => ({ id: job.id, userId: job.userId, createdAt: job.createdAt, model: job.params.model, job })),
+      queued.map((job) => ({
+        id: job.id,
+        userId: job.userId,
+        createdAt: job.createdAt,
+        model: job.params.model,
+        job,
+      })),
       runningByUser(),
+      lastServed,
     ).map((view) => view.job);
 
   const backendViews = (): BackendView[] =>
@@ -159,7 +178,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         backend: updated.backend,
         attempts: updated.attempts,
         waitedMs: updated.startedAt !== null ? updated.startedAt - updated.createdAt : undefined,
-        ranMs: updated.finishedAt !== null && updated.startedAt !== null ? updated.finishedAt - updated.startedAt : undefined,
+        ranMs:
+          updated.finishedAt !== null && updated.startedAt !== null
+            ? updated.finishedAt - updated.startedAt
+            : undefined,
       },
       `job ${state}`,
     );
@@ -193,13 +215,20 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     if (!accepting) return;
     const line = ordered();
     if (line.length === 0) return;
-    const views = line.map((job) => ({ id: job.id, userId: job.userId, createdAt: job.createdAt, model: job.params.model }));
+    const views = line.map((job) => ({
+      id: job.id,
+      userId: job.userId,
+      createdAt: job.createdAt,
+      model: job.params.model,
+    }));
     const assignments = planAssignments(views, backendViews(), firstRoundSize(views));
     for (const assignment of assignments) {
       const job = queued.find((candidate) => candidate.id === assignment.jobId);
       const backend = backends.get(assignment.backendId);
       if (job === undefined || backend === undefined) continue;
       queued = queued.filter((candidate) => candidate.id !== job.id);
+      serveStamp += 1;
+      lastServed.set(job.userId, serveStamp);
       track(execute(job, backend));
     }
     if (assignments.length > 0) publishPositions(false);
@@ -327,13 +356,19 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       if (takesBackendDown(kind)) markDown(state, failure);
       const healthyOthers = [...backends.values()].filter((other) => other !== state && other.healthy).length;
       const decision = decideAfterFailure(kind, current.attempts, options.maxAttempts, healthyOthers);
-      log.warn({ jobId: job.id, backend: state.backend.id, err: failure, kind, decision }, 'generation failed');
+      log.warn(
+        { jobId: job.id, backend: state.backend.id, err: failure, kind, decision },
+        'generation failed',
+      );
       if (decision === 'retry' && accepting) {
         options.metrics?.jobState('retried');
         const again = setState(current, 'queued', { backend: null });
         queued.push(again);
         const line = ordered();
         const position = line.findIndex((candidate) => candidate.id === again.id) + 1;
+        // The notice shows this place in line: no second edit with the same place right after it.
+        lastPosition.set(again.id, `${position}/${line.length}`);
+        lastEditAt.set(again.id, now());
         report('retrying', again, () => reporter.queued(again, position, line.length, 'retrying'));
       } else if (decision === 'retry') {
         setState(current, 'queued', { backend: null });
@@ -359,7 +394,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       queued.push(job);
       const line = ordered();
       const position = line.findIndex((candidate) => candidate.id === job.id) + 1;
+      // The caller shows this place in line at once: it counts as the job's latest edit.
       lastPosition.set(job.id, `${position}/${line.length}`);
+      lastEditAt.set(job.id, now());
       options.metrics?.queueLength(line.length);
       scheduleDispatch();
       return { ok: true, job, position, total: line.length };
@@ -416,7 +453,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       const pending = store.listPending();
       const restarted: Job[] = [];
       for (const job of pending) {
-        const requeued = job.state === 'running' ? (store.update(job.id, { state: 'queued', backend: null }) ?? job) : job;
+        const requeued =
+          job.state === 'running' ? (store.update(job.id, { state: 'queued', backend: null }) ?? job) : job;
         queued.push(requeued);
         restarted.push(requeued);
       }
@@ -428,7 +466,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         line.forEach((job, index) => {
           lastPosition.set(job.id, `${index + 1}/${line.length}`);
           lastEditAt.set(job.id, now());
-          report('restarted', job, () => reporter.queued(job, index + 1, line.length, 'restarted' as QueueNote));
+          report('restarted', job, () =>
+            reporter.queued(job, index + 1, line.length, 'restarted' as QueueNote),
+          );
         });
       }
       timer = setInterval(tick, Math.max(100, Math.min(options.progressIntervalMs, 1000)));
@@ -440,10 +480,16 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       if (timer !== undefined) clearInterval(timer);
       const deadline = Date.now() + graceMs;
       while (running.size > 0 && Date.now() < deadline) {
-        await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, 100))]);
+        await Promise.race([
+          Promise.allSettled([...inFlight]),
+          new Promise((resolve) => setTimeout(resolve, 100)),
+        ]);
       }
       for (const entry of running.values()) entry.controller.abort();
-      await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, 2000))]);
+      await Promise.race([
+        Promise.allSettled([...inFlight]),
+        new Promise((resolve) => setTimeout(resolve, 2000)),
+      ]);
       // Anything still marked running goes back in line for the next start.
       for (const job of store.listPending()) {
         if (job.state === 'running') store.update(job.id, { state: 'queued', backend: null });

@@ -21,12 +21,16 @@ export interface BackendView {
 
 /**
  * Fair order: round-robin between users. Each user's k-th queued job sits in round k; rounds go
- * in order and, inside a round, by creation time. One member's four jobs do not hold back others.
+ * in order. Inside a round, the user served least recently goes first (never served before anyone
+ * served), then creation time: without that, a member who queued many jobs early would win every
+ * tie and others would wait behind their whole batch. One member's four jobs do not hold back others.
  * `runningByUser` counts jobs already running, so a user with one running starts a round later.
+ * `lastServedByUser` holds, per user, an increasing stamp of when one of their jobs last started.
  */
 export function fairOrder<T extends QueuedJobView>(
   queued: readonly T[],
   runningByUser: ReadonlyMap<string, number> = new Map(),
+  lastServedByUser: ReadonlyMap<string, number> = new Map(),
 ): T[] {
   const seen = new Map<string, number>();
   const ranked = [...queued]
@@ -34,10 +38,14 @@ export function fairOrder<T extends QueuedJobView>(
     .map((job) => {
       const rank = seen.get(job.userId) ?? runningByUser.get(job.userId) ?? 0;
       seen.set(job.userId, rank + 1);
-      return { job, rank };
+      return { job, rank, served: lastServedByUser.get(job.userId) ?? Number.NEGATIVE_INFINITY };
     });
   ranked.sort(
-    (a, b) => a.rank - b.rank || a.job.createdAt - b.job.createdAt || (a.job.id < b.job.id ? -1 : 1),
+    (a, b) =>
+      a.rank - b.rank ||
+      a.served - b.served ||
+      a.job.createdAt - b.job.createdAt ||
+      (a.job.id < b.job.id ? -1 : 1),
   );
   return ranked.map((entry) => entry.job);
 }
@@ -156,7 +164,9 @@ export function decideAfterFailure(
     kind === 'server-error';
   if (!backendFault) return 'fail';
   if (attempts >= maxAttempts) return 'fail';
-  if (kind === 'server-error' && healthyOthers === 0) return 'fail';
+  // With no other healthy backend, waiting for this one would leave the member staring at "retrying":
+  // say what happened instead.
+  if (healthyOthers === 0) return 'fail';
   return 'retry';
 }
 

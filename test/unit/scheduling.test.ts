@@ -96,6 +96,7 @@ describe('decideAfterFailure', () => {
   it.each([
     ['unreachable', 1, 3, 1, 'retry'],
     ['unreachable', 3, 3, 1, 'fail'],
+    ['unreachable', 1, 3, 0, 'fail'],
     ['timeout', 1, 3, 1, 'retry'],
     ['out-of-memory', 1, 3, 1, 'fail'],
     ['invalid-request', 1, 3, 1, 'fail'],
