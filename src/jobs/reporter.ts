@@ -1,5 +1,4 @@
-import type { SdProgress } from '../sd/types.js';
-import type { GenerationResult } from '../sd/types.js';
+import type { GenerationResult, SdProgress } from '../sd/types.js';
 import type { Job } from './types.js';
 
 export type QueueNote = 'restarted' | 'retrying' | undefined;

@@ -74,6 +74,8 @@ interface RunningJob {
   backend: BackendState;
   controller: AbortController;
   cancelRequested: boolean;
+  /** Set when shutdown stops this job: whatever comes back, it goes back in line for the next start. */
+  requeueOnExit: boolean;
 }
 
 export interface JobRunner {
@@ -302,7 +304,13 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       attempts: job.attempts + 1,
       startedAt: now(),
     });
-    const entry: RunningJob = { job: current, backend: state, controller, cancelRequested: false };
+    const entry: RunningJob = {
+      job: current,
+      backend: state,
+      controller,
+      cancelRequested: false,
+      requeueOnExit: false,
+    };
     running.set(job.id, entry);
     state.running.add(job.id);
     lastPosition.delete(job.id);
@@ -327,7 +335,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     }
     current = store.get(job.id) ?? current;
 
-    if (failure !== undefined && controller.signal.aborted && !entry.cancelRequested) {
+    if (
+      entry.requeueOnExit ||
+      (failure !== undefined && controller.signal.aborted && !entry.cancelRequested)
+    ) {
       // Shutting down: keep the job for the next start.
       setState(current, 'queued', { backend: null });
     } else if (entry.cancelRequested) {
@@ -471,7 +482,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
           );
         });
       }
-      timer = setInterval(tick, Math.max(100, Math.min(options.progressIntervalMs, 1000)));
+      // Tick several times per throttle interval, so an edit is due at most a quarter interval late.
+      timer = setInterval(tick, Math.max(50, Math.min(250, options.progressIntervalMs / 4)));
       timer.unref();
       scheduleDispatch();
     },
@@ -485,6 +497,12 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
           new Promise((resolve) => setTimeout(resolve, 100)),
         ]);
       }
+      // Past the grace period: stop the WebUI working for nobody, then drop the requests. These jobs
+      // stay queued for the next start.
+      for (const entry of running.values()) entry.requeueOnExit = true;
+      await Promise.allSettled(
+        [...running.values()].map((entry) => entry.backend.backend.client.interrupt({ timeoutMs: 2000 })),
+      );
       for (const entry of running.values()) entry.controller.abort();
       await Promise.race([
         Promise.allSettled([...inFlight]),
