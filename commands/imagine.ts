@@ -3,6 +3,7 @@ import {
   type ChatInputCommandInteraction,
   SlashCommandBuilder,
 } from 'discord.js';
+import { admitGeneration } from '../src/discord/admission.js';
 import {
   autocompleteModel,
   autocompleteSampler,
@@ -13,6 +14,7 @@ import { submitGeneration } from '../src/discord/submit.js';
 import { ASPECT_RATIOS } from '../src/generation/aspect.js';
 import { resolveAgainstCatalog } from '../src/generation/prepare.js';
 import { type ImagineInput, validateImagineInput } from '../src/generation/request.js';
+import { serverDefaults } from '../src/policy/guild-policy.js';
 import { UserError } from '../src/user-error.js';
 
 const data = new SlashCommandBuilder()
@@ -106,8 +108,14 @@ async function currentModel(deps: BotDeps): Promise<string | undefined> {
 
 async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void> {
   const { config } = deps;
-  const validation = validateImagineInput(readImagineInput(interaction), config.defaults, config.limits);
+  const input = readImagineInput(interaction);
+  const validation = validateImagineInput(input, serverDefaults(deps, interaction.guildId), config.limits);
   if (!validation.ok) throw new UserError('invalid-options', validation.problems.join('\n'));
+  // Blocked terms and quotas, before anything reaches the WebUI (throws a UserError).
+  const admission = admitGeneration(interaction, deps, {
+    prompt: validation.params.prompt,
+    negativePrompt: input.negativePrompt,
+  });
   await interaction.deferReply();
   const [samplers, schedulers, models] = await Promise.all([
     deps.catalog.get('samplers'),
@@ -118,7 +126,9 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
     interaction.guildId === null ? undefined : deps.settings.get(interaction.guildId).defaultModel;
   const fallback = guildDefault ?? (await currentModel(deps));
   const params = resolveAgainstCatalog(validation.params, { samplers, schedulers, models }, fallback);
-  await submitGeneration(interaction, deps, 'txt2img', params, null);
+  const admitted = admission.apply(params);
+  await submitGeneration(interaction, deps, 'txt2img', admitted, null);
+  admission.accepted(admitted);
 }
 
 async function autocomplete(interaction: AutocompleteInteraction, deps: BotDeps): Promise<void> {

@@ -3,8 +3,9 @@ import { imagine } from './imagine.js';
 import { models } from './models.js';
 import { queue } from './queue.js';
 import { setmodel } from './setmodel.js';
+import { settings } from './settings.js';
 
 /** Every slash command, listed explicitly (no folder scanning). */
-export const commands: readonly Command[] = [imagine, models, setmodel, queue];
+export const commands: readonly Command[] = [imagine, models, setmodel, queue, settings];
 
 export { handleModelsPage } from './models.js';

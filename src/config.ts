@@ -37,7 +37,11 @@ export interface Config {
     requestTimeoutMs: number;
     maxPendingPerUser: number;
     maxQueueLength: number;
+    /** Most pixels per request: width × height × count. */
+    maxTotalPixels: number;
   };
+  /** Defaults for every server's content policy and quotas (each server may override them). */
+  policy: PolicyDefaults;
   jobs: {
     progressIntervalMs: number;
     livePreview: boolean;
@@ -46,6 +50,22 @@ export interface Config {
     maxAttempts: number;
   };
   metricsPort: number | undefined;
+}
+
+export const NSFW_MODES = ['off', 'negative-prompt', 'spoiler', 'both'] as const;
+export type NsfwMode = (typeof NSFW_MODES)[number];
+
+export interface PolicyDefaults {
+  /** What happens outside age-restricted channels. */
+  nsfwMode: NsfwMode;
+  /** Added to the negative prompt outside age-restricted channels (modes negative-prompt, both). */
+  sfwNegativePrompt: string;
+  /** Seconds between two /imagine of one member in one server; 0 = off. */
+  cooldownSeconds: number;
+  /** Requests per server per rolling hour; 0 = off. */
+  hourlyLimit: number;
+  /** Members with Manage Server skip the cooldown and the hourly limit. */
+  bypassManageServer: boolean;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -167,6 +187,26 @@ const schema = z.object({
   MAX_PIXELS: integer(4096, 16_777_216, 1_048_576),
   MAX_IMAGES: integer(1, 4, 4),
   MAX_PROMPT_LENGTH: integer(1, 1000, 1000),
+  MAX_TOTAL_PIXELS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a whole number from 4096 to 67108864' })
+      .int({ error: 'must be a whole number from 4096 to 67108864' })
+      .min(4096, { error: 'must be at least 4096' })
+      .max(67_108_864, { error: 'must be at most 67108864' })
+      .optional(),
+  ),
+  NSFW_MODE: z.preprocess(
+    (value) => (typeof emptyToUndefined(value) === 'string' ? String(value).toLowerCase() : undefined),
+    z.enum(NSFW_MODES, { error: `must be one of ${NSFW_MODES.join(', ')}` }).default('off'),
+  ),
+  SFW_NEGATIVE_PROMPT: z.preprocess(
+    emptyToUndefined,
+    z.string().max(1000, { error: 'must be at most 1000 characters' }).default('nsfw, nude, naked, explicit'),
+  ),
+  USER_COOLDOWN_SECONDS: integer(0, 86_400, 0),
+  SERVER_HOURLY_LIMIT: integer(0, 100_000, 0),
+  QUOTA_BYPASS_MANAGE_SERVER: boolean(false),
   SD_REQUEST_TIMEOUT_SECONDS: integer(1, 86_400, 600),
   MAX_PENDING_PER_USER: integer(1, 100, 3),
   MAX_QUEUE_LENGTH: integer(1, 10_000, 100),
@@ -242,6 +282,11 @@ export function parseConfig(env: Env): Config {
   }
   if (!result.success || issues.length > 0) throw new ConfigError(issues);
   const data = result.data;
+  if (data.MAX_TOTAL_PIXELS !== undefined && data.MAX_TOTAL_PIXELS < data.MAX_PIXELS) {
+    throw new ConfigError([
+      { key: 'MAX_TOTAL_PIXELS', problem: `must be at least MAX_PIXELS (${data.MAX_PIXELS})` },
+    ]);
+  }
   if (data.DEFAULT_WIDTH * data.DEFAULT_HEIGHT > data.MAX_PIXELS) {
     throw new ConfigError([
       {
@@ -277,6 +322,14 @@ export function parseConfig(env: Env): Config {
       requestTimeoutMs: data.SD_REQUEST_TIMEOUT_SECONDS * 1000,
       maxPendingPerUser: data.MAX_PENDING_PER_USER,
       maxQueueLength: data.MAX_QUEUE_LENGTH,
+      maxTotalPixels: data.MAX_TOTAL_PIXELS ?? data.MAX_PIXELS * data.MAX_IMAGES,
+    },
+    policy: {
+      nsfwMode: data.NSFW_MODE,
+      sfwNegativePrompt: data.SFW_NEGATIVE_PROMPT,
+      cooldownSeconds: data.USER_COOLDOWN_SECONDS,
+      hourlyLimit: data.SERVER_HOURLY_LIMIT,
+      bypassManageServer: data.QUOTA_BYPASS_MANAGE_SERVER,
     },
     jobs: {
       progressIntervalMs: data.PROGRESS_INTERVAL_MS,

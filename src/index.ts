@@ -15,6 +15,7 @@ import { createSqliteJobStore } from './jobs/job-store.js';
 import { type Backend, createJobRunner, type JobRunner } from './jobs/runner.js';
 import { createLogger, type Logger, redactText } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { createSqliteUsageStore } from './policy/usage-store.js';
 import { createSdClient } from './sd/client.js';
 import { openDatabase } from './store/database.js';
 import { createSqliteSettingsStore } from './store/settings-store.js';
@@ -45,7 +46,13 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
   const now = options.now ?? Date.now;
   const secrets = [
     config.discord.token,
-    ...config.backends.flatMap((backend) => [backend.password ?? '']),
+    // The password, and the Basic header value built from it (base64 of user:pass).
+    ...config.backends.flatMap((backend) => [
+      backend.password ?? '',
+      backend.password === undefined
+        ? ''
+        : Buffer.from(`${backend.username ?? ''}:${backend.password}`, 'utf8').toString('base64'),
+    ]),
   ].filter((secret) => secret.length > 0);
   const log = createLogger({
     level: config.logLevel,
@@ -56,6 +63,7 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
 
   const db = openDatabase(config.databasePath);
   const settings = createSqliteSettingsStore(db, now);
+  const usage = createSqliteUsageStore(db);
   const jobs = createSqliteJobStore(db);
   const backends: Backend[] = config.backends.map((backend) => {
     const client = createSdClient({
@@ -103,7 +111,7 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
     concurrencyPerBackend: config.jobs.concurrencyPerBackend,
     maxAttempts: config.jobs.maxAttempts,
   });
-  const deps: BotDeps = { config, runner, reporter, jobs, settings, catalog, backends, log, now };
+  const deps: BotDeps = { config, runner, reporter, jobs, settings, usage, catalog, backends, log, now };
   const router = createRouter(commands, { cancel: handleCancel, models: handleModelsPage }, deps);
 
   client.on(Events.InteractionCreate, (interaction) => {

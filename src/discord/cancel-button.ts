@@ -8,7 +8,10 @@ export const handleCancel: ButtonHandler = async (interaction, [jobId], deps) =>
   if (job === undefined) throw new UserError('job-gone', 'That job no longer exists.');
   const moderator = interaction.memberPermissions?.has(PermissionFlagsBits.ManageMessages) ?? false;
   if (job.userId !== interaction.user.id && !moderator) {
-    throw new UserError('not-yours', 'Only the member who asked for this image (or a moderator) can cancel it.');
+    throw new UserError(
+      'not-yours',
+      'Only the member who asked for this image (or a moderator) can cancel it.',
+    );
   }
   const outcome = deps.runner.cancel(job.id);
   const text =

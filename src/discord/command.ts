@@ -10,6 +10,7 @@ import type { JobStore } from '../jobs/job-store.js';
 import type { JobReporter } from '../jobs/reporter.js';
 import type { Backend, JobRunner } from '../jobs/runner.js';
 import type { Logger } from '../log.js';
+import type { UsageStore } from '../policy/usage-store.js';
 import type { SettingsStore } from '../store/settings-store.js';
 
 /** Everything a command handler may use, built once in the composition root. */
@@ -19,6 +20,8 @@ export interface BotDeps {
   reporter: JobReporter;
   jobs: JobStore;
   settings: SettingsStore;
+  /** Generation requests per server and member, for quotas. */
+  usage: UsageStore;
   catalog: Catalog;
   backends: Backend[];
   log: Logger;

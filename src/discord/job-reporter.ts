@@ -1,4 +1,4 @@
-import { DiscordAPIError, type REST, type RawFile, Routes } from 'discord.js';
+import { DiscordAPIError, type RawFile, type REST, Routes } from 'discord.js';
 import type { JobStore } from '../jobs/job-store.js';
 import type { JobReporter, QueueNote } from '../jobs/reporter.js';
 import { canUseInteractionToken } from '../jobs/scheduling.js';
@@ -13,6 +13,7 @@ import {
   renderResult,
   renderRunning,
 } from './render.js';
+import { contentTypeFor, prepareUpload } from './upload-preflight.js';
 import { toUserMessage } from './user-message.js';
 
 export interface DiscordReporterOptions {
@@ -48,7 +49,11 @@ function toBody(view: MessageView, allowedUsers: string[] = []) {
 }
 
 function toFiles(view: MessageView): RawFile[] {
-  return view.files.map((file) => ({ name: file.name, data: file.data, contentType: 'image/png' }));
+  return view.files.map((file) => ({
+    name: file.name,
+    data: file.data,
+    contentType: contentTypeFor(file.name),
+  }));
 }
 
 /**
@@ -86,15 +91,22 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
       : view;
     const body = toBody(withMention, mention ? [job.userId] : []);
     try {
-      const message = (await rest.post(Routes.channelMessages(job.channelId), { body, files: toFiles(view) })) as {
+      const message = (await rest.post(Routes.channelMessages(job.channelId), {
+        body,
+        files: toFiles(view),
+      })) as {
         id: string;
       };
       return { channelId: job.channelId, messageId: message.id };
     } catch (error: unknown) {
       noteError(error);
       log.info({ err: error, jobId: job.id }, 'cannot post in the channel; sending a direct message');
-      const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: job.userId } })) as { id: string };
-      const message = (await rest.post(Routes.channelMessages(dm.id), { body, files: toFiles(view) })) as { id: string };
+      const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: job.userId } })) as {
+        id: string;
+      };
+      const message = (await rest.post(Routes.channelMessages(dm.id), { body, files: toFiles(view) })) as {
+        id: string;
+      };
       return { channelId: dm.id, messageId: message.id };
     }
   };
@@ -115,7 +127,10 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
     } catch (error: unknown) {
       if (error instanceof DiscordAPIError && TOKEN_GONE_CODES.has(Number(error.code))) {
         noteError(error);
-        log.info({ jobId: job.id, code: error.code }, 'interaction token no longer usable; moving to a channel message');
+        log.info(
+          { jobId: job.id, code: error.code },
+          'interaction token no longer usable; moving to a channel message',
+        );
         store.update(job.id, { interactionToken: null });
         return false;
       }
@@ -130,7 +145,10 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
     if (await editOriginal(current, view)) return;
     const moved = parseMoved(current.messageId);
     if (moved !== undefined) {
-      await rest.patch(Routes.channelMessage(moved.channelId, moved.messageId), { body: toBody(view), files: toFiles(view) });
+      await rest.patch(Routes.channelMessage(moved.channelId, moved.messageId), {
+        body: toBody(view),
+        files: toFiles(view),
+      });
       return;
     }
     const target = await postToUser(current, view, false);
@@ -163,14 +181,20 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
     running(job, progress: SdProgress | null) {
       return inOrder(job.id, async () => {
         if (finished.has(job.id)) return;
-        await show(job, renderRunning(job, progress));
+        // The live preview is a spoiler too where the result will be one.
+        await show(job, await prepareUpload(renderRunning(job, progress), job.params.delivery ?? {}));
       });
     },
     finished(job, result: GenerationResult) {
       finished.add(job.id);
       return inOrder(job.id, async () => {
         if (job.result === null) return;
-        await deliverFinal(job, renderResult(job, job.result, result.images));
+        // Fits Discord's limits (size per file, files per message) and applies spoilers; notes go in the content.
+        const view = await prepareUpload(
+          renderResult(job, job.result, result.images),
+          job.params.delivery ?? {},
+        );
+        await deliverFinal(job, view);
       });
     },
     failed(job, error) {
@@ -190,7 +214,10 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
       return inOrder(job.id, async () => {
         if (finished.has(job.id)) return;
         const target = await postToUser(current, view, true);
-        store.update(job.id, { interactionToken: null, messageId: `${target.channelId}/${target.messageId}` });
+        store.update(job.id, {
+          interactionToken: null,
+          messageId: `${target.channelId}/${target.messageId}`,
+        });
         log.info({ jobId: job.id }, 'interaction token about to expire; progress moved to a channel message');
       });
     },

@@ -1,8 +1,8 @@
 import {
   type APIActionRowComponent,
   type APIButtonComponent,
-  type APIEmbed,
   type APIComponentInMessageActionRow,
+  type APIEmbed,
   ButtonStyle,
   ComponentType,
 } from 'discord.js';
@@ -61,7 +61,12 @@ function promptLine(params: GenerationParams): string {
   return truncate(escapeMarkdown(params.prompt), 300);
 }
 
-export function renderQueued(job: Job, position: number, total: number, note?: 'restarted' | 'retrying'): MessageView {
+export function renderQueued(
+  job: Job,
+  position: number,
+  total: number,
+  note?: 'restarted' | 'retrying',
+): MessageView {
   const lead =
     note === 'restarted'
       ? 'The bot restarted; your job is back in line.\n'
@@ -134,10 +139,19 @@ export function renderResult(job: Job, result: JobResult, images: Buffer[]): Mes
     data,
   }));
   const fields: NonNullable<APIEmbed['fields']> = [
-    { name: 'Seed', value: seeds.length > 1 ? seeds.join(', ') : String(seeds[0] ?? 'unknown'), inline: true },
+    {
+      name: 'Seed',
+      value: seeds.length > 1 ? seeds.join(', ') : String(seeds[0] ?? 'unknown'),
+      inline: true,
+    },
     {
       name: 'Model',
-      value: truncate(result.model === null ? 'unknown' : `${escapeMarkdown(result.model)}${result.modelHash ? ` [${result.modelHash}]` : ''}`, 1024),
+      value: truncate(
+        result.model === null
+          ? 'unknown'
+          : `${escapeMarkdown(result.model)}${result.modelHash ? ` [${result.modelHash}]` : ''}`,
+        1024,
+      ),
       inline: true,
     },
     {
@@ -150,7 +164,11 @@ export function renderResult(job: Job, result: JobResult, images: Buffer[]): Mes
     { name: 'Size', value: `${params.width}×${params.height}`, inline: true },
   ];
   if (params.negativePrompt !== '') {
-    fields.unshift({ name: 'Negative prompt', value: truncate(escapeMarkdown(params.negativePrompt), 1024), inline: false });
+    fields.unshift({
+      name: 'Negative prompt',
+      value: truncate(escapeMarkdown(params.negativePrompt), 1024),
+      inline: false,
+    });
   }
   const mismatch = modelMismatch(params.model, result);
   const embed: APIEmbed = {
@@ -188,5 +206,10 @@ export function renderFailed(job: Job, message: string): MessageView {
 }
 
 export function renderNotice(text: string, color = COLOR_FAILED): MessageView {
-  return { content: '', embeds: [{ color, description: truncate(text, LIMITS.embedDescription) }], components: [], files: [] };
+  return {
+    content: '',
+    embeds: [{ color, description: truncate(text, LIMITS.embedDescription) }],
+    components: [],
+    files: [],
+  };
 }

@@ -26,7 +26,10 @@ export function createRouter(
 ): Router {
   const byName = new Map(commands.map((command) => [command.data.name, command]));
 
-  async function replyWithError(interaction: ChatInputCommandInteraction | ButtonInteraction, error: unknown) {
+  async function replyWithError(
+    interaction: ChatInputCommandInteraction | ButtonInteraction,
+    error: unknown,
+  ) {
     const expected = error instanceof UserError;
     const reference = randomBytes(3).toString('hex');
     if (expected) deps.log.info({ code: error.code, userId: interaction.user.id }, 'refused a request');
@@ -58,7 +61,8 @@ export function createRouter(
       if (interaction.isChatInputCommand()) {
         const command = byName.get(interaction.commandName);
         try {
-          if (command === undefined) throw new UserError('unknown-command', 'This command is not available any more.');
+          if (command === undefined)
+            throw new UserError('unknown-command', 'This command is not available any more.');
           await command.execute(interaction, deps);
         } catch (error: unknown) {
           await replyWithError(interaction, error);

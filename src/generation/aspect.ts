@@ -6,6 +6,7 @@ export function isAspectRatio(value: string): value is AspectRatio {
   return (ASPECT_RATIOS as readonly string[]).includes(value);
 }
 
+const MAX_SIDE = 2048;
 const floorTo8 = (value: number) => Math.max(64, Math.floor(value / 8) * 8);
 
 /**
@@ -19,8 +20,10 @@ export function toSizeForAspect(
 ): { width: number; height: number } {
   const [a, b] = aspect.split(':').map(Number) as [number, number];
   const target = Math.min(area, maxPixels);
-  let width = floorTo8(Math.sqrt((target * a) / b));
-  let height = floorTo8(Math.sqrt((target * b) / a));
+  // Neither side may pass 2048 (the most /imagine accepts), whatever the area.
+  const shrink = Math.min(1, MAX_SIDE / Math.sqrt((target * Math.max(a, b)) / Math.min(a, b)));
+  let width = floorTo8(Math.sqrt((target * a) / b) * shrink);
+  let height = floorTo8(Math.sqrt((target * b) / a) * shrink);
   while (width * height > maxPixels && width > 64 && height > 64) {
     if (width >= height) width -= 8;
     else height -= 8;

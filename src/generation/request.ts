@@ -1,5 +1,5 @@
 import type { Img2ImgRequest, Txt2ImgRequest } from '../sd/types.js';
-import { type AspectRatio, isAspectRatio, toSizeForAspect } from './aspect.js';
+import { ASPECT_RATIOS, type AspectRatio, isAspectRatio, toSizeForAspect } from './aspect.js';
 
 /** What a member typed, as Discord delivered it (every field but the prompt optional). */
 export interface ImagineInput {
@@ -32,6 +32,8 @@ export interface GenerationLimits {
   maxPixels: number;
   maxCount: number;
   maxPromptLength: number;
+  /** Most pixels per request (width × height × count); unset: no limit beyond maxPixels per image. */
+  maxTotalPixels?: number | undefined;
 }
 
 /** A validated generation, stored with its job; sampler and model are still as typed. */
@@ -53,11 +55,21 @@ export interface GenerationParams {
   /** img2img: bare base64 of the init image, and its denoising strength. */
   initImage?: string | undefined;
   denoisingStrength?: number | undefined;
+  /** How the result reaches Discord (set by the command, read by the job reporter; never sent to the WebUI). */
+  delivery?: { attachmentSizeLimit?: number | undefined; spoiler?: boolean | undefined } | undefined;
 }
 
 export type ValidationResult = { ok: true; params: GenerationParams } | { ok: false; problems: string[] };
 
 const MAX_SEED = 4_294_967_294;
+/** Longest sampler, scheduler or model name accepted (they are echoed in refusals). */
+const MAX_NAME_LENGTH = 200;
+
+/** A short, single-line excerpt of untrusted text for a refusal message. */
+const echo = (text: string) => {
+  const line = cleanText(text).replace(/\s+/g, ' ');
+  return line.length > 40 ? `${line.slice(0, 39)}…` : line;
+};
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
@@ -116,6 +128,15 @@ export function validateImagineInput(
     } else cfgScale = Math.round(input.cfgScale * 100) / 100;
   }
   const count = checkInteger(problems, 'Count', input.count, 1, limits.maxCount) ?? 1;
+  for (const [label, value] of [
+    ['sampler', input.sampler],
+    ['scheduler', input.scheduler],
+    ['model', input.model],
+  ] as const) {
+    if (value !== undefined && value.length > MAX_NAME_LENGTH) {
+      problems.push(`The ${label} name is ${value.length} characters; the limit is ${MAX_NAME_LENGTH}.`);
+    }
+  }
 
   let width = checkInteger(problems, 'Width', input.width, 64, 2048);
   let height = checkInteger(problems, 'Height', input.height, 64, 2048);
@@ -129,7 +150,9 @@ export function validateImagineInput(
 
   if (input.aspect !== undefined) {
     if (!isAspectRatio(input.aspect)) {
-      problems.push(`Unknown aspect ratio "${input.aspect}".`);
+      problems.push(
+        `Unknown aspect ratio "${echo(input.aspect)}". Choose one of ${ASPECT_RATIOS.join(', ')}.`,
+      );
     } else if (input.width !== undefined || input.height !== undefined) {
       problems.push('Choose either an aspect ratio or a width and height, not both.');
     } else {
@@ -147,6 +170,13 @@ export function validateImagineInput(
   if (width * height > limits.maxPixels) {
     problems.push(
       `${width}×${height} is ${width * height} pixels; the limit is ${limits.maxPixels} pixels per image (for example ${Math.floor(Math.sqrt(limits.maxPixels) / 8) * 8}×${Math.floor(Math.sqrt(limits.maxPixels) / 8) * 8}).`,
+    );
+  }
+
+  const total = width * height * count;
+  if (limits.maxTotalPixels !== undefined && total > limits.maxTotalPixels) {
+    problems.push(
+      `${count} image${count === 1 ? '' : 's'} of ${width}×${height} is ${total} pixels in all; the limit (MAX_TOTAL_PIXELS) is ${limits.maxTotalPixels} pixels per request. Ask for fewer or smaller images.`,
     );
   }
 

@@ -89,7 +89,7 @@ describe('start-up', () => {
           .guild(discord.guildId)
           .map((command) => command.name)
           .sort(),
-      ).toEqual(['imagine', 'models', 'queue', 'setmodel']);
+      ).toEqual(['imagine', 'models', 'queue', 'setmodel', 'settings']);
     } finally {
       await discord.close();
       await webui.close();

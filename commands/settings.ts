@@ -1,0 +1,284 @@
+import {
+  type AutocompleteInteraction,
+  ChannelType,
+  type ChatInputCommandInteraction,
+  MessageFlags,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+} from 'discord.js';
+import { NSFW_MODES, type NsfwMode } from '../src/config.js';
+import {
+  autocompleteModel,
+  autocompleteSampler,
+  autocompleteScheduler,
+} from '../src/discord/autocomplete.js';
+import type { BotDeps, Command } from '../src/discord/command.js';
+import { renderBlockedList, renderSettingsView } from '../src/discord/settings-view.js';
+import {
+  effectivePolicy,
+  loadGuildPolicy,
+  serverDefaults,
+  updateGuildPolicy,
+} from '../src/policy/guild-policy.js';
+import { serializePolicy } from '../src/policy/policy.js';
+import {
+  addBlockedTerm,
+  type Change,
+  DEFAULTS_RESETS,
+  type DefaultsReset,
+  POLICY_CLEARS,
+  type PolicyClear,
+  planDefaultsChange,
+  planPolicyChange,
+  removeBlockedTerm,
+} from '../src/policy/settings-changes.js';
+import { UserError } from '../src/user-error.js';
+
+const TEXT_CHANNELS = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as const;
+
+const data = new SlashCommandBuilder()
+  .setName('settings')
+  .setDescription('This server’s /imagine defaults and policies')
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+  .setContexts(0)
+  .addSubcommand((sub) => sub.setName('view').setDescription('Show the defaults and policies in force'))
+  .addSubcommand((sub) =>
+    sub
+      .setName('defaults')
+      .setDescription('Change this server’s /imagine defaults')
+      .addStringOption((option) =>
+        option.setName('model').setDescription('Default checkpoint').setAutocomplete(true),
+      )
+      .addStringOption((option) =>
+        option.setName('negative_prompt').setDescription('Default negative prompt').setMaxLength(1000),
+      )
+      .addIntegerOption((option) =>
+        option.setName('steps').setDescription('Default steps').setMinValue(1).setMaxValue(150),
+      )
+      .addIntegerOption((option) =>
+        option
+          .setName('width')
+          .setDescription('Default width, a multiple of 8')
+          .setMinValue(64)
+          .setMaxValue(2048),
+      )
+      .addIntegerOption((option) =>
+        option
+          .setName('height')
+          .setDescription('Default height, a multiple of 8')
+          .setMinValue(64)
+          .setMaxValue(2048),
+      )
+      .addStringOption((option) =>
+        option.setName('sampler').setDescription('Default sampler').setAutocomplete(true),
+      )
+      .addStringOption((option) =>
+        option.setName('scheduler').setDescription('Default scheduler').setAutocomplete(true),
+      )
+      .addStringOption((option) =>
+        option
+          .setName('reset')
+          .setDescription('Back to the bot’s default')
+          .addChoices(...DEFAULTS_RESETS.map((value) => ({ name: value, value }))),
+      ),
+  )
+  .addSubcommand((sub) =>
+    sub
+      .setName('policy')
+      .setDescription('Change this server’s content policy and quotas')
+      .addStringOption((option) =>
+        option
+          .setName('nsfw_mode')
+          .setDescription('Outside age-restricted channels')
+          .addChoices(...NSFW_MODES.map((value) => ({ name: value, value }))),
+      )
+      .addStringOption((option) =>
+        option
+          .setName('sfw_negative_prompt')
+          .setDescription('Added outside age-restricted channels')
+          .setMaxLength(1000),
+      )
+      .addChannelOption((option) =>
+        option
+          .setName('audit_channel')
+          .setDescription('Where to record who asked for what')
+          .addChannelTypes(...TEXT_CHANNELS),
+      )
+      .addIntegerOption((option) =>
+        option
+          .setName('cooldown_seconds')
+          .setDescription('Per member; 0 = off')
+          .setMinValue(0)
+          .setMaxValue(86_400),
+      )
+      .addIntegerOption((option) =>
+        option
+          .setName('hourly_limit')
+          .setDescription('Requests per hour for the server; 0 = off')
+          .setMinValue(0)
+          .setMaxValue(100_000),
+      )
+      .addRoleOption((option) =>
+        option.setName('bypass_role').setDescription('Members with this role skip quotas'),
+      )
+      .addBooleanOption((option) =>
+        option.setName('bypass_manage_server').setDescription('Members with Manage Server skip quotas'),
+      )
+      .addStringOption((option) =>
+        option
+          .setName('clear')
+          .setDescription('Back to the bot’s default')
+          .addChoices(...POLICY_CLEARS.map((value) => ({ name: value, value }))),
+      ),
+  )
+  .addSubcommandGroup((group) =>
+    group
+      .setName('blocked-words')
+      .setDescription('Words and /patterns/ refused in prompts')
+      .addSubcommand((sub) =>
+        sub
+          .setName('add')
+          .setDescription('Block a word, a phrase or a /regex/')
+          .addStringOption((option) =>
+            option
+              .setName('term')
+              .setDescription('Word, phrase or /regex/')
+              .setRequired(true)
+              .setMaxLength(100),
+          ),
+      )
+      .addSubcommand((sub) =>
+        sub
+          .setName('remove')
+          .setDescription('Unblock a term')
+          .addStringOption((option) =>
+            option.setName('term').setDescription('As listed').setRequired(true).setMaxLength(100),
+          ),
+      )
+      .addSubcommand((sub) => sub.setName('list').setDescription('List the blocked terms')),
+  )
+  .toJSON();
+
+const reply = (
+  interaction: ChatInputCommandInteraction,
+  content: string,
+  embeds = [] as ReturnType<typeof renderSettingsView>[],
+) => interaction.reply({ content, embeds, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+
+function unwrap<T>(change: Change<T>): { value: T; summary: string[] } {
+  if (!change.ok)
+    throw new UserError(
+      'invalid-settings',
+      `Nothing was changed:\n${change.problems.map((p) => `• ${p}`).join('\n')}`,
+    );
+  return change;
+}
+
+async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void> {
+  const guildId = interaction.guildId;
+  if (guildId === null) throw new UserError('guild-only', 'Use /settings in a server.');
+  if (!(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false)) {
+    throw new UserError('forbidden', 'Changing this server’s settings needs the Manage Server permission.');
+  }
+  const options = interaction.options;
+  const group = options.getSubcommandGroup(false);
+  const sub = options.getSubcommand(true);
+  const current = loadGuildPolicy(deps.settings, guildId);
+
+  if (group === 'blocked-words') {
+    if (sub === 'list') return void (await reply(interaction, renderBlockedList(current.blockedTerms)));
+    const term = options.getString('term', true);
+    const change = unwrap(sub === 'add' ? addBlockedTerm(current, term) : removeBlockedTerm(current, term));
+    updateGuildPolicy(deps.settings, guildId, () => change.value);
+    deps.log.info({ guildId, userId: interaction.user.id, action: sub }, 'blocked terms changed');
+    return void (await reply(interaction, change.summary.join('\n')));
+  }
+
+  if (sub === 'view') {
+    const embed = renderSettingsView({
+      stored: current,
+      effective: effectivePolicy(deps.config, deps.settings, guildId),
+      defaults: serverDefaults(deps, guildId),
+      defaultModel: deps.settings.get(guildId).defaultModel,
+    });
+    return void (await reply(interaction, '', [embed]));
+  }
+
+  if (sub === 'policy') {
+    const channel = options.getChannel('audit_channel');
+    const role = options.getRole('bypass_role');
+    const change = unwrap(
+      planPolicyChange(
+        current,
+        {
+          nsfwMode: (options.getString('nsfw_mode') ?? undefined) as NsfwMode | undefined,
+          sfwNegativePrompt: options.getString('sfw_negative_prompt') ?? undefined,
+          auditChannel:
+            channel === null
+              ? undefined
+              : {
+                  id: channel.id,
+                  textBased: (TEXT_CHANNELS as readonly ChannelType[]).includes(channel.type),
+                },
+          cooldownSeconds: options.getInteger('cooldown_seconds') ?? undefined,
+          hourlyLimit: options.getInteger('hourly_limit') ?? undefined,
+          bypassRoleId: role?.id,
+          bypassManageServer: options.getBoolean('bypass_manage_server') ?? undefined,
+          clear: (options.getString('clear') ?? undefined) as PolicyClear | undefined,
+        },
+        deps.config.limits.maxPromptLength,
+      ),
+    );
+    deps.settings.setPolicyJson(guildId, serializePolicy(change.value));
+    deps.log.info({ guildId, userId: interaction.user.id }, 'server policy changed');
+    return void (await reply(interaction, change.summary.join('\n')));
+  }
+
+  // defaults: the sampler and model are checked against the live lists, fetched only when needed.
+  const input = {
+    model: options.getString('model') ?? undefined,
+    negativePrompt: options.getString('negative_prompt') ?? undefined,
+    steps: options.getInteger('steps') ?? undefined,
+    width: options.getInteger('width') ?? undefined,
+    height: options.getInteger('height') ?? undefined,
+    sampler: options.getString('sampler') ?? undefined,
+    scheduler: options.getString('scheduler') ?? undefined,
+    reset: (options.getString('reset') ?? undefined) as DefaultsReset | undefined,
+  };
+  const needsSamplers = input.sampler !== undefined || input.scheduler !== undefined;
+  if (needsSamplers || input.model !== undefined)
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const [samplers, schedulers, models] = await Promise.all([
+    needsSamplers ? deps.catalog.get('samplers') : undefined,
+    needsSamplers ? deps.catalog.get('schedulers') : undefined,
+    input.model !== undefined ? deps.catalog.get('models') : undefined,
+  ]);
+  const change = unwrap(
+    planDefaultsChange(current, input, {
+      configured: deps.config.defaults,
+      limits: deps.config.limits,
+      lists: {
+        ...(samplers === undefined ? {} : { samplers }),
+        ...(schedulers === undefined ? {} : { schedulers }),
+        ...(models === undefined ? {} : { models }),
+      },
+    }),
+  );
+  deps.settings.setPolicyJson(guildId, serializePolicy(change.value.policy));
+  if (change.value.model !== undefined)
+    deps.settings.setDefaultModel(guildId, change.value.model ?? undefined);
+  deps.log.info({ guildId, userId: interaction.user.id }, 'server defaults changed');
+  const text = change.summary.join('\n');
+  if (interaction.deferred) await interaction.editReply({ content: text, allowedMentions: { parse: [] } });
+  else await reply(interaction, text);
+}
+
+async function autocomplete(interaction: AutocompleteInteraction, deps: BotDeps): Promise<void> {
+  const focused = interaction.options.getFocused(true);
+  if (focused.name === 'sampler') return autocompleteSampler(interaction, deps, focused.value);
+  if (focused.name === 'scheduler') return autocompleteScheduler(interaction, deps, focused.value);
+  if (focused.name === 'model') return autocompleteModel(interaction, deps, focused.value);
+  await interaction.respond([]);
+}
+
+export const settings: Command = { data, execute, autocomplete };

@@ -1,0 +1,113 @@
+import {
+  type ChatInputCommandInteraction,
+  GuildMemberRoleManager,
+  type Interaction,
+  PermissionFlagsBits,
+} from 'discord.js';
+import type { GenerationParams } from '../generation/request.js';
+import { type AuditEntry, postAudit } from '../policy/audit.js';
+import { compileBlockedTerms, findBlockedTerm, renderBlockedRefusal } from '../policy/blocked-terms.js';
+import { effectivePolicy } from '../policy/guild-policy.js';
+import { applyChannelPolicy } from '../policy/policy.js';
+import { canBypassQuota, decideQuota, renderQuotaRefusal } from '../policy/quota.js';
+import { UserError } from '../user-error.js';
+import type { BotDeps } from './command.js';
+
+/** A request that passed the server's policy: what to change on it, and what to do once it is queued. */
+export interface Admission {
+  /** The parameters with the channel's content policy and the delivery options applied. */
+  apply(params: GenerationParams): GenerationParams;
+  /** The job is queued: count it against the quotas and tell the audit channel. */
+  accepted(params: GenerationParams): void;
+}
+
+/** Whether the interaction comes from an age-restricted channel (a thread: its parent). Unknown: no. */
+export function isAgeRestricted(interaction: Interaction): boolean {
+  const channel = interaction.channel;
+  if (channel === null) return false;
+  if (channel.isThread()) return channel.parent?.nsfw === true;
+  return 'nsfw' in channel && channel.nsfw === true;
+}
+
+function roleIdsOf(interaction: Interaction): string[] {
+  const roles = interaction.member?.roles;
+  if (roles === undefined) return [];
+  return roles instanceof GuildMemberRoleManager ? [...roles.cache.keys()] : roles;
+}
+
+/**
+ * Checks a validated request against the server's policy before anything reaches the WebUI:
+ * blocked terms in what the member typed, then the cooldown and the hourly limit. Throws a
+ * UserError naming the problem (with a relative timestamp for quotas); nothing is recorded then.
+ */
+export function admitGeneration(
+  interaction: ChatInputCommandInteraction,
+  deps: BotDeps,
+  texts: { prompt: string; negativePrompt?: string | undefined },
+): Admission {
+  const { guildId } = interaction;
+  const policy = effectivePolicy(deps.config, deps.settings, guildId);
+  const audit = (entry: Omit<AuditEntry, 'userId' | 'channelId' | 'command'>) => {
+    if (policy.auditChannelId === undefined) return;
+    postAudit(
+      interaction.client.rest,
+      policy.auditChannelId,
+      {
+        ...entry,
+        userId: interaction.user.id,
+        channelId: interaction.channelId,
+        command: interaction.commandName,
+      },
+      deps.log,
+    );
+  };
+
+  const hit = findBlockedTerm(texts, compileBlockedTerms(policy.blockedTerms));
+  if (hit !== undefined) {
+    deps.log.info({ guildId, userId: interaction.user.id, field: hit.field }, 'blocked term in a request');
+    audit({ outcome: 'blocked', prompt: texts.prompt, negativePrompt: texts.negativePrompt ?? '' });
+    throw new UserError('blocked-term', renderBlockedRefusal(hit));
+  }
+
+  const now = deps.now();
+  if (guildId !== null) {
+    const bypass = canBypassQuota(
+      {
+        roleIds: roleIdsOf(interaction),
+        hasManageServer: interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
+      },
+      policy,
+    );
+    const decision = decideQuota(
+      deps.usage.snapshot(guildId, interaction.user.id, now, policy.cooldownSeconds),
+      policy,
+      now,
+      bypass,
+    );
+    if (!decision.ok) {
+      audit({ outcome: 'over-quota', prompt: texts.prompt, negativePrompt: texts.negativePrompt ?? '' });
+      throw new UserError(decision.reason, renderQuotaRefusal(decision));
+    }
+  }
+
+  const ageRestricted = isAgeRestricted(interaction);
+  return {
+    apply(params) {
+      const outcome = applyChannelPolicy(params.negativePrompt, policy, ageRestricted);
+      return {
+        ...params,
+        negativePrompt: outcome.negativePrompt,
+        delivery: { attachmentSizeLimit: interaction.attachmentSizeLimit, spoiler: outcome.spoiler },
+      };
+    },
+    accepted(params) {
+      if (guildId !== null) deps.usage.record(guildId, interaction.user.id, deps.now());
+      audit({
+        outcome: 'queued',
+        prompt: params.prompt,
+        negativePrompt: params.negativePrompt,
+        size: `${params.width}×${params.height}${params.count > 1 ? ` ×${params.count}` : ''}`,
+      });
+    },
+  };
+}

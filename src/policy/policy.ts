@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { NSFW_MODES, type NsfwMode, type PolicyDefaults } from '../config.js';
+import type { GenerationDefaults } from '../generation/request.js';
+
+/**
+ * One server's settings beyond its default model, stored as JSON in `guild_settings.policy`.
+ * Every field is optional: an absent one falls back to the bot's configuration.
+ */
+export interface GuildPolicy {
+  nsfwMode?: NsfwMode | undefined;
+  sfwNegativePrompt?: string | undefined;
+  blockedTerms: string[];
+  auditChannelId?: string | undefined;
+  cooldownSeconds?: number | undefined;
+  hourlyLimit?: number | undefined;
+  bypassRoleId?: string | undefined;
+  bypassManageServer?: boolean | undefined;
+  /** Server defaults for /imagine, overlaid on the configured ones. */
+  defaults: Partial<Omit<GenerationDefaults, 'cfgScale'>>;
+}
+
+/** The policy in force for one request: the server's choices over the bot's defaults. */
+export interface EffectivePolicy {
+  nsfwMode: NsfwMode;
+  sfwNegativePrompt: string;
+  blockedTerms: string[];
+  auditChannelId: string | undefined;
+  cooldownSeconds: number;
+  hourlyLimit: number;
+  bypassRoleId: string | undefined;
+  bypassManageServer: boolean;
+}
+
+export const MAX_BLOCKED_TERMS = 200;
+export const MAX_BLOCKED_TERM_LENGTH = 100;
+
+const optional = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+
+/** Tolerant: a field that does not parse is dropped (falls back to the default), the rest is kept. */
+const policySchema = z.object({
+  nsfwMode: optional(z.enum(NSFW_MODES)),
+  sfwNegativePrompt: optional(z.string().max(1000)),
+  blockedTerms: z
+    .array(z.string().min(1).max(MAX_BLOCKED_TERM_LENGTH))
+    .max(MAX_BLOCKED_TERMS)
+    .catch([])
+    .default([]),
+  auditChannelId: optional(z.string().regex(/^\d{17,20}$/)),
+  cooldownSeconds: optional(z.number().int().min(0).max(86_400)),
+  hourlyLimit: optional(z.number().int().min(0).max(100_000)),
+  bypassRoleId: optional(z.string().regex(/^\d{17,20}$/)),
+  bypassManageServer: optional(z.boolean()),
+  defaults: z
+    .object({
+      steps: optional(z.number().int().min(1).max(150)),
+      width: optional(z.number().int().min(64).max(2048).multipleOf(8)),
+      height: optional(z.number().int().min(64).max(2048).multipleOf(8)),
+      sampler: optional(z.string().min(1).max(100)),
+      scheduler: optional(z.string().min(1).max(100)),
+      negativePrompt: optional(z.string().max(1000)),
+    })
+    .catch({})
+    .default({}),
+});
+
+export const EMPTY_POLICY: GuildPolicy = { blockedTerms: [], defaults: {} };
+
+/** Parses the stored JSON; anything unreadable becomes the empty policy (bot defaults). */
+export function parsePolicy(json: string | undefined): GuildPolicy {
+  if (json === undefined || json === '') return { ...EMPTY_POLICY, defaults: {} };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    return { ...EMPTY_POLICY, defaults: {} };
+  }
+  const parsed = policySchema.safeParse(raw);
+  if (!parsed.success) return { ...EMPTY_POLICY, defaults: {} };
+  return dropUndefined(parsed.data) as GuildPolicy;
+}
+
+/** JSON for storage, without absent fields. */
+export function serializePolicy(policy: GuildPolicy): string {
+  return JSON.stringify(dropUndefined(policy));
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** The server's policy over the bot's configured defaults. */
+export function toEffectivePolicy(policy: GuildPolicy, defaults: PolicyDefaults): EffectivePolicy {
+  return {
+    nsfwMode: policy.nsfwMode ?? defaults.nsfwMode,
+    sfwNegativePrompt: policy.sfwNegativePrompt ?? defaults.sfwNegativePrompt,
+    blockedTerms: policy.blockedTerms,
+    auditChannelId: policy.auditChannelId,
+    cooldownSeconds: policy.cooldownSeconds ?? defaults.cooldownSeconds,
+    hourlyLimit: policy.hourlyLimit ?? defaults.hourlyLimit,
+    bypassRoleId: policy.bypassRoleId,
+    bypassManageServer: policy.bypassManageServer ?? defaults.bypassManageServer,
+  };
+}
+
+/**
+ * The /imagine defaults for a server: the configured ones overlaid with the server's. A server
+ * size that no longer fits `maxPixels` (the operator lowered it) is ignored as a pair.
+ */
+export function toServerDefaults(
+  configured: GenerationDefaults,
+  policy: GuildPolicy,
+  maxPixels: number,
+): GenerationDefaults {
+  const own = policy.defaults;
+  const width = own.width ?? configured.width;
+  const height = own.height ?? configured.height;
+  const sizeFits = width * height <= maxPixels;
+  return {
+    steps: own.steps ?? configured.steps,
+    cfgScale: configured.cfgScale,
+    width: sizeFits ? width : configured.width,
+    height: sizeFits ? height : configured.height,
+    sampler: own.sampler ?? configured.sampler,
+    // A server sampler without its own scheduler keeps the configured one, as a member's sampler does.
+    scheduler: own.scheduler ?? configured.scheduler,
+    negativePrompt: own.negativePrompt ?? configured.negativePrompt,
+  };
+}
+
+/** What the content policy does to one request. */
+export interface ChannelPolicyOutcome {
+  negativePrompt: string;
+  spoiler: boolean;
+}
+
+/**
+ * Outside an age-restricted channel, the SFW negative prompt is added (unless already there)
+ * and/or the results are marked as spoilers, as the mode says. Inside one, nothing changes.
+ */
+export function applyChannelPolicy(
+  negativePrompt: string,
+  policy: Pick<EffectivePolicy, 'nsfwMode' | 'sfwNegativePrompt'>,
+  ageRestricted: boolean,
+): ChannelPolicyOutcome {
+  if (ageRestricted || policy.nsfwMode === 'off') return { negativePrompt, spoiler: false };
+  const addNegative = policy.nsfwMode === 'negative-prompt' || policy.nsfwMode === 'both';
+  const extra = policy.sfwNegativePrompt.trim();
+  const already = extra === '' || negativePrompt.toLowerCase().includes(extra.toLowerCase());
+  return {
+    negativePrompt:
+      addNegative && !already
+        ? [negativePrompt, extra].filter((part) => part !== '').join(', ')
+        : negativePrompt,
+    spoiler: policy.nsfwMode === 'spoiler' || policy.nsfwMode === 'both',
+  };
+}
