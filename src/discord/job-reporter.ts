@@ -6,12 +6,14 @@ import type { Job } from '../jobs/types.js';
 import type { Logger } from '../log.js';
 import type { GenerationResult, SdProgress } from '../sd/types.js';
 import {
+  LIMITS,
   type MessageView,
   renderCancelled,
   renderFailed,
   renderQueued,
   renderResult,
   renderRunning,
+  truncate,
 } from './render.js';
 import { contentTypeFor, prepareUpload } from './upload-preflight.js';
 import { toUserMessage } from './user-message.js';
@@ -40,7 +42,7 @@ const parseMoved = (value: string | null): MovedTarget | undefined => {
 
 function toBody(view: MessageView, allowedUsers: string[] = []) {
   return {
-    content: view.content,
+    content: truncate(view.content, LIMITS.content),
     embeds: view.embeds,
     components: view.components,
     attachments: view.files.map((file, index) => ({ id: index, filename: file.name })),

@@ -9,6 +9,7 @@ import {
 import { UserError } from '../user-error.js';
 import type { BotDeps, ButtonHandler, Command } from './command.js';
 import { type CustomIdAction, parseCustomId } from './custom-id.js';
+import { LIMITS, truncate } from './render.js';
 import { toUserMessage } from './user-message.js';
 
 export interface Router {
@@ -35,7 +36,14 @@ export function createRouter(
     if (expected) deps.log.info({ code: error.code, userId: interaction.user.id }, 'refused a request');
     else deps.log.error({ err: error, reference, userId: interaction.user.id }, 'interaction failed');
     const text = expected ? toUserMessage(error) : `${toUserMessage(error)} (reference ${reference})`;
-    const payload = { content: text, embeds: [], components: [], files: [], allowedMentions: { parse: [] } };
+    // Discord refuses content over 2000 characters: the member would get no answer at all.
+    const payload = {
+      content: truncate(text, LIMITS.content),
+      embeds: [],
+      components: [],
+      files: [],
+      allowedMentions: { parse: [] },
+    };
     try {
       if (interaction.deferred || interaction.replied) await interaction.editReply(payload);
       else await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
