@@ -10,6 +10,7 @@ import {
   autocompleteScheduler,
 } from '../src/discord/autocomplete.js';
 import type { BotDeps, Command } from '../src/discord/command.js';
+import { prepareImg2Img, readImg2ImgOptions } from '../src/discord/img2img-option.js';
 import { submitGeneration } from '../src/discord/submit.js';
 import { ASPECT_RATIOS } from '../src/generation/aspect.js';
 import { resolveAgainstCatalog } from '../src/generation/prepare.js';
@@ -69,6 +70,16 @@ const data = new SlashCommandBuilder()
     option.setName('count').setDescription('How many images (1-4)').setMinValue(1).setMaxValue(4),
   )
   .addStringOption((option) => option.setName('model').setDescription('Checkpoint').setAutocomplete(true))
+  .addAttachmentOption((option) =>
+    option.setName('image').setDescription('Start from this image (PNG, JPEG or WebP): img2img'),
+  )
+  .addNumberOption((option) =>
+    option
+      .setName('strength')
+      .setDescription('How much of the image to change with an image (0-1, default 0.75)')
+      .setMinValue(0)
+      .setMaxValue(1),
+  )
   .toJSON();
 
 /** Reads the options as typed; absent ones stay undefined. */
@@ -111,6 +122,7 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
   const input = readImagineInput(interaction);
   const validation = validateImagineInput(input, serverDefaults(deps, interaction.guildId), config.limits);
   if (!validation.ok) throw new UserError('invalid-options', validation.problems.join('\n'));
+  const img2img = readImg2ImgOptions(interaction, config);
   // Blocked terms and quotas, before anything reaches the WebUI (throws a UserError).
   const admission = admitGeneration(interaction, deps, {
     prompt: validation.params.prompt,
@@ -126,8 +138,9 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
     interaction.guildId === null ? undefined : deps.settings.get(interaction.guildId).defaultModel;
   const fallback = guildDefault ?? (await currentModel(deps));
   const params = resolveAgainstCatalog(validation.params, { samplers, schedulers, models }, fallback);
-  const admitted = admission.apply(params);
-  await submitGeneration(interaction, deps, 'txt2img', admitted, null);
+  const prepared = await prepareImg2Img(img2img, params, input, config);
+  const admitted = admission.apply(prepared.params);
+  await submitGeneration(interaction, deps, prepared.kind, admitted, null);
   admission.accepted(admitted);
 }
 

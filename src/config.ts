@@ -48,6 +48,18 @@ export interface Config {
     concurrencyPerBackend: number;
     shutdownGraceMs: number;
     maxAttempts: number;
+    /** Prefer a free backend that already has the job's model loaded (false: plain fair order). */
+    modelAffinity: boolean;
+  };
+  /** Result buttons and /imagine's input image. */
+  results: {
+    /** `subseed_strength` of the Vary button. */
+    varyStrength: number;
+    /** WebUI upscaler name for the Upscale button (checked against /sdapi/v1/upscalers). */
+    upscaler: string;
+    upscaleFactor: number;
+    /** Largest /imagine input image accepted, in bytes. */
+    maxInputImageBytes: number;
   };
   metricsPort: number | undefined;
 }
@@ -215,6 +227,11 @@ const schema = z.object({
   SD_CONCURRENCY_PER_BACKEND: integer(1, 16, 1),
   SHUTDOWN_GRACE_SECONDS: integer(0, 3600, 30),
   MAX_ATTEMPTS: integer(1, 10, 3),
+  SCHEDULER_MODEL_AFFINITY: boolean(true),
+  VARY_STRENGTH: decimal(0.01, 1, 0.3),
+  UPSCALER: z.preprocess(emptyToUndefined, z.string().trim().max(200).default('R-ESRGAN 4x+')),
+  UPSCALE_FACTOR: decimal(1, 8, 2),
+  MAX_INPUT_IMAGE_BYTES: integer(1024, 100 * 1024 * 1024, 10 * 1024 * 1024),
   METRICS_PORT: z.preprocess(
     emptyToUndefined,
     z.coerce.number({ error: 'must be a port number from 0 to 65535' }).int().min(0).max(65_535).optional(),
@@ -337,6 +354,13 @@ export function parseConfig(env: Env): Config {
       concurrencyPerBackend: data.SD_CONCURRENCY_PER_BACKEND,
       shutdownGraceMs: data.SHUTDOWN_GRACE_SECONDS * 1000,
       maxAttempts: data.MAX_ATTEMPTS,
+      modelAffinity: data.SCHEDULER_MODEL_AFFINITY,
+    },
+    results: {
+      varyStrength: data.VARY_STRENGTH,
+      upscaler: data.UPSCALER,
+      upscaleFactor: data.UPSCALE_FACTOR,
+      maxInputImageBytes: data.MAX_INPUT_IMAGE_BYTES,
     },
     metricsPort: data.METRICS_PORT,
   };

@@ -9,8 +9,10 @@ import { handleCancel } from './discord/cancel-button.js';
 import type { BotDeps } from './discord/command.js';
 import { createDiscordJobReporter } from './discord/job-reporter.js';
 import { registerCommands } from './discord/registration.js';
+import { RESULT_BUTTONS, RESULT_MODALS } from './discord/result-actions.js';
 import { createRouter } from './discord/router.js';
 import { type HealthServer, startHealthServer } from './health-server.js';
+import { createSqliteImageStore } from './jobs/image-store.js';
 import { createSqliteJobStore } from './jobs/job-store.js';
 import { type Backend, createJobRunner, type JobRunner } from './jobs/runner.js';
 import { createLogger, type Logger, redactText } from './log.js';
@@ -65,6 +67,7 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
   const settings = createSqliteSettingsStore(db, now);
   const usage = createSqliteUsageStore(db);
   const jobs = createSqliteJobStore(db);
+  const images = createSqliteImageStore(db);
   const backends: Backend[] = config.backends.map((backend) => {
     const client = createSdClient({
       url: backend.url,
@@ -110,9 +113,28 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
     livePreview: config.jobs.livePreview,
     concurrencyPerBackend: config.jobs.concurrencyPerBackend,
     maxAttempts: config.jobs.maxAttempts,
+    modelAffinity: config.jobs.modelAffinity,
+    images,
   });
-  const deps: BotDeps = { config, runner, reporter, jobs, settings, usage, catalog, backends, log, now };
-  const router = createRouter(commands, { cancel: handleCancel, models: handleModelsPage }, deps);
+  const deps: BotDeps = {
+    config,
+    runner,
+    reporter,
+    jobs,
+    images,
+    settings,
+    usage,
+    catalog,
+    backends,
+    log,
+    now,
+  };
+  const router = createRouter(
+    commands,
+    { cancel: handleCancel, models: handleModelsPage, ...RESULT_BUTTONS },
+    deps,
+    RESULT_MODALS,
+  );
 
   client.on(Events.InteractionCreate, (interaction) => {
     router

@@ -1,7 +1,9 @@
 import {
+  type ButtonInteraction,
   type ChatInputCommandInteraction,
   GuildMemberRoleManager,
   type Interaction,
+  type ModalSubmitInteraction,
   PermissionFlagsBits,
 } from 'discord.js';
 import type { GenerationParams } from '../generation/request.js';
@@ -41,7 +43,7 @@ function roleIdsOf(interaction: Interaction): string[] {
  * UserError naming the problem (with a relative timestamp for quotas); nothing is recorded then.
  */
 export function admitGeneration(
-  interaction: ChatInputCommandInteraction,
+  interaction: ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction,
   deps: BotDeps,
   texts: { prompt: string; negativePrompt?: string | undefined },
 ): Admission {
@@ -55,8 +57,9 @@ export function admitGeneration(
       {
         ...entry,
         userId: interaction.user.id,
-        channelId: interaction.channelId,
-        command: interaction.commandName,
+        channelId: interaction.channelId ?? '',
+        // Result buttons (Reroll, Vary, Upscale, Remix) start /imagine jobs too.
+        command: interaction.isChatInputCommand() ? interaction.commandName : 'imagine (result button)',
       },
       deps.log,
     );

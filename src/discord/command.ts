@@ -2,10 +2,12 @@ import type {
   AutocompleteInteraction,
   ButtonInteraction,
   ChatInputCommandInteraction,
+  ModalSubmitInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Config } from '../config.js';
+import type { ImageStore } from '../jobs/image-store.js';
 import type { JobStore } from '../jobs/job-store.js';
 import type { JobReporter } from '../jobs/reporter.js';
 import type { Backend, JobRunner } from '../jobs/runner.js';
@@ -19,6 +21,8 @@ export interface BotDeps {
   runner: JobRunner;
   reporter: JobReporter;
   jobs: JobStore;
+  /** Finished jobs' original images, for result buttons. */
+  images: ImageStore;
   settings: SettingsStore;
   /** Generation requests per server and member, for quotas. */
   usage: UsageStore;
@@ -36,3 +40,9 @@ export interface Command {
 }
 
 export type ButtonHandler = (interaction: ButtonInteraction, args: string[], deps: BotDeps) => Promise<void>;
+
+export type ModalHandler = (
+  interaction: ModalSubmitInteraction,
+  args: string[],
+  deps: BotDeps,
+) => Promise<void>;

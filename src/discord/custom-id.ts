@@ -1,5 +1,18 @@
 /** Button and modal ids: `<action>:<arg>[:<arg>…]`, at most 100 characters (Discord's limit). */
-export const CUSTOM_ID_ACTIONS = ['cancel', 'models'] as const;
+export const CUSTOM_ID_ACTIONS = [
+  'cancel',
+  'models',
+  // Result buttons (src/discord/result-actions.ts): `<action>:<jobId>[:<image index>]`.
+  'reroll',
+  'vary',
+  'upscale',
+  'remix',
+  'info',
+  'delete',
+  'image',
+  // The remix modal's submit.
+  'remixed',
+] as const;
 export type CustomIdAction = (typeof CUSTOM_ID_ACTIONS)[number];
 
 export interface CustomId {

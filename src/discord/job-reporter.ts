@@ -5,6 +5,7 @@ import { canUseInteractionToken } from '../jobs/scheduling.js';
 import type { Job } from '../jobs/types.js';
 import type { Logger } from '../log.js';
 import type { GenerationResult, SdProgress } from '../sd/types.js';
+import { composeGrid } from './grid.js';
 import {
   LIMITS,
   type MessageView,
@@ -191,9 +192,17 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
       finished.add(job.id);
       return inOrder(job.id, async () => {
         if (job.result === null) return;
+        // A batch shows as one composite image; its originals stay a button away (job_images).
+        const grid =
+          result.images.length > 1
+            ? await composeGrid(result.images).catch((error: unknown) => {
+                log.warn({ err: error, jobId: job.id }, 'could not compose the grid; sending the images');
+                return undefined;
+              })
+            : undefined;
         // Fits Discord's limits (size per file, files per message) and applies spoilers; notes go in the content.
         const view = await prepareUpload(
-          renderResult(job, job.result, result.images),
+          renderResult(job, job.result, result.images, grid),
           job.params.delivery ?? {},
         );
         await deliverFinal(job, view);

@@ -10,6 +10,7 @@ import type { GenerationParams } from '../generation/request.js';
 import type { Job, JobResult } from '../jobs/types.js';
 import type { SdProgress } from '../sd/types.js';
 import { encodeCustomId } from './custom-id.js';
+import { GRID_FILE_NAME, renderOriginLine, renderResultButtons } from './result-buttons.js';
 
 /** A message as plain data: what we send to Discord, whichever route carries it. */
 export interface MessageView {
@@ -131,13 +132,17 @@ function modelMismatch(asked: string | undefined, result: JobResult): string | u
 }
 
 /** The finished reply: the images, byte for byte, and an embed with what was really used. */
-export function renderResult(job: Job, result: JobResult, images: Buffer[]): MessageView {
+export function renderResult(job: Job, result: JobResult, images: Buffer[], grid?: Buffer): MessageView {
   const params = job.params;
   const seeds = result.seeds;
-  const files = images.map((data, index) => ({
-    name: imageFileName(seeds[index] ?? seeds[0] ?? 0, index, images.length),
-    data,
-  }));
+  // A batch shows as one composite (see grid.ts); its originals stay one button away.
+  const files =
+    grid === undefined
+      ? images.map((data, index) => ({
+          name: imageFileName(seeds[index] ?? seeds[0] ?? 0, index, images.length),
+          data,
+        }))
+      : [{ name: GRID_FILE_NAME, data: grid }];
   const fields: NonNullable<APIEmbed['fields']> = [
     {
       name: 'Seed',
@@ -174,15 +179,19 @@ export function renderResult(job: Job, result: JobResult, images: Buffer[]): Mes
   const embed: APIEmbed = {
     color: COLOR_DONE,
     title: truncate(params.prompt.replace(/\s+/g, ' '), LIMITS.embedTitle),
-    description: truncate(escapeMarkdown(params.prompt), 1500),
+    description: [renderOriginLine(job), truncate(escapeMarkdown(params.prompt), 1500)]
+      .filter((line) => line !== '')
+      .join('\n'),
     fields,
-    footer: { text: `Generated in ${(result.durationMs / 1000).toFixed(1)}s · job ${job.id}` },
+    footer: {
+      text: `Generated in ${(result.durationMs / 1000).toFixed(1)}s · job ${job.id}${job.parentId === null ? '' : ` · from job ${job.parentId}`}`,
+    },
   };
   if (files[0] !== undefined) embed.image = { url: `attachment://${files[0].name}` };
   return {
     content: mismatch ?? '',
     embeds: [embed],
-    components: [],
+    components: renderResultButtons(job, images.length),
     files,
   };
 }

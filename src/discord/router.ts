@@ -5,9 +5,10 @@ import {
   type ChatInputCommandInteraction,
   type Interaction,
   MessageFlags,
+  type ModalSubmitInteraction,
 } from 'discord.js';
 import { UserError } from '../user-error.js';
-import type { BotDeps, ButtonHandler, Command } from './command.js';
+import type { BotDeps, ButtonHandler, Command, ModalHandler } from './command.js';
 import { type CustomIdAction, parseCustomId } from './custom-id.js';
 import { LIMITS, truncate } from './render.js';
 import { toUserMessage } from './user-message.js';
@@ -24,11 +25,12 @@ export function createRouter(
   commands: readonly Command[],
   buttons: Partial<Record<CustomIdAction, ButtonHandler>>,
   deps: BotDeps,
+  modals: Partial<Record<CustomIdAction, ModalHandler>> = {},
 ): Router {
   const byName = new Map(commands.map((command) => [command.data.name, command]));
 
   async function replyWithError(
-    interaction: ChatInputCommandInteraction | ButtonInteraction,
+    interaction: ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction,
     error: unknown,
   ) {
     const expected = error instanceof UserError;
@@ -83,6 +85,19 @@ export function createRouter(
         try {
           if (parsed === undefined || handler === undefined) {
             throw new UserError('unknown-button', 'This button is no longer available.');
+          }
+          await handler(interaction, parsed.args, deps);
+        } catch (error: unknown) {
+          await replyWithError(interaction, error);
+        }
+        return;
+      }
+      if (interaction.isModalSubmit()) {
+        const parsed = parseCustomId(interaction.customId);
+        const handler = parsed === undefined ? undefined : modals[parsed.action];
+        try {
+          if (parsed === undefined || handler === undefined) {
+            throw new UserError('unknown-form', 'This form is no longer available.');
           }
           await handler(interaction, parsed.args, deps);
         } catch (error: unknown) {

@@ -7,12 +7,18 @@ import type { BotDeps } from './command.js';
 /** Discord keeps an interaction token usable for 15 minutes. */
 export const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60_000;
 
+/** What a job needs of the interaction that asked for it (a command, a button, a modal). */
+export type JobRequester = Pick<
+  ChatInputCommandInteraction,
+  'user' | 'guildId' | 'channelId' | 'applicationId' | 'token'
+>;
+
 /**
  * Turns validated parameters into a queued job for an interaction that is already deferred, and
  * shows its place in line. Over a limit → a UserError naming it.
  */
 export async function submitGeneration(
-  interaction: ChatInputCommandInteraction,
+  interaction: JobRequester,
   deps: BotDeps,
   kind: JobKind,
   params: GenerationParams,
@@ -36,13 +42,16 @@ export async function submitGeneration(
     params,
     parentId,
   });
-  if (!submitted.ok) {
-    throw new UserError(
-      submitted.reason,
-      submitted.reason === 'user-limit'
-        ? `You already have ${submitted.limit} images waiting or in progress (the limit per member). Wait for one to finish or cancel one.`
-        : `The queue is full (${submitted.limit} images). Try again in a few minutes.`,
-    );
-  }
+  if (!submitted.ok) throw toLimitRefusal(submitted.reason, submitted.limit);
   await deps.reporter.queued(submitted.job, submitted.position, submitted.total, undefined);
+}
+
+/** The refusal for a job over the per-member or the queue limit. */
+export function toLimitRefusal(reason: 'user-limit' | 'queue-full', limit: number): UserError {
+  return new UserError(
+    reason,
+    reason === 'user-limit'
+      ? `You already have ${limit} images waiting or in progress (the limit per member). Wait for one to finish or cancel one.`
+      : `The queue is full (${limit} images). Try again in a few minutes.`,
+  );
 }

@@ -57,6 +57,18 @@ export interface GenerationParams {
   denoisingStrength?: number | undefined;
   /** How the result reaches Discord (set by the command, read by the job reporter; never sent to the WebUI). */
   delivery?: { attachmentSizeLimit?: number | undefined; spoiler?: boolean | undefined } | undefined;
+  /** Upscale jobs: the WebUI upscaler and the factor; the source image is `initImage`. */
+  upscale?: { upscaler: string; factor: number } | undefined;
+  /** For a job made by a result button: which button, on which image and message (never sent to the WebUI). */
+  origin?: JobOrigin | undefined;
+}
+
+export interface JobOrigin {
+  action: 'reroll' | 'vary' | 'upscale' | 'remix';
+  /** 0-based image of the parent's batch (vary, upscale). */
+  index?: number | undefined;
+  /** Link to the parent's message, when the button was on one. */
+  messageUrl?: string | undefined;
 }
 
 export type ValidationResult = { ok: true; params: GenerationParams } | { ok: false; problems: string[] };

@@ -2,6 +2,7 @@ import { toImg2ImgRequest, toTxt2ImgRequest } from '../generation/request.js';
 import type { Logger } from '../log.js';
 import { SdError } from '../sd/errors.js';
 import type { GenerationResult, SdClient, SdProgress } from '../sd/types.js';
+import type { ImageStore } from './image-store.js';
 import type { JobStore } from './job-store.js';
 import type { JobReporter, QueueNote } from './reporter.js';
 import {
@@ -18,6 +19,7 @@ import {
   takesBackendDown,
 } from './scheduling.js';
 import type { Job, JobState, NewJob } from './types.js';
+import { runUpscale } from './upscale.js';
 
 export interface Backend {
   id: string;
@@ -51,6 +53,10 @@ export interface JobRunnerOptions {
   livePreview: boolean;
   concurrencyPerBackend: number;
   maxAttempts: number;
+  /** Prefer a free backend with the job's model loaded (default true); false: plain fair order. */
+  modelAffinity?: boolean;
+  /** Where finished jobs' original images are kept for result buttons; unset: not kept. */
+  images?: ImageStore | undefined;
 }
 
 export type SubmitResult =
@@ -217,13 +223,15 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     if (!accepting) return;
     const line = ordered();
     if (line.length === 0) return;
+    // Without affinity the planner sees no models and a window of 0: the line in order, first free backend.
+    const affinity = options.modelAffinity ?? true;
     const views = line.map((job) => ({
       id: job.id,
       userId: job.userId,
       createdAt: job.createdAt,
-      model: job.params.model,
+      model: affinity ? job.params.model : undefined,
     }));
-    const assignments = planAssignments(views, backendViews(), firstRoundSize(views));
+    const assignments = planAssignments(views, backendViews(), affinity ? firstRoundSize(views) : 0);
     for (const assignment of assignments) {
       const job = queued.find((candidate) => candidate.id === assignment.jobId);
       const backend = backends.get(assignment.backendId);
@@ -322,11 +330,16 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     try {
       const params = current.params;
       result =
-        current.kind === 'img2img' && params.initImage !== undefined
-          ? await state.backend.client.img2img(toImg2ImgRequest({ ...params, initImage: params.initImage }), {
-              signal: controller.signal,
-            })
-          : await state.backend.client.txt2img(toTxt2ImgRequest(params), { signal: controller.signal });
+        current.kind === 'upscale'
+          ? await runUpscale(state.backend.client, params, controller.signal)
+          : current.kind === 'img2img' && params.initImage !== undefined
+            ? await state.backend.client.img2img(
+                toImg2ImgRequest({ ...params, initImage: params.initImage }),
+                {
+                  signal: controller.signal,
+                },
+              )
+            : await state.backend.client.txt2img(toTxt2ImgRequest(params), { signal: controller.signal });
     } catch (error: unknown) {
       failure = error;
     } finally {
@@ -361,6 +374,11 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         },
       });
       const finalResult = result;
+      try {
+        options.images?.save(done.id, finalResult.images, now());
+      } catch (error: unknown) {
+        log.warn({ err: error, jobId: done.id }, 'could not keep the images for result buttons');
+      }
       report('finished', done, () => reporter.finished(done, finalResult));
     } else {
       const kind = toFailureKind(failure);

@@ -1,7 +1,7 @@
 import type { GenerationParams } from '../generation/request.js';
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-export type JobKind = 'txt2img' | 'img2img';
+export type JobKind = 'txt2img' | 'img2img' | 'upscale';
 
 export const PENDING_STATES: readonly JobState[] = ['queued', 'running'];
 

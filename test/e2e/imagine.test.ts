@@ -19,6 +19,16 @@ const hasImage = (message: FakeMessage) =>
     (attachment) => attachment.filename.endsWith('.png') && attachment.filename !== 'preview.png',
   );
 
+/** The custom id of the "Image n" button (0-based) of a batch result. */
+function imageButtonOf(message: FakeMessage, index: number): string {
+  const ids = (message.components as { components: { custom_id: string }[] }[]).flatMap((row) =>
+    row.components.map((button) => button.custom_id),
+  );
+  const id = ids.find((candidate) => candidate.startsWith('image:') && candidate.endsWith(`:${index}`));
+  if (id === undefined) throw new Error(`no Image ${index + 1} button among ${ids.join(', ')}`);
+  return id;
+}
+
 let harness: Harness | undefined;
 afterEach(async () => {
   await harness?.close();
@@ -69,7 +79,14 @@ describe('/imagine end to end', () => {
     expect(field('Sampler')).toBe('DPM++ 2M · Karras');
     expect(field('Negative prompt')).toBe('red');
     expect(field('Size')).toBe('512×512');
-    expect(reply.components).toEqual([]);
+    // The result buttons (test/e2e/actions.test.ts drives them).
+    const labels = (reply.components as { components: { label: string }[] }[]).map((row) =>
+      row.components.map((button) => button.label),
+    );
+    expect(labels).toEqual([
+      ['Reroll', 'Vary', 'Upscale', 'Remix'],
+      ['Info', 'Delete'],
+    ]);
   });
 
   it('reports the seed the WebUI actually used when the seed was random', async () => {
@@ -86,18 +103,23 @@ describe('/imagine end to end', () => {
     expect(reply.attachments[0]?.filename).toBe(`${seedField?.value}.png`);
   });
 
-  it('returns every image of a batch, each named after its seed', async () => {
+  it('returns a batch as one grid, with each image at full size one button away, named after its seed', async () => {
     harness = await startHarness();
     const interaction = harness.discord.sendCommand({
       name: 'imagine',
       options: { prompt: 'cats', seed: 100, count: 3 },
     });
     const reply = await interaction.waitForEdit(hasImage, 15_000);
-    expect(reply.attachments.map((attachment) => attachment.filename)).toEqual([
-      '100-1.png',
-      '101-2.png',
-      '102-3.png',
-    ]);
+    // Since issue #6 the batch is one composite image (2×2, one cell empty) instead of three files.
+    expect(reply.attachments.map((attachment) => attachment.filename)).toEqual(['grid.png']);
+    const names: string[] = [];
+    for (const index of [0, 1, 2]) {
+      const click = harness.discord.clickButton({ customId: imageButtonOf(reply, index), message: reply });
+      const ack = await click.ack();
+      expect((ack.data as { flags: number }).flags & 64).toBe(64);
+      names.push(...ack.files.map((file) => file.filename));
+    }
+    expect(names).toEqual(['100-1.png', '101-2.png', '102-3.png']);
   });
 
   it('refuses bad options ephemerally without calling the WebUI', async () => {

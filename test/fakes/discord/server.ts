@@ -269,6 +269,7 @@ async function handleHttp(
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const method = (req.method ?? 'GET').toUpperCase();
   const rawBody = await readBody(req);
+  const receivedAt = performance.timeOrigin + performance.now();
 
   if (!url.pathname.startsWith('/api/')) {
     const file = method === 'GET' ? state.files.get(url.pathname) : undefined;
@@ -297,6 +298,7 @@ async function handleHttp(
     status: 0,
     response: undefined,
     at,
+    receivedAt,
   };
   requests.push(record);
 

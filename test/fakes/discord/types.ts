@@ -91,6 +91,11 @@ export type RecordedRequest = {
   response: unknown;
   /** Fake clock time at which the request arrived. */
   at: number;
+  /**
+   * When the body's last byte was read, on the shared clock `performance.timeOrigin + performance.now()`
+   * (real time, sub-millisecond, not the fake clock; benchmarks compare it across fakes).
+   */
+  receivedAt: number;
 };
 
 export const MESSAGE_FLAG_EPHEMERAL = 1 << 6;

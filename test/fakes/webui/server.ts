@@ -98,6 +98,13 @@ export interface RecordedRequest {
   /** Parsed JSON, the raw text when it is not JSON, or null when empty. */
   body: unknown;
   at: number;
+  /** When the body's last byte was read, on the shared clock `performance.timeOrigin + performance.now()`. */
+  receivedAt: number;
+  /**
+   * When the response's last byte was handed to the socket (`res.on('finish')`), on the shared clock
+   * `performance.timeOrigin + performance.now()` (sub-millisecond; benchmarks compare it across fakes).
+   */
+  finishedAt?: number;
 }
 
 export interface FailOptions {
@@ -952,6 +959,7 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const rawBody = await readBody(req);
+    const receivedAt = performance.timeOrigin + performance.now();
     let body: unknown = null;
     let bodyError: unknown;
     if (rawBody.length > 0) {
@@ -971,13 +979,18 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       bodyError,
     };
     const method = req.method ?? 'GET';
-    requests.push({
+    const record: RecordedRequest = {
       method,
       path: url.pathname,
       query: context.query,
       headers: { ...req.headers },
       body,
       at: Date.now(),
+      receivedAt,
+    };
+    requests.push(record);
+    res.once('finish', () => {
+      record.finishedAt = performance.timeOrigin + performance.now();
     });
 
     if (url.pathname === '/internal/ping' && flavour !== 'sdnext') {

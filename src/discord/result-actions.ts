@@ -1,0 +1,349 @@
+import {
+  type ButtonInteraction,
+  LabelBuilder,
+  MessageFlags,
+  ModalBuilder,
+  type ModalSubmitInteraction,
+  PermissionFlagsBits,
+  Routes,
+  TextInputBuilder,
+  TextInputStyle,
+} from 'discord.js';
+import sharp from 'sharp';
+import {
+  checkDerivedLimits,
+  toRemixParams,
+  toRerollParams,
+  toUpscaleParams,
+  toVaryParams,
+} from '../generation/derive.js';
+import type { GenerationParams, JobOrigin } from '../generation/request.js';
+import { checkAdmission } from '../jobs/scheduling.js';
+import type { Job, JobKind, JobResult } from '../jobs/types.js';
+import { effectivePolicy } from '../policy/guild-policy.js';
+import { SdError } from '../sd/errors.js';
+import { UserError } from '../user-error.js';
+import { admitGeneration } from './admission.js';
+import type { BotDeps, ButtonHandler, ModalHandler } from './command.js';
+import type { CustomIdAction } from './custom-id.js';
+import { encodeCustomId } from './custom-id.js';
+import { imageFileName } from './render.js';
+import { toMessageUrl } from './result-buttons.js';
+import { renderJobInfo } from './result-info.js';
+import { submitGeneration, toLimitRefusal } from './submit.js';
+import { prepareUpload } from './upload-preflight.js';
+
+type FinishedJob = Job & { result: JobResult };
+type ActionInteraction = ButtonInteraction | ModalSubmitInteraction;
+
+const REMIX_PROMPT = 'prompt';
+const REMIX_NEGATIVE = 'negative_prompt';
+/** Discord's longest text input value. */
+const MAX_TEXT_INPUT = 4000;
+
+/** The parent job of a result button; a clear refusal when it is gone or never finished. */
+function loadFinished(deps: BotDeps, jobId: string | undefined): FinishedJob {
+  const job = jobId === undefined ? undefined : deps.jobs.get(jobId);
+  if (job === undefined) {
+    throw new UserError(
+      'job-gone',
+      'This result is no longer stored, so its buttons cannot work any more. Use /imagine to start again.',
+    );
+  }
+  if (job.state !== 'succeeded' || job.result === null) {
+    throw new UserError(
+      'job-unfinished',
+      'That job did not finish with an image, so there is nothing to work from.',
+    );
+  }
+  return job as FinishedJob;
+}
+
+/** The 0-based image index a button carries, checked against the parent's batch. */
+function imageIndex(job: FinishedJob, raw: string | undefined): number {
+  const index = Number(raw ?? '0');
+  const count = Math.max(job.result.seeds.length, job.params.count);
+  if (!Number.isInteger(index) || index < 0 || index >= count) {
+    throw new UserError('unknown-button', 'This button is no longer available.');
+  }
+  return index;
+}
+
+const seedOf = (job: FinishedJob, index: number): number =>
+  job.result.seeds[index] ?? job.result.seeds[0] ?? -1;
+
+function messageUrlOf(interaction: ActionInteraction): string | undefined {
+  const message = interaction.message;
+  if (message === null) return undefined;
+  return toMessageUrl(interaction.guildId, message.channelId, message.id);
+}
+
+/** The same limits /imagine applies, checked before deferring so a refusal stays ephemeral. */
+function refuseOverLimits(deps: BotDeps, userId: string, params: GenerationParams): void {
+  const problems = checkDerivedLimits(params, deps.config.limits);
+  if (problems.length > 0) throw new UserError('invalid-options', problems.join('\n'));
+  const line = deps.runner.queue();
+  const admission = checkAdmission(
+    line.filter((job) => job.userId === userId).length,
+    line.length,
+    deps.config.limits,
+  );
+  if (!admission.ok) throw toLimitRefusal(admission.reason, admission.limit);
+  if (!deps.runner.isAccepting()) {
+    throw new UserError(
+      'shutting-down',
+      'The bot is restarting and not taking new images right now. Try again in a minute.',
+    );
+  }
+}
+
+/**
+ * A new public message for the new job, then the queue: the same limits, blocked terms, quotas,
+ * content policy and audit as /imagine (`texts`: what the member typed, for a remix).
+ */
+async function startChild(
+  interaction: ActionInteraction,
+  deps: BotDeps,
+  parent: FinishedJob,
+  kind: JobKind,
+  params: GenerationParams,
+  options: { texts?: { prompt: string; negativePrompt: string }; beforeSubmit?: () => Promise<void> } = {},
+): Promise<void> {
+  refuseOverLimits(deps, interaction.user.id, params);
+  const { channelId } = interaction;
+  if (channelId === null) throw new UserError('no-channel', 'This button only works in a channel.');
+  // Without a remix the member typed nothing new: the prompt is checked against today's blocked
+  // terms, but not the stored negative prompt, which may hold the SFW terms the policy added.
+  const admission = admitGeneration(interaction, deps, options.texts ?? { prompt: params.prompt });
+  await interaction.deferReply();
+  await options.beforeSubmit?.();
+  const requester = {
+    user: interaction.user,
+    guildId: interaction.guildId,
+    channelId,
+    applicationId: interaction.applicationId,
+    token: interaction.token,
+  };
+  // The channel's content policy now (SFW negative prompt, spoilers) and this interaction's upload limit.
+  const admitted = admission.apply(params);
+  await submitGeneration(requester, deps, kind, admitted, parent.id);
+  admission.accepted(admitted);
+}
+
+/** Reroll, Vary and Remix start a generation of the parent's kind; an upscale has none. */
+function generationKind(parent: FinishedJob): Exclude<JobKind, 'upscale'> {
+  if (parent.kind === 'upscale') {
+    throw new UserError(
+      'not-a-generation',
+      'An upscaled image cannot be generated again. Use the buttons of its original.',
+    );
+  }
+  return parent.kind;
+}
+
+export const handleReroll: ButtonHandler = async (interaction, [jobId], deps) => {
+  const parent = loadFinished(deps, jobId);
+  const origin: JobOrigin = { action: 'reroll', messageUrl: messageUrlOf(interaction) };
+  await startChild(interaction, deps, parent, generationKind(parent), toRerollParams(parent.params, origin));
+};
+
+export const handleVary: ButtonHandler = async (interaction, [jobId, rawIndex], deps) => {
+  const parent = loadFinished(deps, jobId);
+  const index = imageIndex(parent, rawIndex);
+  const origin: JobOrigin = { action: 'vary', index, messageUrl: messageUrlOf(interaction) };
+  const params = toVaryParams(parent.params, seedOf(parent, index), deps.config.results.varyStrength, origin);
+  await startChild(interaction, deps, parent, generationKind(parent), params);
+};
+
+/** The upscaler must be known to every WebUI that answers; unknown → the names it does know. */
+async function checkUpscaler(deps: BotDeps, name: string): Promise<void> {
+  const lists = await Promise.allSettled(deps.backends.map((backend) => backend.client.listUpscalers()));
+  const known = lists.flatMap((list) => (list.status === 'fulfilled' ? [list.value.map((u) => u.name)] : []));
+  if (known.length === 0) {
+    const failure = lists.find((list) => list.status === 'rejected');
+    throw failure?.status === 'rejected' && failure.reason instanceof SdError
+      ? failure.reason
+      : new UserError(
+          'sd-unavailable',
+          'The image server is not reachable right now. Try again in a minute.',
+        );
+  }
+  if (known.every((names) => names.includes(name))) return;
+  const available = [...new Set(known.flat())].filter((candidate) => candidate !== 'None');
+  throw new UserError(
+    'unknown-upscaler',
+    `The upscaler "${name}" (UPSCALER) is not installed on the image server, so nothing was upscaled. Ask the bot's operator to set UPSCALER to one of: ${available.join(', ') || 'none listed'}.`,
+  );
+}
+
+export const handleUpscale: ButtonHandler = async (interaction, [jobId, rawIndex], deps) => {
+  const parent = loadFinished(deps, jobId);
+  const index = imageIndex(parent, rawIndex);
+  const image = deps.images.get(parent.id, index);
+  if (image === undefined) {
+    throw new UserError(
+      'image-gone',
+      'The original of this image is no longer kept, so it cannot be upscaled.',
+    );
+  }
+  const { width, height } = await sharp(image).metadata();
+  const { upscaler, upscaleFactor } = deps.config.results;
+  const origin: JobOrigin = { action: 'upscale', index, messageUrl: messageUrlOf(interaction) };
+  const params = toUpscaleParams(
+    parent.params,
+    {
+      base64: image.toString('base64'),
+      width: width ?? parent.params.width,
+      height: height ?? parent.params.height,
+      seed: seedOf(parent, index),
+    },
+    { upscaler, factor: upscaleFactor },
+    origin,
+  );
+  await startChild(interaction, deps, parent, 'upscale', params, {
+    beforeSubmit: () => checkUpscaler(deps, upscaler),
+  });
+};
+
+/** Remix: a form with the prompts, prefilled; its submit starts the job. */
+export const handleRemix: ButtonHandler = async (interaction, [jobId], deps) => {
+  const parent = loadFinished(deps, jobId);
+  generationKind(parent);
+  const limit = deps.config.limits.maxPromptLength;
+  const prompt = new TextInputBuilder()
+    .setCustomId(REMIX_PROMPT)
+    .setStyle(TextInputStyle.Paragraph)
+    .setRequired(true)
+    .setMaxLength(Math.min(MAX_TEXT_INPUT, limit))
+    .setValue(parent.params.prompt.slice(0, limit));
+  const negative = new TextInputBuilder()
+    .setCustomId(REMIX_NEGATIVE)
+    .setStyle(TextInputStyle.Paragraph)
+    .setRequired(false)
+    .setMaxLength(MAX_TEXT_INPUT);
+  if (parent.params.negativePrompt !== '')
+    negative.setValue(parent.params.negativePrompt.slice(0, MAX_TEXT_INPUT));
+  const modal = new ModalBuilder()
+    .setCustomId(encodeCustomId('remixed', parent.id))
+    .setTitle('Remix')
+    .addLabelComponents(
+      new LabelBuilder().setLabel('Prompt').setTextInputComponent(prompt),
+      new LabelBuilder().setLabel('Negative prompt').setTextInputComponent(negative),
+    );
+  await interaction.showModal(modal);
+};
+
+/** `text` without `terms` (case-insensitive), where the policy appended them. */
+function withoutTerms(text: string, terms: string): string {
+  const trimmed = terms.trim();
+  if (trimmed === '') return text;
+  const at = text.toLowerCase().indexOf(trimmed.toLowerCase());
+  return at < 0 ? text : `${text.slice(0, at)}${text.slice(at + trimmed.length)}`;
+}
+
+function textField(interaction: ModalSubmitInteraction, id: string): string {
+  try {
+    return interaction.fields.getTextInputValue(id);
+  } catch {
+    return '';
+  }
+}
+
+export const handleRemixSubmit: ModalHandler = async (interaction, [jobId], deps) => {
+  const parent = loadFinished(deps, jobId);
+  const kind = generationKind(parent);
+  const typed = {
+    prompt: textField(interaction, REMIX_PROMPT),
+    negativePrompt: textField(interaction, REMIX_NEGATIVE),
+  };
+  const limit = Math.max(deps.config.limits.maxPromptLength, parent.params.negativePrompt.length);
+  if (typed.negativePrompt.length > limit) {
+    throw new UserError(
+      'invalid-options',
+      `The negative prompt is ${typed.negativePrompt.length} characters; the limit is ${limit}.`,
+    );
+  }
+  const origin: JobOrigin = { action: 'remix', messageUrl: messageUrlOf(interaction) };
+  const params = toRemixParams(parent.params, typed, parent.result.seeds[0], origin);
+  // Blocked terms are checked in what the member typed, less the SFW terms the form was prefilled
+  // with; the content policy is applied on top again.
+  const { sfwNegativePrompt } = effectivePolicy(deps.config, deps.settings, interaction.guildId);
+  const texts = {
+    prompt: typed.prompt,
+    negativePrompt: withoutTerms(typed.negativePrompt, sfwNegativePrompt),
+  };
+  await startChild(interaction, deps, parent, kind, params, { texts });
+};
+
+/** Info: every parameter, the seeds, the model and the infotext, to the clicker only. */
+export const handleInfo: ButtonHandler = async (interaction, [jobId], deps) => {
+  const job = jobId === undefined ? undefined : deps.jobs.get(jobId);
+  if (job === undefined) {
+    throw new UserError('job-gone', 'This result is no longer stored, so there is nothing to show.');
+  }
+  await interaction.reply({
+    ...renderJobInfo(job),
+    flags: MessageFlags.Ephemeral,
+    allowedMentions: { parse: [] },
+  });
+};
+
+/** Image n of a batch, the kept original at full size, to the clicker only. */
+export const handleImage: ButtonHandler = async (interaction, [jobId, rawIndex], deps) => {
+  const job = loadFinished(deps, jobId);
+  const index = imageIndex(job, rawIndex);
+  const image = deps.images.get(job.id, index);
+  if (image === undefined) {
+    throw new UserError('image-gone', 'The original of this image is no longer kept.');
+  }
+  const seed = seedOf(job, index);
+  const view = await prepareUpload(
+    {
+      content: `Image ${index + 1} of ${job.result.seeds.length} · seed ${seed}`,
+      embeds: [],
+      components: [],
+      files: [{ name: imageFileName(seed, index, job.params.count), data: image }],
+    },
+    { attachmentSizeLimit: interaction.attachmentSizeLimit, spoiler: job.params.delivery?.spoiler },
+  );
+  await interaction.reply({
+    content: view.content,
+    files: view.files.map((file) => ({ attachment: file.data, name: file.name })),
+    flags: MessageFlags.Ephemeral,
+    allowedMentions: { parse: [] },
+  });
+};
+
+/** Delete: the requester or members with Manage Messages; removes the message and its kept images. */
+export const handleDelete: ButtonHandler = async (interaction, [jobId], deps) => {
+  const job = jobId === undefined ? undefined : deps.jobs.get(jobId);
+  const moderator = interaction.memberPermissions?.has(PermissionFlagsBits.ManageMessages) ?? false;
+  if (job !== undefined && job.userId !== interaction.user.id && !moderator) {
+    throw new UserError(
+      'not-yours',
+      'Only the member who asked for this image (or a moderator) can delete it.',
+    );
+  }
+  if (job === undefined && !moderator) {
+    throw new UserError('job-gone', 'This result is no longer stored; only a moderator can delete it now.');
+  }
+  await interaction.client.rest.delete(
+    Routes.channelMessage(interaction.message.channelId, interaction.message.id),
+  );
+  if (job !== undefined) deps.images.remove(job.id);
+  deps.log.info({ jobId, userId: interaction.user.id }, 'result deleted');
+  await interaction.reply({ content: 'Deleted.', flags: MessageFlags.Ephemeral });
+};
+
+/** The result buttons and the remix form, for the router. */
+export const RESULT_BUTTONS: Partial<Record<CustomIdAction, ButtonHandler>> = {
+  reroll: handleReroll,
+  vary: handleVary,
+  upscale: handleUpscale,
+  remix: handleRemix,
+  info: handleInfo,
+  image: handleImage,
+  delete: handleDelete,
+};
+
+export const RESULT_MODALS: Partial<Record<CustomIdAction, ModalHandler>> = { remixed: handleRemixSubmit };

@@ -1,0 +1,105 @@
+import { cleanText, type GenerationLimits, type GenerationParams, type JobOrigin } from './request.js';
+
+/**
+ * Parameters for the jobs that result buttons start, derived from the parent's stored parameters.
+ * Pure: the handlers in `src/discord/result-actions.ts` load the parent and submit the child.
+ */
+
+/** What a child never inherits: the parent's own origin and any upscale settings. */
+function inherit(parent: GenerationParams, origin: JobOrigin): GenerationParams {
+  const { origin: _origin, upscale: _upscale, ...rest } = parent;
+  return { ...rest, origin };
+}
+
+/** Reroll: the same parameters with a new random seed (a variation's subseed is dropped). */
+export function toRerollParams(parent: GenerationParams, origin: JobOrigin): GenerationParams {
+  return { ...inherit(parent, origin), seed: -1, subseed: undefined, subseedStrength: undefined };
+}
+
+/** Vary: the chosen image's seed, a random subseed mixed in at `strength` (A1111 `subseed_strength`). */
+export function toVaryParams(
+  parent: GenerationParams,
+  seed: number,
+  strength: number,
+  origin: JobOrigin,
+): GenerationParams {
+  return { ...inherit(parent, origin), seed, subseed: -1, subseedStrength: strength };
+}
+
+/** Remix: new prompts; the parent's first seed, so the composition stays recognisable. */
+export function toRemixParams(
+  parent: GenerationParams,
+  texts: { prompt: string; negativePrompt: string },
+  firstSeed: number | undefined,
+  origin: JobOrigin,
+): GenerationParams {
+  return {
+    ...inherit(parent, origin),
+    prompt: cleanText(texts.prompt),
+    negativePrompt: cleanText(texts.negativePrompt),
+    seed: firstSeed ?? parent.seed,
+  };
+}
+
+/** Upscale: one image, the source as bare base64, the output size; no checkpoint involved. */
+export function toUpscaleParams(
+  parent: GenerationParams,
+  source: { base64: string; width: number; height: number; seed: number },
+  upscale: { upscaler: string; factor: number },
+  origin: JobOrigin,
+): GenerationParams {
+  return {
+    ...inherit(parent, origin),
+    seed: source.seed,
+    subseed: undefined,
+    subseedStrength: undefined,
+    denoisingStrength: undefined,
+    count: 1,
+    width: Math.round(source.width * upscale.factor),
+    height: Math.round(source.height * upscale.factor),
+    model: undefined,
+    initImage: source.base64,
+    upscale,
+  };
+}
+
+/**
+ * The limits a derived job must still meet (the configuration may have changed since its parent
+ * ran, and a remix brings new prompts). Empty when it passes; otherwise one sentence per problem.
+ */
+export function checkDerivedLimits(params: GenerationParams, limits: GenerationLimits): string[] {
+  const problems: string[] = [];
+  if (params.upscale !== undefined) {
+    const pixels = params.width * params.height;
+    const budget = limits.maxTotalPixels ?? limits.maxPixels;
+    if (pixels > budget) {
+      problems.push(
+        `Upscaling by ${params.upscale.factor} gives ${params.width}×${params.height} (${pixels} pixels); the limit (MAX_TOTAL_PIXELS) is ${budget} pixels.`,
+      );
+    }
+    return problems;
+  }
+  if (params.prompt === '') problems.push('The prompt is empty.');
+  for (const [label, text] of [
+    ['prompt', params.prompt],
+    ['negative prompt', params.negativePrompt],
+  ] as const) {
+    if (text.length > limits.maxPromptLength) {
+      problems.push(`The ${label} is ${text.length} characters; the limit is ${limits.maxPromptLength}.`);
+    }
+  }
+  if (params.steps > limits.maxSteps) problems.push(`Steps must be at most ${limits.maxSteps} now.`);
+  if (params.count > limits.maxCount) problems.push(`At most ${limits.maxCount} images per request now.`);
+  if (params.width * params.height > limits.maxPixels) {
+    problems.push(
+      `${params.width}×${params.height} is over the limit of ${limits.maxPixels} pixels per image now.`,
+    );
+  }
+  const total = params.width * params.height * params.count;
+  if (limits.maxTotalPixels !== undefined && total > limits.maxTotalPixels) {
+    problems.push(
+      `${params.count} images of ${params.width}×${params.height} is ${total} pixels in all; the limit (MAX_TOTAL_PIXELS) is ${limits.maxTotalPixels}.`,
+    );
+  }
+  return problems;
+}
