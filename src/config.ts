@@ -60,6 +60,8 @@ export interface Config {
     upscaleFactor: number;
     /** Largest /imagine input image accepted, in bytes. */
     maxInputImageBytes: number;
+    /** Finished images (for buttons) are kept this many days; 0 keeps them forever. */
+    retentionDays: number;
   };
   metricsPort: number | undefined;
 }
@@ -226,6 +228,7 @@ const schema = z.object({
   LIVE_PREVIEW: boolean(true),
   SD_CONCURRENCY_PER_BACKEND: integer(1, 16, 1),
   SHUTDOWN_GRACE_SECONDS: integer(0, 3600, 30),
+  IMAGE_RETENTION_DAYS: integer(0, 3650, 30),
   MAX_ATTEMPTS: integer(1, 10, 3),
   SCHEDULER_MODEL_AFFINITY: boolean(true),
   VARY_STRENGTH: decimal(0.01, 1, 0.3),
@@ -361,6 +364,7 @@ export function parseConfig(env: Env): Config {
       upscaler: data.UPSCALER,
       upscaleFactor: data.UPSCALE_FACTOR,
       maxInputImageBytes: data.MAX_INPUT_IMAGE_BYTES,
+      retentionDays: data.IMAGE_RETENTION_DAYS,
     },
     metricsPort: data.METRICS_PORT,
   };

@@ -203,6 +203,22 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
     log.info({ port: health.port }, 'health and metrics server listening');
   }
 
+  // Retention of kept images: once at start, then hourly.
+  const DAY_MS = 24 * 60 * 60_000;
+  const prune = () => {
+    if (config.results.retentionDays === 0) return;
+    try {
+      const removed = images.pruneBefore(now() - config.results.retentionDays * DAY_MS);
+      if (removed > 0)
+        log.info({ removed, retentionDays: config.results.retentionDays }, 'pruned kept images');
+    } catch (error: unknown) {
+      log.warn({ err: error }, 'pruning kept images failed');
+    }
+  };
+  prune();
+  const pruner = setInterval(prune, 60 * 60_000);
+  pruner.unref();
+
   const gauges = setInterval(() => {
     metrics.runningJobs(runner.backends().reduce((sum, backend) => sum + backend.running, 0));
   }, 1000);
@@ -220,6 +236,7 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
       stopping ??= (async () => {
         log.info({ graceMs: config.jobs.shutdownGraceMs }, 'shutting down');
         clearInterval(gauges);
+        clearInterval(pruner);
         await runner.stop(config.jobs.shutdownGraceMs);
         await health?.close();
         await client.destroy();

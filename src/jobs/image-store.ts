@@ -12,6 +12,11 @@ export interface ImageStore {
   count(jobId: string): number;
   /** Forgets a job's images (its message was deleted). */
   remove(jobId: string): void;
+  /**
+   * Retention: forgets images kept before `cutoff`, and the input images carried in the parameters
+   * of jobs finished before it. Returns how many kept images went.
+   */
+  pruneBefore(cutoff: number): number;
 }
 
 export function createSqliteImageStore(db: Db): ImageStore {
@@ -22,6 +27,11 @@ export function createSqliteImageStore(db: Db): ImageStore {
   );
   const countAll = db.prepare<[string], { n: number }>(
     'SELECT COUNT(*) AS n FROM job_images WHERE job_id = ?',
+  );
+  const pruneImages = db.prepare('DELETE FROM job_images WHERE created_at < ?');
+  const pruneInputs = db.prepare(
+    `UPDATE jobs SET params = json_remove(params, '$.initImage')
+     WHERE finished_at IS NOT NULL AND finished_at < ? AND json_extract(params, '$.initImage') IS NOT NULL`,
   );
   const saveAll = db.transaction((jobId: string, images: readonly Buffer[], now: number) => {
     removeAll.run(jobId);
@@ -41,6 +51,10 @@ export function createSqliteImageStore(db: Db): ImageStore {
     },
     remove(jobId) {
       removeAll.run(jobId);
+    },
+    pruneBefore(cutoff) {
+      pruneInputs.run(cutoff);
+      return pruneImages.run(cutoff).changes;
     },
   };
 }

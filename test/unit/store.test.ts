@@ -78,3 +78,50 @@ describe('SQLite store', () => {
     db.close();
   });
 });
+
+describe('image retention', () => {
+  it('forgets kept images and finished jobs’ input images older than the cutoff, and nothing newer', async () => {
+    const { createSqliteImageStore } = await import('../../src/jobs/image-store.js');
+    const db = openDatabase(tempPath());
+    const jobs = createSqliteJobStore(db);
+    const images = createSqliteImageStore(db);
+    const params = {
+      prompt: 'p',
+      negativePrompt: '',
+      seed: -1,
+      steps: 20,
+      cfgScale: 7,
+      width: 512,
+      height: 512,
+      count: 1,
+      sampler: 'Euler',
+      scheduler: undefined,
+      model: undefined,
+      initImage: 'aGVsbG8=',
+    };
+    const base = {
+      kind: 'img2img' as const,
+      userId: 'u',
+      guildId: 'g',
+      channelId: 'c',
+      applicationId: 'a',
+      interactionToken: 't',
+      tokenExpiresAt: 1000,
+      params,
+      parentId: null,
+    };
+    const old = jobs.create(base, 1);
+    const recent = jobs.create(base, 1);
+    jobs.update(old.id, { state: 'succeeded', finishedAt: 100 });
+    jobs.update(recent.id, { state: 'succeeded', finishedAt: 5000 });
+    images.save(old.id, [Buffer.from('a'), Buffer.from('b')], 100);
+    images.save(recent.id, [Buffer.from('c')], 5000);
+
+    expect(images.pruneBefore(1000)).toBe(2);
+    expect(images.count(old.id)).toBe(0);
+    expect(images.get(recent.id, 0)?.toString()).toBe('c');
+    expect(jobs.get(old.id)?.params.initImage).toBeUndefined();
+    expect(jobs.get(recent.id)?.params.initImage).toBe('aGVsbG8=');
+    db.close();
+  });
+});
