@@ -1,14 +1,6 @@
-import {
-  type AutocompleteInteraction,
-  type ChatInputCommandInteraction,
-  SlashCommandBuilder,
-} from 'discord.js';
+import { type ChatInputCommandInteraction, SlashCommandBuilder } from 'discord.js';
 import { admitGeneration } from '../src/discord/admission.js';
-import {
-  autocompleteModel,
-  autocompleteSampler,
-  autocompleteScheduler,
-} from '../src/discord/autocomplete.js';
+import { autocompleteGenerationOption } from '../src/discord/autocomplete.js';
 import type { BotDeps, Command } from '../src/discord/command.js';
 import { prepareImg2Img, readImg2ImgOptions } from '../src/discord/img2img-option.js';
 import { submitGeneration } from '../src/discord/submit.js';
@@ -144,12 +136,4 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
   admission.accepted(admitted);
 }
 
-async function autocomplete(interaction: AutocompleteInteraction, deps: BotDeps): Promise<void> {
-  const focused = interaction.options.getFocused(true);
-  if (focused.name === 'sampler') return autocompleteSampler(interaction, deps, focused.value);
-  if (focused.name === 'scheduler') return autocompleteScheduler(interaction, deps, focused.value);
-  if (focused.name === 'model') return autocompleteModel(interaction, deps, focused.value);
-  await interaction.respond([]);
-}
-
-export const imagine: Command = { data, execute, autocomplete };
+export const imagine: Command = { data, execute, autocomplete: autocompleteGenerationOption };

@@ -1,5 +1,4 @@
 import {
-  type AutocompleteInteraction,
   ChannelType,
   type ChatInputCommandInteraction,
   MessageFlags,
@@ -7,11 +6,7 @@ import {
   SlashCommandBuilder,
 } from 'discord.js';
 import { NSFW_MODES, type NsfwMode } from '../src/config.js';
-import {
-  autocompleteModel,
-  autocompleteSampler,
-  autocompleteScheduler,
-} from '../src/discord/autocomplete.js';
+import { autocompleteGenerationOption } from '../src/discord/autocomplete.js';
 import type { BotDeps, Command } from '../src/discord/command.js';
 import { renderBlockedList, renderSettingsView } from '../src/discord/settings-view.js';
 import {
@@ -273,12 +268,4 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
   else await reply(interaction, text);
 }
 
-async function autocomplete(interaction: AutocompleteInteraction, deps: BotDeps): Promise<void> {
-  const focused = interaction.options.getFocused(true);
-  if (focused.name === 'sampler') return autocompleteSampler(interaction, deps, focused.value);
-  if (focused.name === 'scheduler') return autocompleteScheduler(interaction, deps, focused.value);
-  if (focused.name === 'model') return autocompleteModel(interaction, deps, focused.value);
-  await interaction.respond([]);
-}
-
-export const settings: Command = { data, execute, autocomplete };
+export const settings: Command = { data, execute, autocomplete: autocompleteGenerationOption };

@@ -52,3 +52,12 @@ export async function autocompleteModel(interaction: AutocompleteInteraction, de
     })),
   );
 }
+
+/** Autocomplete for the generation options several commands share: sampler, scheduler, model. */
+export async function autocompleteGenerationOption(interaction: AutocompleteInteraction, deps: BotDeps) {
+  const focused = interaction.options.getFocused(true);
+  if (focused.name === 'sampler') return autocompleteSampler(interaction, deps, focused.value);
+  if (focused.name === 'scheduler') return autocompleteScheduler(interaction, deps, focused.value);
+  if (focused.name === 'model') return autocompleteModel(interaction, deps, focused.value);
+  await interaction.respond([]);
+}
