@@ -1,0 +1,101 @@
+/**
+ * `npm run bench`: the real bot (a child process started like `npm start`) against the fake Discord
+ * and fake WebUI on loopback. Prints a table and writes bench/results.json. Timing never fails the run.
+ *
+ * BENCH_SMOKE=1   tiny sizes (a few seconds; CI runs it through test/bench-smoke.test.ts)
+ * BENCH_RUNTIME   `compiled` (default: tsc then node, as `npm start`) or `tsx` (default for the smoke)
+ * BENCH_OUT       where the JSON goes (default bench/results.json; the smoke: a file in the temp folder)
+ */
+import { renameSync, writeFileSync } from 'node:fs';
+import { cpus, platform, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BotRuntime, prepareBot, REPO_ROOT } from './bot-process.js';
+import { benchParams } from './params.js';
+import { type BenchResults, checkTargets, type Figures, renderTable } from './report.js';
+import { measureAcknowledgement } from './scenarios/acknowledgement.js';
+import { measureMemory } from './scenarios/memory.js';
+import { measureModelLoads } from './scenarios/model-loads.js';
+import { measureOverhead } from './scenarios/overhead.js';
+import { measureUtilisationRun, type UtilisationRun } from './scenarios/utilisation.js';
+import { round } from './stats.js';
+import type { BenchContext } from './world.js';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+function toRuntime(value: string | undefined, smoke: boolean): BotRuntime {
+  if (value === undefined || value === '') return smoke ? 'tsx' : 'compiled';
+  if (value === 'compiled' || value === 'tsx') return value;
+  throw new Error(`BENCH_RUNTIME must be compiled or tsx, not ${value}`);
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const smoke = process.env.BENCH_SMOKE === '1';
+  const runtime = toRuntime(process.env.BENCH_RUNTIME, smoke);
+  const out =
+    process.env.BENCH_OUT ??
+    (smoke ? join(tmpdir(), 'sdbot-bench-smoke.json') : join(REPO_ROOT, 'bench', 'results.json'));
+  const params = benchParams(smoke, runtime);
+
+  say(
+    `bench${smoke ? ' (smoke)' : ''}: ${cpus().length} CPUs, Node ${process.version}, bot runtime ${runtime}`,
+  );
+  const entry = await prepareBot(runtime);
+  if (entry.typeErrors > 0)
+    say(`  note: tsc reported ${entry.typeErrors} type error(s) in src/; it emitted anyway`);
+  const context: BenchContext = { entry, warnings: [] };
+
+  say('1/5 acknowledgement burst');
+  const acknowledgement = await measureAcknowledgement(context, params.ack);
+  say('2/5 overhead per job');
+  const overhead = await measureOverhead(context, params.overhead);
+  say('3/5 memory');
+  const memory = await measureMemory(context, params.memory);
+  say('4/5 backend utilisation');
+  const utilisation: UtilisationRun[] = [];
+  for (const shape of params.utilisation.runs) {
+    utilisation.push(await measureUtilisationRun(context, params.utilisation, shape));
+  }
+  say('5/5 model loads, affinity on and off');
+  const modelLoads = await measureModelLoads(context, params.modelLoads);
+
+  const figures: Figures = { acknowledgement, overhead, memory, utilisation, modelLoads };
+  const targets = checkTargets(figures, params);
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    platform: `${platform()} ${process.arch}`,
+    smoke,
+    runtime,
+    buildTypeErrors: entry.typeErrors,
+    durationSeconds: round((performance.now() - started) / 1000),
+    parameters: params,
+    figures,
+    targets,
+    botWarnings: { count: context.warnings.length, first: context.warnings.slice(0, 10) },
+  };
+  writeFileSync(`${out}.tmp`, `${JSON.stringify(results, null, 2)}\n`);
+  renameSync(`${out}.tmp`, out);
+
+  say('');
+  say(renderTable(targets));
+  say('');
+  const missed = targets.filter((check) => check.met === false);
+  say(
+    missed.length === 0
+      ? 'All targets met.'
+      : `Targets missed: ${missed.map((check) => check.name).join('; ')}`,
+  );
+  if (context.warnings.length > 0)
+    say(`The bot logged ${context.warnings.length} warning(s); the first are in the JSON.`);
+  say(`Wrote ${out} in ${results.durationSeconds} s.`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = 1;
+});

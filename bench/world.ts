@@ -1,0 +1,131 @@
+/**
+ * One benchmark world: a fake Discord and fake WebUI(s) hosted in this process, and the real bot in
+ * a child process pointed at them over loopback.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CommandOptions } from '../test/fakes/discord/driver.js';
+import type { InteractionHandle } from '../test/fakes/discord/interaction-handle.js';
+import { type FakeDiscord, startFakeDiscord } from '../test/fakes/discord/server.js';
+import type { FakeMessage } from '../test/fakes/discord/types.js';
+import { type FakeWebui, type FakeWebuiOptions, startFakeWebui } from '../test/fakes/webui/server.js';
+import { type BotEntry, type BotProcess, freePort, spawnBot } from './bot-process.js';
+
+export interface World {
+  discord: FakeDiscord;
+  webuis: FakeWebui[];
+  bot: BotProcess;
+  close(): Promise<void>;
+}
+
+/** What every world of one bench run shares: how to start the bot, and where its warnings go. */
+export interface BenchContext {
+  entry: BotEntry;
+  /** Warn-level log lines of every bot started so far. */
+  warnings: string[];
+}
+
+export interface WorldOptions {
+  context: BenchContext;
+  webuis: FakeWebuiOptions[];
+  /** Bot configuration over the bench defaults. */
+  env?: Record<string, string>;
+}
+
+/** What every bench bot gets: quiet logs, limits wide enough for the workloads, 2048² allowed. */
+const BASE_ENV: Record<string, string> = {
+  LOG_LEVEL: 'warn',
+  SD_REQUEST_TIMEOUT_SECONDS: '120',
+  SHUTDOWN_GRACE_SECONDS: '2',
+  MAX_PIXELS: String(2048 * 2048),
+  MAX_PENDING_PER_USER: '100',
+  MAX_QUEUE_LENGTH: '10000',
+};
+
+async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export async function startWorld(options: WorldOptions): Promise<World> {
+  const discord = await startFakeDiscord();
+  const webuis = await Promise.all(options.webuis.map((webui) => startFakeWebui(webui)));
+  const dir = mkdtempSync(join(tmpdir(), 'sdbot-bench-'));
+  const closeFakes = async () => {
+    await Promise.all([discord.close(), ...webuis.map((webui) => webui.close())]);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  let bot: BotProcess;
+  try {
+    bot = await spawnBot(
+      options.context.entry,
+      {
+        ...BASE_ENV,
+        DISCORD_TOKEN: discord.token,
+        DISCORD_API_URL: discord.apiUrl,
+        DISCORD_GUILD_ID: discord.guildId,
+        SD_API_URL: webuis.map((webui) => webui.url).join(','),
+        DATABASE_PATH: join(dir, 'bot.sqlite'),
+        ...options.env,
+      },
+      await freePort(),
+    );
+    // Commands registered, and each backend asked which model it has loaded (for affinity).
+    await until(
+      () => discord.commands.guild(discord.guildId).some((command) => command.name === 'imagine'),
+      'command registration',
+    );
+    await until(
+      () =>
+        webuis.every((webui) =>
+          webui.requests.some((request) => request.method === 'GET' && request.path === '/sdapi/v1/options'),
+        ),
+      'the first /options of each backend',
+    );
+  } catch (error: unknown) {
+    await closeFakes();
+    throw error;
+  }
+  return {
+    discord,
+    webuis,
+    bot,
+    async close() {
+      await bot.stop();
+      options.context.warnings.push(...bot.warnings);
+      await closeFakes();
+    },
+  };
+}
+
+/** A member of the fake guild: `i` picks a distinct snowflake. */
+export function member(i: number): { id: string; username: string } {
+  return { id: `1300000000000001${String(i).padStart(3, '0')}`, username: `member${i}` };
+}
+
+export function imagine(world: World, who: number, options: CommandOptions): InteractionHandle {
+  return world.discord.sendCommand({ name: 'imagine', options, user: member(who) });
+}
+
+const hasCancel = (message: FakeMessage) =>
+  (message.components as { components?: { custom_id?: string }[] }[]).some((row) =>
+    (row.components ?? []).some((component) => component.custom_id?.startsWith('cancel:') === true),
+  );
+
+/** A file of the result, not the live preview. */
+export const isResultFile = (filename: string) => !/^(SPOILER_)?preview\./.test(filename);
+
+export interface Outcome {
+  ok: boolean;
+  message: FakeMessage;
+}
+
+/** Waits for the job's final state (no Cancel button any more): ok when it carries the image(s). */
+export async function waitForOutcome(handle: InteractionHandle, timeoutMs = 120_000): Promise<Outcome> {
+  const message = await handle.waitForEdit((candidate) => !hasCancel(candidate), timeoutMs);
+  return { ok: message.attachments.some((attachment) => isResultFile(attachment.filename)), message };
+}
