@@ -19,6 +19,7 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20-slim
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     DATABASE_PATH=/app/data/bot.sqlite
 WORKDIR /app
 COPY --from=build --chown=root:root /app/package.json ./

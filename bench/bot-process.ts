@@ -110,7 +110,13 @@ export async function spawnBot(
 ): Promise<BotProcess> {
   const child: ChildProcess = spawn(process.execPath, entry.args, {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env, METRICS_PORT: String(metricsPort) },
+    // As the systemd unit and the Dockerfile run it (fewer glibc malloc arenas for sharp's threads).
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      MALLOC_ARENA_MAX: '2',
+      ...env,
+      METRICS_PORT: String(metricsPort),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const pid = child.pid;

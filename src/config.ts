@@ -64,6 +64,8 @@ export interface Config {
     retentionDays: number;
   };
   metricsPort: number | undefined;
+  /** Ask the WebUI for gzip answers: worth it over a slow link, not next to the GPU box. */
+  sdGzip: boolean;
 }
 
 export const NSFW_MODES = ['off', 'negative-prompt', 'spoiler', 'both'] as const;
@@ -228,6 +230,7 @@ const schema = z.object({
   LIVE_PREVIEW: boolean(true),
   SD_CONCURRENCY_PER_BACKEND: integer(1, 16, 1),
   SHUTDOWN_GRACE_SECONDS: integer(0, 3600, 30),
+  SD_ACCEPT_GZIP: boolean(false),
   IMAGE_RETENTION_DAYS: integer(0, 3650, 30),
   MAX_ATTEMPTS: integer(1, 10, 3),
   SCHEDULER_MODEL_AFFINITY: boolean(true),
@@ -367,5 +370,6 @@ export function parseConfig(env: Env): Config {
       retentionDays: data.IMAGE_RETENTION_DAYS,
     },
     metricsPort: data.METRICS_PORT,
+    sdGzip: data.SD_ACCEPT_GZIP,
   };
 }

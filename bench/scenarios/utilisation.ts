@@ -37,7 +37,12 @@ export async function measureUtilisationRun(
   const { backends, concurrency } = shape;
   const world = await startWorld({
     context,
-    webuis: Array.from({ length: backends }, () => ({ generationMs: params.generationMs })),
+    // A fixed generation time: the fake encodes its PNGs inside it, so the wait measured between
+    // two jobs is what the bot adds, not the fake's encoding on the bench's shared cores.
+    webuis: Array.from({ length: backends }, () => ({
+      generationMs: params.generationMs,
+      fixedServiceTime: true,
+    })),
     env: { SD_CONCURRENCY_PER_BACKEND: String(concurrency) },
   });
   try {

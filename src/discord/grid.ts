@@ -22,22 +22,42 @@ export function toGridLayout(count: number, width: number, height: number): Grid
   return { columns, rows, width: columns * width, height: rows * height, cells };
 }
 
+/** A grid is a preview: each cell is at most this many pixels on its longer side. */
+export const GRID_MAX_CELL = 512;
+
+/** The cell size for images of `width`×`height`: unchanged when small, else scaled to fit the cap. */
+export function toGridCell(
+  width: number,
+  height: number,
+  maxCell = GRID_MAX_CELL,
+): { width: number; height: number } {
+  const scale = Math.min(1, maxCell / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+
 /**
- * One PNG holding every image of a batch, at full size, in the layout above; empty cells are
- * transparent. Cells take the first image's size (a batch shares one size).
+ * One PNG holding every image of a batch, in the layout above, each cell scaled down to at most
+ * `GRID_MAX_CELL` (the originals stay one click away); empty cells are transparent. Cells take the
+ * first image's size (a batch shares one size). Encoded with light compression: it is a preview.
  */
-export async function composeGrid(images: readonly Buffer[]): Promise<Buffer> {
+export async function composeGrid(images: readonly Buffer[], maxCell = GRID_MAX_CELL): Promise<Buffer> {
   const [first] = images;
   if (first === undefined) throw new Error('a grid needs at least one image');
   const { width, height } = await sharp(first).metadata();
   if (width === undefined || height === undefined) throw new Error('the first image has no size');
-  const layout = toGridLayout(images.length, width, height);
-  // A stray image of another size is fitted into its cell rather than breaking the composite.
+  const cell = toGridCell(width, height, maxCell);
+  const layout = toGridLayout(images.length, cell.width, cell.height);
   const inputs = await Promise.all(
     images.map(async (image) => {
-      const meta = await sharp(image).metadata();
-      if (meta.width === width && meta.height === height) return image;
-      return sharp(image).resize(width, height, { fit: 'inside' }).png().toBuffer();
+      if (cell.width === width && cell.height === height) {
+        const meta = await sharp(image).metadata();
+        if (meta.width === width && meta.height === height) return image;
+      }
+      // Scaled to the cell; a stray image of another size is fitted inside rather than breaking it.
+      return sharp(image)
+        .resize(cell.width, cell.height, { fit: 'inside' })
+        .png({ compressionLevel: 1 })
+        .toBuffer();
     }),
   );
   return sharp({
@@ -55,6 +75,6 @@ export async function composeGrid(images: readonly Buffer[]): Promise<Buffer> {
         top: layout.cells[index]?.top ?? 0,
       })),
     )
-    .png()
+    .png({ compressionLevel: 3 })
     .toBuffer();
 }

@@ -82,6 +82,8 @@ interface RunningJob {
   cancelRequested: boolean;
   /** Set when shutdown stops this job: whatever comes back, it goes back in line for the next start. */
   requeueOnExit: boolean;
+  /** The WebUI has started answering: it is free for the next job while this answer is read. */
+  answered: boolean;
 }
 
 export interface JobRunner {
@@ -276,7 +278,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   };
 
   const pollProgress = (entry: RunningJob) => {
-    if (entry.cancelRequested) return;
+    if (entry.cancelRequested || entry.answered) return;
     if (!mayEdit(lastEditAt.get(entry.job.id), now(), options.progressIntervalMs)) return;
     lastEditAt.set(entry.job.id, now());
     // The WebUI's progress is global to the server: only trust it when this job is alone there.
@@ -318,6 +320,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       controller,
       cancelRequested: false,
       requeueOnExit: false,
+      answered: false,
     };
     running.set(job.id, entry);
     state.running.add(job.id);
@@ -327,19 +330,27 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     const started = now();
     let result: GenerationResult | undefined;
     let failure: unknown;
+    // Once the WebUI answers, its lock is free: hand it the next job while this answer is read and
+    // delivered, so the GPU does not wait for the bot's bookkeeping.
+    const onResponseStart = () => {
+      if (entry.answered) return;
+      entry.answered = true;
+      state.running.delete(job.id);
+      if (current.params.model !== undefined) state.loadedModel = current.params.model;
+      if (!entry.cancelRequested && !entry.requeueOnExit) dispatch();
+    };
+    const requestOptions = { signal: controller.signal, onResponseStart };
     try {
       const params = current.params;
       result =
         current.kind === 'upscale'
-          ? await runUpscale(state.backend.client, params, controller.signal)
+          ? await runUpscale(state.backend.client, params, requestOptions)
           : current.kind === 'img2img' && params.initImage !== undefined
             ? await state.backend.client.img2img(
                 toImg2ImgRequest({ ...params, initImage: params.initImage }),
-                {
-                  signal: controller.signal,
-                },
+                requestOptions,
               )
-            : await state.backend.client.txt2img(toTxt2ImgRequest(params), { signal: controller.signal });
+            : await state.backend.client.txt2img(toTxt2ImgRequest(params), requestOptions);
     } catch (error: unknown) {
       failure = error;
     } finally {

@@ -1,5 +1,5 @@
 import type { GenerationParams } from '../generation/request.js';
-import type { GenerationResult, SdClient } from '../sd/types.js';
+import type { GenerationResult, RequestOptions, SdClient } from '../sd/types.js';
 
 /**
  * Runs an upscale job (`POST /sdapi/v1/extra-single-image`) and shapes the answer like a
@@ -9,7 +9,7 @@ import type { GenerationResult, SdClient } from '../sd/types.js';
 export async function runUpscale(
   client: SdClient,
   params: GenerationParams,
-  signal: AbortSignal,
+  requestOptions: RequestOptions,
 ): Promise<GenerationResult> {
   const { initImage, upscale } = params;
   if (initImage === undefined || upscale === undefined) {
@@ -17,7 +17,7 @@ export async function runUpscale(
   }
   const image = await client.extraSingleImage(
     { image: initImage, upscaler_1: upscale.upscaler, upscaling_resize: upscale.factor, resize_mode: 0 },
-    { signal },
+    requestOptions,
   );
   return {
     images: [image],

@@ -135,6 +135,7 @@ export function createSdClient(options: SdClientOptions): SdClient {
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
+      call.onResponseStart?.(response.statusCode);
       const raw = Buffer.from(await response.body.arrayBuffer());
       const encoding = response.headers['content-encoding'];
       const bytes = encoding === 'gzip' ? await gunzipAsync(raw) : raw;

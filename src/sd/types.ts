@@ -112,6 +112,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Overrides the client's `timeoutMs` for this call (e.g. a short one for `progress`). */
   timeoutMs?: number | undefined;
+  /**
+   * Called once the WebUI starts answering (status and headers in), before the body is read: the
+   * WebUI has released its generation lock by then, so a scheduler may hand it the next job.
+   */
+  onResponseStart?: ((status: number) => void) | undefined;
 }
 
 /** One WebUI backend. Every method throws an `SdError` subclass (see `errors.ts`) on failure. */

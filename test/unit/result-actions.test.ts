@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { composeGrid, toGridLayout } from '../../src/discord/grid.js';
+import { composeGrid, toGridCell, toGridLayout } from '../../src/discord/grid.js';
 import { detectImageFormat, downloadAttachment } from '../../src/discord/input-image.js';
 import { renderResultButtons } from '../../src/discord/result-buttons.js';
 import { renderJobInfo } from '../../src/discord/result-info.js';
@@ -111,6 +111,16 @@ describe('toGridLayout', () => {
 });
 
 describe('composeGrid', () => {
+  it('scales cells of large images down to the preview size', async () => {
+    const big = await sharp({ create: { width: 1024, height: 768, channels: 3, background: '#123456' } })
+      .png()
+      .toBuffer();
+    const meta = await sharp(await composeGrid([big, big, big, big])).metadata();
+    expect([meta.width, meta.height]).toEqual([1024, 768]);
+    expect(toGridCell(1024, 768)).toEqual({ width: 512, height: 384 });
+    expect(toGridCell(512, 512)).toEqual({ width: 512, height: 512 });
+  });
+
   it('composes each image into its cell and leaves the empty cell transparent', async () => {
     const colour = (r: number) =>
       sharp({ create: { width: 16, height: 8, channels: 3, background: { r, g: 0, b: 0 } } })

@@ -78,6 +78,12 @@ export interface FakeWebuiSettings {
   gzip: boolean;
   /** width × height × batch_size above which generation fails with OutOfMemoryError. Default 2048² × 4. */
   oomAbovePixels: number;
+  /**
+   * Encode the images inside `generationMs` (the request then takes a fixed time whatever the image
+   * size) instead of after releasing the lock as A1111 does. For measuring what a bot adds on top of
+   * a fixed generation time. Default false.
+   */
+  fixedServiceTime: boolean;
 }
 
 export interface FakeWebuiOptions extends Partial<FakeWebuiSettings> {
@@ -195,6 +201,7 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
     silentLoadFailure: options.silentLoadFailure ?? false,
     gzip: options.gzip ?? true,
     oomAbovePixels: options.oomAbovePixels ?? 2048 * 2048 * 4,
+    fixedServiceTime: options.fixedServiceTime ?? false,
   };
   const models: FakeModel[] = [...(options.models ?? DEFAULT_MODELS)];
   const hiddenModels: FakeModel[] = [];
@@ -578,6 +585,7 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
     const restoreAfterwards = pick('override_settings_restore_afterwards') !== false;
     let current: Job | null = null;
     let model: FakeModel = firstModel;
+    let prerendered: string[] | undefined;
     const release = await lock.acquire();
     try {
       if (life.signal.aborted) {
@@ -621,7 +629,14 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       for (const notify of generatingWaiters.splice(0)) {
         notify();
       }
-      await sleep(settings.generationMs, AbortSignal.any([current.controller.signal, life.signal]));
+      if (settings.fixedServiceTime && pick('send_images') !== false) {
+        const seedBase = current.seed;
+        prerendered = Array.from({ length: batchSize * nIter }, (_, index) =>
+          renderPng({ width, height, seed: seedBase + index, noise: settings.noise }).toString('base64'),
+        );
+      }
+      const remaining = Math.max(0, current.startedAt + settings.generationMs - Date.now());
+      await sleep(remaining, AbortSignal.any([current.controller.signal, life.signal]));
       if (current.frozenAt === null) {
         current.frozenAt = Date.now();
       }
@@ -664,8 +679,8 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
         model,
       }),
     );
-    const images: string[] = [];
-    if (pick('send_images') !== false) {
+    const images: string[] = prerendered === undefined ? [] : prerendered.slice(0, made);
+    if (prerendered === undefined && pick('send_images') !== false) {
       for (let index = 0; index < made; index += 1) {
         const png = renderPng({
           width,
