@@ -20,6 +20,10 @@ describe('decodeBase64Image', () => {
     ['characters outside the alphabet', '@@not base64@@'],
     ['a length that is not a multiple of 4', 'aGVsbG8'],
     ['embedded whitespace', 'aGVs bG8='],
+    ['one bad character in a valid length', 'aGVs!G8='],
+    ['padding in the middle', 'aG==bG8='],
+    ['base64url characters', 'aGV-bG8_'],
+    ['an HTML error page', '<html><body>502 Bad Gateway</body></html>'],
   ])('returns null for %s', (_case, text) => {
     expect(decodeBase64Image(text)).toBeNull();
   });
