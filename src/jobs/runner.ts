@@ -385,12 +385,21 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         },
       });
       const finalResult = result;
-      try {
-        options.images?.save(done.id, finalResult.images, now());
-      } catch (error: unknown) {
-        log.warn({ err: error, jobId: done.id }, 'could not keep the images for result buttons');
-      }
       report('finished', done, () => reporter.finished(done, finalResult));
+      // Keep the originals for the result buttons in a later tick: a large batch is a few MB of
+      // synchronous SQLite writes, and the loop has just parsed and decoded it.
+      track(
+        new Promise<void>((resolve) => {
+          setImmediate(() => {
+            try {
+              options.images?.save(done.id, finalResult.images, now());
+            } catch (error: unknown) {
+              log.warn({ err: error, jobId: done.id }, 'could not keep the images for result buttons');
+            }
+            resolve();
+          });
+        }),
+      );
     } else {
       const kind = toFailureKind(failure);
       if (takesBackendDown(kind)) markDown(state, failure);

@@ -3,6 +3,7 @@
  * Validates every answer with zod and turns every failure into an `SdError` subclass.
  */
 
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { type Dispatcher, Pool } from 'undici';
@@ -57,6 +58,8 @@ const FORBIDDEN_ROUTES =
   /\/(cmd-flags|server-kill|server-restart|server-stop|shutdown|train|create)(\/|$|\?)/;
 
 const gunzipAsync = promisify(gunzip);
+/** Answers longer than this (in characters) are parsed in a later tick than the one that read them. */
+const LARGE_ANSWER_CHARS = 1_000_000;
 
 interface CallOptions extends RequestOptions {
   body?: unknown;
@@ -176,6 +179,8 @@ export function createSdClient(options: SdClientOptions): SdClient {
     if (response.status < 200 || response.status >= 300) {
       throw toHttpError(response.status, response.text, response.request);
     }
+    // A large answer was just read and turned into text: parse it in a tick of its own.
+    if (response.text.length > LARGE_ANSWER_CHARS) await yieldToLoop();
     return validate(schema, parseJsonBody(response), response.request);
   }
 
@@ -185,6 +190,9 @@ export function createSdClient(options: SdClientOptions): SdClient {
     requestOptions: RequestOptions,
   ): Promise<GenerationResult> {
     const response = await call('POST', route, generationResponseSchema, { ...requestOptions, body });
+    // Parsing a batch's answer is several MB of synchronous work; decoding it is more: let the
+    // event loop breathe in between.
+    await yieldToLoop();
     const request = { backend: label, method: 'POST', path: `${API}${route}` };
     const parsedInfo = validate(generationInfoSchema, parseJsonText(response.info, request), request);
     const info = toGenerationInfo(parsedInfo);
