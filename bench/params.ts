@@ -124,7 +124,7 @@ export function benchParams(smoke: boolean, runtime: BotRuntime): BenchParams {
         // Not asked for by the issue: whether queueing a second job on each WebUI hides the gap.
         { backends: 2, concurrency: 2 },
       ],
-      jobsPerBackend: 30,
+      jobsPerBackend: 60,
       generationMs: 200,
       size: 512,
     },
