@@ -61,8 +61,12 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/** The first line containing `fragment` outside its URLs (a port such as 40131 must not match "401"). */
 function line(lines: string[], fragment: string): string {
-  const found = lines.find((candidate) => candidate.includes(fragment));
+  const aboutAnAddress = /https?:\/\/|127\.0\.0\.1/.test(fragment);
+  const found = lines.find((candidate) =>
+    (aboutAnAddress ? candidate : candidate.replace(/https?:\/\/\S+/g, '')).includes(fragment),
+  );
   if (found === undefined) throw new Error(`no line contains "${fragment}" in:\n${lines.join('\n')}`);
   return found;
 }
