@@ -3,7 +3,6 @@ import {
   type BackendView,
   canUseInteractionToken,
   checkAdmission,
-  decideAfterFailure,
   fairOrder,
   firstRoundSize,
   mayEdit,
@@ -209,23 +208,6 @@ describe('model affinity', () => {
 });
 
 describe('retry decisions', () => {
-  it.each([
-    ['unreachable', 1, 3, 1, 'retry'],
-    ['timeout', 2, 3, 1, 'retry'],
-    ['unauthorized', 1, 3, 1, 'retry'],
-    ['api-disabled', 1, 3, 1, 'retry'],
-    ['malformed-response', 1, 3, 1, 'retry'],
-    ['timeout', 3, 3, 1, 'fail'],
-    ['out-of-memory', 1, 3, 2, 'fail'],
-    ['invalid-request', 1, 3, 2, 'fail'],
-    ['unknown', 1, 3, 2, 'fail'],
-  ] as const)(
-    '%s after attempt %i of %i with %i other healthy → %s',
-    (kind, attempts, max, others, expected) => {
-      expect(decideAfterFailure(kind, attempts, max, others)).toBe(expected);
-    },
-  );
-
   it.each([
     ['unreachable', true],
     ['timeout', true],

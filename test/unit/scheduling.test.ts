@@ -102,6 +102,12 @@ describe('decideAfterFailure', () => {
     ['invalid-request', 1, 3, 1, 'fail'],
     ['server-error', 1, 3, 0, 'fail'],
     ['server-error', 1, 3, 1, 'retry'],
+    ['timeout', 2, 3, 1, 'retry'],
+    ['timeout', 3, 3, 1, 'fail'],
+    ['unauthorized', 1, 3, 1, 'retry'],
+    ['api-disabled', 1, 3, 1, 'retry'],
+    ['malformed-response', 1, 3, 1, 'retry'],
+    ['unknown', 1, 3, 2, 'fail'],
   ] as const)(
     '%s after %i of %i attempts with %i other healthy → %s',
     (kind, attempts, max, others, expected) => {
