@@ -32,6 +32,22 @@ describe('parseConfig', () => {
     expect(config.logLevel).toBe('info');
   });
 
+  it('defaults the scheduling, transport and retention switches', () => {
+    const config = parseConfig(base);
+    expect(config.jobs.modelAffinity).toBe(true);
+    expect(config.sdGzip).toBe(false);
+    expect(config.results.retentionDays).toBe(30);
+    const changed = parseConfig({
+      ...base,
+      SCHEDULER_MODEL_AFFINITY: 'false',
+      SD_ACCEPT_GZIP: 'true',
+      IMAGE_RETENTION_DAYS: '0',
+    });
+    expect(changed.jobs.modelAffinity).toBe(false);
+    expect(changed.sdGzip).toBe(true);
+    expect(changed.results.retentionDays).toBe(0);
+  });
+
   it('splits several backends and takes credentials from the URL over the shared ones', () => {
     const config = parseConfig({
       ...base,

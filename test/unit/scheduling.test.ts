@@ -67,6 +67,15 @@ describe('planAssignments', () => {
     expect(plan).toEqual([{ jobId: 'j1', backendId: 'b1' }]);
   });
 
+  it('takes the line in order when affinity is off (no models, window 0)', () => {
+    const ordered = [job('j1', 'A', 1), job('j2', 'B', 2)];
+    const plan = planAssignments(ordered, [backend('b1', 'm2'), backend('b2', 'm1')], 0);
+    expect(plan).toEqual([
+      { jobId: 'j1', backendId: 'b1' },
+      { jobId: 'j2', backendId: 'b2' },
+    ]);
+  });
+
   it('skips busy and unhealthy backends', () => {
     const ordered = [job('j1', 'A', 1)];
     expect(
