@@ -18,7 +18,6 @@ import {
   toVaryParams,
 } from '../generation/derive.js';
 import type { GenerationParams, JobOrigin } from '../generation/request.js';
-import { checkAdmission } from '../jobs/scheduling.js';
 import type { Job, JobKind, JobResult } from '../jobs/types.js';
 import { effectivePolicy } from '../policy/guild-policy.js';
 import { SdError } from '../sd/errors.js';
@@ -82,12 +81,7 @@ function messageUrlOf(interaction: ActionInteraction): string | undefined {
 function refuseOverLimits(deps: BotDeps, userId: string, params: GenerationParams): void {
   const problems = checkDerivedLimits(params, deps.config.limits);
   if (problems.length > 0) throw new UserError('invalid-options', problems.join('\n'));
-  const line = deps.runner.queue();
-  const admission = checkAdmission(
-    line.filter((job) => job.userId === userId).length,
-    line.length,
-    deps.config.limits,
-  );
+  const admission = deps.runner.admission(userId);
   if (!admission.ok) throw toLimitRefusal(admission.reason, admission.limit);
   if (!deps.runner.isAccepting()) {
     throw new UserError(

@@ -87,6 +87,8 @@ interface RunningJob {
 }
 
 export interface JobRunner {
+  /** Whether one more job of this member would be admitted now (what `submit` checks first). */
+  admission(userId: string): AdmissionResult;
   submit(job: NewJob): SubmitResult;
   cancel(jobId: string): CancelResult;
   /** Position in the fair line (1-based) and its length; undefined when not queued. */
@@ -169,6 +171,15 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       lastServed,
     ).map((view) => view.job);
 
+  /** Whether one more job of this member may join: the per-member limit and the global cap. */
+  const admission = (userId: string): AdmissionResult => {
+    const pendingTotal = queued.length + running.size;
+    const pendingForUser =
+      queued.filter((job) => job.userId === userId).length +
+      [...running.values()].filter((entry) => entry.job.userId === userId).length;
+    return checkAdmission(pendingForUser, pendingTotal, options.limits);
+  };
+
   const backendViews = (): BackendView[] =>
     [...backends.values()].map((state) => ({
       id: state.backend.id,
@@ -221,7 +232,6 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   };
 
   const dispatch = () => {
-    if (!accepting && running.size === 0 && queued.length === 0) return;
     if (!accepting) return;
     const line = ordered();
     if (line.length === 0) return;
@@ -430,13 +440,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   }
 
   return {
+    admission,
     submit(newJob) {
-      const pendingTotal = queued.length + running.size;
-      const pendingForUser =
-        queued.filter((job) => job.userId === newJob.userId).length +
-        [...running.values()].filter((entry) => entry.job.userId === newJob.userId).length;
-      const admission = checkAdmission(pendingForUser, pendingTotal, options.limits);
-      if (!admission.ok) return admission;
+      const admitted = admission(newJob.userId);
+      if (!admitted.ok) return admitted;
       const job = store.create(newJob, now());
       options.metrics?.jobState('queued');
       log.info({ jobId: job.id, state: 'queued', userId: job.userId, guildId: job.guildId }, 'job queued');
