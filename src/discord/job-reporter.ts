@@ -87,6 +87,15 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
     return next;
   };
 
+  /**
+   * A job's last update: updates queued before it still go out in order (and then see `finished`);
+   * once it is delivered the job is forgotten, since the runner sends nothing after a final state.
+   */
+  const finalUpdate = (jobId: string, action: () => Promise<void>): Promise<void> => {
+    finished.add(jobId);
+    return inOrder(jobId, action).finally(() => finished.delete(jobId));
+  };
+
   /** Posts into the job's channel, or the requester's DMs when the bot may not post there. */
   const postToUser = async (job: Job, view: MessageView, mention: boolean): Promise<MovedTarget> => {
     const withMention: MessageView = mention
@@ -112,6 +121,12 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
       };
       return { channelId: dm.id, messageId: message.id };
     }
+  };
+
+  /** Posts the view as a new message (channel, else DM) and makes it the job's message from now on. */
+  const moveToMessage = async (job: Job, view: MessageView, mention: boolean): Promise<void> => {
+    const target = await postToUser(job, view, mention);
+    store.update(job.id, { interactionToken: null, messageId: `${target.channelId}/${target.messageId}` });
   };
 
   /**
@@ -154,19 +169,16 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
       });
       return;
     }
-    const target = await postToUser(current, view, false);
-    store.update(job.id, { interactionToken: null, messageId: `${target.channelId}/${target.messageId}` });
+    await moveToMessage(current, view, false);
   };
 
   /** A final view. Past the token's life it arrives as a new message that mentions the requester. */
   const deliverFinal = async (job: Job, view: MessageView): Promise<void> => {
-    finished.add(job.id);
     lastView.delete(job.id);
     const current = store.get(job.id) ?? job;
     if (await editOriginal(current, view)) return;
-    const target = await postToUser(current, view, true);
     const moved = parseMoved(current.messageId);
-    store.update(job.id, { interactionToken: null, messageId: `${target.channelId}/${target.messageId}` });
+    await moveToMessage(current, view, true);
     if (moved !== undefined) {
       await rest.delete(Routes.channelMessage(moved.channelId, moved.messageId)).catch((error: unknown) => {
         log.debug({ err: error, jobId: job.id }, 'could not remove the progress message');
@@ -189,8 +201,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
       });
     },
     finished(job, result: GenerationResult) {
-      finished.add(job.id);
-      return inOrder(job.id, async () => {
+      return finalUpdate(job.id, async () => {
         if (job.result === null) return;
         // A batch shows as one composite image; its originals stay a button away (job_images).
         const grid =
@@ -209,26 +220,22 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
       });
     },
     failed(job, error) {
-      finished.add(job.id);
-      return inOrder(job.id, () => deliverFinal(job, renderFailed(job, toUserMessage(error))));
+      return finalUpdate(job.id, () => deliverFinal(job, renderFailed(job, toUserMessage(error))));
     },
     cancelled(job) {
-      finished.add(job.id);
-      return inOrder(job.id, () => deliverFinal(job, renderCancelled(job)));
+      return finalUpdate(job.id, () => deliverFinal(job, renderCancelled(job)));
     },
     keepReachable(job) {
       if (finished.has(job.id) || chains.has(job.id)) return Promise.resolve();
+      // Called for every pending job several times a second: the expiry never changes, so only a
+      // token about to run out costs a read of the stored job.
+      if (canUseInteractionToken(job.tokenExpiresAt, now())) return Promise.resolve();
       const current = store.get(job.id);
       if (current === undefined || current.interactionToken === null) return Promise.resolve();
-      if (canUseInteractionToken(current.tokenExpiresAt, now())) return Promise.resolve();
       const view = lastView.get(job.id) ?? renderQueued(current, 1, 1, undefined);
       return inOrder(job.id, async () => {
         if (finished.has(job.id)) return;
-        const target = await postToUser(current, view, true);
-        store.update(job.id, {
-          interactionToken: null,
-          messageId: `${target.channelId}/${target.messageId}`,
-        });
+        await moveToMessage(current, view, true);
         log.info({ jobId: job.id }, 'interaction token about to expire; progress moved to a channel message');
       });
     },
