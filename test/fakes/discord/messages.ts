@@ -1,3 +1,4 @@
+import { readPngSize } from '../webui/png.js';
 import { apiErrors } from './api-errors.js';
 import {
   isRecord,
@@ -161,13 +162,6 @@ function toAttachment(
     height: size?.height ?? null,
     bytes: file.bytes,
   };
-}
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-function readPngSize(bytes: Buffer): { width: number; height: number } | undefined {
-  if (bytes.length < 24 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE)) return undefined;
-  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
 /** A deep-enough copy for timelines: JSON parts cloned, attachment bytes shared (never mutated). */
