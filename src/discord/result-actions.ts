@@ -29,7 +29,7 @@ import { encodeCustomId } from './custom-id.js';
 import { imageFileName } from './render.js';
 import { toMessageUrl } from './result-buttons.js';
 import { renderJobInfo } from './result-info.js';
-import { submitGeneration, toLimitRefusal } from './submit.js';
+import { refuseWhileStopping, submitGeneration, toLimitRefusal } from './submit.js';
 import { prepareUpload } from './upload-preflight.js';
 
 type FinishedJob = Job & { result: JobResult };
@@ -83,12 +83,7 @@ function refuseOverLimits(deps: BotDeps, userId: string, params: GenerationParam
   if (problems.length > 0) throw new UserError('invalid-options', problems.join('\n'));
   const admission = deps.runner.admission(userId);
   if (!admission.ok) throw toLimitRefusal(admission.reason, admission.limit);
-  if (!deps.runner.isAccepting()) {
-    throw new UserError(
-      'shutting-down',
-      'The bot is restarting and not taking new images right now. Try again in a minute.',
-    );
-  }
+  refuseWhileStopping(deps);
 }
 
 /**

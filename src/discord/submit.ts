@@ -25,12 +25,7 @@ export async function submitGeneration(
   parentId: string | null,
   receivedAt: number = deps.now(),
 ): Promise<void> {
-  if (!deps.runner.isAccepting()) {
-    throw new UserError(
-      'shutting-down',
-      'The bot is restarting and not taking new images right now. Try again in a minute.',
-    );
-  }
+  refuseWhileStopping(deps);
   const submitted = deps.runner.submit({
     kind,
     userId: interaction.user.id,
@@ -44,6 +39,16 @@ export async function submitGeneration(
   });
   if (!submitted.ok) throw toLimitRefusal(submitted.reason, submitted.limit);
   await deps.reporter.queued(submitted.job, submitted.position, submitted.total, undefined);
+}
+
+/** Refuses new work while the bot shuts down (running jobs finish, the rest wait for the next start). */
+export function refuseWhileStopping(deps: Pick<BotDeps, 'runner'>): void {
+  if (!deps.runner.isAccepting()) {
+    throw new UserError(
+      'shutting-down',
+      'The bot is restarting and not taking new images right now. Try again in a minute.',
+    );
+  }
 }
 
 /** The refusal for a job over the per-member or the queue limit. */
