@@ -3,16 +3,23 @@
  * Validates every answer with zod and turns every failure into an `SdError` subclass.
  */
 
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { createGunzip, gunzip } from 'node:zlib';
 import { type Dispatcher, Pool } from 'undici';
 import type { z } from 'zod';
 import { parseErrorBody } from './error-body.js';
 import { describeRequest, type RequestContext, toHttpError, toTransportError } from './error-mapping.js';
 import { SdAbortedError, SdError, SdMalformedResponseError, SdTimeoutError } from './errors.js';
 import {
-  decodeBase64Image,
+  type ExtractedImage,
+  JsonImageStream,
+  type JsonPath,
+  type StringAction,
+} from './json-image-stream.js';
+import {
   extraSingleImageResponseSchema,
   generationInfoSchema,
   generationResponseSchema,
@@ -64,6 +71,19 @@ const LARGE_ANSWER_CHARS = 1_000_000;
 interface CallOptions extends RequestOptions {
   body?: unknown;
   query?: Record<string, string>;
+  /** Stream a successful answer into this instead of reading it as text. */
+  stream?: JsonImageStream;
+}
+
+/**
+ * Which strings of a generation answer are images: decoded as they arrive. The echo of img2img's
+ * input images in `parameters` is left out (nobody reads it, and it is as large as the input).
+ */
+function selectImageStrings(path: JsonPath): StringAction {
+  if (path.length === 2 && path[0] === 'images' && typeof path[1] === 'number') return 'decode';
+  if (path.length === 1 && path[0] === 'image') return 'decode';
+  if (path[0] === 'parameters' && (path[1] === 'init_images' || path[1] === 'mask')) return 'drop';
+  return 'keep';
 }
 
 interface RawResponse {
@@ -139,8 +159,14 @@ export function createSdClient(options: SdClientOptions): SdClient {
         bodyTimeout: timeoutMs,
       });
       call.onResponseStart?.(response.statusCode);
-      const raw = Buffer.from(await response.body.arrayBuffer());
       const encoding = response.headers['content-encoding'];
+      if (call.stream !== undefined && response.statusCode >= 200 && response.statusCode < 300) {
+        const source: Readable =
+          encoding === 'gzip' ? pipeline(response.body, createGunzip(), () => undefined) : response.body;
+        for await (const chunk of source) call.stream.write(chunk as Buffer);
+        return { status: response.statusCode, text: '', request };
+      }
+      const raw = Buffer.from(await response.body.arrayBuffer());
       const bytes = encoding === 'gzip' ? await gunzipAsync(raw) : raw;
       return { status: response.statusCode, text: bytes.toString('utf8'), request };
     } catch (error: unknown) {
@@ -184,31 +210,48 @@ export function createSdClient(options: SdClientOptions): SdClient {
     return validate(schema, parseJsonBody(response), response.request);
   }
 
+  /**
+   * Like `call`, for answers that carry base64 images: the images are decoded while the body
+   * streams in, and the rest of the document is parsed and validated with `schema`.
+   */
+  async function callWithImages<S extends z.ZodType>(
+    route: string,
+    schema: S,
+    callOptions: CallOptions,
+  ): Promise<{ value: z.output<S>; images: ExtractedImage[] }> {
+    const stream = new JsonImageStream(selectImageStrings);
+    const response = await send('POST', route, { ...callOptions, stream });
+    expectSuccess(response);
+    const { skeleton, images } = stream.end();
+    return { value: validate(schema, parseJsonText(skeleton, response.request), response.request), images };
+  }
+
   async function generate(
     route: '/txt2img' | '/img2img',
     body: object,
     requestOptions: RequestOptions,
   ): Promise<GenerationResult> {
-    const response = await call('POST', route, generationResponseSchema, { ...requestOptions, body });
-    // Parsing a batch's answer is several MB of synchronous work; decoding it is more: let the
-    // event loop breathe in between.
-    await yieldToLoop();
+    const { value: response, images: decoded } = await callWithImages(route, generationResponseSchema, {
+      ...requestOptions,
+      body,
+    });
     const request = { backend: label, method: 'POST', path: `${API}${route}` };
     const parsedInfo = validate(generationInfoSchema, parseJsonText(response.info, request), request);
     const info = toGenerationInfo(parsedInfo);
+    const byIndex = new Map(decoded.map((image) => [image.path[1], image.bytes]));
     // Forge appends extra images and img2img may append masks: keep one image per seed.
+    const first = info.index_of_first_image;
     const expected = parsedInfo.all_seeds.length;
-    const samples = response.images.slice(
-      info.index_of_first_image,
-      expected > 0 ? info.index_of_first_image + expected : undefined,
-    );
-    const images = samples.map((text, index) => decodeImage(text, `images[${index}]`, request));
+    const end = expected > 0 ? Math.min(first + expected, response.images.length) : response.images.length;
+    const images: Buffer[] = [];
+    for (let index = first; index < end; index++) {
+      images.push(imageOrThrow(byIndex.get(index), `images[${index - first}]`, request));
+    }
     return { images, info, parameters: response.parameters };
   }
 
-  function decodeImage(text: string, where: string, request: RequestContext): Buffer {
-    const bytes = decodeBase64Image(text);
-    if (bytes === null) {
+  function imageOrThrow(bytes: Buffer | null | undefined, where: string, request: RequestContext): Buffer {
+    if (bytes === null || bytes === undefined) {
       throw malformed(request, `${where} is not valid base64`);
     }
     return bytes;
@@ -220,11 +263,11 @@ export function createSdClient(options: SdClientOptions): SdClient {
     img2img: (body, requestOptions = {}) => generate('/img2img', body, requestOptions),
 
     async extraSingleImage(body, requestOptions = {}) {
-      const response = await call('POST', '/extra-single-image', extraSingleImageResponseSchema, {
+      const { images } = await callWithImages('/extra-single-image', extraSingleImageResponseSchema, {
         ...requestOptions,
         body,
       });
-      return decodeImage(response.image, 'image', {
+      return imageOrThrow(images[0]?.bytes, 'image', {
         backend: label,
         method: 'POST',
         path: `${API}/extra-single-image`,
