@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 
 /** Log levels pino understands. */
@@ -18,6 +20,8 @@ export interface Config {
   };
   backends: BackendConfig[];
   databasePath: string;
+  /** Folder of the kept original images (files; their index is in the database). */
+  imageDir: string;
   logLevel: (typeof LOG_LEVELS)[number];
   logPretty: boolean;
   defaults: {
@@ -148,6 +152,11 @@ const nonEmpty = (value: string | undefined) =>
 
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 
+/** Kept images go into `images/` next to the database file (the temp folder for an in-memory one). */
+function defaultImageDir(databasePath: string): string {
+  return databasePath === ':memory:' ? join(tmpdir(), 'sdbot-images') : join(dirname(databasePath), 'images');
+}
+
 const snowflake = z.preprocess(
   emptyToUndefined,
   z
@@ -187,6 +196,7 @@ const schema = z.object({
   SD_API_USERNAME: optionalString,
   SD_API_PASSWORD: optionalString,
   DATABASE_PATH: z.preprocess(emptyToUndefined, z.string().default('./data/bot.sqlite')),
+  IMAGE_DIR: optionalString,
   LOG_LEVEL: z.preprocess(
     (value) => (typeof emptyToUndefined(value) === 'string' ? String(value).toLowerCase() : undefined),
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -326,6 +336,7 @@ export function parseConfig(env: Env): Config {
     },
     backends,
     databasePath: data.DATABASE_PATH,
+    imageDir: data.IMAGE_DIR ?? defaultImageDir(data.DATABASE_PATH),
     logLevel: data.LOG_LEVEL,
     logPretty: data.LOG_PRETTY,
     defaults: {

@@ -13,7 +13,7 @@ import { registerCommands } from './discord/registration.js';
 import { RESULT_BUTTONS, RESULT_MODALS } from './discord/result-actions.js';
 import { createRouter } from './discord/router.js';
 import { type HealthServer, startHealthServer } from './health-server.js';
-import { createSqliteImageStore } from './jobs/image-store.js';
+import { createFileImageStore } from './jobs/image-store.js';
 import { createSqliteJobStore } from './jobs/job-store.js';
 import { type Backend, createJobRunner, type JobRunner } from './jobs/runner.js';
 import { createLogger, type Logger, redactText } from './log.js';
@@ -70,7 +70,7 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
   const settings = createSqliteSettingsStore(db, now);
   const usage = createSqliteUsageStore(db);
   const jobs = createSqliteJobStore(db);
-  const images = createSqliteImageStore(db);
+  const images = createFileImageStore(db, config.imageDir);
   const backends: Backend[] = config.backends.map((backend) => {
     const client = createSdClient({
       url: backend.url,
@@ -209,15 +209,18 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
 
   // Retention of kept images: once at start, then hourly.
   const DAY_MS = 24 * 60 * 60_000;
+  let pruning: Promise<void> = Promise.resolve();
   const prune = () => {
     if (config.results.retentionDays === 0) return;
-    try {
-      const removed = images.pruneBefore(now() - config.results.retentionDays * DAY_MS);
-      if (removed > 0)
-        log.info({ removed, retentionDays: config.results.retentionDays }, 'pruned kept images');
-    } catch (error: unknown) {
-      log.warn({ err: error }, 'pruning kept images failed');
-    }
+    pruning = pruning.then(async () => {
+      try {
+        const removed = await images.pruneBefore(now() - config.results.retentionDays * DAY_MS);
+        if (removed > 0)
+          log.info({ removed, retentionDays: config.results.retentionDays }, 'pruned kept images');
+      } catch (error: unknown) {
+        log.warn({ err: error }, 'pruning kept images failed');
+      }
+    });
   };
   prune();
   const pruner = setInterval(prune, 60 * 60_000);
@@ -242,6 +245,7 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
         clearInterval(gauges);
         clearInterval(pruner);
         await runner.stop(config.jobs.shutdownGraceMs);
+        await pruning;
         await health?.close();
         await client.destroy();
         await Promise.all(backends.map((backend) => backend.client.close()));

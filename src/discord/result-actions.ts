@@ -168,7 +168,7 @@ async function checkUpscaler(deps: BotDeps, name: string): Promise<void> {
 export const handleUpscale: ButtonHandler = async (interaction, [jobId, rawIndex], deps) => {
   const parent = loadFinished(deps, jobId);
   const index = imageIndex(parent, rawIndex);
-  const image = deps.images.get(parent.id, index);
+  const image = await deps.images.get(parent.id, index);
   if (image === undefined) {
     throw new UserError(
       'image-gone',
@@ -281,7 +281,7 @@ export const handleInfo: ButtonHandler = async (interaction, [jobId], deps) => {
 export const handleImage: ButtonHandler = async (interaction, [jobId, rawIndex], deps) => {
   const job = loadFinished(deps, jobId);
   const index = imageIndex(job, rawIndex);
-  const image = deps.images.get(job.id, index);
+  const image = await deps.images.get(job.id, index);
   if (image === undefined) {
     throw new UserError('image-gone', 'The original of this image is no longer kept.');
   }
@@ -319,7 +319,7 @@ export const handleDelete: ButtonHandler = async (interaction, [jobId], deps) =>
   await interaction.client.rest.delete(
     Routes.channelMessage(interaction.message.channelId, interaction.message.id),
   );
-  if (job !== undefined) deps.images.remove(job.id);
+  if (job !== undefined) await deps.images.remove(job.id);
   deps.log.info({ jobId, userId: interaction.user.id }, 'result deleted');
   await interaction.reply({ content: 'Deleted.', flags: MessageFlags.Ephemeral });
 };

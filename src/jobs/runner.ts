@@ -396,20 +396,14 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       });
       const finalResult = result;
       report('finished', done, () => reporter.finished(done, finalResult));
-      // Keep the originals for the result buttons in a later tick: a large batch is a few MB of
-      // synchronous SQLite writes, and the loop has just parsed and decoded it.
-      track(
-        new Promise<void>((resolve) => {
-          setImmediate(() => {
-            try {
-              options.images?.save(done.id, finalResult.images, now());
-            } catch (error: unknown) {
-              log.warn({ err: error, jobId: done.id }, 'could not keep the images for result buttons');
-            }
-            resolve();
-          });
-        }),
-      );
+      // Keep the originals for the result buttons (files written on the thread pool).
+      if (options.images !== undefined) {
+        track(
+          options.images.save(done.id, finalResult.images, now()).catch((error: unknown) => {
+            log.warn({ err: error, jobId: done.id }, 'could not keep the images for result buttons');
+          }),
+        );
+      }
     } else {
       const kind = toFailureKind(failure);
       if (takesBackendDown(kind)) markDown(state, failure);

@@ -55,6 +55,15 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (job_id, idx)
    );
    CREATE INDEX job_images_created ON job_images(created_at);`,
+  // Kept images moved to files (src/jobs/image-store.ts moves old rows and drops job_images):
+  // this is their index.
+  `CREATE TABLE image_files (
+     job_id TEXT NOT NULL,
+     idx INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (job_id, idx)
+   );
+   CREATE INDEX image_files_created ON image_files(created_at);`,
 ];
 
 /** Opens (creating the folder and file on first run) the SQLite database in WAL mode and migrates it. */

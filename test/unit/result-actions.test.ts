@@ -17,7 +17,7 @@ import {
 } from '../../src/generation/derive.js';
 import { toImg2ImgParams, toImg2ImgSize } from '../../src/generation/img2img.js';
 import type { GenerationParams } from '../../src/generation/request.js';
-import { createSqliteImageStore } from '../../src/jobs/image-store.js';
+import { createFileImageStore } from '../../src/jobs/image-store.js';
 import type { Job } from '../../src/jobs/types.js';
 import { openDatabase } from '../../src/store/database.js';
 import { UserError } from '../../src/user-error.js';
@@ -331,18 +331,18 @@ describe('renderJobInfo', () => {
   });
 });
 
-describe('createSqliteImageStore', () => {
-  it('keeps, returns and forgets a job’s images in a real SQLite file', () => {
+describe('createFileImageStore', () => {
+  it('keeps, returns and forgets a job’s images in files indexed in a real SQLite file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sdbot-images-'));
     try {
       const db = openDatabase(join(dir, 'bot.sqlite'));
-      const store = createSqliteImageStore(db);
-      store.save('job1', [Buffer.from('one'), Buffer.from('two')], 1);
+      const store = createFileImageStore(db, join(dir, 'images'));
+      await store.save('job1', [Buffer.from('one'), Buffer.from('two')], 1);
       expect(store.count('job1')).toBe(2);
-      expect(store.get('job1', 1)?.toString()).toBe('two');
-      expect(store.get('job1', 2)).toBeUndefined();
-      store.remove('job1');
-      expect(store.get('job1', 0)).toBeUndefined();
+      expect((await store.get('job1', 1))?.toString()).toBe('two');
+      expect(await store.get('job1', 2)).toBeUndefined();
+      await store.remove('job1');
+      expect(await store.get('job1', 0)).toBeUndefined();
       db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
