@@ -73,10 +73,10 @@ export function checkTargets(figures: Figures, params: BenchParams): TargetCheck
   });
   const noiseMiB = params.memory.noiseBytes / 2 ** 20;
   checks.push({
-    name: `RSS growth, ${memory.afterFirst.jobs} → ${memory.afterLast.jobs} jobs`,
+    name: `RSS growth, ${memory.afterFirst.jobs} → ${memory.afterLast.jobs} jobs (trend over ${memory.rssByWaveMiB.length} waves)`,
     target: `≤ ${noiseMiB} MiB (noise)`,
-    value: `${mib(memory.growthMiB)} (${mib(memory.afterFirst.rssMiB)} → ${mib(memory.afterLast.rssMiB)}; heap ${mib(memory.afterFirst.heapUsedMiB)} → ${mib(memory.afterLast.heapUsedMiB)}, external ${mib(memory.afterFirst.externalMiB)} → ${mib(memory.afterLast.externalMiB)})`,
-    met: memory.growthMiB <= noiseMiB,
+    value: `${mib(memory.trendGrowthMiB)} ± ${mib(memory.noiseSdMiB)} (readings ${mib(memory.afterFirst.rssMiB)} → ${mib(memory.afterLast.rssMiB)}; heap ${mib(memory.afterFirst.heapUsedMiB)} → ${mib(memory.afterLast.heapUsedMiB)}, external ${mib(memory.afterFirst.externalMiB)} → ${mib(memory.afterLast.externalMiB)})`,
+    met: memory.trendGrowthMiB <= noiseMiB,
   });
   for (const run of figures.utilisation) {
     const pipelined = run.concurrency > 1;

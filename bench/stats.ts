@@ -32,3 +32,29 @@ export function round(value: number, digits = 1): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
 }
+
+export interface Trend {
+  /** Change per step of x. */
+  slope: number;
+  intercept: number;
+  /** Standard deviation of the readings around the line: the noise. */
+  residualSd: number;
+}
+
+/** Least-squares line through (0, ys[0]), (1, ys[1]), …: a trend that one noisy reading cannot fake. */
+export function linearTrend(ys: readonly number[]): Trend {
+  const n = ys.length;
+  if (n < 2) return { slope: 0, intercept: ys[0] ?? Number.NaN, residualSd: 0 };
+  const meanX = (n - 1) / 2;
+  const meanY = ys.reduce((sum, y) => sum + y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  ys.forEach((y, x) => {
+    sxy += (x - meanX) * (y - meanY);
+    sxx += (x - meanX) ** 2;
+  });
+  const slope = sxy / sxx;
+  const intercept = meanY - slope * meanX;
+  const squares = ys.reduce((sum, y, x) => sum + (y - (intercept + slope * x)) ** 2, 0);
+  return { slope, intercept, residualSd: Math.sqrt(squares / Math.max(1, n - 2)) };
+}

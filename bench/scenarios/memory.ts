@@ -5,7 +5,7 @@
 import type { BotProcess } from '../bot-process.js';
 import { type LoopDelay, startLoopWindow } from '../event-loop.js';
 import type { BenchParams } from '../params.js';
-import { round } from '../stats.js';
+import { linearTrend, round } from '../stats.js';
 import { type BenchContext, imagine, startWorld, type World, waitForOutcome } from '../world.js';
 
 const MIB = 2 ** 20;
@@ -23,9 +23,18 @@ export interface MemoryResult {
   /** After the first wave and after the last one (jobs counted since start). */
   afterFirst: MemoryReading;
   afterLast: MemoryReading;
-  /** RSS after every wave, for the trend. */
+  /** RSS after every wave (each read after a 1 s settle), for the trend. */
   rssByWaveMiB: number[];
+  /** V8 heap in use after every wave. */
+  heapByWaveMiB: number[];
+  /** Last reading minus first: two single readings, each as noisy as the spread of the waves. */
   growthMiB: number;
+  /**
+   * Growth from the first to the last wave along the least-squares line through all waves (what a
+   * leak shows as), and the readings' spread around that line (the noise).
+   */
+  trendGrowthMiB: number;
+  noiseSdMiB: number;
   /** Bot CPU time per small job over all waves (whole job: command, edits, result), ms. */
   cpuMsPerVolumeJob: number;
   peak: {
@@ -82,6 +91,7 @@ export async function measureMemory(
     await settle();
     const idleRssMiB = round(world.bot.memory().rss / MIB);
     const rssByWaveMiB: number[] = [];
+    const heapByWaveMiB: number[] = [];
     let failedJobs = 0;
     let afterFirst: MemoryReading | undefined;
     let afterLast: MemoryReading | undefined;
@@ -91,16 +101,14 @@ export async function measureMemory(
         width: volume.size,
         height: volume.size,
       });
-      if (i === 1 || i === volume.waves) {
-        const reading = await read(world.bot, i * volume.perWave);
-        if (i === 1) afterFirst = reading;
-        if (i === volume.waves) afterLast = reading;
-        rssByWaveMiB.push(reading.rssMiB);
-      } else {
-        rssByWaveMiB.push(round(world.bot.memory().rss / MIB));
-      }
+      const reading = await read(world.bot, i * volume.perWave);
+      if (i === 1) afterFirst = reading;
+      if (i === volume.waves) afterLast = reading;
+      rssByWaveMiB.push(reading.rssMiB);
+      heapByWaveMiB.push(reading.heapUsedMiB);
     }
     if (afterFirst === undefined || afterLast === undefined) throw new Error('bench: no memory waves ran');
+    const trend = linearTrend(rssByWaveMiB);
     const cpuMsPerVolumeJob = round((world.bot.cpuMs() - cpuBefore) / (volume.waves * volume.perWave), 2);
 
     for (const webui of world.webuis) webui.configure({ generationMs: peak.generationMs });
@@ -125,6 +133,9 @@ export async function measureMemory(
       afterLast,
       rssByWaveMiB,
       growthMiB: round(afterLast.rssMiB - afterFirst.rssMiB),
+      trendGrowthMiB: round(trend.slope * (volume.waves - 1)),
+      noiseSdMiB: round(trend.residualSd),
+      heapByWaveMiB,
       cpuMsPerVolumeJob,
       peak: {
         jobs: peak.jobs,
