@@ -192,6 +192,11 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const setState = (job: Job, state: JobState, changes: Partial<Omit<Job, 'id'>> = {}): Job => {
     const updated = store.update(job.id, { ...changes, state }) ?? { ...job, ...changes, state };
     options.metrics?.jobState(state);
+    if (state === 'succeeded' || state === 'failed' || state === 'cancelled') {
+      // No more edits for this job: forget its throttle state (it grew by one entry per job).
+      lastEditAt.delete(job.id);
+      lastPosition.delete(job.id);
+    }
     log.info(
       {
         jobId: job.id,
