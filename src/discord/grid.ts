@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type OverlayOptions } from 'sharp';
 
 export interface GridLayout {
   columns: number;
@@ -48,16 +48,19 @@ export async function composeGrid(images: readonly Buffer[], maxCell = GRID_MAX_
   const cell = toGridCell(width, height, maxCell);
   const layout = toGridLayout(images.length, cell.width, cell.height);
   const inputs = await Promise.all(
-    images.map(async (image) => {
+    images.map(async (image): Promise<OverlayOptions> => {
       if (cell.width === width && cell.height === height) {
         const meta = await sharp(image).metadata();
-        if (meta.width === width && meta.height === height) return image;
+        if (meta.width === width && meta.height === height) return { input: image };
       }
-      // Scaled to the cell; a stray image of another size is fitted inside rather than breaking it.
-      return sharp(image)
+      // Scaled to the cell as raw pixels (no PNG round trip per cell); a stray image of another size
+      // is fitted inside rather than breaking the grid.
+      const { data, info } = await sharp(image)
         .resize(cell.width, cell.height, { fit: 'inside' })
-        .png({ compressionLevel: 1 })
-        .toBuffer();
+        .ensureAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      return { input: data, raw: { width: info.width, height: info.height, channels: 4 } };
     }),
   );
   return sharp({
@@ -70,7 +73,7 @@ export async function composeGrid(images: readonly Buffer[], maxCell = GRID_MAX_
   })
     .composite(
       inputs.map((input, index) => ({
-        input,
+        ...input,
         left: layout.cells[index]?.left ?? 0,
         top: layout.cells[index]?.top ?? 0,
       })),
