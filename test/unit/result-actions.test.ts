@@ -111,12 +111,16 @@ describe('toGridLayout', () => {
 });
 
 describe('composeGrid', () => {
-  it('scales cells of large images down to the preview size', async () => {
-    const big = await sharp({ create: { width: 1024, height: 768, channels: 3, background: '#123456' } })
-      .png()
-      .toBuffer();
-    const meta = await sharp(await composeGrid([big, big, big, big])).metadata();
-    expect([meta.width, meta.height]).toEqual([1024, 768]);
+  it('scales cells of large images down to the preview size, each image in its own cell', async () => {
+    const big = (g: number) =>
+      sharp({ create: { width: 1024, height: 768, channels: 3, background: { r: 0, g, b: 0 } } })
+        .png()
+        .toBuffer();
+    const grid = await composeGrid([await big(40), await big(80), await big(120), await big(160)]);
+    const { data, info } = await sharp(grid).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([1024, 768]);
+    const green = (x: number, y: number) => data[(y * info.width + x) * info.channels + 1];
+    expect([green(256, 192), green(768, 192), green(256, 576), green(768, 576)]).toEqual([40, 80, 120, 160]);
     expect(toGridCell(1024, 768)).toEqual({ width: 512, height: 384 });
     expect(toGridCell(512, 512)).toEqual({ width: 512, height: 512 });
   });
