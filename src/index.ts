@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { Client, Events, GatewayIntentBits, Partials, Status } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Partials, type REST, Status } from 'discord.js';
 import { config as loadDotenv } from 'dotenv';
 import type { DestinationStream } from 'pino';
 import sharp from 'sharp';
@@ -8,6 +8,7 @@ import { createCatalog } from './catalog/catalog.js';
 import { ConfigError, type Env, parseConfig } from './config.js';
 import { handleCancel } from './discord/cancel-button.js';
 import type { BotDeps } from './discord/command.js';
+import { createInteractionRest } from './discord/interaction-rest.js';
 import { createDiscordJobReporter } from './discord/job-reporter.js';
 import { registerCommands } from './discord/registration.js';
 import { RESULT_BUTTONS, RESULT_MODALS } from './discord/result-actions.js';
@@ -31,6 +32,8 @@ export interface StartOptions {
 
 export interface BotHandle {
   client: Client;
+  /** The REST client of result and progress edits (interaction tokens). */
+  interactionRest: REST;
   runner: JobRunner;
   metrics: Metrics;
   log: Logger;
@@ -95,8 +98,10 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
     rest: { api: config.discord.apiUrl },
     allowedMentions: { parse: [] },
   });
+  const interactionRest = createInteractionRest(config.discord.apiUrl);
   const reporter = createDiscordJobReporter({
     rest: client.rest,
+    interactionRest,
     store: jobs,
     log,
     now,
@@ -238,6 +243,7 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
     metrics,
     log,
     applicationId,
+    interactionRest,
     healthPort: health?.port,
     stop() {
       stopping ??= (async () => {

@@ -20,6 +20,8 @@ export interface OverheadRun {
   label: string;
   /** Milliseconds, WebUI answer sent → upload received. */
   overheadMs: Summary;
+  /** Every job's overhead in the order they ran, ms (to tell a one-off hiccup from a trend). */
+  samplesMs: number[];
   /**
    * The median split of it: answer sent → the upload's first byte at the fake Discord (the bot's
    * processing), then → its last byte (the transfer). The first byte is stamped on Date.now, so the
@@ -111,6 +113,7 @@ async function measureRun(world: World, run: ImageRun, warmup: number): Promise<
   return {
     label: run.label,
     overheadMs: summarize(overheads),
+    samplesMs: overheads.map((value) => round(value)),
     medianProcessingMs: round(percentile(processing, 50)),
     medianTransferMs: round(
       percentile(

@@ -20,7 +20,10 @@ import { contentTypeFor, prepareUpload } from './upload-preflight.js';
 import { toUserMessage } from './user-message.js';
 
 export interface DiscordReporterOptions {
+  /** Channel messages and DMs (bound to the global rate limit). */
   rest: REST;
+  /** Edits through interaction tokens, outside the global limit (see interaction-rest.ts); default `rest`. */
+  interactionRest?: REST;
   store: JobStore;
   log: Logger;
   now: () => number;
@@ -66,6 +69,7 @@ function toFiles(view: MessageView): RawFile[] {
  */
 export function createDiscordJobReporter(options: DiscordReporterOptions): JobReporter {
   const { rest, store, log, now } = options;
+  const interactionRest = options.interactionRest ?? rest;
   const chains = new Map<string, Promise<void>>();
   const finished = new Set<string>();
   const lastView = new Map<string, MessageView>();
@@ -136,11 +140,14 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
   const editOriginal = async (job: Job, view: MessageView): Promise<boolean> => {
     if (job.interactionToken === null || !canUseInteractionToken(job.tokenExpiresAt, now())) return false;
     try {
-      await rest.patch(Routes.webhookMessage(job.applicationId, job.interactionToken, '@original'), {
-        body: toBody(view),
-        files: toFiles(view),
-        auth: false,
-      });
+      await interactionRest.patch(
+        Routes.webhookMessage(job.applicationId, job.interactionToken, '@original'),
+        {
+          body: toBody(view),
+          files: toFiles(view),
+          auth: false,
+        },
+      );
       return true;
     } catch (error: unknown) {
       if (error instanceof DiscordAPIError && TOKEN_GONE_CODES.has(Number(error.code))) {
