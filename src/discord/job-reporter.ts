@@ -5,6 +5,7 @@ import { canUseInteractionToken } from '../jobs/scheduling.js';
 import type { Job } from '../jobs/types.js';
 import type { Logger } from '../log.js';
 import type { GenerationResult, SdProgress } from '../sd/types.js';
+import { createEditLane } from './edit-lane.js';
 import { composeGrid } from './grid.js';
 import {
   LIMITS,
@@ -28,7 +29,11 @@ export interface DiscordReporterOptions {
   log: Logger;
   now: () => number;
   onDiscordError?: (code: string | number) => void;
+  /** Progress edits in flight at once (see edit-lane.ts); finals are not limited. */
+  progressEditsInFlight?: number;
 }
+
+const PROGRESS_EDITS_IN_FLIGHT = 8;
 
 /** Where a job's reply lives once its interaction token can no longer be used. */
 interface MovedTarget {
@@ -73,6 +78,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
   const chains = new Map<string, Promise<void>>();
   const finished = new Set<string>();
   const lastView = new Map<string, MessageView>();
+  const progressLane = createEditLane(options.progressEditsInFlight ?? PROGRESS_EDITS_IN_FLIGHT);
 
   const noteError = (error: unknown) => {
     if (error instanceof DiscordAPIError) options.onDiscordError?.(error.code);
@@ -97,6 +103,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
    */
   const finalUpdate = (jobId: string, action: () => Promise<void>): Promise<void> => {
     finished.add(jobId);
+    progressLane.drop(jobId);
     return inOrder(jobId, action).finally(() => finished.delete(jobId));
   };
 
@@ -195,17 +202,21 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
 
   return {
     queued(job, position, total, note: QueueNote) {
-      return inOrder(job.id, async () => {
-        if (finished.has(job.id)) return;
-        await show(job, renderQueued(job, position, total, note));
-      });
+      return inOrder(job.id, () =>
+        progressLane.run(job.id, async () => {
+          if (finished.has(job.id)) return;
+          await show(job, renderQueued(job, position, total, note));
+        }),
+      );
     },
     running(job, progress: SdProgress | null) {
-      return inOrder(job.id, async () => {
-        if (finished.has(job.id)) return;
-        // The live preview is a spoiler too where the result will be one.
-        await show(job, await prepareUpload(renderRunning(job, progress), job.params.delivery ?? {}));
-      });
+      return inOrder(job.id, () =>
+        progressLane.run(job.id, async () => {
+          if (finished.has(job.id)) return;
+          // The live preview is a spoiler too where the result will be one.
+          await show(job, await prepareUpload(renderRunning(job, progress), job.params.delivery ?? {}));
+        }),
+      );
     },
     finished(job, result: GenerationResult) {
       return finalUpdate(job.id, async () => {
