@@ -13,6 +13,7 @@ import { createDiscordJobReporter } from './discord/job-reporter.js';
 import { registerCommands } from './discord/registration.js';
 import { RESULT_BUTTONS, RESULT_MODALS } from './discord/result-actions.js';
 import { createRouter } from './discord/router.js';
+import { createTurns } from './discord/turns.js';
 import { type HealthServer, startHealthServer } from './health-server.js';
 import { createFileImageStore } from './jobs/image-store.js';
 import { createSqliteJobStore } from './jobs/job-store.js';
@@ -137,6 +138,7 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
     backends,
     log,
     now,
+    turns: createTurns(),
   };
   const router = createRouter(
     commands,

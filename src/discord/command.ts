@@ -14,6 +14,7 @@ import type { Backend, JobRunner } from '../jobs/runner.js';
 import type { Logger } from '../log.js';
 import type { UsageStore } from '../policy/usage-store.js';
 import type { SettingsStore } from '../store/settings-store.js';
+import type { Turns } from './turns.js';
 
 /** Everything a command handler may use, built once in the composition root. */
 export interface BotDeps {
@@ -30,6 +31,8 @@ export interface BotDeps {
   backends: Backend[];
   log: Logger;
   now: () => number;
+  /** Paces handlers through bursts (see turns.ts). */
+  turns: Turns;
 }
 
 /** One slash command: its registered definition and its handlers (the discord.js guide's shape). */

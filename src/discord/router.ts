@@ -73,6 +73,7 @@ export function createRouter(
         try {
           if (command === undefined)
             throw new UserError('unknown-command', 'This command is not available any more.');
+          await deps.turns.next(true);
           await command.execute(interaction, deps);
         } catch (error: unknown) {
           await replyWithError(interaction, error);
@@ -86,6 +87,7 @@ export function createRouter(
           if (parsed === undefined || handler === undefined) {
             throw new UserError('unknown-button', 'This button is no longer available.');
           }
+          await deps.turns.next(true);
           await handler(interaction, parsed.args, deps);
         } catch (error: unknown) {
           await replyWithError(interaction, error);

@@ -25,6 +25,8 @@ export async function submitGeneration(
   parentId: string | null,
   receivedAt: number = deps.now(),
 ): Promise<void> {
+  // After the deferral's round trip: 200 of them come back together; take turns.
+  await deps.turns.next();
   refuseWhileStopping(deps);
   const submitted = deps.runner.submit({
     kind,
