@@ -1,4 +1,4 @@
-import { DiscordAPIError, type RawFile, type REST, Routes } from 'discord.js';
+import { DiscordAPIError, type REST, Routes } from 'discord.js';
 import type { JobStore } from '../jobs/job-store.js';
 import type { JobReporter, QueueNote } from '../jobs/reporter.js';
 import { canUseInteractionToken } from '../jobs/scheduling.js';
@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import type { GenerationResult, SdProgress } from '../sd/types.js';
 import { createEditLane } from './edit-lane.js';
 import { composeGrid } from './grid.js';
+import { type MessageRequest, toMessageRequest } from './multipart.js';
 import {
   LIMITS,
   type MessageView,
@@ -59,12 +60,12 @@ function toBody(view: MessageView, allowedUsers: string[] = []) {
   };
 }
 
-function toFiles(view: MessageView): RawFile[] {
-  return view.files.map((file) => ({
-    name: file.name,
-    data: file.data,
-    contentType: contentTypeFor(file.name),
-  }));
+/** The REST request of a message: its JSON body, and its files as one multipart body. */
+function toRequest(body: object, view: MessageView): MessageRequest {
+  return toMessageRequest(
+    body,
+    view.files.map((file) => ({ name: file.name, data: file.data, contentType: contentTypeFor(file.name) })),
+  );
 }
 
 /**
@@ -114,10 +115,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
       : view;
     const body = toBody(withMention, mention ? [job.userId] : []);
     try {
-      const message = (await rest.post(Routes.channelMessages(job.channelId), {
-        body,
-        files: toFiles(view),
-      })) as {
+      const message = (await rest.post(Routes.channelMessages(job.channelId), toRequest(body, view))) as {
         id: string;
       };
       return { channelId: job.channelId, messageId: message.id };
@@ -127,7 +125,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
       const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: job.userId } })) as {
         id: string;
       };
-      const message = (await rest.post(Routes.channelMessages(dm.id), { body, files: toFiles(view) })) as {
+      const message = (await rest.post(Routes.channelMessages(dm.id), toRequest(body, view))) as {
         id: string;
       };
       return { channelId: dm.id, messageId: message.id };
@@ -149,11 +147,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
     try {
       await interactionRest.patch(
         Routes.webhookMessage(job.applicationId, job.interactionToken, '@original'),
-        {
-          body: toBody(view),
-          files: toFiles(view),
-          auth: false,
-        },
+        { ...toRequest(toBody(view), view), auth: false },
       );
       return true;
     } catch (error: unknown) {
@@ -177,10 +171,10 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
     if (await editOriginal(current, view)) return;
     const moved = parseMoved(current.messageId);
     if (moved !== undefined) {
-      await rest.patch(Routes.channelMessage(moved.channelId, moved.messageId), {
-        body: toBody(view),
-        files: toFiles(view),
-      });
+      await rest.patch(
+        Routes.channelMessage(moved.channelId, moved.messageId),
+        toRequest(toBody(view), view),
+      );
       return;
     }
     await moveToMessage(current, view, false);
