@@ -3,7 +3,7 @@
  * text: memory is the decoded image plus a few bytes of carry. Accepts exactly what
  * `decodeBase64Image` accepts (bare or data-URI base64, padded, standard alphabet).
  */
-import { decodeBase64Image } from './schemas.js';
+import { DATA_URI_PREFIX, decodeBase64Image } from './schemas.js';
 
 const BACKSLASH = 0x5c;
 const EQUALS = 0x3d;
@@ -11,7 +11,6 @@ const DASH = 0x2d;
 const UNDERSCORE = 0x5f;
 /** Long enough for `data:image/png;base64,` and the like (`decodeBase64Image` looks at 64 characters). */
 const HEAD_BYTES = 64;
-const DATA_URI_PREFIX = /^data:[\w/+.-]+;base64,/;
 const EMPTY = Buffer.alloc(0);
 
 export class Base64Sink {

@@ -99,7 +99,8 @@ export const extraSingleImageResponseSchema = z.object({
   html_info: nullableString,
 });
 
-const DATA_URI_PREFIX = /^data:[\w/+.-]+;base64,/;
+/** `data:image/png;base64,` and the like, which some servers put before the base64. */
+export const DATA_URI_PREFIX = /^data:[\w/+.-]+;base64,/;
 
 /**
  * Decodes a bare (or data-URI) base64 image; `null` when the text is not valid, non-empty base64.

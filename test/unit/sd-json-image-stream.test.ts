@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { JsonImageStream, type JsonPath, type StringAction } from '../../src/sd/json-image-stream.js';
 import { decodeBase64Image } from '../../src/sd/schemas.js';
-
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed from its seed. */
-function createRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)] as T;
-  return { next, int, pick };
-}
-type Random = ReturnType<typeof createRandom>;
+import { createRandom, type Random } from './seeded-random.js';
 
 /** What the WebUI client asks for: images decoded, echoed input images left out, the rest kept. */
 function select(path: JsonPath): StringAction {
