@@ -30,10 +30,9 @@ export interface DiscordReporterOptions {
   log: Logger;
   now: () => number;
   onDiscordError?: (code: string | number) => void;
-  /** Progress edits in flight at once (see edit-lane.ts); finals are not limited. */
-  progressEditsInFlight?: number;
 }
 
+/** Progress edits in flight at once (see edit-lane.ts); finals are not limited. */
 const PROGRESS_EDITS_IN_FLIGHT = 8;
 
 /** Where a job's reply lives once its interaction token can no longer be used. */
@@ -79,7 +78,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
   const chains = new Map<string, Promise<void>>();
   const finished = new Set<string>();
   const lastView = new Map<string, MessageView>();
-  const progressLane = createEditLane(options.progressEditsInFlight ?? PROGRESS_EDITS_IN_FLIGHT);
+  const progressLane = createEditLane(PROGRESS_EDITS_IN_FLIGHT);
 
   const noteError = (error: unknown) => {
     if (error instanceof DiscordAPIError) options.onDiscordError?.(error.code);
