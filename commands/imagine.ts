@@ -1,9 +1,9 @@
 import { type ChatInputCommandInteraction, SlashCommandBuilder } from 'discord.js';
-import { admitGeneration } from '../src/discord/admission.js';
-import { autocompleteGenerationOption } from '../src/discord/autocomplete.js';
-import type { BotDeps, Command } from '../src/discord/command.js';
-import { prepareImg2Img, readImg2ImgOptions } from '../src/discord/img2img-option.js';
-import { submitGeneration } from '../src/discord/submit.js';
+import { admitGeneration } from '../src/discord/intake/admission.js';
+import { autocompleteGenerationOption } from '../src/discord/intake/autocomplete.js';
+import type { BotDeps, Command } from '../src/discord/intake/command.js';
+import { submitGeneration } from '../src/discord/intake/submit.js';
+import { prepareImg2Img, readImg2ImgOptions } from '../src/discord/uploads/img2img-option.js';
 import { ASPECT_RATIOS } from '../src/generation/aspect.js';
 import { resolveAgainstCatalog } from '../src/generation/prepare.js';
 import { type ImagineInput, validateImagineInput } from '../src/generation/request.js';

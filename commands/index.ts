@@ -1,4 +1,4 @@
-import type { Command } from '../src/discord/command.js';
+import type { Command } from '../src/discord/intake/command.js';
 import { imagine } from './imagine.js';
 import { models } from './models.js';
 import { queue } from './queue.js';

@@ -4,8 +4,8 @@ import {
   PermissionFlagsBits,
   SlashCommandBuilder,
 } from 'discord.js';
-import type { BotDeps, ButtonHandler, Command } from '../src/discord/command.js';
-import { type BackendModelState, renderModelsPage } from '../src/discord/models-view.js';
+import type { BotDeps, ButtonHandler, Command } from '../src/discord/intake/command.js';
+import { type BackendModelState, renderModelsPage } from '../src/discord/views/models-view.js';
 import { sameModel } from '../src/models/match.js';
 import { UserError } from '../src/user-error.js';
 

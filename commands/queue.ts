@@ -1,7 +1,7 @@
 import { type ChatInputCommandInteraction, MessageFlags, SlashCommandBuilder } from 'discord.js';
-import type { BotDeps, Command } from '../src/discord/command.js';
-import { backendName } from '../src/discord/models-view.js';
-import { escapeMarkdown, truncate } from '../src/discord/render.js';
+import type { BotDeps, Command } from '../src/discord/intake/command.js';
+import { backendName } from '../src/discord/views/models-view.js';
+import { escapeMarkdown, truncate } from '../src/discord/views/render.js';
 
 const data = new SlashCommandBuilder()
   .setName('queue')

@@ -4,11 +4,11 @@ import {
   PermissionFlagsBits,
   SlashCommandBuilder,
 } from 'discord.js';
-import { autocompleteModel } from '../src/discord/autocomplete.js';
-import type { BotDeps, Command } from '../src/discord/command.js';
-import { backendName } from '../src/discord/models-view.js';
-import { escapeMarkdown } from '../src/discord/render.js';
-import { toUserMessage } from '../src/discord/user-message.js';
+import { autocompleteModel } from '../src/discord/intake/autocomplete.js';
+import type { BotDeps, Command } from '../src/discord/intake/command.js';
+import { backendName } from '../src/discord/views/models-view.js';
+import { escapeMarkdown } from '../src/discord/views/render.js';
+import { toUserMessage } from '../src/discord/views/user-message.js';
 import { closestModels, findModel, sameModel } from '../src/models/match.js';
 import { UserError } from '../src/user-error.js';
 

@@ -6,9 +6,9 @@ import {
   SlashCommandBuilder,
 } from 'discord.js';
 import { NSFW_MODES, type NsfwMode } from '../src/config.js';
-import { autocompleteGenerationOption } from '../src/discord/autocomplete.js';
-import type { BotDeps, Command } from '../src/discord/command.js';
-import { renderBlockedList, renderSettingsView } from '../src/discord/settings-view.js';
+import { autocompleteGenerationOption } from '../src/discord/intake/autocomplete.js';
+import type { BotDeps, Command } from '../src/discord/intake/command.js';
+import { renderBlockedList, renderSettingsView } from '../src/discord/views/settings-view.js';
 import {
   effectivePolicy,
   loadGuildPolicy,

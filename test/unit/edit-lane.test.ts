@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEditLane } from '../../src/discord/edit-lane.js';
+import { createEditLane } from '../../src/discord/delivery/edit-lane.js';
 
 /** A task that runs until `finish()` is called, recording how many run at once. */
 function gate(log: string[], counter: { now: number; max: number }, name: string) {

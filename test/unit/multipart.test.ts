@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toMessageRequest } from '../../src/discord/multipart.js';
+import { toMessageRequest } from '../../src/discord/delivery/multipart.js';
 
 describe('toMessageRequest', () => {
   it('sends a message without files as plain JSON', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeCustomId, parseCustomId } from '../../src/discord/custom-id.js';
+import { encodeCustomId, parseCustomId } from '../../src/discord/intake/custom-id.js';
 import {
   escapeMarkdown,
   renderProgressBar,
@@ -7,7 +7,7 @@ import {
   renderResult,
   renderRunning,
   truncate,
-} from '../../src/discord/render.js';
+} from '../../src/discord/views/render.js';
 import type { Job, JobResult } from '../../src/jobs/types.js';
 
 const job: Job = {

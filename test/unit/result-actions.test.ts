@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { composeGrid, toGridCell, toGridLayout } from '../../src/discord/grid.js';
-import { detectImageFormat, downloadAttachment } from '../../src/discord/input-image.js';
-import { renderResultButtons } from '../../src/discord/result-buttons.js';
-import { renderJobInfo } from '../../src/discord/result-info.js';
+import { composeGrid, toGridCell, toGridLayout } from '../../src/discord/results/grid.js';
+import { renderResultButtons } from '../../src/discord/results/result-buttons.js';
+import { renderJobInfo } from '../../src/discord/results/result-info.js';
+import { detectImageFormat, downloadAttachment } from '../../src/discord/uploads/input-image.js';
 import {
   checkDerivedLimits,
   toRerollParams,

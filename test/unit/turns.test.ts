@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTurns } from '../../src/discord/turns.js';
+import { createTurns } from '../../src/discord/intake/turns.js';
 
 describe('createTurns', () => {
   it('lets urgent work through before the rest, each kind in arrival order', async () => {

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import type { MessageView } from '../../src/discord/render.js';
 import {
   contentTypeFor,
   fitAttachments,
   formatBytes,
   prepareUpload,
-} from '../../src/discord/upload-preflight.js';
+} from '../../src/discord/uploads/upload-preflight.js';
+import type { MessageView } from '../../src/discord/views/render.js';
 
 /** Incompressible pixels: PNG about width × height × 3 bytes. */
 async function noisePng(size: number): Promise<Buffer> {

@@ -1,6 +1,6 @@
 import type { APIEmbed } from 'discord.js';
-import type { Job } from '../jobs/types.js';
-import { escapeMarkdown, LIMITS, truncate } from './render.js';
+import type { Job } from '../../jobs/types.js';
+import { escapeMarkdown, LIMITS, truncate } from '../views/render.js';
 import { renderOriginLine } from './result-buttons.js';
 
 const COLOR_INFO = 0x5865f2;

@@ -1,5 +1,5 @@
 import type { AutocompleteInteraction } from 'discord.js';
-import { searchModels } from '../models/match.js';
+import { searchModels } from '../../models/match.js';
 import type { BotDeps } from './command.js';
 
 /** Autocomplete has no deferral: answer from the cache, waiting at most this long for a first fetch. */

@@ -1,5 +1,5 @@
-import { SdError } from '../sd/errors.js';
-import { UserError } from '../user-error.js';
+import { SdError } from '../../sd/errors.js';
+import { UserError } from '../../user-error.js';
 
 /**
  * Turns any error into one or two plain sentences for a member: what happened and what to do.

@@ -6,11 +6,11 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord.js';
-import type { GenerationParams } from '../generation/request.js';
-import type { Job, JobResult } from '../jobs/types.js';
-import type { SdProgress } from '../sd/types.js';
-import { encodeCustomId } from './custom-id.js';
-import { GRID_FILE_NAME, renderOriginLine, renderResultButtons } from './result-buttons.js';
+import type { GenerationParams } from '../../generation/request.js';
+import type { Job, JobResult } from '../../jobs/types.js';
+import type { SdProgress } from '../../sd/types.js';
+import { encodeCustomId } from '../intake/custom-id.js';
+import { GRID_FILE_NAME, renderOriginLine, renderResultButtons } from '../results/result-buttons.js';
 
 /** A message as plain data: what we send to Discord, whichever route carries it. */
 export interface MessageView {

@@ -5,15 +5,15 @@ import type {
   ModalSubmitInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { Catalog } from '../catalog/catalog.js';
-import type { Config } from '../config.js';
-import type { ImageStore } from '../jobs/image-store.js';
-import type { JobStore } from '../jobs/job-store.js';
-import type { JobReporter } from '../jobs/reporter.js';
-import type { Backend, JobRunner } from '../jobs/runner.js';
-import type { Logger } from '../log.js';
-import type { UsageStore } from '../policy/usage-store.js';
-import type { SettingsStore } from '../store/settings-store.js';
+import type { Catalog } from '../../catalog/catalog.js';
+import type { Config } from '../../config.js';
+import type { ImageStore } from '../../jobs/image-store.js';
+import type { JobStore } from '../../jobs/job-store.js';
+import type { JobReporter } from '../../jobs/reporter.js';
+import type { Backend, JobRunner } from '../../jobs/runner.js';
+import type { Logger } from '../../log.js';
+import type { UsageStore } from '../../policy/usage-store.js';
+import type { SettingsStore } from '../../store/settings-store.js';
 import type { Turns } from './turns.js';
 
 /** Everything a command handler may use, built once in the composition root. */

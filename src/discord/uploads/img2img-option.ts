@@ -1,9 +1,9 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
-import type { Config } from '../config.js';
-import { toImg2ImgParams } from '../generation/img2img.js';
-import type { GenerationParams, ImagineInput } from '../generation/request.js';
-import type { JobKind } from '../jobs/types.js';
-import { UserError } from '../user-error.js';
+import type { Config } from '../../config.js';
+import { toImg2ImgParams } from '../../generation/img2img.js';
+import type { GenerationParams, ImagineInput } from '../../generation/request.js';
+import type { JobKind } from '../../jobs/types.js';
+import { UserError } from '../../user-error.js';
 import { checkDeclaredSize, type InputAttachment, loadInputImage } from './input-image.js';
 
 /** /imagine's `image` and `strength` options. */

@@ -4,8 +4,8 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord.js';
-import type { SdModel } from '../sd/types.js';
-import { encodeCustomId } from './custom-id.js';
+import type { SdModel } from '../../sd/types.js';
+import { encodeCustomId } from '../intake/custom-id.js';
 import { escapeMarkdown, type MessageView, truncate } from './render.js';
 
 export const MODELS_PER_PAGE = 10;

@@ -1,8 +1,8 @@
 import type { APIEmbed } from 'discord.js';
-import type { GenerationDefaults } from '../generation/request.js';
-import type { EffectivePolicy, GuildPolicy } from '../policy/policy.js';
-import { formatSeconds } from '../policy/quota.js';
-import { describeNsfwMode } from '../policy/settings-changes.js';
+import type { GenerationDefaults } from '../../generation/request.js';
+import type { EffectivePolicy, GuildPolicy } from '../../policy/policy.js';
+import { formatSeconds } from '../../policy/quota.js';
+import { describeNsfwMode } from '../../policy/settings-changes.js';
 import { escapeMarkdown, truncate } from './render.js';
 
 const COLOR = 0x5865f2;

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { UserError } from '../user-error.js';
+import { UserError } from '../../user-error.js';
 import { formatBytes } from './upload-preflight.js';
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp';

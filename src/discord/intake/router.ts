@@ -7,11 +7,11 @@ import {
   MessageFlags,
   type ModalSubmitInteraction,
 } from 'discord.js';
-import { UserError } from '../user-error.js';
+import { UserError } from '../../user-error.js';
+import { LIMITS, truncate } from '../views/render.js';
+import { toUserMessage } from '../views/user-message.js';
 import type { BotDeps, ButtonHandler, Command, ModalHandler } from './command.js';
 import { type CustomIdAction, parseCustomId } from './custom-id.js';
-import { LIMITS, truncate } from './render.js';
-import { toUserMessage } from './user-message.js';
 
 export interface Router {
   handle(interaction: Interaction): Promise<void>;

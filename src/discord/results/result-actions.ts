@@ -16,21 +16,21 @@ import {
   toRerollParams,
   toUpscaleParams,
   toVaryParams,
-} from '../generation/derive.js';
-import type { GenerationParams, JobOrigin } from '../generation/request.js';
-import type { Job, JobKind, JobResult } from '../jobs/types.js';
-import { effectivePolicy } from '../policy/guild-policy.js';
-import { SdError } from '../sd/errors.js';
-import { UserError } from '../user-error.js';
-import { admitGeneration } from './admission.js';
-import type { BotDeps, ButtonHandler, ModalHandler } from './command.js';
-import type { CustomIdAction } from './custom-id.js';
-import { encodeCustomId } from './custom-id.js';
-import { imageFileName } from './render.js';
+} from '../../generation/derive.js';
+import type { GenerationParams, JobOrigin } from '../../generation/request.js';
+import type { Job, JobKind, JobResult } from '../../jobs/types.js';
+import { effectivePolicy } from '../../policy/guild-policy.js';
+import { SdError } from '../../sd/errors.js';
+import { UserError } from '../../user-error.js';
+import { admitGeneration } from '../intake/admission.js';
+import type { BotDeps, ButtonHandler, ModalHandler } from '../intake/command.js';
+import type { CustomIdAction } from '../intake/custom-id.js';
+import { encodeCustomId } from '../intake/custom-id.js';
+import { refuseWhileStopping, submitGeneration, toLimitRefusal } from '../intake/submit.js';
+import { prepareUpload } from '../uploads/upload-preflight.js';
+import { imageFileName } from '../views/render.js';
 import { toMessageUrl } from './result-buttons.js';
 import { renderJobInfo } from './result-info.js';
-import { refuseWhileStopping, submitGeneration, toLimitRefusal } from './submit.js';
-import { prepareUpload } from './upload-preflight.js';
 
 type FinishedJob = Job & { result: JobResult };
 type ActionInteraction = ButtonInteraction | ModalSubmitInteraction;

@@ -5,8 +5,8 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord.js';
-import type { Job } from '../jobs/types.js';
-import { type CustomIdAction, encodeCustomId } from './custom-id.js';
+import type { Job } from '../../jobs/types.js';
+import { type CustomIdAction, encodeCustomId } from '../intake/custom-id.js';
 
 type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
 

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { MessageView } from './render.js';
+import type { MessageView } from '../views/render.js';
 
 /** Discord's per-file limit when the interaction does not say otherwise (10 MiB). */
 export const DEFAULT_ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024;

@@ -1,5 +1,5 @@
 import { MessageFlags, PermissionFlagsBits } from 'discord.js';
-import { UserError } from '../user-error.js';
+import { UserError } from '../../user-error.js';
 import type { ButtonHandler } from './command.js';
 
 /** Cancel: the requester or members with Manage Messages. */

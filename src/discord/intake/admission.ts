@@ -6,13 +6,13 @@ import {
   type ModalSubmitInteraction,
   PermissionFlagsBits,
 } from 'discord.js';
-import type { GenerationParams } from '../generation/request.js';
-import { type AuditEntry, postAudit } from '../policy/audit.js';
-import { compileBlockedTerms, findBlockedTerm, renderBlockedRefusal } from '../policy/blocked-terms.js';
-import { effectivePolicy } from '../policy/guild-policy.js';
-import { applyChannelPolicy } from '../policy/policy.js';
-import { canBypassQuota, decideQuota, renderQuotaRefusal } from '../policy/quota.js';
-import { UserError } from '../user-error.js';
+import type { GenerationParams } from '../../generation/request.js';
+import { type AuditEntry, postAudit } from '../../policy/audit.js';
+import { compileBlockedTerms, findBlockedTerm, renderBlockedRefusal } from '../../policy/blocked-terms.js';
+import { effectivePolicy } from '../../policy/guild-policy.js';
+import { applyChannelPolicy } from '../../policy/policy.js';
+import { canBypassQuota, decideQuota, renderQuotaRefusal } from '../../policy/quota.js';
+import { UserError } from '../../user-error.js';
 import type { BotDeps } from './command.js';
 
 /** A request that passed the server's policy: what to change on it, and what to do once it is queued. */

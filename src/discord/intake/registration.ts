@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type REST, type RESTPostAPIChatInputApplicationCommandsJSONBody, Routes } from 'discord.js';
-import type { Logger } from '../log.js';
-import type { SettingsStore } from '../store/settings-store.js';
+import type { Logger } from '../../log.js';
+import type { SettingsStore } from '../../store/settings-store.js';
 
 export interface RegistrationTarget {
   applicationId: string;

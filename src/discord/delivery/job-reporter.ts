@@ -1,13 +1,12 @@
 import { DiscordAPIError, type REST, Routes } from 'discord.js';
-import type { JobStore } from '../jobs/job-store.js';
-import type { JobReporter, QueueNote } from '../jobs/reporter.js';
-import { canUseInteractionToken } from '../jobs/scheduling.js';
-import type { Job } from '../jobs/types.js';
-import type { Logger } from '../log.js';
-import type { GenerationResult, SdProgress } from '../sd/types.js';
-import { createEditLane } from './edit-lane.js';
-import { composeGrid } from './grid.js';
-import { type MessageRequest, toMessageRequest } from './multipart.js';
+import type { JobStore } from '../../jobs/job-store.js';
+import type { JobReporter, QueueNote } from '../../jobs/reporter.js';
+import { canUseInteractionToken } from '../../jobs/scheduling.js';
+import type { Job } from '../../jobs/types.js';
+import type { Logger } from '../../log.js';
+import type { GenerationResult, SdProgress } from '../../sd/types.js';
+import { composeGrid } from '../results/grid.js';
+import { contentTypeFor, prepareUpload } from '../uploads/upload-preflight.js';
 import {
   LIMITS,
   type MessageView,
@@ -17,9 +16,10 @@ import {
   renderResult,
   renderRunning,
   truncate,
-} from './render.js';
-import { contentTypeFor, prepareUpload } from './upload-preflight.js';
-import { toUserMessage } from './user-message.js';
+} from '../views/render.js';
+import { toUserMessage } from '../views/user-message.js';
+import { createEditLane } from './edit-lane.js';
+import { type MessageRequest, toMessageRequest } from './multipart.js';
 
 export interface DiscordReporterOptions {
   /** Channel messages and DMs (bound to the global rate limit). */

@@ -1,7 +1,7 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
-import type { GenerationParams } from '../generation/request.js';
-import type { JobKind } from '../jobs/types.js';
-import { UserError } from '../user-error.js';
+import type { GenerationParams } from '../../generation/request.js';
+import type { JobKind } from '../../jobs/types.js';
+import { UserError } from '../../user-error.js';
 import type { BotDeps } from './command.js';
 
 /** Discord keeps an interaction token usable for 15 minutes. */
