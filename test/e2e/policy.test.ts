@@ -65,6 +65,30 @@ describe('content policy end to end', () => {
     await ok.waitForEdit(hasImage, 15_000);
   });
 
+  it('accepts a catastrophic-backtracking pattern and matches it in linear time on the longest prompt allowed', async () => {
+    harness = await startHarness();
+    const h = harness;
+    const added = await runSettings(h, {
+      subcommandGroup: 'blocked-words',
+      subcommand: 'add',
+      options: { term: '/(a|a)*b/' },
+    });
+    expect(added.text).toBe('Blocked pattern added (1 in all).');
+
+    // 999 a's and a c: a backtracking engine would try 2^999 ways before saying "no match".
+    const startedAt = Date.now();
+    const { refusal, handle } = await refusalOf(h, {
+      name: 'imagine',
+      options: { prompt: `${'a'.repeat(999)}c` },
+    });
+    expect(refusal).toBeUndefined();
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
+    await handle.waitForEdit(hasImage, 15_000);
+
+    const blocked = await refusalOf(h, { name: 'imagine', options: { prompt: `${'a'.repeat(998)}b` } });
+    expect(blocked.refusal).toMatch(/^Your prompt contains a term this server blocks, so nothing/);
+  });
+
   it('adds the SFW negative prompt and posts spoilers in a normal channel, and changes nothing in an age-restricted one', async () => {
     harness = await startHarness({ webuis: [{ generationMs: 1200 }] });
     const h = harness;
