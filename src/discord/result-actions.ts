@@ -104,19 +104,26 @@ async function startChild(
   // Without a remix the member typed nothing new: the prompt is checked against today's blocked
   // terms, but not the stored negative prompt, which may hold the SFW terms the policy added.
   const admission = admitGeneration(interaction, deps, options.texts ?? { prompt: params.prompt });
-  await interaction.deferReply();
-  await options.beforeSubmit?.();
-  const requester = {
-    user: interaction.user,
-    guildId: interaction.guildId,
-    channelId,
-    applicationId: interaction.applicationId,
-    token: interaction.token,
-  };
-  // The channel's content policy now (SFW negative prompt, spoilers) and this interaction's upload limit.
-  const admitted = admission.apply(params);
-  await submitGeneration(requester, deps, kind, admitted, parent.id);
-  admission.accepted(admitted);
+  try {
+    await interaction.deferReply();
+    await options.beforeSubmit?.();
+    const requester = {
+      user: interaction.user,
+      guildId: interaction.guildId,
+      channelId,
+      applicationId: interaction.applicationId,
+      token: interaction.token,
+    };
+    // The channel's content policy now (SFW negative prompt, spoilers) and this interaction's upload limit.
+    const admitted = admission.apply(params);
+    await submitGeneration(requester, deps, kind, admitted, parent.id, {
+      onQueued: () => admission.accepted(admitted),
+    });
+  } catch (error: unknown) {
+    // No job came of it (e.g. an unknown upscaler, a full queue): the quota place goes back.
+    admission.release();
+    throw error;
+  }
 }
 
 /** Reroll, Vary and Remix start a generation of the parent's kind; an upscale has none. */

@@ -196,6 +196,42 @@ describe('quotas end to end', () => {
       .waitForEdit(hasImage, 15_000);
   });
 
+  it('lets exactly one of two requests sent in the same instant pass when the server allows one per hour', async () => {
+    harness = await startHarness({ env: { SERVER_HOURLY_LIMIT: '1' } });
+    const h = harness;
+    // Two members, so neither the cooldown nor the per-member limit decides: only the server's hour.
+    const handles = ['1300000000000000401', '1300000000000000402'].map((id) =>
+      h.discord.sendCommand({ name: 'imagine', options: { prompt: `from ${id}` }, user: { id } }),
+    );
+    const acks = await Promise.all(handles.map((handle) => handle.ack()));
+    const refused = acks.filter((ack) => ack.type === 4);
+    const deferred = handles.filter((_handle, index) => acks[index]?.type === 5);
+    expect(refused).toHaveLength(1);
+    expect(deferred).toHaveLength(1);
+    expect(String((refused[0]?.data as { content?: string } | undefined)?.content)).toMatch(
+      /^This server has reached its limit of 1 request per hour\. Try again <t:\d+:R>\.$/,
+    );
+    await deferred[0]?.waitForEdit(hasImage, 15_000);
+    expect(requestsTo(h.webui, '/sdapi/v1/txt2img')).toHaveLength(1);
+  });
+
+  it('gives the place back when a request that passed the quota is refused later, before any job', async () => {
+    harness = await startHarness({ env: { SERVER_HOURLY_LIMIT: '1' } });
+    const h = harness;
+    // The sampler is only checked against the WebUI's list after the deferral, past the quota.
+    const unknown = h.discord.sendCommand({
+      name: 'imagine',
+      options: { prompt: 'a cat', sampler: 'No Such Sampler' },
+    });
+    expect((await unknown.ack()).type).toBe(5);
+    const refusal = await unknown.waitForEdit((message) => message.content !== '', 10_000);
+    expect(refusal.content).toMatch(/sampler/i);
+    await h.discord
+      .sendCommand({ name: 'imagine', options: { prompt: 'a dog' } })
+      .waitForEdit(hasImage, 15_000);
+    expect(requestsTo(h.webui, '/sdapi/v1/txt2img')).toHaveLength(1);
+  });
+
   it('refuses past the hourly limit of the server for everyone but the bypass role', async () => {
     harness = await startHarness();
     const h = harness;
