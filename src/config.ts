@@ -1,6 +1,8 @@
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { NSFW_MODES } from './policy/nsfw-mode.js';
+import type { PolicyDefaults } from './policy/policy.js';
 
 /** Log levels pino understands. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -70,22 +72,6 @@ export interface Config {
   metricsPort: number | undefined;
   /** Ask the WebUI for gzip answers: worth it over a slow link, not next to the GPU box. */
   sdGzip: boolean;
-}
-
-export const NSFW_MODES = ['off', 'negative-prompt', 'spoiler', 'both'] as const;
-export type NsfwMode = (typeof NSFW_MODES)[number];
-
-export interface PolicyDefaults {
-  /** What happens outside age-restricted channels. */
-  nsfwMode: NsfwMode;
-  /** Added to the negative prompt outside age-restricted channels (modes negative-prompt, both). */
-  sfwNegativePrompt: string;
-  /** Seconds between two /imagine of one member in one server; 0 = off. */
-  cooldownSeconds: number;
-  /** Requests per server per rolling hour; 0 = off. */
-  hourlyLimit: number;
-  /** Members with Manage Server skip the cooldown and the hourly limit. */
-  bypassManageServer: boolean;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -290,6 +276,36 @@ function parseBackends(
   return { backends, issues };
 }
 
+/** One key's value as the schema reads it, or undefined when that key has a problem of its own. */
+function validValue<T>(type: z.ZodType<T>, raw: unknown): T | undefined {
+  const parsed = type.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * Problems between keys, each checked whenever the keys it involves are valid on their own, so they
+ * are listed together with every other problem.
+ */
+function crossKeyIssues(env: Env): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const { shape } = schema;
+  const maxPixels = validValue(shape.MAX_PIXELS, env.MAX_PIXELS);
+  const maxTotalPixels = validValue(shape.MAX_TOTAL_PIXELS, env.MAX_TOTAL_PIXELS);
+  const width = validValue(shape.DEFAULT_WIDTH, env.DEFAULT_WIDTH);
+  const height = validValue(shape.DEFAULT_HEIGHT, env.DEFAULT_HEIGHT);
+  if (maxPixels === undefined) return issues;
+  if (maxTotalPixels !== undefined && maxTotalPixels < maxPixels) {
+    issues.push({ key: 'MAX_TOTAL_PIXELS', problem: `must be at least MAX_PIXELS (${maxPixels})` });
+  }
+  if (width !== undefined && height !== undefined && width * height > maxPixels) {
+    issues.push({
+      key: 'DEFAULT_WIDTH/DEFAULT_HEIGHT',
+      problem: `their product must not exceed MAX_PIXELS (${maxPixels})`,
+    });
+  }
+  return issues;
+}
+
 /** Parses the environment into a Config, or throws a ConfigError listing every problem (never a value). */
 export function parseConfig(env: Env): Config {
   const result = schema.safeParse(env);
@@ -313,21 +329,9 @@ export function parseConfig(env: Env): Config {
       problem: 'set both or neither (they must match the WebUI --api-auth user:pass)',
     });
   }
+  issues.push(...crossKeyIssues(env));
   if (!result.success || issues.length > 0) throw new ConfigError(issues);
   const data = result.data;
-  if (data.MAX_TOTAL_PIXELS !== undefined && data.MAX_TOTAL_PIXELS < data.MAX_PIXELS) {
-    throw new ConfigError([
-      { key: 'MAX_TOTAL_PIXELS', problem: `must be at least MAX_PIXELS (${data.MAX_PIXELS})` },
-    ]);
-  }
-  if (data.DEFAULT_WIDTH * data.DEFAULT_HEIGHT > data.MAX_PIXELS) {
-    throw new ConfigError([
-      {
-        key: 'DEFAULT_WIDTH/DEFAULT_HEIGHT',
-        problem: `their product must not exceed MAX_PIXELS (${data.MAX_PIXELS})`,
-      },
-    ]);
-  }
   return {
     discord: {
       token: data.DISCORD_TOKEN,

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { PolicyDefaults } from '../../src/config.js';
 import {
   compileBlockedTerms,
   findBlockedTerm,
@@ -8,6 +7,7 @@ import {
 } from '../../src/policy/blocked-terms.js';
 import {
   applyChannelPolicy,
+  type PolicyDefaults,
   parsePolicy,
   serializePolicy,
   toEffectivePolicy,
