@@ -1,5 +1,6 @@
 import {
   type ButtonInteraction,
+  InteractionResponseType,
   LabelBuilder,
   MessageFlags,
   ModalBuilder,
@@ -26,11 +27,12 @@ import { admitGeneration } from './admission.js';
 import type { BotDeps, ButtonHandler, ModalHandler } from './command.js';
 import type { CustomIdAction } from './custom-id.js';
 import { encodeCustomId } from './custom-id.js';
+import { toMessageRequest } from './multipart.js';
 import { imageFileName } from './render.js';
 import { toMessageUrl } from './result-buttons.js';
 import { renderJobInfo } from './result-info.js';
 import { refuseWhileStopping, submitGeneration, toLimitRefusal } from './submit.js';
-import { prepareUpload } from './upload-preflight.js';
+import { contentTypeFor, prepareUpload } from './upload-preflight.js';
 
 type FinishedJob = Job & { result: JobResult };
 type ActionInteraction = ButtonInteraction | ModalSubmitInteraction;
@@ -302,11 +304,25 @@ export const handleImage: ButtonHandler = async (interaction, [jobId, rawIndex],
     },
     { attachmentSizeLimit: interaction.attachmentSizeLimit, spoiler: job.params.delivery?.spoiler },
   );
-  await interaction.reply({
-    content: view.content,
-    files: view.files.map((file) => ({ attachment: file.data, name: file.name })),
-    flags: MessageFlags.Ephemeral,
-    allowedMentions: { parse: [] },
+  // The callback goes out as one multipart Buffer, as job results do (see multipart.ts), not as the
+  // Blobs `interaction.reply({ files })` would make.
+  const callback = {
+    type: InteractionResponseType.ChannelMessageWithSource,
+    data: {
+      content: view.content,
+      flags: MessageFlags.Ephemeral,
+      allowed_mentions: { parse: [] },
+      attachments: view.files.map((file, id) => ({ id, filename: file.name })),
+    },
+  };
+  const files = view.files.map((file) => ({
+    name: file.name,
+    data: file.data,
+    contentType: contentTypeFor(file.name),
+  }));
+  await interaction.client.rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
+    ...toMessageRequest(callback, files),
+    auth: false,
   });
 };
 
