@@ -120,20 +120,27 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
     prompt: validation.params.prompt,
     negativePrompt: input.negativePrompt,
   });
-  await interaction.deferReply();
-  const [samplers, schedulers, models] = await Promise.all([
-    deps.catalog.get('samplers'),
-    deps.catalog.get('schedulers'),
-    deps.catalog.get('models'),
-  ]);
-  const guildDefault =
-    interaction.guildId === null ? undefined : deps.settings.get(interaction.guildId).defaultModel;
-  const fallback = guildDefault ?? (await currentModel(deps));
-  const params = resolveAgainstCatalog(validation.params, { samplers, schedulers, models }, fallback);
-  const prepared = await prepareImg2Img(img2img, params, input, config);
-  const admitted = admission.apply(prepared.params);
-  await submitGeneration(interaction, deps, prepared.kind, admitted, null);
-  admission.accepted(admitted);
+  try {
+    await interaction.deferReply();
+    const [samplers, schedulers, models] = await Promise.all([
+      deps.catalog.get('samplers'),
+      deps.catalog.get('schedulers'),
+      deps.catalog.get('models'),
+    ]);
+    const guildDefault =
+      interaction.guildId === null ? undefined : deps.settings.get(interaction.guildId).defaultModel;
+    const fallback = guildDefault ?? (await currentModel(deps));
+    const params = resolveAgainstCatalog(validation.params, { samplers, schedulers, models }, fallback);
+    const prepared = await prepareImg2Img(img2img, params, input, config);
+    const admitted = admission.apply(prepared.params);
+    await submitGeneration(interaction, deps, prepared.kind, admitted, null, {
+      onQueued: () => admission.accepted(admitted),
+    });
+  } catch (error: unknown) {
+    // No job came of it (a refusal or failure before the queue): the quota place goes back.
+    admission.release();
+    throw error;
+  }
 }
 
 export const imagine: Command = { data, execute, autocomplete: autocompleteGenerationOption };

@@ -5,7 +5,6 @@ import {
   PermissionFlagsBits,
   SlashCommandBuilder,
 } from 'discord.js';
-import { NSFW_MODES, type NsfwMode } from '../src/config.js';
 import { autocompleteGenerationOption } from '../src/discord/intake/autocomplete.js';
 import type { BotDeps, Command } from '../src/discord/intake/command.js';
 import { renderBlockedList, renderSettingsView } from '../src/discord/views/settings-view.js';
@@ -15,6 +14,7 @@ import {
   serverDefaults,
   updateGuildPolicy,
 } from '../src/policy/guild-policy.js';
+import { NSFW_MODES, type NsfwMode } from '../src/policy/nsfw-mode.js';
 import { serializePolicy } from '../src/policy/policy.js';
 import {
   addBlockedTerm,

@@ -22,6 +22,7 @@ import { createLogger, type Logger, redactText } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createSqliteUsageStore } from './policy/usage-store.js';
 import { createSdClient } from './sd/client.js';
+import { secretsOf, secretsOfEnv } from './secrets.js';
 import { openDatabase } from './store/database.js';
 import { createSqliteSettingsStore } from './store/settings-store.js';
 
@@ -53,16 +54,7 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
   // libvips' operation cache keeps decoded images around; the bot never reuses them.
   sharp.cache(false);
   const now = options.now ?? Date.now;
-  const secrets = [
-    config.discord.token,
-    // The password, and the Basic header value built from it (base64 of user:pass).
-    ...config.backends.flatMap((backend) => [
-      backend.password ?? '',
-      backend.password === undefined
-        ? ''
-        : Buffer.from(`${backend.username ?? ''}:${backend.password}`, 'utf8').toString('base64'),
-    ]),
-  ].filter((secret) => secret.length > 0);
+  const secrets = secretsOf(config);
   const log = createLogger({
     level: config.logLevel,
     pretty: config.logPretty,
@@ -294,7 +286,8 @@ async function main(): Promise<void> {
       process.stderr.write(`${error.message}\n`);
     } else {
       const message = error instanceof Error ? error.message : String(error);
-      const secrets = [process.env.DISCORD_TOKEN ?? '', process.env.SD_API_PASSWORD ?? ''];
+      // A ConfigError never echoes values; anything else may, so mask every secret we can know.
+      const secrets = secretsOfEnv(process.env);
       process.stderr.write(`The bot could not start: ${redactText(message, secrets)}\n`);
     }
     process.exit(1);

@@ -1,14 +1,21 @@
+import { RE2JS, RE2JSException } from 're2js';
 import { cleanText } from '../generation/request.js';
 import { MAX_BLOCKED_TERM_LENGTH } from './policy.js';
 
 /**
  * A server's blocked terms: plain words or phrases (matched case-insensitively on word boundaries)
- * and `/regex/` patterns (case-insensitive). Text is normalised first (NFKC, zero-width characters
- * removed) so look-alike spellings do not slip through.
+ * and `/regex/` patterns (case-insensitive, run by RE2JS in time linear in the prompt's length).
+ * Text is normalised first (NFKC, zero-width characters removed) so look-alike spellings do not slip
+ * through.
  */
 export type BlockedTerm =
-  | { kind: 'word'; text: string; pattern: RegExp }
-  | { kind: 'pattern'; text: string; pattern: RegExp };
+  | { kind: 'word'; text: string; pattern: TextMatcher }
+  | { kind: 'pattern'; text: string; pattern: TextMatcher };
+
+/** What both engines offer: `RegExp` for words, `RE2JS` for patterns. */
+export interface TextMatcher {
+  test(text: string): boolean;
+}
 
 export type ParseTermResult = { ok: true; term: BlockedTerm } | { ok: false; problem: string };
 
@@ -20,8 +27,6 @@ export interface BlockedHit {
 }
 
 const ZERO_WIDTH = /[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g;
-/** A quantified group that is itself quantified: the classic catastrophic-backtracking shape. */
-const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)\s*[*+{?]/;
 
 /** As the text reaches the WebUI: control characters dropped (cleanText), then NFKC without zero-width characters. */
 export function normalizeForMatching(text: string): string {
@@ -39,26 +44,52 @@ export function parseBlockedTerm(input: string): ParseTermResult {
   }
   const regex = /^\/(.+)\/([a-z]*)$/s.exec(text);
   if (regex !== null) {
-    const source = regex[1] as string;
-    if (NESTED_QUANTIFIER.test(source)) {
-      return {
-        ok: false,
-        problem: 'That pattern nests repetitions (like `(a+)+`), which can hang the bot. Simplify it.',
-      };
-    }
-    try {
-      return { ok: true, term: { kind: 'pattern', text, pattern: new RegExp(source, 'iu') } };
-    } catch {
-      try {
-        return { ok: true, term: { kind: 'pattern', text, pattern: new RegExp(source, 'i') } };
-      } catch {
-        return { ok: false, problem: 'That is not a valid regular expression.' };
-      }
-    }
+    const compiled = compilePattern(regex[1] as string);
+    return compiled.ok ? { ok: true, term: { kind: 'pattern', text, pattern: compiled.matcher } } : compiled;
   }
+  // Words stay on JS RegExp: every character of the word is escaped, so the only constructs are
+  // literals, `\s+` between words and one fixed-width lookaround at each end. Nothing in that shape
+  // can backtrack more than linearly, and RE2 has no lookarounds to express the Unicode word edges.
   const words = text.split(/\s+/).map(escapeRegExp).join('\\s+');
   const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])${words}(?![\\p{L}\\p{N}_])`, 'iu');
   return { ok: true, term: { kind: 'word', text: text.toLowerCase(), pattern } };
+}
+
+const UNSUPPORTED =
+  'That pattern uses something the linear-time matcher does not support: backreferences (like `\\1`), ' +
+  'lookarounds (like `(?=…)`, `(?!…)`, `(?<=…)`, `(?<!…)`) or a repeat count above 1000. Rewrite it without them.';
+
+/**
+ * Compiles a moderator's `/pattern/` with RE2JS: JavaScript syntax (named groups, `\u{…}`) is
+ * translated first, matching is case-insensitive with Unicode case folding, and `.`/classes work on
+ * code points. RE2's `\w`, `\d` and `\b` stay ASCII (use `\p{L}` for letters). Any pattern RE2
+ * accepts runs in linear time, so nested repetitions such as `(a+)+` are fine.
+ */
+function compilePattern(source: string): { ok: true; matcher: TextMatcher } | { ok: false; problem: string } {
+  try {
+    return { ok: true, matcher: RE2JS.compile(RE2JS.translateRegExp(source), RE2JS.CASE_INSENSITIVE) };
+  } catch (error: unknown) {
+    if (!(error instanceof RE2JSException)) throw error;
+    return {
+      ok: false,
+      problem: isJavaScriptRegExp(source) ? UNSUPPORTED : 'That is not a valid regular expression.',
+    };
+  }
+}
+
+/** Compiling a RegExp never runs it, so this is safe on any source. */
+function isJavaScriptRegExp(source: string): boolean {
+  try {
+    new RegExp(source, 'u');
+    return true;
+  } catch {
+    try {
+      new RegExp(source);
+      return true;
+    } catch {
+      return false;
+    }
+  }
 }
 
 /** Parses the stored list; entries that no longer parse are skipped. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { NSFW_MODES, type NsfwMode, type PolicyDefaults } from '../config.js';
 import type { GenerationDefaults } from '../generation/request.js';
+import { NSFW_MODES, type NsfwMode } from './nsfw-mode.js';
 
 /**
  * One server's settings beyond its default model, stored as JSON in `guild_settings.policy`.
@@ -17,6 +17,20 @@ export interface GuildPolicy {
   bypassManageServer?: boolean | undefined;
   /** Server defaults for /imagine, overlaid on the configured ones. */
   defaults: Partial<Omit<GenerationDefaults, 'cfgScale'>>;
+}
+
+/** The bot's defaults for every server's content policy and quotas (from the configuration). */
+export interface PolicyDefaults {
+  /** What happens outside age-restricted channels. */
+  nsfwMode: NsfwMode;
+  /** Added to the negative prompt outside age-restricted channels (modes negative-prompt, both). */
+  sfwNegativePrompt: string;
+  /** Seconds between two /imagine of one member in one server; 0 = off. */
+  cooldownSeconds: number;
+  /** Requests per server per rolling hour; 0 = off. */
+  hourlyLimit: number;
+  /** Members with Manage Server skip the cooldown and the hourly limit. */
+  bypassManageServer: boolean;
 }
 
 /** The policy in force for one request: the server's choices over the bot's defaults. */

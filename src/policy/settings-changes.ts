@@ -1,9 +1,9 @@
 import type { CatalogLists } from '../catalog/catalog.js';
-import type { NsfwMode } from '../config.js';
 import { cleanText, type GenerationDefaults, type GenerationLimits } from '../generation/request.js';
 import { resolveSampler } from '../generation/sampler.js';
 import { closestModels, findModel } from '../models/match.js';
 import { parseBlockedTerm } from './blocked-terms.js';
+import type { NsfwMode } from './nsfw-mode.js';
 import { type GuildPolicy, MAX_BLOCKED_TERMS } from './policy.js';
 
 /**

@@ -1,11 +1,22 @@
 import type { Db } from '../store/database.js';
-import { HOUR_MS, type UsageSnapshot } from './quota.js';
+import { decideQuota, HOUR_MS, type QuotaDecision, type QuotaLimits } from './quota.js';
+
+/** A quota decision taken and, when it passed, its request already counted. */
+export interface QuotaReservation {
+  decision: QuotaDecision;
+  /** Takes the counted request back (it never became a queued job). Idempotent; a no-op after a refusal. */
+  release(): void;
+}
 
 /** Generation requests per server and member (table `usage`), for quotas. */
 export interface UsageStore {
-  snapshot(guildId: string, userId: string, now: number, cooldownSeconds: number): UsageSnapshot;
-  /** Records one request; returns a handle that takes it back (the request was not queued after all). */
-  record(guildId: string, userId: string, at: number): { release(): void };
+  /**
+   * Reads the usage, decides with `decideQuota` and, when the request may go ahead, records it: all
+   * in one SQLite transaction, so two requests at the same instant (or from two processes on one
+   * database) cannot both take the last place. Bypassing requests are recorded too (they count
+   * towards the server's hour for everyone else, as before).
+   */
+  admit(guildId: string, userId: string, now: number, limits: QuotaLimits, bypass: boolean): QuotaReservation;
 }
 
 /** Rows older than this are deleted now and then (the longest cooldown is a day). */
@@ -22,19 +33,46 @@ export function createSqliteUsageStore(db: Db): UsageStore {
   const remove = db.prepare('DELETE FROM usage WHERE rowid = ?');
   const prune = db.prepare('DELETE FROM usage WHERE at < ?');
   let recorded = 0;
-  return {
-    snapshot(guildId, userId, now, cooldownSeconds) {
-      const last = lastOfUser.get(guildId, userId, now - cooldownSeconds * 1000)?.at ?? null;
-      return {
+
+  const decideAndRecord = (
+    guildId: string,
+    userId: string,
+    now: number,
+    limits: QuotaLimits,
+    bypass: boolean,
+  ): { decision: QuotaDecision; rowid: number | bigint | undefined } => {
+    const last = lastOfUser.get(guildId, userId, now - limits.cooldownSeconds * 1000)?.at ?? null;
+    const decision = decideQuota(
+      {
         userLastAt: last ?? undefined,
         serverTimesInLastHour: serverTimes.all(guildId, now - HOUR_MS).map((row) => row.at),
+      },
+      limits,
+      now,
+      bypass,
+    );
+    if (!decision.ok) return { decision, rowid: undefined };
+    const { lastInsertRowid } = insert.run(guildId, userId, now);
+    recorded += 1;
+    if (recorded % 100 === 0) prune.run(now - KEEP_MS);
+    return { decision, rowid: lastInsertRowid };
+  };
+  // IMMEDIATE takes the write lock before the first read: another process cannot read the same
+  // usage in between and decide on it too.
+  const admitInTransaction = db.transaction(decideAndRecord).immediate;
+
+  return {
+    admit(guildId, userId, now, limits, bypass) {
+      const { decision, rowid } = admitInTransaction(guildId, userId, now, limits, bypass);
+      let held = rowid !== undefined;
+      return {
+        decision,
+        release: () => {
+          if (!held || rowid === undefined) return;
+          held = false;
+          remove.run(rowid);
+        },
       };
-    },
-    record(guildId, userId, at) {
-      const { lastInsertRowid } = insert.run(guildId, userId, at);
-      recorded += 1;
-      if (recorded % 100 === 0) prune.run(at - KEEP_MS);
-      return { release: () => void remove.run(lastInsertRowid) };
     },
   };
 }

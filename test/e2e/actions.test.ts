@@ -220,6 +220,35 @@ describe('result buttons end to end', () => {
     });
   });
 
+  it('Image n answers only the clicker with the full-size original, sent as one multipart body', async () => {
+    harness = await startHarness();
+    const h = harness;
+    const batch = await imagine(h, { seed: 20, count: 2 });
+    const click = h.discord.clickButton({ customId: idOf(batch, 'Image 2'), message: batch });
+    const ack = await click.ack();
+    expect(ack.type).toBe(4);
+    expect(ack.files.map((file) => file.filename)).toEqual(['21-2.png']);
+    const request = h.discord.requests.find(
+      (candidate) =>
+        candidate.method === 'POST' &&
+        candidate.path.endsWith(`/interactions/${click.id}/${click.token}/callback`),
+    );
+    // Our own multipart Buffer (src/discord/multipart.ts), not discord.js's FormData of Blobs.
+    expect(request?.headers['content-type']).toMatch(/^multipart\/form-data; boundary=sdbot-[0-9a-f]+$/);
+    expect(request?.json).toEqual({
+      type: 4,
+      data: {
+        content: 'Image 2 of 2 · seed 21',
+        flags: 64,
+        allowed_mentions: { parse: [] },
+        attachments: [{ id: 0, filename: '21-2.png' }],
+      },
+    });
+    expect(request?.files.map((file) => [file.field, file.contentType])).toEqual([['files[0]', 'image/png']]);
+    const meta = await sharp(request?.files[0]?.bytes).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['png', 512, 512]);
+  });
+
   it('Info answers only the clicker with every parameter, the seed, the model and the infotext', async () => {
     harness = await startHarness();
     const h = harness;

@@ -65,6 +65,30 @@ describe('content policy end to end', () => {
     await ok.waitForEdit(hasImage, 15_000);
   });
 
+  it('accepts a catastrophic-backtracking pattern and matches it in linear time on the longest prompt allowed', async () => {
+    harness = await startHarness();
+    const h = harness;
+    const added = await runSettings(h, {
+      subcommandGroup: 'blocked-words',
+      subcommand: 'add',
+      options: { term: '/(a|a)*b/' },
+    });
+    expect(added.text).toBe('Blocked pattern added (1 in all).');
+
+    // 999 a's and a c: a backtracking engine would try 2^999 ways before saying "no match".
+    const startedAt = Date.now();
+    const { refusal, handle } = await refusalOf(h, {
+      name: 'imagine',
+      options: { prompt: `${'a'.repeat(999)}c` },
+    });
+    expect(refusal).toBeUndefined();
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
+    await handle.waitForEdit(hasImage, 15_000);
+
+    const blocked = await refusalOf(h, { name: 'imagine', options: { prompt: `${'a'.repeat(998)}b` } });
+    expect(blocked.refusal).toMatch(/^Your prompt contains a term this server blocks, so nothing/);
+  });
+
   it('adds the SFW negative prompt and posts spoilers in a normal channel, and changes nothing in an age-restricted one', async () => {
     harness = await startHarness({ webuis: [{ generationMs: 1200 }] });
     const h = harness;
@@ -170,6 +194,42 @@ describe('quotas end to end', () => {
     await h.discord
       .sendCommand({ name: 'imagine', options: { prompt: 'five' }, permissions: MANAGE_GUILD })
       .waitForEdit(hasImage, 15_000);
+  });
+
+  it('lets exactly one of two requests sent in the same instant pass when the server allows one per hour', async () => {
+    harness = await startHarness({ env: { SERVER_HOURLY_LIMIT: '1' } });
+    const h = harness;
+    // Two members, so neither the cooldown nor the per-member limit decides: only the server's hour.
+    const handles = ['1300000000000000401', '1300000000000000402'].map((id) =>
+      h.discord.sendCommand({ name: 'imagine', options: { prompt: `from ${id}` }, user: { id } }),
+    );
+    const acks = await Promise.all(handles.map((handle) => handle.ack()));
+    const refused = acks.filter((ack) => ack.type === 4);
+    const deferred = handles.filter((_handle, index) => acks[index]?.type === 5);
+    expect(refused).toHaveLength(1);
+    expect(deferred).toHaveLength(1);
+    expect(String((refused[0]?.data as { content?: string } | undefined)?.content)).toMatch(
+      /^This server has reached its limit of 1 request per hour\. Try again <t:\d+:R>\.$/,
+    );
+    await deferred[0]?.waitForEdit(hasImage, 15_000);
+    expect(requestsTo(h.webui, '/sdapi/v1/txt2img')).toHaveLength(1);
+  });
+
+  it('gives the place back when a request that passed the quota is refused later, before any job', async () => {
+    harness = await startHarness({ env: { SERVER_HOURLY_LIMIT: '1' } });
+    const h = harness;
+    // The sampler is only checked against the WebUI's list after the deferral, past the quota.
+    const unknown = h.discord.sendCommand({
+      name: 'imagine',
+      options: { prompt: 'a cat', sampler: 'No Such Sampler' },
+    });
+    expect((await unknown.ack()).type).toBe(5);
+    const refusal = await unknown.waitForEdit((message) => message.content !== '', 10_000);
+    expect(refusal.content).toMatch(/sampler/i);
+    await h.discord
+      .sendCommand({ name: 'imagine', options: { prompt: 'a dog' } })
+      .waitForEdit(hasImage, 15_000);
+    expect(requestsTo(h.webui, '/sdapi/v1/txt2img')).toHaveLength(1);
   });
 
   it('refuses past the hourly limit of the server for everyone but the bypass role', async () => {

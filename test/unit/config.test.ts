@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config.js';
+import { secretsOf, secretsOfEnv } from '../../src/secrets.js';
 
 const base = { DISCORD_TOKEN: 'MTIz.secret-token-value', SD_API_URL: 'http://127.0.0.1:7860' };
 
@@ -92,5 +93,83 @@ describe('parseConfig', () => {
     expect(error.message).not.toContain('super secret token');
     expect(error.message).not.toContain('hunter2');
     expect(error.message).toMatch(/\.env/);
+  });
+
+  it('lists every cross-key problem together with the problems of single keys', () => {
+    const error = problems({
+      ...base,
+      LOG_LEVEL: 'loud',
+      MAX_PIXELS: '262144',
+      MAX_TOTAL_PIXELS: '100000',
+      DEFAULT_WIDTH: '1024',
+      DEFAULT_HEIGHT: '1024',
+      SD_API_USERNAME: 'only-user',
+    });
+    expect(error.issues.map((issue) => issue.key).sort()).toEqual([
+      'DEFAULT_WIDTH/DEFAULT_HEIGHT',
+      'LOG_LEVEL',
+      'MAX_TOTAL_PIXELS',
+      'SD_API_USERNAME/SD_API_PASSWORD',
+    ]);
+    expect(error.message).toMatch(/^The configuration has 4 problems:/);
+    expect(error.message).toContain('must be at least MAX_PIXELS (262144)');
+    expect(error.message).toContain('must not exceed MAX_PIXELS (262144)');
+  });
+
+  it('skips a cross-key check when a key it needs has a problem of its own', () => {
+    const error = problems({ ...base, MAX_PIXELS: 'lots', MAX_TOTAL_PIXELS: '5000', DEFAULT_WIDTH: '2048' });
+    expect(error.issues.map((issue) => issue.key)).toEqual(['MAX_PIXELS']);
+  });
+});
+
+describe('secretsOf', () => {
+  it('lists the token, each password (as typed and URL-encoded) and each Basic header value', () => {
+    const config = parseConfig({
+      ...base,
+      SD_API_URL: 'http://a:7860, https://u%40x:p%3Aw@b.example',
+      SD_API_USERNAME: 'shared',
+      SD_API_PASSWORD: 'sharedpw',
+    });
+    const basic = (pair: string) => Buffer.from(pair, 'utf8').toString('base64');
+    expect(secretsOf(config)).toEqual([
+      'MTIz.secret-token-value',
+      'sharedpw',
+      basic('shared:sharedpw'),
+      'p:w',
+      'p%3Aw',
+      basic('u@x:p:w'),
+    ]);
+  });
+
+  it('lists only the token when no backend has credentials', () => {
+    expect(secretsOf(parseConfig(base))).toEqual(['MTIz.secret-token-value']);
+  });
+});
+
+describe('secretsOfEnv', () => {
+  it('uses the parsed configuration when it parses', () => {
+    const env = { ...base, SD_API_USERNAME: 'sd', SD_API_PASSWORD: 'hunter22' };
+    expect(secretsOfEnv(env)).toEqual(secretsOf(parseConfig(env)));
+  });
+
+  it('falls back to the raw token, password and passwords inside SD_API_URL when the configuration does not parse', () => {
+    const secrets = secretsOfEnv({
+      DISCORD_TOKEN: ' has a space ',
+      SD_API_PASSWORD: 'hunter2-secret',
+      SD_API_URL: 'http://op:pa%24%24word@host:7860, http://x:inner-secret@[not-a-host',
+      LOG_LEVEL: 'chatty',
+    });
+    expect(secrets).toEqual(
+      expect.arrayContaining([
+        ' has a space ',
+        'has a space',
+        'hunter2-secret',
+        'pa%24%24word',
+        'pa$$word',
+        'inner-secret',
+        Buffer.from('op:pa$$word').toString('base64'),
+      ]),
+    );
+    expect(secrets).not.toContain('');
   });
 });

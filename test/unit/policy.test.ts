@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { PolicyDefaults } from '../../src/config.js';
 import {
   compileBlockedTerms,
   findBlockedTerm,
@@ -8,6 +7,7 @@ import {
 } from '../../src/policy/blocked-terms.js';
 import {
   applyChannelPolicy,
+  type PolicyDefaults,
   parsePolicy,
   serializePolicy,
   toEffectivePolicy,
@@ -166,13 +166,39 @@ describe('blocked terms', () => {
 
   it.each([
     ['an empty term', '  ', /empty/],
-    ['a nested quantifier', '/(a+)+$/', /nests repetitions/],
     ['an invalid regex', '/(unclosed/', /not a valid regular expression/],
+    ['a backreference', '/(a)\\1/', /does not support: backreferences/],
+    ['a lookahead', '/cat(?=s)/', /lookarounds/],
+    ['a negative lookbehind', '/(?<!hot )dog/', /lookarounds/],
+    ['a repeat count RE2 cannot compile', '/a{2000}/', /repeat count above 1000/],
     ['a too long term', 'x'.repeat(101), /at most 100/],
   ])('refuses %s', (_label, input, message) => {
     const parsed = parseBlockedTerm(input);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.problem).toMatch(message);
+  });
+});
+
+describe('blocked patterns (RE2JS)', () => {
+  it.each([
+    ['(a|a)*b', 'xxaab'],
+    ['(a+)+$', 'AAAA'],
+    ['(?<name>b[a4]n)', 'B4N'],
+    ['\\p{L}+ü', 'grün'],
+    ['straße|\\u{1F600}', 'ein 😀'],
+  ])('accepts /%s/ and matches it when the prompt contains it', (source, prompt) => {
+    const parsed = parseBlockedTerm(`/${source}/`);
+    expect(parsed.ok).toBe(true);
+    if (parsed.ok) expect(findBlockedTerm({ prompt }, [parsed.term])?.kind).toBe('pattern');
+  });
+
+  it('matches a catastrophic-backtracking pattern in linear time when the input is 100,000 characters', () => {
+    // A backtracking engine (JS RegExp) tries 2^n ways to split the a's and never finishes here; the
+    // test's timeout is the bound. Both a miss and a hit are checked at full length.
+    const terms = compileBlockedTerms(['/(a|a)*b/', '/(a+)+$/']);
+    const miss = `${'a'.repeat(100_000)}c!`;
+    expect(findBlockedTerm({ prompt: miss }, terms)).toBeUndefined();
+    expect(findBlockedTerm({ prompt: `${'a'.repeat(100_000)}b` }, terms)?.kind).toBe('pattern');
   });
 });
 

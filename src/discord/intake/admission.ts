@@ -11,16 +11,21 @@ import { type AuditEntry, postAudit } from '../../policy/audit.js';
 import { compileBlockedTerms, findBlockedTerm, renderBlockedRefusal } from '../../policy/blocked-terms.js';
 import { effectivePolicy } from '../../policy/guild-policy.js';
 import { applyChannelPolicy } from '../../policy/policy.js';
-import { canBypassQuota, decideQuota, renderQuotaRefusal } from '../../policy/quota.js';
+import { canBypassQuota, renderQuotaRefusal } from '../../policy/quota.js';
 import { UserError } from '../../user-error.js';
 import type { BotDeps } from './command.js';
 
-/** A request that passed the server's policy: what to change on it, and what to do once it is queued. */
+/**
+ * A request that passed the server's policy, already counted against its quotas: what to change on
+ * it, and how it ends. Every path ends in exactly one of `accepted` or `release`.
+ */
 export interface Admission {
   /** The parameters with the channel's content policy and the delivery options applied. */
   apply(params: GenerationParams): GenerationParams;
-  /** The job is queued: count it against the quotas and tell the audit channel. */
+  /** The job is queued: the quota place stays taken; tell the audit channel. */
   accepted(params: GenerationParams): void;
+  /** No job came of it (a later refusal or failure): give the quota place back. No-op once accepted. */
+  release(): void;
 }
 
 /** Whether the interaction comes from an age-restricted channel (a thread: its parent). Unknown: no. */
@@ -39,8 +44,10 @@ function roleIdsOf(interaction: Interaction): string[] {
 
 /**
  * Checks a validated request against the server's policy before anything reaches the WebUI:
- * blocked terms in what the member typed, then the cooldown and the hourly limit. Throws a
- * UserError naming the problem (with a relative timestamp for quotas); nothing is recorded then.
+ * blocked terms in what the member typed, then the cooldown and the hourly limit. The quota check
+ * and its record are one SQLite transaction (`usage.admit`), so two requests at the same instant
+ * cannot both pass. Throws a UserError naming the problem (with a relative timestamp for quotas);
+ * nothing is recorded then. Otherwise the caller must end the admission with `accepted` or `release`.
  */
 export function admitGeneration(
   interaction: ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction,
@@ -73,6 +80,7 @@ export function admitGeneration(
   }
 
   const now = deps.now();
+  let releaseQuota = () => {};
   if (guildId !== null) {
     const bypass = canBypassQuota(
       {
@@ -81,12 +89,9 @@ export function admitGeneration(
       },
       policy,
     );
-    const decision = decideQuota(
-      deps.usage.snapshot(guildId, interaction.user.id, now, policy.cooldownSeconds),
-      policy,
-      now,
-      bypass,
-    );
+    const reservation = deps.usage.admit(guildId, interaction.user.id, now, policy, bypass);
+    const { decision } = reservation;
+    releaseQuota = reservation.release;
     if (!decision.ok) {
       audit({ outcome: 'over-quota', prompt: texts.prompt, negativePrompt: texts.negativePrompt ?? '' });
       throw new UserError(decision.reason, renderQuotaRefusal(decision));
@@ -94,6 +99,7 @@ export function admitGeneration(
   }
 
   const ageRestricted = isAgeRestricted(interaction);
+  let settled = false;
   return {
     apply(params) {
       const outcome = applyChannelPolicy(params.negativePrompt, policy, ageRestricted);
@@ -104,13 +110,18 @@ export function admitGeneration(
       };
     },
     accepted(params) {
-      if (guildId !== null) deps.usage.record(guildId, interaction.user.id, deps.now());
+      settled = true;
       audit({
         outcome: 'queued',
         prompt: params.prompt,
         negativePrompt: params.negativePrompt,
         size: `${params.width}×${params.height}${params.count > 1 ? ` ×${params.count}` : ''}`,
       });
+    },
+    release() {
+      if (settled) return;
+      settled = true;
+      releaseQuota();
     },
   };
 }

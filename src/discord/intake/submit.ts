@@ -15,7 +15,8 @@ export type JobRequester = Pick<
 
 /**
  * Turns validated parameters into a queued job for an interaction that is already deferred, and
- * shows its place in line. Over a limit → a UserError naming it.
+ * shows its place in line. Over a limit → a UserError naming it. `onQueued` runs as soon as the job
+ * is in the queue, before its message is shown (which may still fail).
  */
 export async function submitGeneration(
   interaction: JobRequester,
@@ -23,7 +24,7 @@ export async function submitGeneration(
   kind: JobKind,
   params: GenerationParams,
   parentId: string | null,
-  receivedAt: number = deps.now(),
+  { receivedAt = deps.now(), onQueued }: { receivedAt?: number; onQueued?: () => void } = {},
 ): Promise<void> {
   // After the deferral's round trip: 200 of them come back together; take turns.
   await deps.turns.next();
@@ -40,6 +41,7 @@ export async function submitGeneration(
     parentId,
   });
   if (!submitted.ok) throw toLimitRefusal(submitted.reason, submitted.limit);
+  onQueued?.();
   await deps.reporter.queued(submitted.job, submitted.position, submitted.total, undefined);
 }
 

@@ -1,5 +1,6 @@
 import {
   type ButtonInteraction,
+  InteractionResponseType,
   LabelBuilder,
   MessageFlags,
   ModalBuilder,
@@ -22,12 +23,13 @@ import type { Job, JobKind, JobResult } from '../../jobs/types.js';
 import { effectivePolicy } from '../../policy/guild-policy.js';
 import { SdError } from '../../sd/errors.js';
 import { UserError } from '../../user-error.js';
+import { toMessageRequest } from '../delivery/multipart.js';
 import { admitGeneration } from '../intake/admission.js';
 import type { BotDeps, ButtonHandler, ModalHandler } from '../intake/command.js';
 import type { CustomIdAction } from '../intake/custom-id.js';
 import { encodeCustomId } from '../intake/custom-id.js';
 import { refuseWhileStopping, submitGeneration, toLimitRefusal } from '../intake/submit.js';
-import { prepareUpload } from '../uploads/upload-preflight.js';
+import { contentTypeFor, prepareUpload } from '../uploads/upload-preflight.js';
 import { imageFileName } from '../views/render.js';
 import { toMessageUrl } from './result-buttons.js';
 import { renderJobInfo } from './result-info.js';
@@ -104,19 +106,26 @@ async function startChild(
   // Without a remix the member typed nothing new: the prompt is checked against today's blocked
   // terms, but not the stored negative prompt, which may hold the SFW terms the policy added.
   const admission = admitGeneration(interaction, deps, options.texts ?? { prompt: params.prompt });
-  await interaction.deferReply();
-  await options.beforeSubmit?.();
-  const requester = {
-    user: interaction.user,
-    guildId: interaction.guildId,
-    channelId,
-    applicationId: interaction.applicationId,
-    token: interaction.token,
-  };
-  // The channel's content policy now (SFW negative prompt, spoilers) and this interaction's upload limit.
-  const admitted = admission.apply(params);
-  await submitGeneration(requester, deps, kind, admitted, parent.id);
-  admission.accepted(admitted);
+  try {
+    await interaction.deferReply();
+    await options.beforeSubmit?.();
+    const requester = {
+      user: interaction.user,
+      guildId: interaction.guildId,
+      channelId,
+      applicationId: interaction.applicationId,
+      token: interaction.token,
+    };
+    // The channel's content policy now (SFW negative prompt, spoilers) and this interaction's upload limit.
+    const admitted = admission.apply(params);
+    await submitGeneration(requester, deps, kind, admitted, parent.id, {
+      onQueued: () => admission.accepted(admitted),
+    });
+  } catch (error: unknown) {
+    // No job came of it (e.g. an unknown upscaler, a full queue): the quota place goes back.
+    admission.release();
+    throw error;
+  }
 }
 
 /** Reroll, Vary and Remix start a generation of the parent's kind; an upscale has none. */
@@ -295,11 +304,25 @@ export const handleImage: ButtonHandler = async (interaction, [jobId, rawIndex],
     },
     { attachmentSizeLimit: interaction.attachmentSizeLimit, spoiler: job.params.delivery?.spoiler },
   );
-  await interaction.reply({
-    content: view.content,
-    files: view.files.map((file) => ({ attachment: file.data, name: file.name })),
-    flags: MessageFlags.Ephemeral,
-    allowedMentions: { parse: [] },
+  // The callback goes out as one multipart Buffer, as job results do (see multipart.ts), not as the
+  // Blobs `interaction.reply({ files })` would make.
+  const callback = {
+    type: InteractionResponseType.ChannelMessageWithSource,
+    data: {
+      content: view.content,
+      flags: MessageFlags.Ephemeral,
+      allowed_mentions: { parse: [] },
+      attachments: view.files.map((file, id) => ({ id, filename: file.name })),
+    },
+  };
+  const files = view.files.map((file) => ({
+    name: file.name,
+    data: file.data,
+    contentType: contentTypeFor(file.name),
+  }));
+  await interaction.client.rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
+    ...toMessageRequest(callback, files),
+    auth: false,
   });
 };
 
