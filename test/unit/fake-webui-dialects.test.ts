@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeWebui, type FakeWebuiOptions, startFakeWebui } from '../fakes/webui/server.js';
+import { readPngSize, renderPng } from '../fakes/webui/png.js';
+import {
+  type FakeWebui,
+  type FakeWebuiOptions,
+  startFakeWebui,
+  WEBUI_FLAVOURS,
+  type WebuiFlavour,
+} from '../fakes/webui/server.js';
 
 const fakes: FakeWebui[] = [];
 
@@ -211,5 +218,212 @@ describe('startFakeWebui page generations', () => {
 
     expect(page.interrupted).toBe(false);
     await expect(taskProgress(fake, page.taskId)).resolves.toMatchObject({ completed: true, active: false });
+  });
+});
+
+const PNG_64 = renderPng({ width: 16, height: 16, seed: 3 }).toString('base64');
+
+/** A route "answers" unless it is FastAPI's 404 for a route that does not exist. */
+async function answers(fake: FakeWebui, method: string, path: string, body?: unknown): Promise<boolean> {
+  const answer = await call(fake, method, path, body);
+  return !(answer.status === 404 && JSON.stringify(answer.json) === JSON.stringify({ detail: 'Not Found' }));
+}
+
+const PROBES: ReadonlyArray<readonly [name: string, method: string, path: string, body?: unknown]> = [
+  ['progress', 'GET', '/sdapi/v1/progress'],
+  ['interrupt', 'POST', '/sdapi/v1/interrupt'],
+  ['options POST', 'POST', '/sdapi/v1/options', {}],
+  ['extra-single-image', 'POST', '/sdapi/v1/extra-single-image', { image: PNG_64, upscaling_resize: 1 }],
+  ['interrogate', 'POST', '/sdapi/v1/interrogate', { image: PNG_64, model: 'clip' }],
+  ['loras', 'GET', '/sdapi/v1/loras'],
+  ['embeddings', 'GET', '/sdapi/v1/embeddings'],
+  ['prompt-styles', 'GET', '/sdapi/v1/prompt-styles'],
+  ['scripts', 'GET', '/sdapi/v1/scripts'],
+  ['sd-modules', 'GET', '/sdapi/v1/sd-modules'],
+  ['sd-vae', 'GET', '/sdapi/v1/sd-vae'],
+  ['schedulers', 'GET', '/sdapi/v1/schedulers'],
+  ['/internal/progress', 'POST', '/internal/progress', { id_task: 'x', id_live_preview: -1 }],
+  ['version', 'GET', '/sdapi/v1/version'],
+];
+
+const ALL = ['progress', 'interrupt', 'options POST', 'extra-single-image', 'loras', 'embeddings'];
+const EVERYWHERE = [...ALL, 'prompt-styles', 'scripts', '/internal/progress'];
+
+const DIALECT_TABLE: Record<WebuiFlavour, readonly string[]> = {
+  a1111: [...EVERYWHERE, 'interrogate', 'sd-vae', 'schedulers'],
+  forge: [...EVERYWHERE, 'interrogate', 'sd-modules', 'schedulers'],
+  'forge-neo': [...EVERYWHERE, 'sd-modules', 'schedulers'],
+  'forge-classic': [...EVERYWHERE, 'sd-vae'],
+  reforge: [...EVERYWHERE, 'interrogate', 'sd-vae', 'schedulers'],
+  sdnext: [...EVERYWHERE, 'sd-vae', 'version'],
+};
+
+describe('startFakeWebui dialects', () => {
+  it('covers every flavour in the dialect table', () => {
+    expect(Object.keys(DIALECT_TABLE).sort()).toEqual([...WEBUI_FLAVOURS].sort());
+  });
+
+  it.each(WEBUI_FLAVOURS)(
+    'answers exactly the routes %s has and 404 Not Found for the others',
+    async (flavour) => {
+      const fake = await startFake({ flavour });
+
+      const answered: string[] = [];
+      for (const [name, method, path, body] of PROBES) {
+        if (await answers(fake, method, path, body)) {
+          answered.push(name);
+        }
+      }
+
+      expect(answered.sort()).toEqual([...DIALECT_TABLE[flavour]].sort());
+    },
+  );
+
+  it.each([
+    ['a1111', 'v1.10.1'],
+    ['forge-neo', 'neo'],
+    ['forge-classic', 'classic'],
+    ['reforge', 'f1.0.0v2-v1.10.1RC-latest-2216-g3b56b268'],
+  ] as const)('writes the %s version string into info and the infotext', async (flavour, version) => {
+    const fake = await startFake({ flavour });
+
+    const { info } = await txt2img(fake, { ...SMALL, width: 64, height: 64 });
+
+    expect(info.version).toBe(version);
+    expect(String((info.infotexts as string[])[0])).toContain(`Version: ${version}`);
+  });
+
+  it('floors the size to multiples of 64 on Forge Neo and reports the floored size', async () => {
+    const fake = await startFake({ flavour: 'forge-neo' });
+
+    const { images, info } = await txt2img(fake, { ...SMALL, width: 100, height: 200 });
+
+    expect(readPngSize(Buffer.from(images[0] ?? '', 'base64'))).toEqual({ width: 64, height: 192 });
+    expect(info).toMatchObject({ width: 64, height: 192 });
+  });
+
+  it('keeps a size that is not a multiple of 64 on A1111', async () => {
+    const fake = await startFake();
+
+    const { images } = await txt2img(fake, { ...SMALL, width: 100, height: 72 });
+
+    expect(readPngSize(Buffer.from(images[0] ?? '', 'base64'))).toEqual({ width: 100, height: 72 });
+  });
+
+  it('treats DPM++ 2M Karras as one sampler on Forge Classic, without a Schedule type', async () => {
+    const fake = await startFake({ flavour: 'forge-classic' });
+
+    const { info } = await txt2img(fake, { ...SMALL, sampler_name: 'DPM++ 2M Karras', scheduler: 'Karras' });
+
+    expect(info.sampler_name).toBe('DPM++ 2M Karras');
+    expect(info.extra_generation_params).toEqual({});
+    expect(String((info.infotexts as string[])[0])).not.toContain('Schedule type');
+  });
+
+  it.each([
+    [
+      'forge-classic',
+      { error: 'HTTPException', detail: 'Sampler not found', body: '', errors: '404: Sampler not found' },
+    ],
+    [
+      'sdnext',
+      {
+        error: 'HTTPException',
+        code: 404,
+        detail: 'Sampler not found',
+        body: '',
+        errors: '404: Sampler not found',
+      },
+    ],
+  ] as const)(
+    'answers 404 Sampler not found in the %s shape when the sampler is unknown',
+    async (flavour, json) => {
+      const fake = await startFake({ flavour });
+
+      await expect(
+        call(fake, 'POST', '/sdapi/v1/txt2img', { ...SMALL, sampler_name: 'Nope' }),
+      ).resolves.toEqual({
+        status: 404,
+        json,
+      });
+    },
+  );
+
+  it('silently runs DPM++ 2M on reForge when the sampler is unknown, as A1111 1.10', async () => {
+    const fake = await startFake({ flavour: 'reforge' });
+
+    const { status, info } = await txt2img(fake, { ...SMALL, sampler_name: 'Nope' });
+
+    expect(status).toBe(200);
+    expect(info.sampler_name).toBe('DPM++ 2M');
+  });
+
+  it.each([
+    ['reforge', { error: 'RuntimeError', detail: '', body: '', errors: "model 'foo' not found" }],
+    ['forge-classic', { error: 'RuntimeError', detail: '', body: '', errors: "model 'foo' not found" }],
+    ['forge-neo', { error: 'RuntimeError', detail: '', body: '', message: "model 'foo' not found" }],
+  ] as const)('answers an unknown checkpoint in the %s error shape', async (flavour, json) => {
+    const fake = await startFake({ flavour });
+
+    await expect(call(fake, 'POST', '/sdapi/v1/options', { sd_model_checkpoint: 'foo' })).resolves.toEqual({
+      status: 500,
+      json,
+    });
+  });
+
+  it('lists Forge modules and records forge_additional_modules in the infotext', async () => {
+    const fake = await startFake({ flavour: 'forge' });
+
+    const modules = await call(fake, 'GET', '/sdapi/v1/sd-modules');
+    const before = (await call(fake, 'GET', '/sdapi/v1/options')).json as Record<string, unknown>;
+    await call(fake, 'POST', '/sdapi/v1/options', {
+      forge_additional_modules: ['ae.safetensors', 'clip_l.safetensors'],
+    });
+    const { info } = await txt2img(fake, SMALL);
+
+    expect(modules.json).toContainEqual({
+      model_name: 'ae.safetensors',
+      filename: '/stable-diffusion-webui-forge/models/VAE/ae.safetensors',
+    });
+    expect(before.forge_additional_modules).toEqual([]);
+    expect(String((info.infotexts as string[])[0])).toContain('Module 1: ae, Module 2: clip_l, ');
+  });
+
+  it.each(['forge', 'forge-neo'] as const)(
+    'crashes a %s hires request without hr_additional_modules with a 500 TypeError',
+    async (flavour) => {
+      const fake = await startFake({ flavour });
+
+      const crashed = await call(fake, 'POST', '/sdapi/v1/txt2img', {
+        ...SMALL,
+        enable_hr: true,
+        denoising_strength: 0.5,
+      });
+      const fine = await txt2img(fake, {
+        ...SMALL,
+        enable_hr: true,
+        denoising_strength: 0.5,
+        hr_additional_modules: ['Use same choices'],
+      });
+
+      expect(crashed).toEqual({
+        status: 500,
+        json: {
+          error: 'TypeError',
+          detail: '',
+          body: '',
+          message: "argument of type 'NoneType' is not iterable",
+        },
+      });
+      expect(fine.status).toBe(200);
+    },
+  );
+
+  it('runs an A1111 hires request without hr_additional_modules', async () => {
+    const fake = await startFake();
+
+    const { status } = await txt2img(fake, { ...SMALL, enable_hr: true, denoising_strength: 0.5 });
+
+    expect(status).toBe(200);
   });
 });
