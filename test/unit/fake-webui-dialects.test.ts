@@ -427,3 +427,261 @@ describe('startFakeWebui dialects', () => {
     expect(status).toBe(200);
   });
 });
+
+describe('startFakeWebui lists', () => {
+  it('lists LoRAs with name, alias, path and parsed metadata', async () => {
+    const fake = await startFake();
+
+    const loras = (await call(fake, 'GET', '/sdapi/v1/loras')).json as Array<Record<string, unknown>>;
+
+    expect(loras[0]).toMatchObject({
+      name: 'add_detail',
+      alias: 'add_detail',
+      path: '/stable-diffusion-webui/models/Lora/add_detail.safetensors',
+      metadata: { ss_base_model_version: 'sd_v1', ss_tag_frequency: { '10_detail': { detailed: 48 } } },
+    });
+    expect(loras[1]).toMatchObject({ name: 'pixel-art-xl-v1.1', alias: 'pixel-art-xl' });
+  });
+
+  it.each([
+    ['a1111', { loaded: { EasyNegative: { shape: 768, step: null, vectors: 8 } }, skipped: {} }],
+    ['sdnext', { loaded: ['EasyNegative', 'bad-hands-5'], skipped: [] }],
+  ] as const)('lists embeddings in the %s shape', async (flavour, expected) => {
+    const fake = await startFake({ flavour });
+
+    expect((await call(fake, 'GET', '/sdapi/v1/embeddings')).json).toMatchObject(expected);
+  });
+
+  it('lists the embeddings, styles and LoRAs it was given', async () => {
+    const fake = await startFake({
+      loras: [{ name: 'mine', alias: 'mine', path: '/l/mine.safetensors', metadata: {} }],
+      embeddings: [
+        {
+          name: 'old',
+          shape: 1024,
+          step: 1,
+          vectors: 1,
+          sd_checkpoint: null,
+          sd_checkpoint_name: null,
+          skipped: true,
+        },
+      ],
+      styles: [{ name: 'Only', prompt: 'only', negative_prompt: '' }],
+    });
+
+    expect((await call(fake, 'GET', '/sdapi/v1/loras')).json).toEqual([
+      { name: 'mine', alias: 'mine', path: '/l/mine.safetensors', metadata: {} },
+    ]);
+    expect((await call(fake, 'GET', '/sdapi/v1/embeddings')).json).toEqual({
+      loaded: {},
+      skipped: { old: { step: 1, sd_checkpoint: null, sd_checkpoint_name: null, shape: 1024, vectors: 1 } },
+    });
+    expect((await call(fake, 'GET', '/sdapi/v1/prompt-styles')).json).toEqual([
+      { name: 'Only', prompt: 'only', negative_prompt: '' },
+    ]);
+  });
+
+  it('lists adetailer among the scripts only when the extension is installed', async () => {
+    const bare = await startFake();
+    const equipped = await startFake({ extensions: ['adetailer'] });
+
+    const without = (await call(bare, 'GET', '/sdapi/v1/scripts')).json as Record<string, string[]>;
+    const withIt = (await call(equipped, 'GET', '/sdapi/v1/scripts')).json as Record<string, string[]>;
+
+    expect(without.txt2img).toContain('x/y/z plot');
+    expect(without.txt2img).not.toContain('adetailer');
+    expect(withIt.txt2img).toContain('adetailer');
+    expect(withIt.img2img).toContain('adetailer');
+  });
+});
+
+describe('startFakeWebui prompts', () => {
+  it('applies styles to the prompt and negative prompt it reports', async () => {
+    const fake = await startFake();
+
+    const { info } = await txt2img(fake, {
+      ...SMALL,
+      prompt: 'a cat',
+      negative_prompt: 'dog',
+      styles: ['Cinematic', 'Sharp', 'Unknown'],
+    });
+
+    expect(info.prompt).toBe(
+      'cinematic still of a cat, shallow depth of field, film grain, sharp focus, highly detailed',
+    );
+    expect(info.negative_prompt).toBe('dog, cartoon, painting, illustration, blurry');
+    expect(info.styles).toEqual(['Cinematic', 'Sharp', 'Unknown']);
+    expect(String((info.infotexts as string[])[0])).toMatch(/^cinematic still of a cat/);
+  });
+
+  it.each([
+    [
+      'a1111',
+      '<lora:pixel-art-xl:0.8> <lora:add_detail:1> <lora:missing:1>',
+      ['pixel-art-xl-v1.1', 'add_detail'],
+    ],
+    ['forge', '<lora:pixel-art-xl-v1.1:0.8>', ['pixel-art-xl-v1.1']],
+    ['sdnext', '<lora:pixel-art-xl:0.8> <lora:add_detail:1>', ['add_detail']],
+  ] as const)('records the LoRAs that %s applies for %s', async (flavour, prompt, applied) => {
+    const fake = await startFake({ flavour });
+
+    const { status } = await txt2img(fake, { ...SMALL, prompt });
+    await txt2img(fake, { ...SMALL, prompt, disable_extra_networks: true });
+
+    expect(status).toBe(200);
+    expect(fake.appliedLoras).toEqual([applied, []]);
+  });
+
+  it.each([
+    [
+      'a1111',
+      {
+        error: 'HTTPException',
+        detail: "Script 'ADetailer' not found",
+        body: '',
+        errors: "422: Script 'ADetailer' not found",
+      },
+    ],
+    ['forge', { detail: "Script 'ADetailer' not found" }],
+  ] as const)('refuses alwayson_scripts for a script %s does not have with 422', async (flavour, json) => {
+    const fake = await startFake({ flavour });
+
+    const answer = await call(fake, 'POST', '/sdapi/v1/txt2img', {
+      ...SMALL,
+      alwayson_scripts: { ADetailer: { args: [true, false, { ad_model: 'face_yolov8n.pt' }] } },
+    });
+
+    expect(answer).toEqual({ status: 422, json });
+    expect(fake.generations).toBe(0);
+  });
+
+  it('accepts ADetailer args, whatever the title case, when the extension is installed', async () => {
+    const fake = await startFake({ extensions: ['adetailer'] });
+    const args = [true, false, { ad_model: 'face_yolov8n.pt', ad_confidence: 0.3 }];
+
+    const { status } = await txt2img(fake, { ...SMALL, alwayson_scripts: { adetailer: { args } } });
+
+    expect(status).toBe(200);
+    expect(fake.adetailerArgs).toEqual([args]);
+  });
+
+  it('refuses a selectable script among the always-on ones with 422', async () => {
+    const fake = await startFake();
+
+    const answer = await call(fake, 'POST', '/sdapi/v1/txt2img', {
+      ...SMALL,
+      alwayson_scripts: { 'X/Y/Z plot': { args: [] } },
+    });
+
+    expect(answer).toMatchObject({
+      status: 422,
+      json: { detail: 'Cannot have a selectable script in the always on scripts params' },
+    });
+  });
+});
+
+describe('startFakeWebui hires fix', () => {
+  it('returns images of the final size while info and the infotext report the first pass', async () => {
+    const fake = await startFake();
+
+    const { images, info } = await txt2img(fake, {
+      ...SMALL,
+      width: 64,
+      height: 48,
+      enable_hr: true,
+      hr_scale: 2,
+      hr_upscaler: 'R-ESRGAN 4x+',
+      hr_second_pass_steps: 3,
+      denoising_strength: 0.4,
+    });
+
+    expect(readPngSize(Buffer.from(images[0] ?? '', 'base64'))).toEqual({ width: 128, height: 96 });
+    expect(info).toMatchObject({ width: 64, height: 48, denoising_strength: 0.4 });
+    expect(String((info.infotexts as string[])[0])).toContain(
+      'Size: 64x48, Model hash: 7234b76e42, Model: chilloutmix-Ni, Denoising strength: 0.4, Hires upscale: 2, Hires steps: 3, Hires upscaler: R-ESRGAN 4x+, Version: v1.10.1',
+    );
+  });
+
+  it.each([
+    [{ hr_resize_x: 100 }, { width: 96, height: 72 }],
+    [
+      { hr_resize_x: 120, hr_resize_y: 80 },
+      { width: 120, height: 80 },
+    ],
+    [{ hr_resize_y: 96 }, { width: 128, height: 96 }],
+    [
+      { hr_resize_x: 128, hr_resize_y: 128 },
+      { width: 128, height: 128 },
+    ],
+  ])('resizes a 64×48 first pass to the target when it gets %j', async (resize, size) => {
+    const fake = await startFake();
+
+    const { images } = await txt2img(fake, { ...SMALL, width: 64, height: 48, enable_hr: true, ...resize });
+
+    expect(readPngSize(Buffer.from(images[0] ?? '', 'base64'))).toEqual(size);
+  });
+
+  it('answers 500 could not find upscaler named X when the hires upscaler is unknown', async () => {
+    const fake = await startFake();
+
+    await expect(
+      call(fake, 'POST', '/sdapi/v1/txt2img', { ...SMALL, enable_hr: true, hr_upscaler: 'Foo' }),
+    ).resolves.toEqual({
+      status: 500,
+      json: { error: 'Exception', detail: '', body: '', errors: 'could not find upscaler named Foo' },
+    });
+  });
+
+  it('doubles job_count in /progress while a hires job runs', async () => {
+    const fake = await startFake({ generationMs: 300 });
+
+    const running = txt2img(fake, { ...SMALL, n_iter: 2, enable_hr: true, hr_upscaler: 'Latent' });
+    await fake.whenGenerating();
+    const progress = (await call(fake, 'GET', '/sdapi/v1/progress?skip_current_image=true')).json as {
+      state: Record<string, unknown>;
+    };
+    await running;
+
+    expect(progress.state.job_count).toBe(4);
+  });
+});
+
+describe('startFakeWebui SD.Next', () => {
+  it('answers /version with app sd.next', async () => {
+    const fake = await startFake({ flavour: 'sdnext' });
+
+    expect((await call(fake, 'GET', '/sdapi/v1/version')).json).toMatchObject({
+      app: 'sd.next',
+      updated: expect.any(String),
+      commit: expect.any(String),
+      branch: expect.any(String),
+      url: expect.stringContaining('github.com/vladmandic/sdnext'),
+    });
+  });
+
+  it('reports the loaded checkpoint on /checkpoint and loads another through it', async () => {
+    const fake = await startFake({ flavour: 'sdnext' });
+
+    const before = (await call(fake, 'GET', '/sdapi/v1/checkpoint')).json;
+    const set = await call(fake, 'POST', '/sdapi/v1/checkpoint?sd_model_checkpoint=v1-5-pruned-emaonly');
+    const missing = await call(fake, 'POST', '/sdapi/v1/checkpoint?sd_model_checkpoint=nope');
+
+    expect(before).toMatchObject({ title: 'chilloutmix-Ni.safetensors [7234b76e42]', hash: '7234b76e42' });
+    expect(set.json).toEqual({ ok: true });
+    expect(fake.loadedModel).toBe('v1-5-pruned-emaonly.safetensors [6ce0161689]');
+    expect(missing.json).toEqual({ ok: false });
+  });
+
+  it('lists its detailers and answers 400 when img2img has no init image', async () => {
+    const fake = await startFake({ flavour: 'sdnext' });
+
+    expect((await call(fake, 'GET', '/sdapi/v1/detailers')).json).toContainEqual({
+      name: 'face-yolo8n',
+      path: '/sdnext/models/yolo/face-yolo8n.pt',
+    });
+    await expect(call(fake, 'POST', '/sdapi/v1/img2img', SMALL)).resolves.toEqual({
+      status: 400,
+      json: { error: 'Init image is none' },
+    });
+  });
+});

@@ -1917,8 +1917,10 @@ function toInfotext(parts: {
 }
 
 /**
- * A1111 `calculate_target_resolution`: `hr_scale`, or `hr_resize_x`/`_y` (one of them keeps the aspect;
- * both: cover, then crop in latent steps of 8).
+ * The size a hires job's images come out at: A1111 `calculate_target_resolution` (`hr_scale`, or
+ * `hr_resize_x`/`_y`: one of them keeps the aspect; both: cover, then crop `truncate_x/_y` latent
+ * columns/rows), then the latent's multiple of 8 (`target // opt_f`), since the second pass samples a
+ * latent of that size and decodes it.
  */
 export function hiresTarget(input: {
   width: number;
@@ -1928,14 +1930,15 @@ export function hiresTarget(input: {
   resizeY: number;
 }): { width: number; height: number } {
   const { width, height, scale, resizeX, resizeY } = input;
+  const latent = (pixels: number): number => Math.floor(pixels / 8);
   if (resizeX === 0 && resizeY === 0) {
-    return { width: Math.trunc(width * scale), height: Math.trunc(height * scale) };
+    return { width: latent(Math.trunc(width * scale)) * 8, height: latent(Math.trunc(height * scale)) * 8 };
   }
   if (resizeY === 0) {
-    return { width: resizeX, height: Math.floor((resizeX * height) / width) };
+    return { width: latent(resizeX) * 8, height: latent(Math.floor((resizeX * height) / width)) * 8 };
   }
   if (resizeX === 0) {
-    return { width: Math.floor((resizeY * width) / height), height: resizeY };
+    return { width: latent(Math.floor((resizeY * width) / height)) * 8, height: latent(resizeY) * 8 };
   }
   const cover =
     width / height < resizeX / resizeY
@@ -1943,7 +1946,7 @@ export function hiresTarget(input: {
       : { width: Math.floor((resizeY * width) / height), height: resizeY };
   const truncateX = Math.floor((cover.width - resizeX) / 8);
   const truncateY = Math.floor((cover.height - resizeY) / 8);
-  return { width: cover.width - truncateX * 8, height: cover.height - truncateY * 8 };
+  return { width: (latent(cover.width) - truncateX) * 8, height: (latent(cover.height) - truncateY) * 8 };
 }
 
 function randomText(length: number, alphabet: string): string {
