@@ -416,6 +416,9 @@ describe('startFakeWebui dialects', () => {
         },
       });
       expect(fine.status).toBe(200);
+      expect(String((fine.info.infotexts as string[])[0])).toContain(
+        'Denoising strength: 0.5, Hires Module 1: Use same choices, Hires upscale: 2, ',
+      );
     },
   );
 

@@ -1113,18 +1113,29 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
     const cfgScale = Number(pick('cfg_scale'));
     const extraParams: Record<string, string | number> = {};
     if (hires !== null) {
-      Object.assign(
-        extraParams,
-        { 'Denoising strength': Number(pick('denoising_strength') ?? 0) },
-        hires.infotext,
-      );
+      const denoising = pick('denoising_strength');
+      if (typeof denoising === 'number') {
+        extraParams['Denoising strength'] = denoising;
+      }
+      const hrModules = request.hr_additional_modules;
+      if (dialect.modules && Array.isArray(hrModules)) {
+        // Forge's init: [] means the built-in modules, 'Use same choices' keeps the first pass's.
+        const names =
+          hrModules.length === 0
+            ? ['Built-in']
+            : hrModules.includes('Use same choices')
+              ? ['Use same choices']
+              : hrModules.map(fileStem);
+        names.forEach((name, index) => {
+          extraParams[`Hires Module ${index + 1}`] = name;
+        });
+      }
+      Object.assign(extraParams, hires.infotext);
     }
     const modules = optionValues.forge_additional_modules;
     if (dialect.modules && Array.isArray(modules)) {
       modules.forEach((module, index) => {
-        extraParams[`Module ${index + 1}`] = String(module)
-          .replace(/^.*[\\/]/, '')
-          .replace(/\.[^.]+$/, '');
+        extraParams[`Module ${index + 1}`] = fileStem(module);
       });
     }
     const infotexts = allSeeds.map((seed) =>
@@ -1947,6 +1958,13 @@ export function hiresTarget(input: {
   const truncateX = Math.floor((cover.width - resizeX) / 8);
   const truncateY = Math.floor((cover.height - resizeY) / 8);
   return { width: (latent(cover.width) - truncateX) * 8, height: (latent(cover.height) - truncateY) * 8 };
+}
+
+/** `os.path.splitext(os.path.basename(m))[0]`. */
+function fileStem(path: unknown): string {
+  return String(path)
+    .replace(/^.*[\\/]/, '')
+    .replace(/\.[^.]+$/, '');
 }
 
 function randomText(length: number, alphabet: string): string {
