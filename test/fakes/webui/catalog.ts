@@ -3,7 +3,9 @@
  * sampler/scheduler resolution of A1111 1.10 (reference §8).
  */
 
-export type WebuiFlavour = 'a1111' | 'forge' | 'sdnext';
+import { dialectOf, type WebuiFlavour } from './dialects.js';
+
+export type { WebuiFlavour } from './dialects.js';
 
 export interface FakeModel {
   title: string;
@@ -100,6 +102,65 @@ const FORGE_EXTRA_SAMPLERS: readonly SamplerRow[] = [
   ['DDPM', ['ddpm'], {}],
 ];
 
+/** A1111 ≤ 1.8 and Forge Classic: a scheduler is part of the sampler's name. */
+const COMBINED_SAMPLERS: readonly SamplerRow[] = [
+  ['DPM++ 2M Karras', ['k_dpmpp_2m_ka'], { scheduler: 'karras' }],
+  ['DPM++ SDE Karras', ['k_dpmpp_sde_ka'], { scheduler: 'karras', second_order: true, brownian_noise: true }],
+  ['DPM++ 2M SDE Exponential', ['k_dpmpp_2m_sde_exp'], { scheduler: 'exponential', brownian_noise: true }],
+  ['DPM++ 2M SDE Karras', ['k_dpmpp_2m_sde_ka'], { scheduler: 'karras', brownian_noise: true }],
+  ['Euler a', ['k_euler_a', 'k_euler_ancestral'], { uses_ensd: true }],
+  ['Euler', ['k_euler'], {}],
+  ['LMS', ['k_lms'], {}],
+  ['Heun', ['k_heun'], { second_order: true }],
+  ['DPM2', ['k_dpm_2'], { discard_next_to_last_sigma: true, second_order: true }],
+  ['DPM2 a', ['k_dpm_2_a'], { discard_next_to_last_sigma: true, uses_ensd: true, second_order: true }],
+  ['DPM++ 2S a', ['k_dpmpp_2s_a'], { uses_ensd: true, second_order: true }],
+  ['DPM++ 2M', ['k_dpmpp_2m'], {}],
+  ['DPM++ SDE', ['k_dpmpp_sde'], { second_order: true, brownian_noise: true }],
+  ['DPM++ 2M SDE', ['k_dpmpp_2m_sde_ka'], { brownian_noise: true }],
+  ['DPM++ 2M SDE Heun', ['k_dpmpp_2m_sde_heun'], { brownian_noise: true, solver_type: 'heun' }],
+  [
+    'DPM++ 2M SDE Heun Karras',
+    ['k_dpmpp_2m_sde_heun_ka'],
+    { scheduler: 'karras', brownian_noise: true, solver_type: 'heun' },
+  ],
+  [
+    'DPM++ 2M SDE Heun Exponential',
+    ['k_dpmpp_2m_sde_heun_exp'],
+    { scheduler: 'exponential', brownian_noise: true, solver_type: 'heun' },
+  ],
+  ['DPM++ 3M SDE', ['k_dpmpp_3m_sde'], { discard_next_to_last_sigma: true, brownian_noise: true }],
+  [
+    'DPM++ 3M SDE Karras',
+    ['k_dpmpp_3m_sde_ka'],
+    { scheduler: 'karras', discard_next_to_last_sigma: true, brownian_noise: true },
+  ],
+  [
+    'DPM++ 3M SDE Exponential',
+    ['k_dpmpp_3m_sde_exp'],
+    { scheduler: 'exponential', discard_next_to_last_sigma: true, brownian_noise: true },
+  ],
+  ['DPM fast', ['k_dpm_fast'], { uses_ensd: true }],
+  ['DPM adaptive', ['k_dpm_ad'], { uses_ensd: true }],
+  ['LMS Karras', ['k_lms_ka'], { scheduler: 'karras' }],
+  [
+    'DPM2 Karras',
+    ['k_dpm_2_ka'],
+    { scheduler: 'karras', discard_next_to_last_sigma: true, uses_ensd: true, second_order: true },
+  ],
+  [
+    'DPM2 a Karras',
+    ['k_dpm_2_a_ka'],
+    { scheduler: 'karras', discard_next_to_last_sigma: true, uses_ensd: true, second_order: true },
+  ],
+  ['DPM++ 2S a Karras', ['k_dpmpp_2s_a_ka'], { scheduler: 'karras', uses_ensd: true, second_order: true }],
+  ['Restart', ['restart'], { scheduler: 'karras', second_order: true }],
+  ['DDIM', ['ddim'], {}],
+  ['PLMS', ['plms'], {}],
+  ['UniPC', ['unipc'], {}],
+  ['LCM', ['k_lcm'], {}],
+];
+
 const SDNEXT_SAMPLERS: readonly string[] = [
   'Default',
   'UniPC',
@@ -130,16 +191,23 @@ export interface SamplerItem {
 }
 
 export function samplerList(flavour: WebuiFlavour): SamplerItem[] {
-  if (flavour === 'sdnext') {
+  const dialect = dialectOf(flavour);
+  if (dialect.samplers === 'diffusers') {
     return SDNEXT_SAMPLERS.map((name) => ({ name, aliases: [], options: {} }));
   }
-  const rows = flavour === 'forge' ? [...A1111_SAMPLERS, ...FORGE_EXTRA_SAMPLERS] : A1111_SAMPLERS;
+  const rows =
+    dialect.samplers === 'combined'
+      ? COMBINED_SAMPLERS
+      : dialect.forgeSamplers
+        ? [...A1111_SAMPLERS, ...FORGE_EXTRA_SAMPLERS]
+        : A1111_SAMPLERS;
   return rows.map(([name, aliases, options]) => ({
     name,
     aliases: [...aliases],
-    // A1111 declares options as dict[str, str] (pydantic v1 turns True into "True"); Forge keeps Any.
+    // A1111 (and the forks that keep its pydantic 1 models) declare options as dict[str, str]
+    // (pydantic v1 turns True into "True"); Forge 2 and Neo keep Any.
     options:
-      flavour === 'a1111'
+      dialect.pydantic === 'v1'
         ? Object.fromEntries(
             Object.entries(options).map(([key, value]) => [key, String(value === true ? 'True' : value)]),
           )
@@ -213,12 +281,13 @@ const FORGE_EXTRA_SCHEDULERS: readonly SchedulerItem[] = [
   },
 ];
 
-/** `null` for SD.Next (no `/schedulers` route). */
+/** `null` where the flavour has no `/schedulers` route (SD.Next, Forge Classic). */
 export function schedulerList(flavour: WebuiFlavour): SchedulerItem[] | null {
-  if (flavour === 'sdnext') {
+  const dialect = dialectOf(flavour);
+  if (!dialect.routes.has('schedulers')) {
     return null;
   }
-  return flavour === 'forge' ? [...A1111_SCHEDULERS, ...FORGE_EXTRA_SCHEDULERS] : [...A1111_SCHEDULERS];
+  return dialect.forgeSamplers ? [...A1111_SCHEDULERS, ...FORGE_EXTRA_SCHEDULERS] : [...A1111_SCHEDULERS];
 }
 
 export interface ResolvedSampler {
@@ -229,8 +298,8 @@ export interface ResolvedSampler {
 
 /**
  * A1111 ≥ 1.9 `get_sampler_and_scheduler`: a trailing scheduler name/label/alias is split off,
- * the rest is looked up exactly, a miss becomes `samplers[0]` (`DPM++ 2M`). SD.Next is strict
- * (`undefined` = "Sampler not found").
+ * the rest is looked up exactly, a miss becomes `samplers[0]` (`DPM++ 2M`). SD.Next and Forge
+ * Classic are strict (`undefined` = "Sampler not found").
  */
 export function resolveSampler(
   flavour: WebuiFlavour,
@@ -238,7 +307,8 @@ export function resolveSampler(
   schedulerName: string | null,
 ): ResolvedSampler | undefined {
   const samplers = samplerList(flavour);
-  if (flavour === 'sdnext') {
+  if (dialectOf(flavour).samplers !== 'split') {
+    // SD.Next and A1111 ≤ 1.8 / Forge Classic look the name up exactly: a miss is "Sampler not found".
     return samplers.some((item) => item.name === samplerName)
       ? { sampler: samplerName, scheduler: null }
       : undefined;
@@ -310,7 +380,7 @@ export function defaultOptions(flavour: WebuiFlavour): Record<string, unknown> {
     api_enable_requests: true,
     api_forbid_local_requests: true,
   };
-  if (flavour === 'forge') {
+  if (dialectOf(flavour).modules) {
     common.forge_preset = 'sd';
     common.forge_additional_modules = [];
   }

@@ -1,8 +1,18 @@
 /**
  * A fake Stable Diffusion WebUI (`/sdapi/v1`) on 127.0.0.1 that follows
- * /work/shared/reference/a1111-api.md: A1111 1.10, Forge or SD.Next flavour, Basic auth,
- * one generation at a time behind a FIFO lock, real seed-dependent PNGs, progress, interrupt,
- * model loading, and fault injection. Every request is recorded.
+ * /work/shared/reference/a1111-api.md and backends.md: A1111 1.10, Forge, Forge Neo, Forge Classic,
+ * reForge or SD.Next flavour (dialects.ts), Basic auth, one generation at a time behind a FIFO lock,
+ * real seed-dependent PNGs, progress (global and per task), interrupt, model loading, hires fix,
+ * styles, LoRA tags, scripts, generations started from the WebUI's own page, and fault injection.
+ * Every request is recorded.
+ *
+ * A task (`/internal/progress`), as A1111 `modules/progress.py` tracks it:
+ *
+ *   (unknown) --request arrives / page submits--> pending --holds the lock--> current --done--> finished
+ *
+ * A request that fails inside the lock (OOM, unknown upscaler, …) never reaches `finished`: it stays
+ * `current` until the next task starts, as in A1111, where `finish_task` is skipped by the exception.
+ * `finished` keeps the last 16 ids.
  */
 import {
   createServer,
@@ -27,6 +37,27 @@ import {
   UPSCALERS,
   type WebuiFlavour,
 } from './catalog.js';
+import { dialectOf, type OptionalRoute } from './dialects.js';
+import {
+  applyStyles,
+  checkAlwaysOnScripts,
+  checkSelectableScript,
+  DEFAULT_EMBEDDINGS,
+  DEFAULT_LORAS,
+  DEFAULT_SD_MODULES,
+  DEFAULT_STYLES,
+  type FakeEmbedding,
+  type FakeExtension,
+  type FakeLora,
+  type FakeSdModule,
+  type FakeStyle,
+  resolveLoraTags,
+  SDNEXT_DETAILERS,
+  scriptRows,
+  toEmbeddingsList,
+  toScriptsList,
+  toStylesList,
+} from './lists.js';
 import { renderPng } from './png.js';
 import {
   checkBound,
@@ -42,6 +73,8 @@ import {
 } from './validation.js';
 
 export type { FakeModel, WebuiFlavour } from './catalog.js';
+export { WEBUI_FLAVOURS } from './dialects.js';
+export type { FakeEmbedding, FakeExtension, FakeLora, FakeSdModule, FakeStyle } from './lists.js';
 
 /**
  * - `oom`: 500 OutOfMemoryError (CUDA out of memory) in the flavour's error shape
@@ -94,6 +127,31 @@ export interface FakeWebuiOptions extends Partial<FakeWebuiSettings> {
   models?: FakeModel[];
   /** Default 0 (any free port). */
   port?: number;
+  /**
+   * UI mode (default true). False = `--nowebui` (API only): every `/internal/*` route is
+   * 404 `{"detail":"Not Found"}` (`/internal/ping`, `/internal/progress`, `/internal/pending-tasks`).
+   */
+  uiMode?: boolean;
+  /** `GET /loras` and what `<lora:…>` tags resolve against. Default: DEFAULT_LORAS (two entries). */
+  loras?: FakeLora[];
+  /** `GET /embeddings`. Default: DEFAULT_EMBEDDINGS (two SD 1.x embeddings, none skipped). */
+  embeddings?: FakeEmbedding[];
+  /** `GET /prompt-styles` and what the request's `styles` apply. Default: DEFAULT_STYLES (Cinematic, Sharp). */
+  styles?: FakeStyle[];
+  /** Forge and Forge Neo `GET /sd-modules`. Default: DEFAULT_SD_MODULES (ae, clip_l, t5xxl_fp16). */
+  sdModules?: FakeSdModule[];
+  /** Extensions installed: `'adetailer'` adds the `adetailer` always-on script. Default none. */
+  extensions?: FakeExtension[];
+}
+
+/** A generation someone started from the WebUI's own page (not through the API). */
+export interface ExternalGeneration {
+  /** The page's task id, `task(<15 lower-case letters and digits>)`, known to `/internal/progress`. */
+  readonly taskId: string;
+  /** Resolves when it has finished (ran out, was interrupted, or the fake was closed). */
+  readonly done: Promise<void>;
+  /** Whether a `POST /interrupt` stopped it. */
+  readonly interrupted: boolean;
 }
 
 export interface RecordedRequest {
@@ -128,8 +186,22 @@ export interface FakeWebui {
   readonly requests: RecordedRequest[];
   /** Checkpoint loads so far (POST /options, override_settings, Forge's lazy load). */
   readonly modelLoads: number;
-  /** Generations that ran to the end or were interrupted. */
+  /** API generations (txt2img/img2img) that ran to the end or were interrupted; page generations are not counted. */
   readonly generations: number;
+  /** `POST /interrupt` requests received, whether or not they stopped anything. */
+  readonly interrupts: number;
+  /**
+   * What each `POST /interrupt` actually stopped, in order: `'external'` for a page generation, else
+   * the API task id (the request's `force_task_id`, or the `task(txt2img-XXXXXXX)` id the server made).
+   * An interrupt while idle (or while the running job is already interrupted) adds nothing.
+   */
+  readonly interruptedTasks: string[];
+  /** Per API generation (same order as `generations`): names of the LoRAs its prompt tags applied. */
+  readonly appliedLoras: string[][];
+  /** Per API generation that sent `alwayson_scripts.ADetailer` (any case): the `args` it sent. */
+  readonly adetailerArgs: unknown[];
+  /** The task `/internal/progress` calls active (`current_task`), or null. */
+  readonly currentTask: string | null;
   /** Title of the checkpoint whose weights are loaded. */
   readonly loadedModel: string;
   /** Value of the `sd_model_checkpoint` option. */
@@ -145,8 +217,14 @@ export interface FakeWebui {
   clearFaults(): void;
   /** Adds a checkpoint file that only `POST /refresh-checkpoints` reveals (unless `visible`). */
   addModel(model: FakeModel, options?: { visible?: boolean }): void;
-  /** Resolves when a generation is sampling (now or next). */
+  /** Resolves when a generation is sampling (now or next), API or page. */
   whenGenerating(): Promise<void>;
+  /**
+   * Starts a generation as the WebUI's own page would: registered as a pending task at once, then it
+   * takes the same FIFO lock (API requests queue behind it), shows in `/progress` as the running job
+   * (`state.job` = its task id), and is stopped by `POST /interrupt`. Default duration: `generationMs`.
+   */
+  startExternalGeneration(options?: { durationMs?: number }): ExternalGeneration;
   /** Stops listening and destroys every connection, keeping state (a crashed backend). */
   kill(): Promise<void>;
   /** Listens again on the same port after `kill()`. */
@@ -157,10 +235,16 @@ export interface FakeWebui {
 
 interface Job {
   kind: 'txt2img' | 'img2img';
+  /** `state.job`: `scripts_txt2img` for the API, the task id for a page generation. */
+  name: string;
+  /** What `interruptedTasks` records for it. */
+  label: string;
   startedAt: number;
   durationMs: number;
-  steps: number;
-  nIter: number;
+  /** Sampling steps of each job (`job_count` = its length): per iteration, the first pass [+ hires pass]. */
+  phases: number[];
+  /** Jobs per iteration: 2 with hires fix. */
+  jobsPerIteration: number;
   seed: number;
   timestamp: string;
   frozenAt: number | null;
@@ -185,14 +269,35 @@ interface Context {
 
 type Handler = (context: Context) => Promise<void> | void;
 
+interface Hires {
+  /** Final (second pass) size. */
+  width: number;
+  height: number;
+  /** Second-pass sampling steps. */
+  steps: number;
+  upscaler: string;
+  upscalerKnown: boolean;
+  /** `Hires upscale`/`Hires resize`, `Hires steps`, `Hires upscaler` for the infotext. */
+  infotext: Record<string, string | number>;
+}
+
+/** `ProgressRequest` of `/internal/progress`. */
+const PROGRESS_FIELDS: Record<string, FieldKind> = {
+  id_task: 'str',
+  id_live_preview: 'int',
+  live_preview: 'bool',
+};
+
 const GENERATION_PATHS = new Set(['/sdapi/v1/txt2img', '/sdapi/v1/img2img']);
 const NO_AUTH_PATHS = new Set(['/sdapi/v1/loras', '/sdapi/v1/refresh-loras']);
 const VERSION = 'v1.10.1';
+const FINISHED_TASKS_KEPT = 16;
 const MAX_SEED = 4_294_967_294;
 
 export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<FakeWebui> {
   const flavour = options.flavour ?? 'a1111';
-  const style: PydanticStyle = flavour === 'forge' ? 'v2' : 'v1';
+  const dialect = dialectOf(flavour);
+  const style: PydanticStyle = dialect.pydantic;
   const settings: FakeWebuiSettings = {
     apiEnabled: options.apiEnabled ?? true,
     generationMs: options.generationMs ?? 20,
@@ -221,6 +326,23 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
   const faults: Fault[] = [];
   const requests: RecordedRequest[] = [];
   const lock = createFifoLock();
+  const uiMode = options.uiMode ?? true;
+  const loras: readonly FakeLora[] = [...(options.loras ?? DEFAULT_LORAS)];
+  const embeddings: readonly FakeEmbedding[] = [...(options.embeddings ?? DEFAULT_EMBEDDINGS)];
+  const styles: readonly FakeStyle[] = [...(options.styles ?? DEFAULT_STYLES)];
+  const sdModules: readonly FakeSdModule[] = [...(options.sdModules ?? DEFAULT_SD_MODULES)];
+  const scripts = scriptRows(dialect, options.extensions ?? []);
+  let interrupts = 0;
+  const interruptedTasks: string[] = [];
+  const appliedLoras: string[][] = [];
+  const adetailerArgs: unknown[] = [];
+  /** A1111 `modules/progress.py`: pending (id → when queued, in order), current, finished (last 16). */
+  const tasks = {
+    pending: new Map<string, number>(),
+    current: null as string | null,
+    finished: [] as string[],
+  };
+  let livePreviewId = 0;
   const sockets = new Set<Socket>();
   let life = new AbortController();
   let server: Server | null = null;
@@ -235,11 +357,11 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
     }
     let payload: Buffer = Buffer.from(text, 'utf8');
     const responseHeaders: Record<string, string | number> = { 'content-type': contentType, ...headers };
-    if (flavour === 'a1111') {
+    if (dialect.processTimeHeader) {
       responseHeaders['x-process-time'] = '0.0010';
     }
     const accepts = String(req.headers['accept-encoding'] ?? '').includes('gzip');
-    if (settings.gzip && flavour !== 'sdnext' && accepts && payload.length >= 1000) {
+    if (settings.gzip && !dialect.sdnext && accepts && payload.length >= 1000) {
       payload = gzipSync(payload, { level: 1 });
       responseHeaders['content-encoding'] = 'gzip';
       responseHeaders.vary = 'Accept-Encoding';
@@ -257,9 +379,9 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
   function sendHttpException(context: Context, status: number, detail: string, headers = {}): void {
     const errors = `${status}: ${detail}`;
     const body =
-      flavour === 'forge'
+      dialect.errors === 'forge'
         ? { detail }
-        : flavour === 'sdnext'
+        : dialect.errors === 'sdnext'
           ? { error: 'HTTPException', code: status, detail, body: '', errors }
           : { error: 'HTTPException', detail, body: '', errors };
     sendJson(context, status, body, headers);
@@ -268,9 +390,9 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
   /** Any other Python exception: `type(e).__name__` and `str(e)`. */
   function sendException(context: Context, errorType: string, message: string, status = 500): void {
     const body =
-      flavour === 'forge'
+      dialect.errors === 'forge'
         ? { error: errorType, detail: '', body: '', message }
-        : flavour === 'sdnext'
+        : dialect.errors === 'sdnext'
           ? { error: errorType, code: status, detail: '', body: '', errors: message }
           : { error: errorType, detail: '', body: '', errors: message };
     sendJson(context, status, body);
@@ -290,7 +412,7 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
     if (options.auth === undefined) {
       return null;
     }
-    if (flavour === 'sdnext') {
+    if (dialect.errors === 'sdnext') {
       return header === basic(options.auth.username, options.auth.password) ? null : 'Unauthorized';
     }
     const [scheme, param] = (header ?? '').split(' ', 2);
@@ -313,7 +435,7 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
 
   function sendUnauthorized(context: Context, detail: string): void {
     // A1111's middleware drops WWW-Authenticate; Forge (middleware off) and SD.Next keep it.
-    const headers = flavour === 'a1111' ? {} : { 'www-authenticate': 'Basic' };
+    const headers = dialect.errors === 'a1111' ? {} : { 'www-authenticate': 'Basic' };
     sendHttpException(context, 401, detail, headers);
   }
 
@@ -408,13 +530,25 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
 
   // ---------- progress ----------
 
-  function jobPosition(current: Job, now: number): { jobNo: number; step: number } {
+  function jobPosition(current: Job, now: number): { jobNo: number; step: number; done: number } {
     const elapsed = (current.frozenAt ?? now) - current.startedAt;
     const fraction = current.durationMs > 0 ? Math.min(1, elapsed / current.durationMs) : 1;
-    const totalSteps = Math.max(1, current.steps * current.nIter);
+    const phases = current.phases.map((steps) => Math.max(1, steps));
+    const totalSteps = Math.max(
+      1,
+      phases.reduce((sum, steps) => sum + steps, 0),
+    );
     const done = Math.min(totalSteps - 1, Math.floor(fraction * totalSteps));
-    const steps = Math.max(1, current.steps);
-    return { jobNo: Math.floor(done / steps), step: done % steps };
+    let step = done;
+    let jobNo = 0;
+    for (const steps of phases.slice(0, -1)) {
+      if (step < steps) {
+        break;
+      }
+      step -= steps;
+      jobNo += 1;
+    }
+    return { jobNo, step, done };
   }
 
   function stateOf(current: Job | null, now: number): Record<string, unknown> {
@@ -423,14 +557,14 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       skipped: false,
       interrupted: current?.interrupted ?? lastJob.interrupted,
       stopping_generation: false,
-      job: current === null ? '' : `scripts_${current.kind}`,
-      job_count: current?.nIter ?? 0,
+      job: current === null ? '' : current.name,
+      job_count: current?.phases.length ?? 0,
       job_timestamp: current?.timestamp ?? lastJob.timestamp,
       job_no: position.jobNo,
       sampling_step: position.step,
-      sampling_steps: current?.steps ?? 0,
+      sampling_steps: current?.phases[position.jobNo] ?? 0,
     };
-    if (flavour === 'sdnext') {
+    if (dialect.sdnext) {
       delete state.stopping_generation;
     }
     return state;
@@ -450,8 +584,9 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       return;
     }
     const { jobNo, step } = jobPosition(current, now);
-    const steps = Math.max(1, current.steps);
-    const progress = Math.min(1, 0.01 + jobNo / current.nIter + step / steps / current.nIter);
+    const jobCount = current.phases.length;
+    const steps = Math.max(1, current.phases[jobNo] ?? 1);
+    const progress = Math.min(1, 0.01 + jobNo / jobCount + step / steps / jobCount);
     const elapsed = ((current.frozenAt ?? now) - current.startedAt) / 1000;
     const skip = ['true', '1', 'yes', 'on'].includes((context.query.skip_current_image ?? '').toLowerCase());
     sendJson(context, 200, {
@@ -465,10 +600,229 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
     });
   }
 
+  // ---------- tasks (/internal/progress) ----------
+
+  function addTaskToQueue(id: string): void {
+    tasks.pending.set(id, performance.now());
+  }
+
+  function startTask(id: string): void {
+    tasks.current = id;
+    tasks.pending.delete(id);
+  }
+
+  function finishTask(id: string): void {
+    if (tasks.current === id) {
+      tasks.current = null;
+    }
+    tasks.finished.push(id);
+    if (tasks.finished.length > FINISHED_TASKS_KEPT) {
+      tasks.finished.shift();
+    }
+  }
+
+  /** The live preview of the running job as A1111 serves it, when it changed since `knownId`. */
+  function livePreview(
+    current: Job | null,
+    now: number,
+    knownId: number,
+  ): { image: string; id: number } | null {
+    if (current === null || optionValues.live_previews_enable !== true) {
+      return null;
+    }
+    const every = Math.max(1, Number(optionValues.show_progress_every_n_steps) || 1);
+    const id = livePreviewId + 1 + Math.floor(jobPosition(current, now).done / every);
+    if (id === knownId) {
+      return null;
+    }
+    const png = renderPng({ width: 64, height: 64, seed: current.seed + id });
+    return { image: `data:image/png;base64,${png.toString('base64')}`, id };
+  }
+
+  /** A1111 ≥ 1.8 / Forge `POST /internal/progress`: the state of one task id. */
+  function handleInternalProgress(context: Context): void {
+    if (context.bodyError !== undefined) {
+      sendValidation(context, [jsonDecodeIssue(style, context.bodyError)]);
+      return;
+    }
+    const validated = validateBody(context.body, PROGRESS_FIELDS, style);
+    if (!validated.ok) {
+      sendValidation(context, validated.issues);
+      return;
+    }
+    const request = validated.value;
+    const idTask = typeof request.id_task === 'string' ? request.id_task : null;
+    const knownPreview = typeof request.id_live_preview === 'number' ? request.id_live_preview : -1;
+    const now = Date.now();
+    const current = job;
+    const active = idTask === tasks.current;
+    const queued = idTask !== null && tasks.pending.has(idTask);
+    const completed = idTask !== null && tasks.finished.includes(idTask);
+    if (dialect.sdnext) {
+      sendSdnextInternalProgress(context, { active, queued, completed, knownPreview, now, current });
+      return;
+    }
+    if (!active) {
+      const order = [...tasks.pending.entries()].sort((a, b) => a[1] - b[1]).map(([id]) => id);
+      const textinfo = queued ? `In queue: ${order.indexOf(idTask ?? '') + 1}/${order.length}` : 'Waiting...';
+      sendJson(context, 200, {
+        active,
+        queued,
+        completed,
+        progress: null,
+        eta: null,
+        live_preview: null,
+        id_live_preview: -1,
+        textinfo,
+      });
+      return;
+    }
+    let progress = 0;
+    let eta: number | null = null;
+    if (current !== null) {
+      const { jobNo, step } = jobPosition(current, now);
+      const jobCount = current.phases.length;
+      const steps = current.phases[jobNo] ?? 0;
+      progress += jobNo / jobCount;
+      if (steps > 0) {
+        progress += step / steps / jobCount;
+      }
+      progress = Math.min(progress, 1);
+      const elapsed = ((current.frozenAt ?? now) - current.startedAt) / 1000;
+      eta = progress > 0 ? elapsed / progress - elapsed : null;
+    }
+    const preview = request.live_preview === false ? null : livePreview(current, now, knownPreview);
+    sendJson(context, 200, {
+      active,
+      queued,
+      completed,
+      progress,
+      eta,
+      live_preview: preview?.image ?? null,
+      id_live_preview: preview?.id ?? knownPreview,
+      textinfo: null,
+    });
+  }
+
+  /** SD.Next's `/internal/progress`: its own fields, `Queued...` instead of a queue position. */
+  function sendSdnextInternalProgress(
+    context: Context,
+    status: {
+      active: boolean;
+      queued: boolean;
+      completed: boolean;
+      knownPreview: number;
+      now: number;
+      current: Job | null;
+    },
+  ): void {
+    const { active, queued, completed, current, now } = status;
+    const position = current === null ? null : jobPosition(current, now);
+    const step = position?.step ?? 0;
+    const steps = Math.max(current?.phases[position?.jobNo ?? 0] ?? 1, 1);
+    const progress = Math.round(Math.min(1, step > 0 ? step / steps : 0) * 100) / 100;
+    const elapsed = current === null ? 0 : ((current.frozenAt ?? now) - current.startedAt) / 1000;
+    const preview =
+      active && status.knownPreview !== -1 ? livePreview(current, now, status.knownPreview) : null;
+    sendJson(context, 200, {
+      job: current?.name ?? '',
+      textinfo: active ? null : queued ? 'Queued...' : 'Waiting...',
+      active,
+      queued,
+      paused: false,
+      completed,
+      debug: false,
+      step,
+      steps,
+      batch_no: position?.jobNo ?? 0,
+      batch_count: current?.phases.length ?? 0,
+      progress,
+      eta: progress > 0 ? elapsed / progress - elapsed : null,
+      live_preview: preview?.image ?? null,
+      id_live_preview: preview?.id ?? livePreviewId,
+    });
+  }
+
+  function handlePendingTasks(context: Context): void {
+    const ids = [...tasks.pending.keys()];
+    sendJson(context, 200, { size: ids.length, tasks: ids });
+  }
+
+  function handleInterrupt(context: Context): void {
+    interrupts += 1;
+    if (job !== null && !job.interrupted) {
+      job.interrupted = true;
+      job.frozenAt = Date.now();
+      job.controller.abort();
+      interruptedTasks.push(job.label);
+    }
+    sendJson(context, 200, {});
+  }
+
+  // ---------- page generations ----------
+
+  function startExternalGeneration(externalOptions: { durationMs?: number } = {}): ExternalGeneration {
+    const taskId = `task(${randomText(15, 'abcdefghijklmnopqrstuvwxyz0123456789')})`;
+    let interrupted = false;
+    // The page's wrap_gradio_gpu_call: add_task_to_queue, then the queue lock, start_task, finish_task.
+    addTaskToQueue(taskId);
+    const run = async (): Promise<void> => {
+      const release = await lock.acquire();
+      let current: Job | null = null;
+      try {
+        if (life.signal.aborted) {
+          return;
+        }
+        startTask(taskId);
+        current = {
+          kind: 'txt2img',
+          name: taskId,
+          label: 'external',
+          startedAt: Date.now(),
+          durationMs: externalOptions.durationMs ?? settings.generationMs,
+          phases: [20],
+          jobsPerIteration: 1,
+          seed: randomSeed(),
+          timestamp: jobTimestamp(new Date()),
+          frozenAt: null,
+          interrupted: false,
+          controller: new AbortController(),
+        };
+        job = current;
+        for (const notify of generatingWaiters.splice(0)) {
+          notify();
+        }
+        await sleep(current.durationMs, AbortSignal.any([current.controller.signal, life.signal]));
+        if (current.frozenAt === null) {
+          current.frozenAt = Date.now();
+        }
+        interrupted = current.interrupted;
+      } finally {
+        finishTask(taskId);
+        if (current !== null) {
+          lastJob = { interrupted: current.interrupted, timestamp: current.timestamp };
+          livePreviewId += 1 + current.phases.reduce((sum, steps) => sum + steps, 0);
+        }
+        if (job === current) {
+          job = null;
+        }
+        release();
+      }
+    };
+    const done = run();
+    return {
+      taskId,
+      done,
+      get interrupted() {
+        return interrupted;
+      },
+    };
+  }
+
   // ---------- generation ----------
 
   function generationDefaults(kind: 'txt2img' | 'img2img'): Record<string, unknown> {
-    const sdnext = flavour === 'sdnext';
+    const sdnext = dialect.sdnext;
     const defaults: Record<string, unknown> = {
       prompt: '',
       negative_prompt: '',
@@ -504,10 +858,13 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       send_images: true,
       save_images: false,
     };
-    if (flavour === 'forge') {
+    if (dialect.distilledCfg) {
       defaults.distilled_cfg_scale = 3.5;
       defaults.hr_cfg = 1.0;
       defaults.hr_distilled_cfg = 3.5;
+    }
+    if (dialect.modules) {
+      defaults.hr_additional_modules = null;
     }
     if (kind === 'img2img') {
       defaults.init_images = null;
@@ -518,12 +875,17 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
     return defaults;
   }
 
+  function generationFields(kind: 'txt2img' | 'img2img'): Record<string, FieldKind> {
+    const fields = kind === 'txt2img' ? TXT2IMG_FIELDS : IMG2IMG_FIELDS;
+    return dialect.modules ? { ...fields, hr_additional_modules: 'list-str' } : fields;
+  }
+
   async function handleGeneration(context: Context, kind: 'txt2img' | 'img2img'): Promise<void> {
     if (context.bodyError !== undefined) {
       sendValidation(context, [jsonDecodeIssue(style, context.bodyError)]);
       return;
     }
-    const fields = kind === 'txt2img' ? TXT2IMG_FIELDS : IMG2IMG_FIELDS;
+    const fields = generationFields(kind);
     const validated = validateBody(context.body, fields, style);
     if (!validated.ok) {
       sendValidation(context, validated.issues);
@@ -540,15 +902,29 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       }
     }
     const steps = Number(pick('steps'));
-    const width = Number(pick('width'));
-    const height = Number(pick('height'));
+    // Forge Neo floors the size to its multiple before sampling; info and infotext report the result.
+    const multiple = dialect.sizeMultiple;
+    const width =
+      multiple > 1
+        ? Math.max(multiple, Math.floor(Number(pick('width')) / multiple) * multiple)
+        : Number(pick('width'));
+    const height =
+      multiple > 1
+        ? Math.max(multiple, Math.floor(Number(pick('height')) / multiple) * multiple)
+        : Number(pick('height'));
     const batchSize = Math.max(1, Number(pick('batch_size')));
     const nIter = Math.max(1, Number(pick('n_iter')));
+    // A1111 gives every API request a task id; only `force_task_id` makes it one the client knows.
+    const taskId = dialect.apiTasks
+      ? typeof request.force_task_id === 'string' && request.force_task_id !== ''
+        ? request.force_task_id
+        : `task(${kind}-${randomText(7, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')})`
+      : null;
 
     if (kind === 'img2img') {
       const initImages = request.init_images;
       if (!Array.isArray(initImages) || initImages.length === 0) {
-        if (flavour === 'sdnext') {
+        if (dialect.sdnext) {
           sendJson(context, 400, { error: 'Init image is none' });
         } else {
           sendHttpException(context, 404, 'Init image not found');
@@ -557,6 +933,10 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       }
       for (const image of initImages) {
         if (!(await isImage(String(image)))) {
+          // A1111 decodes the init images inside the lock after add_task_to_queue: the task stays pending.
+          if (taskId !== null) {
+            addTaskToQueue(taskId);
+          }
           sendHttpException(context, 500, 'Invalid encoded image');
           return;
         }
@@ -571,8 +951,13 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       }
     }
 
+    const selectableError = checkSelectableScript(scripts, kind, request.script_name);
+    if (selectableError !== null) {
+      sendHttpException(context, 422, selectableError);
+      return;
+    }
     const requestedSampler = String(
-      request.sampler_name ?? (flavour === 'sdnext' ? 'UniPC' : (request.sampler_index ?? 'Euler')),
+      request.sampler_name ?? (dialect.sdnext ? 'UniPC' : (request.sampler_index ?? 'Euler')),
     );
     const schedulerName = typeof request.scheduler === 'string' ? request.scheduler : null;
     const sampler = resolveSampler(flavour, requestedSampler, schedulerName);
@@ -580,16 +965,36 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       sendHttpException(context, 404, 'Sampler not found');
       return;
     }
+    const alwaysOn = isRecord(request.alwayson_scripts) ? request.alwayson_scripts : {};
+    const scriptError = checkAlwaysOnScripts(scripts, kind, alwaysOn);
+    if (scriptError !== null) {
+      sendHttpException(context, 422, scriptError);
+      return;
+    }
+
+    const hires =
+      kind === 'txt2img' && request.enable_hr === true ? toHires(request, pick, width, height, steps) : null;
+    const outWidth = hires?.width ?? width;
+    const outHeight = hires?.height ?? height;
+    const phases = Array.from({ length: nIter }, () =>
+      hires === null ? [steps] : [steps, hires.steps],
+    ).flat();
 
     const overrides = isRecord(request.override_settings) ? request.override_settings : {};
     const restoreAfterwards = pick('override_settings_restore_afterwards') !== false;
     let current: Job | null = null;
     let model: FakeModel = firstModel;
     let prerendered: string[] | undefined;
+    if (taskId !== null) {
+      addTaskToQueue(taskId);
+    }
     const release = await lock.acquire();
     try {
       if (life.signal.aborted) {
         return;
+      }
+      if (taskId !== null) {
+        startTask(taskId);
       }
       const unknownKey = Object.keys(overrides).find((key) => !(key in optionValues));
       if (unknownKey !== undefined) {
@@ -603,11 +1008,15 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       if (override !== undefined && !restoreAfterwards) {
         checkpointOption = override.title;
       }
-      if (width * height * batchSize > settings.oomAbovePixels) {
+      if (hires !== null && !hires.upscalerKnown) {
+        sendException(context, 'Exception', `could not find upscaler named ${hires.upscaler}`);
+        return;
+      }
+      if (outWidth * outHeight * batchSize > settings.oomAbovePixels) {
         sendException(
           context,
           'OutOfMemoryError',
-          `CUDA out of memory. Tried to allocate ${((width * height * batchSize * 64) / 2 ** 30).toFixed(2)} GiB`,
+          `CUDA out of memory. Tried to allocate ${((outWidth * outHeight * batchSize * 64) / 2 ** 30).toFixed(2)} GiB`,
         );
         return;
       }
@@ -615,10 +1024,12 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       const seed = requestedSeed === -1 ? randomSeed() : requestedSeed;
       current = {
         kind,
+        name: `scripts_${kind}`,
+        label: taskId ?? `scripts_${kind}`,
         startedAt: Date.now(),
         durationMs: settings.generationMs,
-        steps,
-        nIter,
+        phases,
+        jobsPerIteration: hires === null ? 1 : 2,
         seed,
         timestamp: jobTimestamp(new Date()),
         frozenAt: null,
@@ -632,18 +1043,35 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       if (settings.fixedServiceTime && pick('send_images') !== false) {
         const seedBase = current.seed;
         prerendered = Array.from({ length: batchSize * nIter }, (_, index) =>
-          renderPng({ width, height, seed: seedBase + index, noise: settings.noise }).toString('base64'),
+          renderPng({
+            width: outWidth,
+            height: outHeight,
+            seed: seedBase + index,
+            noise: settings.noise,
+          }).toString('base64'),
         );
       }
+      const signal = AbortSignal.any([current.controller.signal, life.signal]);
+      if (hires !== null && dialect.modules && !Array.isArray(request.hr_additional_modules)) {
+        // Forge: `'Use same choices' not in self.hr_additional_modules` after the first pass.
+        const firstPass = (settings.generationMs * steps) / Math.max(1, steps + hires.steps);
+        await sleep(Math.max(0, current.startedAt + firstPass - Date.now()), signal);
+        sendException(context, 'TypeError', "argument of type 'NoneType' is not iterable");
+        return;
+      }
       const remaining = Math.max(0, current.startedAt + settings.generationMs - Date.now());
-      await sleep(remaining, AbortSignal.any([current.controller.signal, life.signal]));
+      await sleep(remaining, signal);
       if (current.frozenAt === null) {
         current.frozenAt = Date.now();
       }
       generations += 1;
+      if (taskId !== null) {
+        finishTask(taskId);
+      }
     } finally {
       if (current !== null) {
         lastJob = { interrupted: current.interrupted, timestamp: current.timestamp };
+        livePreviewId += 1 + current.phases.reduce((sum, phaseSteps) => sum + phaseSteps, 0);
       }
       job = null;
       release();
@@ -655,16 +1083,61 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
     // Images are encoded after the lock is released, as in A1111's text2imgapi.
     const total = batchSize * nIter;
     const made = current.interrupted
-      ? Math.min(total, (jobPosition(current, current.frozenAt ?? Date.now()).jobNo + 1) * batchSize)
+      ? Math.min(
+          total,
+          (Math.floor(jobPosition(current, current.frozenAt ?? Date.now()).jobNo / current.jobsPerIteration) +
+            1) *
+            batchSize,
+        )
       : total;
     const subseedRequested =
       request.subseed === undefined || request.subseed === null ? -1 : Number(request.subseed);
     const subseed = subseedRequested === -1 ? randomSeed() : subseedRequested;
     const allSeeds = Array.from({ length: total }, (_, index) => current.seed + index);
     const allSubseeds = Array.from({ length: total }, (_, index) => subseed + index);
-    const prompt = String(pick('prompt') ?? '');
-    const negativePrompt = String(pick('negative_prompt') ?? '');
+    const styleNames = Array.isArray(request.styles) ? request.styles.map(String) : [];
+    const styled = applyStyles(
+      styles,
+      styleNames,
+      String(pick('prompt') ?? ''),
+      String(pick('negative_prompt') ?? ''),
+    );
+    const prompt = styled.prompt;
+    const negativePrompt = styled.negativePrompt;
+    appliedLoras.push(request.disable_extra_networks === true ? [] : resolveLoraTags(dialect, loras, prompt));
+    const adetailer = Object.entries(alwaysOn).find(([title]) => title.toLowerCase() === 'adetailer');
+    if (adetailer !== undefined) {
+      const entry = adetailer[1];
+      adetailerArgs.push(isRecord(entry) ? (entry.args ?? []) : entry);
+    }
     const cfgScale = Number(pick('cfg_scale'));
+    const extraParams: Record<string, string | number> = {};
+    if (hires !== null) {
+      const denoising = pick('denoising_strength');
+      if (typeof denoising === 'number') {
+        extraParams['Denoising strength'] = denoising;
+      }
+      const hrModules = request.hr_additional_modules;
+      if (dialect.modules && Array.isArray(hrModules)) {
+        // Forge's init: [] means the built-in modules, 'Use same choices' keeps the first pass's.
+        const names =
+          hrModules.length === 0
+            ? ['Built-in']
+            : hrModules.includes('Use same choices')
+              ? ['Use same choices']
+              : hrModules.map(fileStem);
+        names.forEach((name, index) => {
+          extraParams[`Hires Module ${index + 1}`] = name;
+        });
+      }
+      Object.assign(extraParams, hires.infotext);
+    }
+    const modules = optionValues.forge_additional_modules;
+    if (dialect.modules && Array.isArray(modules)) {
+      modules.forEach((module, index) => {
+        extraParams[`Module ${index + 1}`] = fileStem(module);
+      });
+    }
     const infotexts = allSeeds.map((seed) =>
       toInfotext({
         prompt,
@@ -677,14 +1150,16 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
         width,
         height,
         model,
+        extra: extraParams,
+        version: dialect.version ?? VERSION,
       }),
     );
     const images: string[] = prerendered === undefined ? [] : prerendered.slice(0, made);
     if (prerendered === undefined && pick('send_images') !== false) {
       for (let index = 0; index < made; index += 1) {
         const png = renderPng({
-          width,
-          height,
+          width: outWidth,
+          height: outHeight,
           seed: allSeeds[index] ?? current.seed,
           noise: settings.noise,
           text: { parameters: infotexts[index] ?? '' },
@@ -695,9 +1170,13 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
     const grid =
       pick('save_images') === true && total > 1 && optionValues.return_grid === true && images.length > 0;
     if (grid) {
-      images.unshift(renderPng({ width, height, seed: current.seed ^ 0xffffff }).toString('base64'));
+      images.unshift(
+        renderPng({ width: outWidth, height: outHeight, seed: current.seed ^ 0xffffff }).toString('base64'),
+      );
     }
 
+    const extraGenerationParams: Record<string, unknown> =
+      sampler.scheduler === null ? {} : { 'Schedule type': sampler.scheduler };
     const info: Record<string, unknown> = {
       prompt,
       all_prompts: allSeeds.map(() => prompt),
@@ -723,16 +1202,16 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       seed_resize_from_w: -1,
       seed_resize_from_h: -1,
       denoising_strength: pick('denoising_strength'),
-      extra_generation_params: sampler.scheduler === null ? {} : { 'Schedule type': sampler.scheduler },
+      extra_generation_params: { ...extraGenerationParams, ...extraParams },
       index_of_first_image: grid ? 1 : 0,
       infotexts,
       styles: pick('styles') ?? [],
       job_timestamp: current.timestamp,
       clip_skip: 1,
       is_using_inpainting_conditioning: false,
-      version: VERSION,
+      version: dialect.version ?? VERSION,
     };
-    if (flavour === 'sdnext') {
+    if (dialect.sdnext) {
       for (const key of [
         'sd_model_name',
         'sd_vae_name',
@@ -752,6 +1231,43 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
     sendJson(context, 200, { images, parameters, info: JSON.stringify(info) });
   }
 
+  /** Hires fix as A1111's `StableDiffusionProcessingTxt2Img.init` reads it (the first pass is `width`×`height`). */
+  function toHires(
+    request: Record<string, unknown>,
+    pick: (key: string) => unknown,
+    width: number,
+    height: number,
+    steps: number,
+  ): Hires {
+    const upscaler = typeof request.hr_upscaler === 'string' ? request.hr_upscaler : null;
+    const upscalerKnown =
+      upscaler === null ||
+      (LATENT_UPSCALE_MODES as readonly string[]).includes(upscaler) ||
+      UPSCALERS.some((item) => item.name === upscaler);
+    const scale = Number(pick('hr_scale') ?? 2);
+    const resizeX = Number(request.hr_resize_x ?? 0);
+    const resizeY = Number(request.hr_resize_y ?? 0);
+    const secondPassSteps = Number(request.hr_second_pass_steps ?? 0);
+    const target = hiresTarget({ width, height, scale, resizeX, resizeY });
+    const infotext: Record<string, string | number> =
+      resizeX === 0 && resizeY === 0
+        ? { 'Hires upscale': scale }
+        : { 'Hires resize': `${resizeX}x${resizeY}` };
+    if (secondPassSteps > 0) {
+      infotext['Hires steps'] = secondPassSteps;
+    }
+    if (upscaler !== null) {
+      infotext['Hires upscaler'] = upscaler;
+    }
+    return {
+      ...target,
+      steps: secondPassSteps > 0 ? secondPassSteps : steps,
+      upscaler: upscaler ?? 'Latent',
+      upscalerKnown,
+      infotext,
+    };
+  }
+
   // ---------- extras ----------
 
   async function handleExtraSingleImage(context: Context): Promise<void> {
@@ -765,7 +1281,7 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       return;
     }
     const body = validated.value;
-    const bound = flavour === 'forge' ? { gt: 0 } : { ge: 1, le: 8 };
+    const bound = dialect.pydantic === 'v2' ? { gt: 0 } : { ge: 1, le: 8 };
     const issues = [
       checkLiteral(style, 'resize_mode', body.resize_mode, [0, 1]),
       checkBound(style, 'upscaling_resize', body.upscaling_resize, bound),
@@ -836,7 +1352,7 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
     const values = validated.value;
     const checkpoint = values.sd_model_checkpoint;
 
-    if (flavour === 'sdnext') {
+    if (dialect.sdnext) {
       const updated: Array<Record<string, boolean>> = [];
       for (const [key, value] of Object.entries(values)) {
         if (key === 'sd_model_checkpoint') {
@@ -876,7 +1392,7 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       if (model === undefined) {
         continue;
       }
-      if (flavour === 'forge') {
+      if (dialect.lazyCheckpoint) {
         // Forge only records the choice; the weights load on the next generation.
         checkpointOption = model.title;
       } else {
@@ -893,6 +1409,75 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       sd_model_checkpoint: checkpointOption,
       sd_checkpoint_hash: loaded?.sha256 ?? null,
     };
+  }
+
+  // ---------- interrogate, SD.Next checkpoint ----------
+
+  /** A1111 `interrogateapi`: `{image, model: "clip"|"deepdanbooru"}` → `{caption}`, under the lock. */
+  async function handleInterrogate(context: Context): Promise<void> {
+    if (context.bodyError !== undefined) {
+      sendValidation(context, [jsonDecodeIssue(style, context.bodyError)]);
+      return;
+    }
+    const validated = validateBody(context.body, { image: 'str', model: 'str' }, style);
+    if (!validated.ok) {
+      sendValidation(context, validated.issues);
+      return;
+    }
+    const image = typeof validated.value.image === 'string' ? validated.value.image : '';
+    if (image === '') {
+      sendHttpException(context, 404, 'Image not found');
+      return;
+    }
+    if (!(await isImage(image))) {
+      sendHttpException(context, 500, 'Invalid encoded image');
+      return;
+    }
+    const model = validated.value.model ?? 'clip';
+    if (model !== 'clip' && model !== 'deepdanbooru') {
+      sendHttpException(context, 404, 'Model not found');
+      return;
+    }
+    const release = await lock.acquire();
+    try {
+      await sleep(settings.modelLoadMs, life.signal);
+    } finally {
+      release();
+    }
+    sendJson(context, 200, {
+      caption:
+        model === 'clip'
+          ? 'a painting of a cat sitting on a window sill, by Studio Ghibli, soft light'
+          : '1girl, cat, window, sitting, indoors, sunlight',
+    });
+  }
+
+  /** SD.Next `GET /checkpoint`: what is loaded. */
+  function handleGetCheckpoint(context: Context): void {
+    const loaded = models.find((model) => model.title === loadedTitle) ?? firstModel;
+    sendJson(context, 200, {
+      type: 'sd',
+      class: 'StableDiffusionPipeline',
+      checkpoint: loaded.filename,
+      title: loaded.title,
+      name: loaded.model_name,
+      filename: loaded.filename,
+      hash: loaded.hash,
+    });
+  }
+
+  /** SD.Next `POST /checkpoint?sd_model_checkpoint=X`: loads it, `{ok}`. */
+  async function handleSetCheckpoint(context: Context): Promise<void> {
+    const name = context.query.sd_model_checkpoint;
+    if (name === undefined) {
+      sendValidation(context, [
+        { loc: ['query', 'sd_model_checkpoint'], msg: 'field required', type: 'value_error.missing' },
+      ]);
+      return;
+    }
+    const model = findModel(models, name);
+    const ok = model === undefined ? false : await setCheckpointEagerly(name, model);
+    sendJson(context, 200, { ok });
   }
 
   // ---------- routes ----------
@@ -919,19 +1504,7 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
     ['/sdapi/v1/samplers', { GET: (context) => sendJson(context, 200, samplerList(flavour)) }],
     ['/sdapi/v1/upscalers', { GET: (context) => sendJson(context, 200, UPSCALERS) }],
     ['/sdapi/v1/progress', { GET: handleProgress }],
-    [
-      '/sdapi/v1/interrupt',
-      {
-        POST: (context) => {
-          if (job !== null && !job.interrupted) {
-            job.interrupted = true;
-            job.frozenAt = Date.now();
-            job.controller.abort();
-          }
-          sendJson(context, 200, {});
-        },
-      },
-    ],
+    ['/sdapi/v1/interrupt', { POST: handleInterrupt }],
     ['/sdapi/v1/skip', { POST: (context) => sendJson(context, 200, null) }],
     [
       '/sdapi/v1/refresh-checkpoints',
@@ -944,9 +1517,28 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
         },
       },
     ],
-    ['/sdapi/v1/sd-vae', { GET: (context) => sendJson(context, 200, []) }],
-    ['/sdapi/v1/prompt-styles', { GET: (context) => sendJson(context, 200, []) }],
-    ['/sdapi/v1/loras', { GET: (context) => sendJson(context, 200, []) }],
+    ['/sdapi/v1/prompt-styles', { GET: (context) => sendJson(context, 200, toStylesList(flavour, styles)) }],
+    [
+      '/sdapi/v1/loras',
+      {
+        GET: (context) =>
+          sendJson(
+            context,
+            200,
+            loras.map((lora) => ({
+              name: lora.name,
+              alias: lora.alias,
+              path: lora.path,
+              metadata: lora.metadata,
+            })),
+          ),
+      },
+    ],
+    [
+      '/sdapi/v1/embeddings',
+      { GET: (context) => sendJson(context, 200, toEmbeddingsList(flavour, embeddings)) },
+    ],
+    ['/sdapi/v1/scripts', { GET: (context) => sendJson(context, 200, toScriptsList(scripts)) }],
     ['/sdapi/v1/refresh-loras', { POST: (context) => sendJson(context, 200, null) }],
     [
       '/sdapi/v1/memory',
@@ -959,17 +1551,77 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       },
     ],
   ]);
-  if (flavour !== 'sdnext') {
-    routes.set('/sdapi/v1/schedulers', { GET: (context) => sendJson(context, 200, schedulerList(flavour)) });
-    routes.set('/sdapi/v1/latent-upscale-modes', {
-      GET: (context) =>
-        sendJson(
-          context,
-          200,
-          LATENT_UPSCALE_MODES.map((name) => ({ name })),
-        ),
-    });
+  const optionalRoutes: Record<OptionalRoute, [path: string, handlers: Partial<Record<string, Handler>>]> = {
+    schedulers: [
+      '/sdapi/v1/schedulers',
+      { GET: (context) => sendJson(context, 200, schedulerList(flavour)) },
+    ],
+    'latent-upscale-modes': [
+      '/sdapi/v1/latent-upscale-modes',
+      {
+        GET: (context) =>
+          sendJson(
+            context,
+            200,
+            LATENT_UPSCALE_MODES.map((name) => ({ name })),
+          ),
+      },
+    ],
+    'sd-vae': ['/sdapi/v1/sd-vae', { GET: (context) => sendJson(context, 200, []) }],
+    'sd-modules': ['/sdapi/v1/sd-modules', { GET: (context) => sendJson(context, 200, sdModules) }],
+    interrogate: ['/sdapi/v1/interrogate', { POST: handleInterrogate }],
+    hypernetworks: ['/sdapi/v1/hypernetworks', { GET: (context) => sendJson(context, 200, []) }],
+    'realesrgan-models': [
+      '/sdapi/v1/realesrgan-models',
+      {
+        GET: (context) =>
+          sendJson(context, 200, [
+            { name: 'R-ESRGAN 4x+', path: UPSCALERS[3].model_path, scale: 4 },
+            {
+              name: 'R-ESRGAN 4x+ Anime6B',
+              path: 'https://github.com/xinntao/Real-ESRGAN/releases/download/v0.2.2.4/RealESRGAN_x4plus_anime_6B.pth',
+              scale: 4,
+            },
+          ]),
+      },
+    ],
+    'reload-checkpoint': ['/sdapi/v1/reload-checkpoint', { POST: (context) => sendJson(context, 200, {}) }],
+    version: [
+      '/sdapi/v1/version',
+      {
+        GET: (context) =>
+          sendJson(context, 200, {
+            app: 'sd.next',
+            updated: '2026-07-23',
+            commit: '058a7f0cf',
+            branch: 'master',
+            url: 'https://github.com/vladmandic/sdnext/tree/master',
+            kanvas: 'unknown',
+            ui: 'main',
+          }),
+      },
+    ],
+    checkpoint: ['/sdapi/v1/checkpoint', { GET: handleGetCheckpoint, POST: handleSetCheckpoint }],
+    detailers: ['/sdapi/v1/detailers', { GET: (context) => sendJson(context, 200, SDNEXT_DETAILERS) }],
+  };
+  for (const [name, [path, handlers]] of Object.entries(optionalRoutes)) {
+    if (dialect.routes.has(name as OptionalRoute)) {
+      routes.set(path, handlers);
+    }
   }
+
+  /** `/internal/*`: UI mode only, no `--api-auth`. */
+  const internalRoutes = new Map<string, Partial<Record<string, Handler>>>(
+    uiMode
+      ? dialect.sdnext
+        ? [['/internal/progress', { POST: handleInternalProgress }]]
+        : [
+            ['/internal/ping', { GET: (context) => sendJson(context, 200, {}) }],
+            ['/internal/progress', { POST: handleInternalProgress }],
+            ['/internal/pending-tasks', { GET: handlePendingTasks }],
+          ]
+      : [],
+  );
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -1008,8 +1660,26 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       record.finishedAt = performance.timeOrigin + performance.now();
     });
 
-    if (url.pathname === '/internal/ping' && flavour !== 'sdnext') {
-      sendJson(context, 200, {});
+    if (url.pathname.startsWith('/internal/')) {
+      const internal = internalRoutes.get(url.pathname);
+      const internalHandler = internal?.[method];
+      if (internal === undefined || internalHandler === undefined) {
+        if (internal === undefined) {
+          notFound(context);
+        } else {
+          sendJson(context, 405, { detail: 'Method Not Allowed' });
+        }
+        return;
+      }
+      // Only a fault aimed at this exact path applies: `*` keeps meaning the API routes.
+      const internalFault = faults.some((fault) => fault.path === url.pathname)
+        ? takeFault(url.pathname)
+        : null;
+      if (internalFault !== null) {
+        applyFault(context, internalFault);
+        return;
+      }
+      await internalHandler(context);
       return;
     }
     const route =
@@ -1090,6 +1760,15 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
     get generations() {
       return generations;
     },
+    get interrupts() {
+      return interrupts;
+    },
+    interruptedTasks,
+    appliedLoras,
+    adetailerArgs,
+    get currentTask() {
+      return tasks.current;
+    },
     get loadedModel() {
       return loadedTitle;
     },
@@ -1114,6 +1793,7 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
     addModel(model, addOptions = {}) {
       (addOptions.visible === true ? models : hiddenModels).push(model);
     },
+    startExternalGeneration,
     whenGenerating() {
       return job === null
         ? new Promise<void>((resolve) => generatingWaiters.push(resolve))
@@ -1217,7 +1897,7 @@ async function isImage(text: string): Promise<boolean> {
 }
 
 function toModelItem(model: FakeModel, flavour: WebuiFlavour): Record<string, unknown> {
-  return flavour === 'sdnext' ? { ...model, type: 'safetensors' } : { ...model };
+  return dialectOf(flavour).sdnext ? { ...model, type: 'safetensors' } : { ...model };
 }
 
 function toInfotext(parts: {
@@ -1231,12 +1911,62 @@ function toInfotext(parts: {
   width: number;
   height: number;
   model: FakeModel;
+  /** `extra_generation_params` (hires fix, Forge modules), written before `Version`. */
+  extra: Record<string, string | number>;
+  version: string;
 }): string {
   const negative = parts.negativePrompt === '' ? '' : `\nNegative prompt: ${parts.negativePrompt}`;
   const scheduler = parts.scheduler === null ? '' : `, Schedule type: ${parts.scheduler}`;
+  const extra = Object.entries(parts.extra)
+    .map(([key, value]) => `${key}: ${value}, `)
+    .join('');
   return (
     `${parts.prompt}${negative}\nSteps: ${parts.steps}, Sampler: ${parts.sampler}${scheduler}, ` +
     `CFG scale: ${parts.cfgScale}, Seed: ${parts.seed}, Size: ${parts.width}x${parts.height}, ` +
-    `Model hash: ${parts.model.hash ?? ''}, Model: ${modelStem(parts.model)}, Version: ${VERSION}`
+    `Model hash: ${parts.model.hash ?? ''}, Model: ${modelStem(parts.model)}, ${extra}Version: ${parts.version}`
   );
+}
+
+/**
+ * The size a hires job's images come out at: A1111 `calculate_target_resolution` (`hr_scale`, or
+ * `hr_resize_x`/`_y`: one of them keeps the aspect; both: cover, then crop `truncate_x/_y` latent
+ * columns/rows), then the latent's multiple of 8 (`target // opt_f`), since the second pass samples a
+ * latent of that size and decodes it.
+ */
+export function hiresTarget(input: {
+  width: number;
+  height: number;
+  scale: number;
+  resizeX: number;
+  resizeY: number;
+}): { width: number; height: number } {
+  const { width, height, scale, resizeX, resizeY } = input;
+  const latent = (pixels: number): number => Math.floor(pixels / 8);
+  if (resizeX === 0 && resizeY === 0) {
+    return { width: latent(Math.trunc(width * scale)) * 8, height: latent(Math.trunc(height * scale)) * 8 };
+  }
+  if (resizeY === 0) {
+    return { width: latent(resizeX) * 8, height: latent(Math.floor((resizeX * height) / width)) * 8 };
+  }
+  if (resizeX === 0) {
+    return { width: latent(Math.floor((resizeY * width) / height)) * 8, height: latent(resizeY) * 8 };
+  }
+  const cover =
+    width / height < resizeX / resizeY
+      ? { width: resizeX, height: Math.floor((resizeX * height) / width) }
+      : { width: Math.floor((resizeY * width) / height), height: resizeY };
+  const truncateX = Math.floor((cover.width - resizeX) / 8);
+  const truncateY = Math.floor((cover.height - resizeY) / 8);
+  return { width: (latent(cover.width) - truncateX) * 8, height: (latent(cover.height) - truncateY) * 8 };
+}
+
+/** `os.path.splitext(os.path.basename(m))[0]`. */
+function fileStem(path: unknown): string {
+  return String(path)
+    .replace(/^.*[\\/]/, '')
+    .replace(/\.[^.]+$/, '');
+}
+
+function randomText(length: number, alphabet: string): string {
+  return Array.from({ length }, () => alphabet[Math.floor(Math.random() * alphabet.length)] ?? '').join('');
 }
