@@ -313,6 +313,19 @@ describe('fake sd-server input handling', () => {
     expect(defaulted.denoising_strength).toBe(0.75);
   });
 
+  it('reports C++ floats widened to double in info', async () => {
+    const fake = await startFake();
+    const info = infoOf(
+      await generate(
+        fake,
+        { prompt: 'fox', init_images: [SMALL_PNG], denoising_strength: 0.6, cfg_scale: 4.5 },
+        '/sdapi/v1/img2img',
+      ),
+    );
+    expect(info.denoising_strength).toBe(0.6000000238418579);
+    expect(info.cfg_scale).toBe(4.5);
+  });
+
   it('takes the init image size when none is asked for and echoes init_images', async () => {
     const fake = await startFake();
     const request = { prompt: 'fox', init_images: [`data:image/png;base64,${SMALL_PNG}`] };
@@ -609,6 +622,7 @@ describe('fake sd-server native API', () => {
     expect(running).toMatchObject({ status: 'generating', queue_position: 0 });
     expect(second).toMatchObject({ status: 'queued', queue_position: 1 });
     expect(third).toMatchObject({ status: 'queued', queue_position: 2 });
+    expect(fake.queued).toBe(2);
     const refused = await call(fake, 'POST', `/sdcpp/v1/jobs/${ids[0]}/cancel`);
     expect(refused).toMatchObject({
       status: 409,

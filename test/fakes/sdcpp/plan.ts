@@ -415,7 +415,7 @@ export function ranSamplerAndScheduler(plan: Pick<GenerationPlan, 'sampler' | 's
   return { sampler, scheduler: plan.scheduler ?? defaultScheduler(sampler) };
 }
 
-/** The `info` JSON string of an sdapi answer (`prepare_info_field`). */
+/** The `info` object of an sdapi answer (`prepare_info_field`); the server sends it as JSON text. */
 export function toSdapiInfo(
   plan: GenerationPlan,
   modelFile: string,
@@ -426,7 +426,8 @@ export function toSdapiInfo(
     info.negative_prompt = plan.negativePrompt;
   }
   info.seed = plan.seed;
-  info.cfg_scale = plan.cfgScale;
+  // C++ floats widened to double: 0.6 reads back as 0.6000000238418579.
+  info.cfg_scale = Math.fround(plan.cfgScale);
   info.width = plan.width;
   info.height = plan.height;
   info.steps = plan.steps;
@@ -438,7 +439,7 @@ export function toSdapiInfo(
     info.extra_generation_params = { 'Schedule type': plan.scheduler };
   }
   if (plan.strength !== null) {
-    info.denoising_strength = plan.strength;
+    info.denoising_strength = Math.fround(plan.strength);
   }
   info.sd_model_name = modelFile;
   info.version = 'stable-diffusion.cpp';

@@ -123,7 +123,7 @@ export interface FakeSdcpp {
   readonly generations: number;
   /** Whether a generation holds the lock. */
   readonly generating: boolean;
-  /** Requests (and async jobs) waiting for the lock. */
+  /** Requests waiting for the lock, plus native jobs not yet started. */
   readonly queued: number;
   configure(settings: Partial<FakeSdcppSettings>): void;
   failNext(kind: SdcppFaultKind, options?: FailOptions): void;
@@ -1147,7 +1147,7 @@ export async function startFakeSdcpp(options: FakeSdcppOptions = {}): Promise<Fa
       return generating;
     },
     get queued() {
-      return lock.waiting();
+      return lock.waiting() + jobQueue.length;
     },
     configure(changes) {
       Object.assign(settings, changes);
