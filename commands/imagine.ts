@@ -2,6 +2,7 @@ import { type ChatInputCommandInteraction, SlashCommandBuilder } from 'discord.j
 import { admitGeneration } from '../src/discord/intake/admission.js';
 import { autocompleteGenerationOption } from '../src/discord/intake/autocomplete.js';
 import type { BotDeps, Command } from '../src/discord/intake/command.js';
+import type { Ticket } from '../src/discord/intake/member-order.js';
 import { submitGeneration } from '../src/discord/intake/submit.js';
 import { prepareImg2Img, readImg2ImgOptions } from '../src/discord/uploads/img2img-option.js';
 import { ASPECT_RATIOS } from '../src/generation/aspect.js';
@@ -99,7 +100,7 @@ async function currentModel(deps: BotDeps): Promise<string | undefined> {
   if (known !== undefined) return known;
   for (const backend of deps.backends) {
     try {
-      const loaded = (await backend.client.getOptions()).sd_model_checkpoint ?? undefined;
+      const loaded = (await backend.engine.loadedModel()) ?? undefined;
       deps.runner.setLoadedModel(backend.id, loaded);
       if (loaded !== undefined) return loaded;
     } catch {
@@ -110,6 +111,19 @@ async function currentModel(deps: BotDeps): Promise<string | undefined> {
 }
 
 async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void> {
+  const ticket = deps.memberOrder.take(interaction.user.id);
+  try {
+    await queueImagine(interaction, deps, ticket);
+  } finally {
+    ticket.done();
+  }
+}
+
+async function queueImagine(
+  interaction: ChatInputCommandInteraction,
+  deps: BotDeps,
+  ticket: Ticket,
+): Promise<void> {
   const { config } = deps;
   const input = readImagineInput(interaction);
   const validation = validateImagineInput(input, serverDefaults(deps, interaction.guildId), config.limits);
@@ -135,6 +149,7 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
     const admitted = admission.apply(prepared.params);
     await submitGeneration(interaction, deps, prepared.kind, admitted, null, {
       onQueued: () => admission.accepted(admitted),
+      ticket,
     });
   } catch (error: unknown) {
     // No job came of it (a refusal or failure before the queue): the quota place goes back.

@@ -21,9 +21,9 @@ async function loadedModels(deps: BotDeps): Promise<BackendModelState[]> {
   return Promise.all(
     deps.backends.map(async (backend) => {
       try {
-        const options = await backend.client.getOptions();
-        deps.runner.setLoadedModel(backend.id, options.sd_model_checkpoint ?? undefined);
-        return { label: backend.id, loaded: options.sd_model_checkpoint ?? '' };
+        const loaded = await backend.engine.loadedModel();
+        deps.runner.setLoadedModel(backend.id, loaded ?? undefined);
+        return { label: backend.id, loaded: loaded ?? '' };
       } catch {
         return { label: backend.id, loaded: null };
       }
@@ -53,7 +53,7 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
   }
   await interaction.deferReply();
   if (rescan) {
-    await Promise.all(deps.backends.map((backend) => backend.client.refreshCheckpoints()));
+    await Promise.all(deps.backends.map((backend) => backend.engine.refreshCheckpoints()));
     deps.catalog.invalidate('models');
   }
   await interaction.editReply(toReply(await renderPage(deps, interaction.guildId, interaction.user.id, 0)));

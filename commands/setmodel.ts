@@ -48,9 +48,8 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
   const outcomes = await Promise.all(
     deps.backends.map(async (backend): Promise<SwitchOutcome> => {
       try {
-        await backend.client.setOptions({ sd_model_checkpoint: model.title });
-        const after = await backend.client.getOptions();
-        const loaded = after.sd_model_checkpoint ?? undefined;
+        await backend.engine.switchModel(model.title);
+        const loaded = (await backend.engine.loadedModel()) ?? undefined;
         deps.runner.setLoadedModel(backend.id, loaded);
         if (!sameModel(loaded, model.title, models)) {
           return {

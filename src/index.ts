@@ -1,36 +1,14 @@
 import { pathToFileURL } from 'node:url';
-import { Client, Events, GatewayIntentBits, Partials, type REST, Status } from 'discord.js';
+import type { Client, REST } from 'discord.js';
 import { config as loadDotenv } from 'dotenv';
-import type { DestinationStream } from 'pino';
-import sharp from 'sharp';
-import { commands, handleModelsPage } from '../commands/index.js';
-import { createCatalog } from './catalog/catalog.js';
+import { type AppOptions, createApp } from './app/create-app.js';
 import { ConfigError, type Env, parseConfig } from './config.js';
-import { createInteractionRest } from './discord/delivery/interaction-rest.js';
-import { createDiscordJobReporter } from './discord/delivery/job-reporter.js';
-import { handleCancel } from './discord/intake/cancel-button.js';
-import type { BotDeps } from './discord/intake/command.js';
-import { registerCommands } from './discord/intake/registration.js';
-import { createRouter } from './discord/intake/router.js';
-import { createTurns } from './discord/intake/turns.js';
-import { RESULT_BUTTONS, RESULT_MODALS } from './discord/results/result-actions.js';
-import { type HealthServer, startHealthServer } from './health-server.js';
-import { createFileImageStore } from './jobs/image-store.js';
-import { createSqliteJobStore } from './jobs/job-store.js';
-import { type Backend, createJobRunner, type JobRunner } from './jobs/runner.js';
-import { createLogger, type Logger, redactText } from './log.js';
-import { createMetrics, type Metrics } from './metrics.js';
-import { createSqliteUsageStore } from './policy/usage-store.js';
-import { createSdClient } from './sd/client.js';
-import { secretsOf, secretsOfEnv } from './secrets.js';
-import { openDatabase } from './store/database.js';
-import { createSqliteSettingsStore } from './store/settings-store.js';
+import type { JobRunner } from './jobs/runner.js';
+import { type Logger, redactText } from './log.js';
+import type { Metrics } from './metrics.js';
+import { secretsOfEnv } from './secrets.js';
 
-export interface StartOptions {
-  /** Where log lines go (tests capture them); default stdout. */
-  logDestination?: DestinationStream;
-  now?: () => number;
-}
+export type StartOptions = AppOptions;
 
 export interface BotHandle {
   client: Client;
@@ -45,215 +23,19 @@ export interface BotHandle {
   stop(): Promise<void>;
 }
 
-/** Catalog lists (samplers, models) are refreshed in the background this often. */
-const CATALOG_TTL_MS = 5 * 60_000;
-
-/** The composition root: builds every real adapter from the environment and starts the bot. */
+/** Parses the environment, builds the app (`createApp`) and starts it: what `npm start` and the tests run. */
 export async function startBot(env: Env, options: StartOptions = {}): Promise<BotHandle> {
-  const config = parseConfig(env);
-  // libvips' operation cache keeps decoded images around; the bot never reuses them.
-  sharp.cache(false);
-  const now = options.now ?? Date.now;
-  const secrets = secretsOf(config);
-  const log = createLogger({
-    level: config.logLevel,
-    pretty: config.logPretty,
-    secrets,
-    ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
-  });
-
-  const db = openDatabase(config.databasePath);
-  const settings = createSqliteSettingsStore(db, now);
-  const usage = createSqliteUsageStore(db);
-  const jobs = createSqliteJobStore(db);
-  const images = createFileImageStore(db, config.imageDir);
-  const backends: Backend[] = config.backends.map((backend) => {
-    const client = createSdClient({
-      url: backend.url,
-      ...(backend.username === undefined ? {} : { username: backend.username }),
-      ...(backend.password === undefined ? {} : { password: backend.password }),
-      timeoutMs: config.limits.requestTimeoutMs,
-      gzip: config.sdGzip,
-    });
-    return { id: client.label, client };
-  });
-  const catalog = createCatalog({
-    clients: backends.map((backend) => backend.client),
-    ttlMs: CATALOG_TTL_MS,
-    now,
-    log,
-  });
-  const metrics = createMetrics();
-
-  const client = new Client({
-    intents: [GatewayIntentBits.Guilds],
-    partials: [Partials.Channel],
-    rest: { api: config.discord.apiUrl },
-    allowedMentions: { parse: [] },
-  });
-  const interactionRest = createInteractionRest(config.discord.apiUrl);
-  const reporter = createDiscordJobReporter({
-    rest: client.rest,
-    interactionRest,
-    store: jobs,
-    log,
-    now,
-    onDiscordError: (code) => metrics.discordError(code),
-  });
-  const runner = createJobRunner({
-    store: jobs,
-    backends,
-    reporter,
-    log,
-    now,
-    metrics,
-    limits: {
-      maxPendingPerUser: config.limits.maxPendingPerUser,
-      maxQueueLength: config.limits.maxQueueLength,
-    },
-    progressIntervalMs: config.jobs.progressIntervalMs,
-    livePreview: config.jobs.livePreview,
-    concurrencyPerBackend: config.jobs.concurrencyPerBackend,
-    maxAttempts: config.jobs.maxAttempts,
-    modelAffinity: config.jobs.modelAffinity,
-    images,
-  });
-  const deps: BotDeps = {
-    config,
-    runner,
-    reporter,
-    jobs,
-    images,
-    settings,
-    usage,
-    catalog,
-    backends,
-    log,
-    now,
-    turns: createTurns(),
-  };
-  const router = createRouter(
-    commands,
-    { cancel: handleCancel, models: handleModelsPage, ...RESULT_BUTTONS },
-    deps,
-    RESULT_MODALS,
-  );
-
-  client.on(Events.InteractionCreate, (interaction) => {
-    router
-      .handle(interaction)
-      .catch((error: unknown) => log.error({ err: error }, 'unhandled interaction error'));
-  });
-  client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
-  client.on(Events.ShardDisconnect, (event) => log.warn({ code: event.code }, 'gateway disconnected'));
-  client.on(Events.ShardResume, () => log.info('gateway resumed'));
-
-  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-  try {
-    await client.login(config.discord.token);
-    await ready;
-  } catch (error: unknown) {
-    await client.destroy();
-    db.close();
-    await Promise.all(backends.map((backend) => backend.client.close()));
-    throw error;
-  }
-  const applicationId = client.application?.id ?? client.user?.id ?? '';
-  log.info(
-    { user: client.user?.tag, applicationId, backends: backends.map((b) => b.id) },
-    'logged in to Discord',
-  );
-
-  await registerCommands(
-    client.rest,
-    commands.map((command) => command.data),
-    { applicationId, guildId: config.discord.guildId },
-    settings,
-    log,
-  ).catch((error: unknown) =>
-    log.error({ err: error }, 'command registration failed; existing commands stay'),
-  );
-
-  // Warm the caches and learn which model each backend has loaded, without delaying start-up.
-  for (const key of ['samplers', 'schedulers', 'models'] as const) {
-    catalog
-      .get(key)
-      .catch((error: unknown) =>
-        log.warn({ err: error, list: key }, 'could not fetch a list from the WebUI'),
-      );
-  }
-  for (const backend of backends) {
-    backend.client
-      .getOptions()
-      .then((opts) => runner.setLoadedModel(backend.id, opts.sd_model_checkpoint ?? undefined))
-      .catch((error: unknown) =>
-        log.warn({ err: error, backend: backend.id }, 'image server not reachable at start'),
-      );
-  }
-  await runner.start();
-
-  let health: HealthServer | undefined;
-  if (config.metricsPort !== undefined) {
-    health = await startHealthServer({
-      port: config.metricsPort,
-      metrics,
-      health: () => ({
-        gatewayConnected: client.ws.status === Status.Ready,
-        backendsUp: runner.backends().filter((backend) => backend.state !== 'down').length,
-        backendsTotal: backends.length,
-      }),
-    });
-    log.info({ port: health.port }, 'health and metrics server listening');
-  }
-
-  // Retention of kept images: once at start, then hourly.
-  const DAY_MS = 24 * 60 * 60_000;
-  let pruning: Promise<void> = Promise.resolve();
-  const prune = () => {
-    if (config.results.retentionDays === 0) return;
-    pruning = pruning.then(async () => {
-      try {
-        const removed = await images.pruneBefore(now() - config.results.retentionDays * DAY_MS);
-        if (removed > 0)
-          log.info({ removed, retentionDays: config.results.retentionDays }, 'pruned kept images');
-      } catch (error: unknown) {
-        log.warn({ err: error }, 'pruning kept images failed');
-      }
-    });
-  };
-  prune();
-  const pruner = setInterval(prune, 60 * 60_000);
-  pruner.unref();
-
-  const gauges = setInterval(() => {
-    metrics.runningJobs(runner.backends().reduce((sum, backend) => sum + backend.running, 0));
-  }, 1000);
-  gauges.unref();
-
-  let stopping: Promise<void> | undefined;
+  const app = createApp(parseConfig(env), options);
+  const { applicationId, healthPort } = await app.start();
   return {
-    client,
-    runner,
-    metrics,
-    log,
+    client: app.client,
+    interactionRest: app.interactionRest,
+    runner: app.runner,
+    metrics: app.metrics,
+    log: app.log,
+    healthPort,
     applicationId,
-    interactionRest,
-    healthPort: health?.port,
-    stop() {
-      stopping ??= (async () => {
-        log.info({ graceMs: config.jobs.shutdownGraceMs }, 'shutting down');
-        clearInterval(gauges);
-        clearInterval(pruner);
-        await runner.stop(config.jobs.shutdownGraceMs);
-        await pruning;
-        await health?.close();
-        await client.destroy();
-        await Promise.all(backends.map((backend) => backend.client.close()));
-        db.close();
-        log.info('stopped');
-      })();
-      return stopping;
-    },
+    stop: () => app.stop(),
   };
 }
 

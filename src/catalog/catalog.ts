@@ -1,73 +1,118 @@
+import type { Checkpoint, Engine, SamplerInfo, SchedulerInfo, UpscalerInfo } from '../engines/types.js';
 import type { Logger } from '../log.js';
-import type { SdClient, SdModel, SdSampler, SdScheduler } from '../sd/types.js';
-
-interface Entry<T> {
-  value: T | undefined;
-  fetchedAt: number;
-  pending: Promise<T> | undefined;
-}
 
 export interface CatalogLists {
-  samplers: SdSampler[];
-  schedulers: SdScheduler[] | null;
-  models: SdModel[];
+  samplers: SamplerInfo[];
+  /** null when no server has a scheduler choice of its own. */
+  schedulers: SchedulerInfo[] | null;
+  models: Checkpoint[];
+  upscalers: UpscalerInfo[];
+}
+export type CatalogKey = keyof CatalogLists;
+
+interface Entry<K extends CatalogKey> {
+  merged: CatalogLists[K] | undefined;
+  /** Each backend's own list; a backend that did not answer is absent. */
+  byBackend: Map<string, CatalogLists[K]>;
+  fetchedAt: number;
+  pending: Promise<CatalogLists[K]> | undefined;
 }
 
 /**
- * Cached lists from the WebUI (samplers, schedulers, models), refreshed in the background, so
- * autocomplete answers well inside Discord's 3 seconds and validation checks against live lists.
+ * Cached lists from the image servers (samplers, schedulers, models, upscalers), refreshed in the
+ * background, so autocomplete answers well inside Discord's 3 seconds and validation checks against
+ * live lists. Several servers: the lists are merged (each name once), and each server's own list is
+ * kept for routing.
  */
 export interface Catalog {
-  get<K extends keyof CatalogLists>(key: K): Promise<CatalogLists[K]>;
+  get<K extends CatalogKey>(key: K): Promise<CatalogLists[K]>;
+  /** Each backend's own list (after a fetch like `get`); backends that did not answer are absent. */
+  byBackend<K extends CatalogKey>(key: K): Promise<Map<string, CatalogLists[K]>>;
   /** The cached list at once, or after at most `waitMs` for a first fetch; undefined if none yet. */
-  peek<K extends keyof CatalogLists>(key: K, waitMs: number): Promise<CatalogLists[K] | undefined>;
-  invalidate(key?: keyof CatalogLists): void;
+  peek<K extends CatalogKey>(key: K, waitMs: number): Promise<CatalogLists[K] | undefined>;
+  invalidate(key?: CatalogKey): void;
 }
 
 export interface CatalogOptions {
-  clients: readonly SdClient[];
+  backends: readonly { id: string; engine: Engine }[];
   ttlMs: number;
   now: () => number;
   log: Logger;
+  /** Longest wait for one server's list. */
+  timeoutMs?: number;
 }
 
-/** Asks each backend in turn until one answers. */
-async function firstAnswer<T>(
-  clients: readonly SdClient[],
-  ask: (client: SdClient) => Promise<T>,
-): Promise<T> {
-  let lastError: unknown = new Error('no image server configured');
-  for (const client of clients) {
-    try {
-      return await ask(client);
-    } catch (error: unknown) {
-      lastError = error;
+const KEYS: readonly CatalogKey[] = ['samplers', 'schedulers', 'models', 'upscalers'];
+
+/** Each item once, in the order first seen. */
+function union<T>(lists: readonly T[][], identity: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  const out: T[] = [];
+  for (const list of lists) {
+    for (const item of list) {
+      const key = identity(item);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(item);
     }
   }
-  throw lastError;
+  return out;
+}
+
+function merge<K extends CatalogKey>(key: K, lists: CatalogLists[K][]): CatalogLists[K] {
+  switch (key) {
+    case 'schedulers': {
+      const present = (lists as (SchedulerInfo[] | null)[]).filter(
+        (list): list is SchedulerInfo[] => list !== null,
+      );
+      return (present.length === 0 ? null : union(present, (item) => item.name)) as CatalogLists[K];
+    }
+    case 'models':
+      return union(lists as Checkpoint[][], (item) => item.title) as CatalogLists[K];
+    default:
+      return union(lists as { name: string }[][], (item) => item.name) as CatalogLists[K];
+  }
 }
 
 export function createCatalog(options: CatalogOptions): Catalog {
-  const { clients, ttlMs, now, log } = options;
-  const fetchers: { [K in keyof CatalogLists]: () => Promise<CatalogLists[K]> } = {
-    samplers: () => firstAnswer(clients, (client) => client.listSamplers()),
-    schedulers: () => firstAnswer(clients, (client) => client.listSchedulers()),
-    models: () => firstAnswer(clients, (client) => client.listModels()),
+  const { backends, ttlMs, now, log } = options;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const fetchOne = <K extends CatalogKey>(key: K, engine: Engine): Promise<CatalogLists[K]> => {
+    const request = { timeoutMs };
+    switch (key) {
+      case 'samplers':
+        return engine.listSamplers(request) as Promise<CatalogLists[K]>;
+      case 'schedulers':
+        return engine.listSchedulers(request) as Promise<CatalogLists[K]>;
+      case 'models':
+        return engine.listCheckpoints(request) as Promise<CatalogLists[K]>;
+      default:
+        return engine.listUpscalers(request) as Promise<CatalogLists[K]>;
+    }
   };
-  const entries: { [K in keyof CatalogLists]: Entry<CatalogLists[K]> } = {
-    samplers: { value: undefined, fetchedAt: 0, pending: undefined },
-    schedulers: { value: undefined, fetchedAt: 0, pending: undefined },
-    models: { value: undefined, fetchedAt: 0, pending: undefined },
-  };
+  const entries = new Map<CatalogKey, Entry<CatalogKey>>(
+    KEYS.map((key) => [key, { merged: undefined, byBackend: new Map(), fetchedAt: 0, pending: undefined }]),
+  );
+  const entryOf = <K extends CatalogKey>(key: K) => entries.get(key) as unknown as Entry<K>;
 
-  function load<K extends keyof CatalogLists>(key: K): Promise<CatalogLists[K]> {
-    const entry = entries[key] as Entry<CatalogLists[K]>;
+  function load<K extends CatalogKey>(key: K): Promise<CatalogLists[K]> {
+    const entry = entryOf(key);
     if (entry.pending !== undefined) return entry.pending;
-    const pending = (fetchers[key] as () => Promise<CatalogLists[K]>)()
-      .then((value) => {
-        entry.value = value;
+    const pending = Promise.allSettled(backends.map((backend) => fetchOne(key, backend.engine)))
+      .then((answers) => {
+        const byBackend = new Map<string, CatalogLists[K]>();
+        answers.forEach((answer, index) => {
+          const backend = backends[index];
+          if (answer.status === 'fulfilled' && backend !== undefined) byBackend.set(backend.id, answer.value);
+        });
+        if (byBackend.size === 0) {
+          const failure = answers.find((answer) => answer.status === 'rejected');
+          throw failure?.status === 'rejected' ? failure.reason : new Error('no image server configured');
+        }
+        entry.byBackend = byBackend;
+        entry.merged = merge(key, [...byBackend.values()]);
         entry.fetchedAt = now();
-        return value;
+        return entry.merged;
       })
       .finally(() => {
         entry.pending = undefined;
@@ -76,36 +121,38 @@ export function createCatalog(options: CatalogOptions): Catalog {
     return pending;
   }
 
-  const fresh = (entry: Entry<unknown>) => entry.value !== undefined && now() - entry.fetchedAt < ttlMs;
+  const fresh = (entry: Entry<CatalogKey>) => entry.merged !== undefined && now() - entry.fetchedAt < ttlMs;
 
   return {
     async get(key) {
-      const entry = entries[key] as Entry<CatalogLists[typeof key]>;
-      if (fresh(entry)) return entry.value as CatalogLists[typeof key];
+      const entry = entryOf(key);
+      if (fresh(entry as Entry<CatalogKey>)) return entry.merged as CatalogLists[typeof key];
       return load(key);
     },
+    async byBackend(key) {
+      const entry = entryOf(key);
+      if (!fresh(entry as Entry<CatalogKey>)) await load(key);
+      return entry.byBackend;
+    },
     async peek(key, waitMs) {
-      const entry = entries[key] as Entry<CatalogLists[typeof key]>;
-      if (!fresh(entry)) {
-        const pending = load(key);
-        pending.catch((error: unknown) => log.debug({ err: error, list: key }, 'catalog refresh failed'));
-        if (entry.value !== undefined) return entry.value;
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<undefined>((resolve) => {
-          timer = setTimeout(() => resolve(undefined), waitMs);
-        });
-        try {
-          return await Promise.race([pending.catch(() => undefined), timeout]);
-        } finally {
-          clearTimeout(timer);
-        }
+      const entry = entryOf(key);
+      if (fresh(entry as Entry<CatalogKey>)) return entry.merged;
+      const pending = load(key);
+      pending.catch((error: unknown) => log.debug({ err: error, list: key }, 'catalog refresh failed'));
+      if (entry.merged !== undefined) return entry.merged;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), waitMs);
+      });
+      try {
+        return await Promise.race([pending.catch(() => undefined), timeout]);
+      } finally {
+        clearTimeout(timer);
       }
-      return entry.value;
     },
     invalidate(key) {
-      for (const name of key === undefined ? (Object.keys(entries) as (keyof CatalogLists)[]) : [key]) {
-        entries[name].fetchedAt = 0;
-      }
+      for (const name of key === undefined ? KEYS : [key])
+        (entries.get(name) as Entry<CatalogKey>).fetchedAt = 0;
     },
   };
 }

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import type { BackendConfig } from '../config.js';
-import { resolveSampler } from '../generation/sampler.js';
-import { createSdClient } from '../sd/client.js';
 import {
   SdApiDisabledError,
   SdAuthError,
   SdError,
   SdTimeoutError,
   SdUnreachableError,
-} from '../sd/errors.js';
+} from '../engines/errors.js';
+import { resolveSampler } from '../generation/sampler.js';
+import { createSdClient } from '../sd/client.js';
 import type { SdClient, SdModel, SdOptions, SdSampler, SdScheduler } from '../sd/types.js';
 import { type FlavourSignals, toFlavour } from './flavour.js';
 import { describeNetworkError, getJson, type HttpDeps } from './http.js';

@@ -11,7 +11,7 @@ import { resolveSampler } from './sampler.js';
  */
 export function resolveAgainstCatalog(
   params: GenerationParams,
-  lists: CatalogLists,
+  lists: Pick<CatalogLists, 'samplers' | 'schedulers' | 'models'>,
   fallbackModel: string | undefined,
 ): GenerationParams {
   const sampler = resolveSampler(params.sampler, params.scheduler, lists.samplers, lists.schedulers);

@@ -1,4 +1,3 @@
-import type { Img2ImgRequest, Txt2ImgRequest } from '../sd/types.js';
 import { ASPECT_RATIOS, type AspectRatio, isAspectRatio, toSizeForAspect } from './aspect.js';
 
 /** What a member typed, as Discord delivered it (every field but the prompt optional). */
@@ -211,36 +210,5 @@ export function validateImagineInput(
           : cleanText(input.scheduler ?? '') || defaults.scheduler,
       model: input.model === undefined ? undefined : cleanText(input.model) || undefined,
     },
-  };
-}
-
-/** The txt2img body for validated parameters whose sampler and scheduler are already resolved. */
-export function toTxt2ImgRequest(params: GenerationParams): Txt2ImgRequest {
-  const body: Txt2ImgRequest = {
-    prompt: params.prompt,
-    negative_prompt: params.negativePrompt,
-    seed: params.seed,
-    sampler_name: params.sampler,
-    steps: params.steps,
-    cfg_scale: params.cfgScale,
-    width: params.width,
-    height: params.height,
-    batch_size: params.count,
-    n_iter: 1,
-  };
-  if (params.scheduler !== undefined) body.scheduler = params.scheduler;
-  if (params.subseed !== undefined && params.subseedStrength !== undefined) {
-    body.subseed = params.subseed;
-    body.subseed_strength = params.subseedStrength;
-  }
-  if (params.model !== undefined) body.override_settings = { sd_model_checkpoint: params.model };
-  return body;
-}
-
-export function toImg2ImgRequest(params: GenerationParams & { initImage: string }): Img2ImgRequest {
-  return {
-    ...toTxt2ImgRequest(params),
-    init_images: [params.initImage],
-    denoising_strength: params.denoisingStrength ?? 0.75,
   };
 }

@@ -12,6 +12,10 @@ export interface JobStore {
   listPending(): Job[];
   update(id: string, changes: Partial<Omit<Job, 'id'>>): Job | undefined;
   countByState(): Record<JobState, number>;
+  /** Notes that one of this member's jobs started, with an increasing stamp (fair order keeps it). */
+  recordServed(userId: string, stamp: number): void;
+  /** Every member's last stamp, so a restart keeps the fair order. */
+  servedHistory(): Map<string, number>;
 }
 
 interface JobRow {
@@ -106,6 +110,10 @@ export function createSqliteJobStore(db: Db): JobStore {
     'SELECT state, COUNT(*) AS n FROM jobs GROUP BY state',
   );
   const updates = new Map<string, Database.Statement<unknown[]>>();
+  const served = db.prepare(
+    'INSERT INTO served (user_id, stamp) VALUES (?, ?) ON CONFLICT(user_id) DO UPDATE SET stamp = excluded.stamp',
+  );
+  const history = db.prepare<[], { user_id: string; stamp: number }>('SELECT user_id, stamp FROM served');
 
   return {
     create(job, now) {
@@ -135,6 +143,12 @@ export function createSqliteJobStore(db: Db): JobStore {
       }
       const row = selectOne.get(id);
       return row === undefined ? undefined : fromRow(row);
+    },
+    recordServed(userId, stamp) {
+      served.run(userId, stamp);
+    },
+    servedHistory() {
+      return new Map(history.all().map((row) => [row.user_id, row.stamp]));
     },
     countByState() {
       const out: Record<JobState, number> = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };

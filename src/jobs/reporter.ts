@@ -1,16 +1,17 @@
-import type { GenerationResult, SdProgress } from '../sd/types.js';
+import type { EngineProgress, EngineResult } from '../engines/types.js';
 import type { Job } from './types.js';
 
 export type QueueNote = 'restarted' | 'retrying' | undefined;
 
 /**
  * How the job runner tells the outside world (Discord) what happens to a job. Implementations
- * never throw: a delivery failure is theirs to log and recover from.
+ * never throw: a delivery failure is theirs to log and recover from. Progress updates (`queued`,
+ * `running`) may come as often as the runner learns something: the delivery side throttles them.
  */
 export interface JobReporter {
   queued(job: Job, position: number, total: number, note: QueueNote): Promise<void>;
-  running(job: Job, progress: SdProgress | null): Promise<void>;
-  finished(job: Job, result: GenerationResult): Promise<void>;
+  running(job: Job, progress: EngineProgress | null): Promise<void>;
+  finished(job: Job, result: EngineResult): Promise<void>;
   failed(job: Job, error: unknown): Promise<void>;
   cancelled(job: Job): Promise<void>;
   /** Called on every tick for pending jobs: move the reply off an interaction token about to expire. */

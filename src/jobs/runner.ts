@@ -1,49 +1,49 @@
-import { toImg2ImgRequest, toTxt2ImgRequest } from '../generation/request.js';
+/**
+ * The durable fair queue's runner. The life of a job:
+ *
+ *            submit                 dispatch                  server's answer
+ *   (new) ──────────▶ queued ─────────────────▶ running ──────────────────────▶ succeeded
+ *                      │  ▲                       │ │ │
+ *               cancel │  │ retry (backend fault, │ │ └─ failure (no retry) ─────▶ failed
+ *                      │  │ attempts left)        │ └─── cancel ─────────────────▶ cancelled
+ *                      ▼  └───────────────────────┘      (the engine stops only its own work;
+ *                  cancelled                              a late answer is discarded)
+ *
+ *   running ── shutdown past its grace period ──▶ queued   (runs again at the next start)
+ *   running ── found at start (the bot died) ───▶ queued   ("the bot restarted")
+ *
+ * Each transition is one `transition()` call: it writes the store, then tells the observers (logs,
+ * metrics), which never sit inside the steps. The parts: `backend-pool.ts` (health, probing,
+ * slots, loaded models, capabilities), `dispatch.ts` (the pure dispatch step), `attempt.ts` (one
+ * attempt against one engine, ending in an outcome). Delivery to Discord is the reporter's, which
+ * also throttles progress edits.
+ */
+import { SdError } from '../engines/errors.js';
+import type { CancelOutcome, EngineResult } from '../engines/types.js';
 import type { Logger } from '../log.js';
-import { SdError } from '../sd/errors.js';
-import type { GenerationResult, SdClient, SdProgress } from '../sd/types.js';
+import { type Attempt, startAttempt } from './attempt.js';
+import type { Backend, BackendPool, BackendStatus, PoolEvent } from './backend-pool.js';
+import { createBackendPool } from './backend-pool.js';
+import { planDispatch } from './dispatch.js';
 import type { ImageStore } from './image-store.js';
 import type { JobStore } from './job-store.js';
-import type { JobReporter, QueueNote } from './reporter.js';
+import { createJobObservers, type JobEvent, type RunnerMetrics } from './observers.js';
+import type { JobReporter } from './reporter.js';
 import {
   type AdmissionResult,
-  type BackendView,
   checkAdmission,
   decideAfterFailure,
   type FailureKind,
-  fairOrder,
-  firstRoundSize,
-  mayEdit,
-  planAssignments,
-  probeDelayMs,
   takesBackendDown,
 } from './scheduling.js';
 import type { Job, JobState, NewJob } from './types.js';
-import { runUpscale } from './upscale.js';
 
-export interface Backend {
-  id: string;
-  client: SdClient;
-}
-
-export interface BackendStatus {
-  id: string;
-  state: 'idle' | 'busy' | 'down';
-  running: number;
-  capacity: number;
-  loadedModel: string | undefined;
-}
-
-export interface RunnerMetrics {
-  jobState(state: JobState | 'retried'): void;
-  queueLength(n: number): void;
-  generation(backend: string, model: string, seconds: number): void;
-  backendUp(backend: string, up: boolean): void;
-}
+export type { Backend, BackendStatus } from './backend-pool.js';
+export type { RunnerMetrics } from './observers.js';
 
 export interface JobRunnerOptions {
   store: JobStore;
-  backends: Backend[];
+  backends: readonly Backend[];
   reporter: JobReporter;
   log: Logger;
   now: () => number;
@@ -57,82 +57,66 @@ export interface JobRunnerOptions {
   modelAffinity?: boolean;
   /** Where finished jobs' original images are kept for result buttons; unset: not kept. */
   images?: ImageStore | undefined;
+  /** Whether a backend can take a job at all (its model, its capabilities). Default: any. */
+  eligible?: (job: Job, backendId: string, pool: BackendPool) => boolean;
+  /** How long start-up waits for the first capability probe of each backend. */
+  probeTimeoutMs?: number;
+  randomSeed?: () => number;
 }
 
 export type SubmitResult =
   | { ok: true; job: Job; position: number; total: number }
   | Extract<AdmissionResult, { ok: false }>;
 
-export type CancelResult = 'cancelled' | 'interrupting' | 'not-found' | 'finished';
-
-interface BackendState {
-  backend: Backend;
-  healthy: boolean;
-  running: Set<string>;
-  loadedModel: string | undefined;
-  failures: number;
-  nextProbeAt: number;
-  probing: boolean;
-}
-
-interface RunningJob {
-  job: Job;
-  backend: BackendState;
-  controller: AbortController;
-  cancelRequested: boolean;
-  /** Set when shutdown stops this job: whatever comes back, it goes back in line for the next start. */
-  requeueOnExit: boolean;
-  /** The WebUI has started answering: it is free for the next job while this answer is read. */
-  answered: boolean;
-}
+/** `pending`: it waits in the server's own queue and is stopped once it starts; `discarding`: the server cannot stop it. */
+export type CancelResult = 'cancelled' | 'interrupting' | 'pending' | 'discarding' | 'not-found' | 'finished';
 
 export interface JobRunner {
   /** Whether one more job of this member would be admitted now (what `submit` checks first). */
   admission(userId: string): AdmissionResult;
   submit(job: NewJob): SubmitResult;
-  cancel(jobId: string): CancelResult;
+  cancel(jobId: string): Promise<CancelResult>;
   /** Position in the fair line (1-based) and its length; undefined when not queued. */
   position(jobId: string): { position: number; total: number } | undefined;
   queue(): Job[];
   backends(): BackendStatus[];
+  readonly pool: BackendPool;
   isAccepting(): boolean;
-  /** Reloads unfinished jobs (a restart puts running ones back in line) and starts dispatching. */
-  start(): Promise<void>;
+  /**
+   * Reloads unfinished jobs (running ones go back in line), starts dispatching, and probes the
+   * backends (after `probeAfter` settles: the start-up list fetches go first).
+   */
+  start(probeAfter?: Promise<unknown>): Promise<void>;
   /** Stops taking jobs, lets running ones finish within `graceMs`, keeps the rest for the next start. */
   stop(graceMs: number): Promise<void>;
-  /** Notes the model a backend has loaded (from /options), for affinity. */
+  /** Notes the model a backend has loaded, for affinity. */
   setLoadedModel(backendId: string, model: string | undefined): void;
 }
 
-function toFailureKind(error: unknown): FailureKind {
-  if (error instanceof SdError) return error.code as FailureKind;
-  return 'unknown';
+interface Running {
+  job: Job;
+  backendId: string;
+  attempt: Attempt;
+  cancelling: boolean;
 }
+
+const CANCEL_RESULTS: Record<CancelOutcome, CancelResult> = {
+  interrupted: 'interrupting',
+  dequeued: 'cancelled',
+  pending: 'pending',
+  discard: 'discarding',
+};
 
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const { store, reporter, log, now } = options;
-  const backends = new Map<string, BackendState>(
-    options.backends.map((backend) => [
-      backend.id,
-      {
-        backend,
-        healthy: true,
-        running: new Set(),
-        loadedModel: undefined,
-        failures: 0,
-        nextProbeAt: 0,
-        probing: false,
-      },
-    ]),
-  );
+  const inFlight = new Set<Promise<unknown>>();
+  const observe = createJobObservers(log, options.metrics);
+  const emit = (event: JobEvent) => observe(event);
   let queued: Job[] = [];
-  const running = new Map<string, RunningJob>();
-  const lastEditAt = new Map<string, number>();
-  const lastPosition = new Map<string, string>();
-  /** Per user, a stamp of when one of their jobs last started: ties in the fair order go to the least recently served. */
+  const running = new Map<string, Running>();
+  /** Per member, a stamp of when one of their jobs last started (kept in the store across restarts). */
   const lastServed = new Map<string, number>();
   let serveStamp = 0;
-  const inFlight = new Set<Promise<unknown>>();
   let accepting = false;
   let timer: NodeJS.Timeout | undefined;
   let dispatchScheduled = false;
@@ -142,7 +126,6 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     inFlight.add(promise);
     void promise.finally(() => inFlight.delete(promise)).catch(() => undefined);
   };
-
   const report = (what: string, job: Job, action: () => Promise<void>) => {
     track(
       action().catch((error: unknown) => {
@@ -151,78 +134,59 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     );
   };
 
+  const pool = createBackendPool({
+    backends: options.backends,
+    concurrency: options.concurrencyPerBackend,
+    now,
+    log,
+    track,
+    onEvent: (event: PoolEvent) => {
+      emit({ type: 'backend', backendId: event.backendId, up: event.type === 'up' });
+      if (event.type === 'up') scheduleDispatch();
+    },
+  });
+
   const runningByUser = () => {
     const counts = new Map<string, number>();
     for (const entry of running.values())
       counts.set(entry.job.userId, (counts.get(entry.job.userId) ?? 0) + 1);
     return counts;
   };
-
+  const views = () =>
+    queued.map((job) => ({
+      id: job.id,
+      userId: job.userId,
+      createdAt: job.createdAt,
+      model: job.params.model,
+      job,
+    }));
   const ordered = () =>
-    fairOrder(
-      queued.map((job) => ({
-        id: job.id,
-        userId: job.userId,
-        createdAt: job.createdAt,
-        model: job.params.model,
-        job,
-      })),
-      runningByUser(),
+    planDispatch({
+      queued: views(),
+      runningByUser: runningByUser(),
       lastServed,
-    ).map((view) => view.job);
+      backends: [],
+      affinity: false,
+    }).line.map((view) => view.job);
 
-  /** Whether one more job of this member may join: the per-member limit and the global cap. */
   const admission = (userId: string): AdmissionResult => {
-    const pendingTotal = queued.length + running.size;
     const pendingForUser =
       queued.filter((job) => job.userId === userId).length +
       [...running.values()].filter((entry) => entry.job.userId === userId).length;
-    return checkAdmission(pendingForUser, pendingTotal, options.limits);
+    return checkAdmission(pendingForUser, queued.length + running.size, options.limits);
   };
 
-  const backendViews = (): BackendView[] =>
-    [...backends.values()].map((state) => ({
-      id: state.backend.id,
-      healthy: state.healthy,
-      running: state.running.size,
-      capacity: options.concurrencyPerBackend,
-      loadedModel: state.loadedModel,
-    }));
-
-  const setState = (job: Job, state: JobState, changes: Partial<Omit<Job, 'id'>> = {}): Job => {
+  /** One transition of the job's life: the store first, then the observers. */
+  const transition = (job: Job, state: JobState, changes: Partial<Omit<Job, 'id'>> = {}): Job => {
     const updated = store.update(job.id, { ...changes, state }) ?? { ...job, ...changes, state };
-    options.metrics?.jobState(state);
-    if (state === 'succeeded' || state === 'failed' || state === 'cancelled') {
-      // No more edits for this job: forget its throttle state (it grew by one entry per job).
-      lastEditAt.delete(job.id);
-      lastPosition.delete(job.id);
-    }
-    log.info(
-      {
-        jobId: job.id,
-        state,
-        backend: updated.backend,
-        attempts: updated.attempts,
-        waitedMs: updated.startedAt !== null ? updated.startedAt - updated.createdAt : undefined,
-        ranMs:
-          updated.finishedAt !== null && updated.startedAt !== null
-            ? updated.finishedAt - updated.startedAt
-            : undefined,
-      },
-      `job ${state}`,
-    );
+    emit({ type: 'state', job: updated, state });
     return updated;
   };
 
-  const publishPositions = (force: boolean) => {
+  const publishPositions = () => {
     const line = ordered();
-    options.metrics?.queueLength(line.length);
+    emit({ type: 'queue-length', length: line.length });
     line.forEach((job, index) => {
-      const key = `${index + 1}/${line.length}`;
-      if (!force && lastPosition.get(job.id) === key) return;
-      if (!mayEdit(lastEditAt.get(job.id), now(), options.progressIntervalMs)) return;
-      lastPosition.set(job.id, key);
-      lastEditAt.set(job.id, now());
       report('queued', job, () => reporter.queued(job, index + 1, line.length, undefined));
     });
   };
@@ -237,245 +201,170 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   };
 
   const dispatch = () => {
-    if (!accepting) return;
-    const line = ordered();
-    if (line.length === 0) return;
-    // Without affinity the planner sees no models and a window of 0: the line in order, first free backend.
-    const affinity = options.modelAffinity ?? true;
-    const views = line.map((job) => ({
-      id: job.id,
-      userId: job.userId,
-      createdAt: job.createdAt,
-      model: affinity ? job.params.model : undefined,
-    }));
-    const assignments = planAssignments(views, backendViews(), affinity ? firstRoundSize(views) : 0);
+    if (!accepting || queued.length === 0) return;
+    const eligible = options.eligible;
+    const { assignments } = planDispatch({
+      queued: views(),
+      runningByUser: runningByUser(),
+      lastServed,
+      backends: pool.views(),
+      affinity: options.modelAffinity ?? true,
+      eligible: eligible === undefined ? undefined : (view, backendId) => eligible(view.job, backendId, pool),
+    });
     for (const assignment of assignments) {
       const job = queued.find((candidate) => candidate.id === assignment.jobId);
-      const backend = backends.get(assignment.backendId);
-      if (job === undefined || backend === undefined) continue;
+      if (job === undefined || pool.engine(assignment.backendId) === undefined) continue;
       queued = queued.filter((candidate) => candidate.id !== job.id);
       serveStamp += 1;
       lastServed.set(job.userId, serveStamp);
-      track(execute(job, backend));
+      store.recordServed(job.userId, serveStamp);
+      execute(job, assignment.backendId);
     }
-    if (assignments.length > 0) publishPositions(false);
-  };
-
-  const markDown = (state: BackendState, error: unknown) => {
-    if (state.healthy) log.warn({ backend: state.backend.id, err: error }, 'backend left the rotation');
-    state.healthy = false;
-    state.failures += 1;
-    state.nextProbeAt = now() + probeDelayMs(state.failures);
-    options.metrics?.backendUp(state.backend.id, false);
-  };
-
-  const probe = (state: BackendState) => {
-    if (state.probing || state.healthy || now() < state.nextProbeAt) return;
-    state.probing = true;
-    track(
-      state.backend.client
-        .progress({ skipCurrentImage: true })
-        .then(() => {
-          state.healthy = true;
-          state.failures = 0;
-          log.info({ backend: state.backend.id }, 'backend is back in the rotation');
-          options.metrics?.backendUp(state.backend.id, true);
-          scheduleDispatch();
-        })
-        .catch(() => {
-          state.failures += 1;
-          state.nextProbeAt = now() + probeDelayMs(state.failures);
-        })
-        .finally(() => {
-          state.probing = false;
-        }),
-    );
-  };
-
-  const pollProgress = (entry: RunningJob) => {
-    if (entry.cancelRequested || entry.answered) return;
-    if (!mayEdit(lastEditAt.get(entry.job.id), now(), options.progressIntervalMs)) return;
-    lastEditAt.set(entry.job.id, now());
-    // The WebUI's progress is global to the server: only trust it when this job is alone there.
-    if (entry.backend.running.size !== 1) {
-      report('running', entry.job, () => reporter.running(entry.job, null));
-      return;
-    }
-    track(
-      entry.backend.backend.client
-        .progress({ skipCurrentImage: !options.livePreview })
-        .then((progress: SdProgress) => {
-          if (!running.has(entry.job.id) || entry.cancelRequested) return;
-          report('running', entry.job, () => reporter.running(entry.job, progress));
-        })
-        .catch((error: unknown) => log.debug({ err: error, jobId: entry.job.id }, 'progress poll failed')),
-    );
+    if (assignments.length > 0) publishPositions();
   };
 
   const tick = () => {
-    for (const state of backends.values()) probe(state);
-    for (const entry of running.values()) pollProgress(entry);
-    publishPositions(false);
+    pool.probeDue();
+    publishPositions();
     for (const job of [...queued, ...[...running.values()].map((entry) => entry.job)]) {
       report('keepReachable', job, () => reporter.keepReachable(job));
     }
     scheduleDispatch();
   };
 
-  async function execute(job: Job, state: BackendState): Promise<void> {
-    const controller = new AbortController();
-    let current = setState(job, 'running', {
-      backend: state.backend.id,
-      attempts: job.attempts + 1,
+  function execute(queuedJob: Job, backendId: string): void {
+    const engine = pool.engine(backendId);
+    if (engine === undefined) return;
+    const job = transition(queuedJob, 'running', {
+      backend: backendId,
+      attempts: queuedJob.attempts + 1,
       startedAt: now(),
     });
-    const entry: RunningJob = {
-      job: current,
-      backend: state,
-      controller,
-      cancelRequested: false,
-      requeueOnExit: false,
-      answered: false,
-    };
-    running.set(job.id, entry);
-    state.running.add(job.id);
-    lastPosition.delete(job.id);
-    lastEditAt.set(job.id, now());
-    report('running', current, () => reporter.running(current, null));
+    pool.acquire(backendId, job.id);
+    report('running', job, () => reporter.running(job, null));
     const started = now();
-    let result: GenerationResult | undefined;
-    let failure: unknown;
-    // Once the WebUI answers, its lock is free: hand it the next job while this answer is read and
+    // Once the server answers, it is free: hand it the next job while this answer is read and
     // delivered, so the GPU does not wait for the bot's bookkeeping.
-    const onResponseStart = () => {
-      if (entry.answered) return;
-      entry.answered = true;
-      state.running.delete(job.id);
-      if (current.params.model !== undefined) state.loadedModel = current.params.model;
-      if (!entry.cancelRequested && !entry.requeueOnExit) dispatch();
+    let freed = false;
+    const free = () => {
+      if (freed) return;
+      freed = true;
+      pool.release(backendId, job.id);
+      if (job.params.model !== undefined) pool.setLoadedModel(backendId, job.params.model);
+      if (accepting) scheduleDispatch();
     };
-    const requestOptions = { signal: controller.signal, onResponseStart };
-    try {
-      const params = current.params;
-      result =
-        current.kind === 'upscale'
-          ? await runUpscale(state.backend.client, params, requestOptions)
-          : current.kind === 'img2img' && params.initImage !== undefined
-            ? await state.backend.client.img2img(
-                toImg2ImgRequest({ ...params, initImage: params.initImage }),
-                requestOptions,
-              )
-            : await state.backend.client.txt2img(toTxt2ImgRequest(params), requestOptions);
-    } catch (error: unknown) {
-      failure = error;
-    } finally {
-      running.delete(job.id);
-      state.running.delete(job.id);
-    }
-    current = store.get(job.id) ?? current;
+    const attempt = startAttempt(job, engine, {
+      progressIntervalMs: options.progressIntervalMs,
+      livePreview: options.livePreview,
+      alone: () => pool.runningOn(backendId) <= 1,
+      onFree: free,
+      onProgress: (progress) => {
+        if (running.get(job.id)?.cancelling !== true)
+          report('running', job, () => reporter.running(job, progress));
+      },
+      ...(options.randomSeed === undefined ? {} : { randomSeed: options.randomSeed }),
+    });
+    running.set(job.id, { job, backendId, attempt, cancelling: false });
+    track(attempt.settled.finally(free));
+    track(
+      attempt.outcome.then((outcome) => {
+        running.delete(job.id);
+        const current = store.get(job.id) ?? job;
+        if (outcome.type === 'stopped') transition(current, 'queued', { backend: null });
+        else if (outcome.type === 'cancelled') {
+          const cancelled = transition(current, 'cancelled', { finishedAt: now() });
+          report('cancelled', cancelled, () => reporter.cancelled(cancelled));
+        } else if (outcome.type === 'succeeded') succeed(current, backendId, outcome.result, started);
+        else fail(current, backendId, outcome.error);
+        scheduleDispatch();
+      }),
+    );
+  }
 
-    if (
-      entry.requeueOnExit ||
-      (failure !== undefined && controller.signal.aborted && !entry.cancelRequested)
-    ) {
-      // Shutting down: keep the job for the next start.
-      setState(current, 'queued', { backend: null });
-    } else if (entry.cancelRequested) {
-      const cancelled = setState(current, 'cancelled', { finishedAt: now() });
-      report('cancelled', cancelled, () => reporter.cancelled(cancelled));
-    } else if (result !== undefined) {
-      state.loadedModel = current.params.model ?? state.loadedModel;
-      const seconds = (now() - started) / 1000;
-      options.metrics?.generation(state.backend.id, result.info.sd_model_name ?? 'unknown', seconds);
-      const done = setState(current, 'succeeded', {
-        finishedAt: now(),
-        result: {
-          seeds: result.info.all_seeds.length > 0 ? result.info.all_seeds : [result.info.seed],
-          model: result.info.sd_model_name,
-          modelHash: result.info.sd_model_hash,
-          sampler: result.info.sampler_name,
-          infotexts: result.info.infotexts,
-          durationMs: now() - started,
-          backend: state.backend.id,
-        },
-      });
-      const finalResult = result;
-      report('finished', done, () => reporter.finished(done, finalResult));
-      // Keep the originals for the result buttons (files written on the thread pool).
-      if (options.images !== undefined) {
-        track(
-          options.images.save(done.id, finalResult.images, now()).catch((error: unknown) => {
-            log.warn({ err: error, jobId: done.id }, 'could not keep the images for result buttons');
-          }),
-        );
-      }
-    } else {
-      const kind = toFailureKind(failure);
-      if (takesBackendDown(kind)) markDown(state, failure);
-      const healthyOthers = [...backends.values()].filter((other) => other !== state && other.healthy).length;
-      const decision = decideAfterFailure(kind, current.attempts, options.maxAttempts, healthyOthers);
-      log.warn(
-        { jobId: job.id, backend: state.backend.id, err: failure, kind, decision },
-        'generation failed',
+  function succeed(job: Job, backendId: string, result: EngineResult, started: number): void {
+    if (job.params.model !== undefined) pool.setLoadedModel(backendId, job.params.model);
+    emit({
+      type: 'generation',
+      backendId,
+      model: result.model ?? 'unknown',
+      seconds: (now() - started) / 1000,
+    });
+    const done = transition(job, 'succeeded', {
+      finishedAt: now(),
+      result: {
+        seeds: result.seeds,
+        model: result.model,
+        modelHash: result.modelHash,
+        sampler: result.sampler,
+        infotexts: result.infotexts,
+        durationMs: now() - started,
+        backend: backendId,
+      },
+    });
+    report('finished', done, () => reporter.finished(done, result));
+    // Keep the originals for the result buttons (files written on the thread pool).
+    if (options.images !== undefined) {
+      track(
+        options.images.save(done.id, result.images, now()).catch((error: unknown) => {
+          log.warn({ err: error, jobId: done.id }, 'could not keep the images for result buttons');
+        }),
       );
-      if (decision === 'retry' && accepting) {
-        options.metrics?.jobState('retried');
-        const again = setState(current, 'queued', { backend: null });
-        queued.push(again);
-        const line = ordered();
-        const position = line.findIndex((candidate) => candidate.id === again.id) + 1;
-        // The notice shows this place in line: no second edit with the same place right after it.
-        lastPosition.set(again.id, `${position}/${line.length}`);
-        lastEditAt.set(again.id, now());
-        report('retrying', again, () => reporter.queued(again, position, line.length, 'retrying'));
-      } else if (decision === 'retry') {
-        setState(current, 'queued', { backend: null });
-      } else {
-        const failed = setState(current, 'failed', { finishedAt: now(), error: kind });
-        report('failed', failed, () => reporter.failed(failed, failure));
-      }
     }
-    scheduleDispatch();
+  }
+
+  function fail(job: Job, backendId: string, failure: unknown): void {
+    const kind = failureKindOf(failure);
+    if (takesBackendDown(kind)) pool.markDown(backendId, failure);
+    const decision = decideAfterFailure(
+      kind,
+      job.attempts,
+      options.maxAttempts,
+      pool.healthyOthers(backendId),
+    );
+    log.warn({ jobId: job.id, backend: backendId, err: failure, kind, decision }, 'generation failed');
+    if (decision === 'retry' && accepting) {
+      emit({ type: 'retried', job });
+      const again = transition(job, 'queued', { backend: null });
+      queued.push(again);
+      const line = ordered();
+      const position = line.findIndex((candidate) => candidate.id === again.id) + 1;
+      report('retrying', again, () => reporter.queued(again, position, line.length, 'retrying'));
+    } else if (decision === 'retry') {
+      transition(job, 'queued', { backend: null });
+    } else {
+      const failed = transition(job, 'failed', { finishedAt: now(), error: kind });
+      report('failed', failed, () => reporter.failed(failed, failure));
+    }
   }
 
   return {
     admission,
+    pool,
     submit(newJob) {
       const admitted = admission(newJob.userId);
       if (!admitted.ok) return admitted;
       const job = store.create(newJob, now());
-      options.metrics?.jobState('queued');
-      log.info({ jobId: job.id, state: 'queued', userId: job.userId, guildId: job.guildId }, 'job queued');
+      emit({ type: 'queued', job });
       queued.push(job);
       const line = ordered();
       const position = line.findIndex((candidate) => candidate.id === job.id) + 1;
-      // The caller shows this place in line at once: it counts as the job's latest edit.
-      lastPosition.set(job.id, `${position}/${line.length}`);
-      lastEditAt.set(job.id, now());
-      options.metrics?.queueLength(line.length);
+      emit({ type: 'queue-length', length: line.length });
       scheduleDispatch();
       return { ok: true, job, position, total: line.length };
     },
-    cancel(jobId) {
+    async cancel(jobId) {
       const entry = running.get(jobId);
       if (entry !== undefined) {
-        if (!entry.cancelRequested) {
-          entry.cancelRequested = true;
-          track(
-            entry.backend.backend.client.interrupt().catch((error: unknown) => {
-              log.warn({ err: error, jobId }, 'interrupt failed; aborting the request');
-              entry.controller.abort();
-            }),
-          );
-        }
-        return 'interrupting';
+        if (entry.cancelling) return 'interrupting';
+        entry.cancelling = true;
+        return CANCEL_RESULTS[await entry.attempt.cancel()];
       }
       const job = queued.find((candidate) => candidate.id === jobId);
       if (job !== undefined) {
         queued = queued.filter((candidate) => candidate.id !== jobId);
-        const cancelled = setState(job, 'cancelled', { finishedAt: now() });
+        const cancelled = transition(job, 'cancelled', { finishedAt: now() });
         report('cancelled', cancelled, () => reporter.cancelled(cancelled));
-        publishPositions(false);
+        publishPositions();
         return 'cancelled';
       }
       return store.get(jobId) === undefined ? 'not-found' : 'finished';
@@ -488,42 +377,30 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     queue() {
       return [...[...running.values()].map((entry) => entry.job), ...ordered()];
     },
-    backends() {
-      return [...backends.values()].map((state) => ({
-        id: state.backend.id,
-        state: !state.healthy ? 'down' : state.running.size > 0 ? 'busy' : 'idle',
-        running: state.running.size,
-        capacity: options.concurrencyPerBackend,
-        loadedModel: state.loadedModel,
-      }));
-    },
-    isAccepting() {
-      return accepting;
-    },
-    setLoadedModel(backendId, model) {
-      const state = backends.get(backendId);
-      if (state !== undefined) state.loadedModel = model;
-    },
-    async start() {
-      const pending = store.listPending();
+    backends: () => pool.statuses(),
+    isAccepting: () => accepting,
+    setLoadedModel: (backendId, model) => pool.setLoadedModel(backendId, model),
+    async start(probeAfter = Promise.resolve()) {
+      for (const [userId, stamp] of store.servedHistory()) {
+        lastServed.set(userId, stamp);
+        serveStamp = Math.max(serveStamp, stamp);
+      }
+      // In the background: a server takes jobs once its probe settles, and a slow one holds up no other.
+      track(probeAfter.catch(() => undefined).then(() => pool.probeAll(options.probeTimeoutMs ?? 10_000)));
       const restarted: Job[] = [];
-      for (const job of pending) {
+      for (const job of store.listPending()) {
         const requeued =
           job.state === 'running' ? (store.update(job.id, { state: 'queued', backend: null }) ?? job) : job;
         queued.push(requeued);
         restarted.push(requeued);
       }
       accepting = true;
-      for (const state of backends.values()) options.metrics?.backendUp(state.backend.id, true);
+      for (const id of pool.ids) emit({ type: 'backend', backendId: id, up: true });
       if (restarted.length > 0) {
         log.info({ count: restarted.length }, 'reloaded unfinished jobs');
         const line = ordered();
         line.forEach((job, index) => {
-          lastPosition.set(job.id, `${index + 1}/${line.length}`);
-          lastEditAt.set(job.id, now());
-          report('restarted', job, () =>
-            reporter.queued(job, index + 1, line.length, 'restarted' as QueueNote),
-          );
+          report('restarted', job, () => reporter.queued(job, index + 1, line.length, 'restarted'));
         });
       }
       // Tick several times per throttle interval, so an edit is due at most a quarter interval late.
@@ -541,13 +418,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
           new Promise((resolve) => setTimeout(resolve, 100)),
         ]);
       }
-      // Past the grace period: stop the WebUI working for nobody, then drop the requests. These jobs
-      // stay queued for the next start.
-      for (const entry of running.values()) entry.requeueOnExit = true;
-      await Promise.allSettled(
-        [...running.values()].map((entry) => entry.backend.backend.client.interrupt({ timeoutMs: 2000 })),
-      );
-      for (const entry of running.values()) entry.controller.abort();
+      // Past the grace period: these jobs stay queued for the next start.
+      await Promise.allSettled([...running.values()].map((entry) => entry.attempt.stop()));
       await Promise.race([
         Promise.allSettled([...inFlight]),
         new Promise((resolve) => setTimeout(resolve, 2000)),
@@ -558,4 +430,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       }
     },
   };
+}
+
+function failureKindOf(error: unknown): FailureKind {
+  if (!(error instanceof SdError) || error.code === 'aborted') return 'unknown';
+  return error.code;
 }

@@ -65,6 +65,7 @@ export function planAssignments(
   ordered: readonly QueuedJobView[],
   backends: readonly BackendView[],
   window: number,
+  eligible: (jobId: string, backendId: string) => boolean = () => true,
 ): Assignment[] {
   const free = new Map<string, { backend: BackendView; slots: number; loaded: string | undefined }>();
   for (const backend of backends) {
@@ -87,14 +88,16 @@ export function planAssignments(
   for (const job of ordered.slice(0, Math.max(1, window))) {
     if (free.size === 0) break;
     if (job.model === undefined) continue;
-    const match = [...free.values()].find((slot) => slot.loaded === job.model);
+    const match = [...free.values()].find(
+      (slot) => slot.loaded === job.model && eligible(job.id, slot.backend.id),
+    );
     if (match !== undefined) take(job, match.backend.id);
   }
   // Pass 2: the line in order.
   for (const job of ordered) {
     if (free.size === 0) break;
     if (taken.has(job.id)) continue;
-    const slots = [...free.values()];
+    const slots = [...free.values()].filter((slot) => eligible(job.id, slot.backend.id));
     const match =
       slots.find((slot) => job.model !== undefined && slot.loaded === job.model) ??
       slots.find((slot) => slot.loaded === undefined) ??
@@ -142,6 +145,7 @@ export type FailureKind =
   | 'out-of-memory'
   | 'server-error'
   | 'malformed-response'
+  | 'unsupported'
   | 'unknown';
 
 /**

@@ -10,9 +10,9 @@ import { promisify } from 'node:util';
 import { createGunzip, gunzip } from 'node:zlib';
 import { type Dispatcher, Pool } from 'undici';
 import type { z } from 'zod';
+import { SdAbortedError, SdError, SdMalformedResponseError, SdTimeoutError } from '../engines/errors.js';
 import { parseErrorBody } from './error-body.js';
 import { describeRequest, type RequestContext, toHttpError, toTransportError } from './error-mapping.js';
-import { SdAbortedError, SdError, SdMalformedResponseError, SdTimeoutError } from './errors.js';
 import {
   type ExtractedImage,
   JsonImageStream,
@@ -29,6 +29,7 @@ import {
   samplerListSchema,
   schedulerListSchema,
   setOptionsResponseSchema,
+  taskProgressSchema,
   upscalerListSchema,
 } from './schemas.js';
 import type {
@@ -38,6 +39,7 @@ import type {
   SdClient,
   SdOptions,
   SdProgress,
+  SdTaskProgress,
 } from './types.js';
 
 export interface SdClientOptions {
@@ -70,6 +72,8 @@ const LARGE_ANSWER_CHARS = 1_000_000;
 
 interface CallOptions extends RequestOptions {
   body?: unknown;
+  /** The route is outside `/sdapi/v1` (`/internal/progress`). */
+  outsideApi?: boolean;
   query?: Record<string, string>;
   /** Stream a successful answer into this instead of reading it as text. */
   stream?: JsonImageStream;
@@ -115,8 +119,9 @@ export function createSdClient(options: SdClientOptions): SdClient {
 
   async function send(method: Dispatcher.HttpMethod, route: string, call: CallOptions): Promise<RawResponse> {
     const query = call.query === undefined ? '' : `?${new URLSearchParams(call.query).toString()}`;
-    const path = `${prefix}${API}${route}${query}`;
-    const request: RequestContext = { backend: label, method, path: `${API}${route}${query}` };
+    const api = call.outsideApi === true ? '' : API;
+    const path = `${prefix}${api}${route}${query}`;
+    const request: RequestContext = { backend: label, method, path: `${api}${route}${query}` };
     if (FORBIDDEN_ROUTES.test(route)) {
       throw new Error(`Refusing to call ${describeRequest(request)}: this route is never used by the bot`);
     }
@@ -321,6 +326,33 @@ export function createSdClient(options: SdClientOptions): SdClient {
         interrupted: response.state.interrupted,
         currentImage: response.current_image,
       };
+    },
+
+    async taskProgress(taskId, query = {}, requestOptions = {}): Promise<SdTaskProgress> {
+      const response = await call('POST', '/internal/progress', taskProgressSchema, {
+        ...requestOptions,
+        outsideApi: true,
+        body: { id_task: taskId, id_live_preview: -1, live_preview: query.livePreview ?? false },
+      });
+      return {
+        active: response.active,
+        queued: response.queued,
+        completed: response.completed,
+        progress: response.progress === null ? null : Math.min(1, Math.max(0, response.progress)),
+        etaSeconds: response.eta === null ? null : Math.max(0, response.eta),
+        livePreview: response.live_preview,
+        textinfo: response.textinfo,
+      };
+    },
+
+    async probeRoute(method, route, requestOptions = {}) {
+      const outsideApi = !route.startsWith('/sdapi/v1/');
+      const response = await send(method, outsideApi ? route : route.slice(API.length), {
+        ...requestOptions,
+        outsideApi,
+        ...(method === 'POST' ? { body: requestOptions.body ?? {} } : {}),
+      });
+      return { status: response.status, text: response.text };
     },
 
     async interrupt(requestOptions = {}) {

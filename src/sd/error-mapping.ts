@@ -1,7 +1,7 @@
 /**
  * Pure mappings from what went wrong (an HTTP status and body, or a transport error) to a typed `SdError`.
  */
-import { parseErrorBody } from './error-body.js';
+
 import {
   SdApiDisabledError,
   SdAuthError,
@@ -10,7 +10,8 @@ import {
   SdOutOfMemoryError,
   SdServerError,
   SdUnreachableError,
-} from './errors.js';
+} from '../engines/errors.js';
+import { parseErrorBody } from './error-body.js';
 
 export interface RequestContext {
   /** Credential-free label, e.g. `http://127.0.0.1:7860`. */

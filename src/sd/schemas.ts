@@ -94,6 +94,17 @@ export const progressSchema = z.object({
   current_image: nullableString,
 });
 
+/** `POST /internal/progress` (UI mode): the progress of one task, named by its `force_task_id`. */
+export const taskProgressSchema = z.object({
+  active: withDefault(z.boolean(), false),
+  queued: withDefault(z.boolean(), false),
+  completed: withDefault(z.boolean(), false),
+  progress: nullableNumber,
+  eta: nullableNumber,
+  live_preview: nullableString,
+  textinfo: nullableString,
+});
+
 export const extraSingleImageResponseSchema = z.object({
   image: z.string(),
   html_info: nullableString,

@@ -21,6 +21,8 @@ export interface Txt2ImgRequest {
   n_iter: number;
   override_settings?: Record<string, unknown>;
   override_settings_restore_afterwards?: boolean;
+  /** Registers the request under this id for `POST /internal/progress` (A1111 ≥ 1.6, Forge). */
+  force_task_id?: string;
   send_images?: boolean;
   save_images?: boolean;
 }
@@ -96,6 +98,20 @@ export interface SdProgress {
   currentImage: string | null;
 }
 
+/** One task's progress from `POST /internal/progress`: whether it waits, runs or is done. */
+export interface SdTaskProgress {
+  active: boolean;
+  queued: boolean;
+  completed: boolean;
+  /** 0..1 while active. */
+  progress: number | null;
+  etaSeconds: number | null;
+  /** A data URI, when asked for and there is a new one. */
+  livePreview: string | null;
+  /** `In queue: 2/3` while queued. */
+  textinfo: string | null;
+}
+
 export interface SdOptions {
   sd_model_checkpoint: string | null;
   [key: string]: unknown;
@@ -109,7 +125,7 @@ export interface ExtraSingleImageRequest {
 }
 
 export interface RequestOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Overrides the client's `timeoutMs` for this call (e.g. a short one for `progress`). */
   timeoutMs?: number | undefined;
   /**
@@ -135,6 +151,18 @@ export interface SdClient {
   setOptions(values: Record<string, unknown>, options?: RequestOptions): Promise<void>;
   refreshCheckpoints(options?: RequestOptions): Promise<void>;
   progress(query?: { skipCurrentImage?: boolean }, options?: RequestOptions): Promise<SdProgress>;
+  /** `POST /internal/progress` for one task (UI mode only; 404 with `--nowebui`). */
+  taskProgress(
+    taskId: string,
+    query?: { livePreview?: boolean },
+    options?: RequestOptions,
+  ): Promise<SdTaskProgress>;
+  /** The status and text of any read-only route (or POST with `body`), for capability probing. Throws only when no answer came. */
+  probeRoute(
+    method: 'GET' | 'POST',
+    route: string,
+    options?: RequestOptions & { body?: unknown },
+  ): Promise<{ status: number; text: string }>;
   interrupt(options?: RequestOptions): Promise<void>;
   close(): Promise<void>;
 }

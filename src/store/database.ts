@@ -64,6 +64,11 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (job_id, idx)
    );
    CREATE INDEX image_files_created ON image_files(created_at);`,
+  // Fair order across restarts: when each member's last job started (an increasing stamp).
+  `CREATE TABLE served (
+     user_id TEXT PRIMARY KEY,
+     stamp INTEGER NOT NULL
+   );`,
 ];
 
 /** Opens (creating the folder and file on first run) the SQLite database in WAL mode and migrates it. */

@@ -1,7 +1,6 @@
 import { inspect } from 'node:util';
 import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSdClient, type SdClientOptions } from '../../src/sd/client.js';
 import {
   SdAbortedError,
   SdApiDisabledError,
@@ -13,7 +12,8 @@ import {
   SdServerError,
   SdTimeoutError,
   SdUnreachableError,
-} from '../../src/sd/errors.js';
+} from '../../src/engines/errors.js';
+import { createSdClient, type SdClientOptions } from '../../src/sd/client.js';
 import type { Img2ImgRequest, SdClient, Txt2ImgRequest } from '../../src/sd/types.js';
 import { readPngSize } from '../fakes/webui/png.js';
 import { type FakeWebui, type FakeWebuiOptions, startFakeWebui } from '../fakes/webui/server.js';

@@ -53,8 +53,13 @@ const embedOf = (message: FakeMessage) =>
     fields?: { name: string; value: string }[];
   };
 
-const bodyOf = (h: Harness, path: string, index: number) =>
-  requestsTo(h.webui, path)[index]?.body as Record<string, unknown> | undefined;
+/** A request body without its `force_task_id` (every request has its own: the bot's task id). */
+const bodyOf = (h: Harness, path: string, index: number) => {
+  const body = requestsTo(h.webui, path)[index]?.body as Record<string, unknown> | undefined;
+  if (body === undefined) return undefined;
+  const { force_task_id: _taskId, ...rest } = body;
+  return rest;
+};
 
 /** `/imagine` and its finished reply. */
 async function imagine(h: Harness, options: Record<string, string | number>): Promise<FakeMessage> {

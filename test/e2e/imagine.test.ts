@@ -60,6 +60,8 @@ describe('/imagine end to end', () => {
       batch_size: 1,
       n_iter: 1,
       override_settings: { sd_model_checkpoint: 'chilloutmix-Ni.safetensors [7234b76e42]' },
+      // The bot's own task id, so it can ask whether this request waits, runs or is done (issue 13).
+      force_task_id: expect.stringMatching(/^sdbot-[0-9a-f]{16}$/),
     });
 
     const attachment = reply.attachments.find((candidate) => candidate.filename === '985454925.png');

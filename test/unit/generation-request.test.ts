@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { toTxt2ImgRequest } from '../../src/engines/a1111/wire.js';
 import { resolveAgainstCatalog } from '../../src/generation/prepare.js';
-import { toTxt2ImgRequest, validateImagineInput } from '../../src/generation/request.js';
+import { validateImagineInput } from '../../src/generation/request.js';
 import { UserError } from '../../src/user-error.js';
 
 const defaults = {

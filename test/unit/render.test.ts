@@ -106,13 +106,12 @@ describe('renderQueued and renderRunning', () => {
 
   it('shows step, percent and ETA, and the live preview as an attachment', () => {
     const view = renderRunning(job, {
-      progress: 0.5,
-      etaRelativeSeconds: 3.4,
-      samplingStep: 10,
-      samplingSteps: 20,
-      jobCount: 1,
-      interrupted: false,
-      currentImage: Buffer.from('png').toString('base64'),
+      state: 'running',
+      fraction: 0.5,
+      etaSeconds: 3.4,
+      step: 10,
+      steps: 20,
+      preview: Buffer.from('png'),
     });
     expect(view.embeds[0]?.description).toMatch(/50%[\s\S]*Step 10\/20 · about 3s left/);
     expect(view.files[0]?.name).toBe('preview.png');

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { findErrorCode, toHttpError, toTransportError } from '../../src/sd/error-mapping.js';
 import {
   SdApiDisabledError,
   SdAuthError,
@@ -7,7 +6,8 @@ import {
   SdOutOfMemoryError,
   SdServerError,
   SdUnreachableError,
-} from '../../src/sd/errors.js';
+} from '../../src/engines/errors.js';
+import { findErrorCode, toHttpError, toTransportError } from '../../src/sd/error-mapping.js';
 
 const request = { backend: 'http://gpu:7860', method: 'POST', path: '/sdapi/v1/txt2img' };
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { toTxt2ImgRequest } from '../../src/engines/a1111/wire.js';
 import { ASPECT_RATIOS } from '../../src/generation/aspect.js';
 import {
   type GenerationDefaults,
   type GenerationLimits,
   type ImagineInput,
-  toTxt2ImgRequest,
   validateImagineInput,
 } from '../../src/generation/request.js';
 import { createRandom, type Random } from './seeded-random.js';

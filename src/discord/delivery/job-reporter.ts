@@ -1,10 +1,10 @@
 import { DiscordAPIError, type REST, Routes } from 'discord.js';
+import type { EngineProgress, EngineResult } from '../../engines/types.js';
 import type { JobStore } from '../../jobs/job-store.js';
 import type { JobReporter, QueueNote } from '../../jobs/reporter.js';
 import { canUseInteractionToken } from '../../jobs/scheduling.js';
 import type { Job } from '../../jobs/types.js';
 import type { Logger } from '../../log.js';
-import type { GenerationResult, SdProgress } from '../../sd/types.js';
 import { composeGrid } from '../results/grid.js';
 import { contentTypeFor, prepareUpload } from '../uploads/upload-preflight.js';
 import {
@@ -202,16 +202,20 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
         }),
       );
     },
-    running(job, progress: SdProgress | null) {
+    running(job, progress: EngineProgress | null) {
       return inOrder(job.id, () =>
         progressLane.run(job.id, async () => {
           if (finished.has(job.id)) return;
           // The live preview is a spoiler too where the result will be one.
-          await show(job, await prepareUpload(renderRunning(job, progress), job.params.delivery ?? {}));
+          const elapsed = job.startedAt === null ? undefined : now() - job.startedAt;
+          await show(
+            job,
+            await prepareUpload(renderRunning(job, progress, elapsed), job.params.delivery ?? {}),
+          );
         }),
       );
     },
-    finished(job, result: GenerationResult) {
+    finished(job, result: EngineResult) {
       return finalUpdate(job.id, async () => {
         if (job.result === null) return;
         // A batch shows as one composite image; its originals stay a button away (job_images).

@@ -14,6 +14,7 @@ import type { Backend, JobRunner } from '../../jobs/runner.js';
 import type { Logger } from '../../log.js';
 import type { UsageStore } from '../../policy/usage-store.js';
 import type { SettingsStore } from '../../store/settings-store.js';
+import type { MemberOrder } from './member-order.js';
 import type { Turns } from './turns.js';
 
 /** Everything a command handler may use, built once in the composition root. */
@@ -33,6 +34,8 @@ export interface BotDeps {
   now: () => number;
   /** Paces handlers through bursts (see turns.ts). */
   turns: Turns;
+  /** A member's requests reach the queue in the order sent (see member-order.ts). */
+  memberOrder: MemberOrder;
 }
 
 /** One slash command: its registered definition and its handlers (the discord.js guide's shape). */

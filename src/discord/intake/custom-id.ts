@@ -1,8 +1,8 @@
-/** Button and modal ids: `<action>:<arg>[:<arg>…]`, at most 100 characters (Discord's limit). */
-export const CUSTOM_ID_ACTIONS = [
+/** Button ids: `<action>:<arg>[:<arg>…]`, at most 100 characters (Discord's limit). */
+export const BUTTON_ACTIONS = [
   'cancel',
   'models',
-  // Result buttons (src/discord/result-actions.ts): `<action>:<jobId>[:<image index>]`.
+  // Result buttons (src/discord/results/result-actions.ts): `<action>:<jobId>[:<image index>]`.
   'reroll',
   'vary',
   'upscale',
@@ -10,10 +10,15 @@ export const CUSTOM_ID_ACTIONS = [
   'info',
   'delete',
   'image',
-  // The remix modal's submit.
-  'remixed',
 ] as const;
-export type CustomIdAction = (typeof CUSTOM_ID_ACTIONS)[number];
+export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
+
+/** Modal ids, the same shape: the remix form's submit. */
+export const MODAL_ACTIONS = ['remixed'] as const;
+export type ModalAction = (typeof MODAL_ACTIONS)[number];
+
+export const CUSTOM_ID_ACTIONS = [...BUTTON_ACTIONS, ...MODAL_ACTIONS] as const;
+export type CustomIdAction = ButtonAction | ModalAction;
 
 export interface CustomId {
   action: CustomIdAction;

@@ -11,28 +11,58 @@ import { UserError } from '../../user-error.js';
 import { LIMITS, truncate } from '../views/render.js';
 import { toUserMessage } from '../views/user-message.js';
 import type { BotDeps, ButtonHandler, Command, ModalHandler } from './command.js';
-import { type CustomIdAction, parseCustomId } from './custom-id.js';
+import { type ButtonAction, type ModalAction, parseCustomId } from './custom-id.js';
 
 export interface Router {
   handle(interaction: Interaction): Promise<void>;
 }
 
+/** Every handler, by name or custom id action: a missing one fails to compile. */
+export interface RouterTable {
+  commands: readonly Command[];
+  buttons: Record<ButtonAction, ButtonHandler>;
+  modals: Record<ModalAction, ModalHandler>;
+}
+
+type Replyable = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
+
+/** What to run for one interaction, or the refusal when nothing matches. */
+function toRoute(
+  interaction: Replyable,
+  table: RouterTable,
+  byName: ReadonlyMap<string, Command>,
+  deps: BotDeps,
+): () => Promise<void> {
+  if (interaction.isChatInputCommand()) {
+    const command = byName.get(interaction.commandName);
+    if (command === undefined)
+      throw new UserError('unknown-command', 'This command is not available any more.');
+    return () => command.execute(interaction, deps);
+  }
+  const parsed = parseCustomId(interaction.customId);
+  if (interaction.isButton()) {
+    const handler = parsed === undefined ? undefined : table.buttons[parsed.action as ButtonAction];
+    if (parsed === undefined || handler === undefined) {
+      throw new UserError('unknown-button', 'This button is no longer available.');
+    }
+    return () => handler(interaction, parsed.args, deps);
+  }
+  const handler = parsed === undefined ? undefined : table.modals[parsed.action as ModalAction];
+  if (parsed === undefined || handler === undefined || !interaction.isModalSubmit()) {
+    throw new UserError('unknown-form', 'This form is no longer available.');
+  }
+  return () => handler(interaction, parsed.args, deps);
+}
+
 /**
  * The one error boundary: every interaction goes through here; every error becomes one or two
- * plain sentences for the member (with a short reference id for the operator's log).
+ * plain sentences for the member (with a short reference id for the operator's log). Commands,
+ * buttons and modal submits take one path, and all take turns through a burst.
  */
-export function createRouter(
-  commands: readonly Command[],
-  buttons: Partial<Record<CustomIdAction, ButtonHandler>>,
-  deps: BotDeps,
-  modals: Partial<Record<CustomIdAction, ModalHandler>> = {},
-): Router {
-  const byName = new Map(commands.map((command) => [command.data.name, command]));
+export function createRouter(table: RouterTable, deps: BotDeps): Router {
+  const byName = new Map(table.commands.map((command) => [command.data.name, command]));
 
-  async function replyWithError(
-    interaction: ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction,
-    error: unknown,
-  ) {
+  async function replyWithError(interaction: Replyable, error: unknown) {
     const expected = error instanceof UserError;
     const reference = randomBytes(3).toString('hex');
     if (expected) deps.log.info({ code: error.code, userId: interaction.user.id }, 'refused a request');
@@ -68,43 +98,14 @@ export function createRouter(
   return {
     async handle(interaction) {
       if (interaction.isAutocomplete()) return handleAutocomplete(interaction);
-      if (interaction.isChatInputCommand()) {
-        const command = byName.get(interaction.commandName);
-        try {
-          if (command === undefined)
-            throw new UserError('unknown-command', 'This command is not available any more.');
-          await deps.turns.next(true);
-          await command.execute(interaction, deps);
-        } catch (error: unknown) {
-          await replyWithError(interaction, error);
-        }
+      if (!interaction.isChatInputCommand() && !interaction.isButton() && !interaction.isModalSubmit())
         return;
-      }
-      if (interaction.isButton()) {
-        const parsed = parseCustomId(interaction.customId);
-        const handler = parsed === undefined ? undefined : buttons[parsed.action];
-        try {
-          if (parsed === undefined || handler === undefined) {
-            throw new UserError('unknown-button', 'This button is no longer available.');
-          }
-          await deps.turns.next(true);
-          await handler(interaction, parsed.args, deps);
-        } catch (error: unknown) {
-          await replyWithError(interaction, error);
-        }
-        return;
-      }
-      if (interaction.isModalSubmit()) {
-        const parsed = parseCustomId(interaction.customId);
-        const handler = parsed === undefined ? undefined : modals[parsed.action];
-        try {
-          if (parsed === undefined || handler === undefined) {
-            throw new UserError('unknown-form', 'This form is no longer available.');
-          }
-          await handler(interaction, parsed.args, deps);
-        } catch (error: unknown) {
-          await replyWithError(interaction, error);
-        }
+      try {
+        const run = toRoute(interaction, table, byName, deps);
+        await deps.turns.next(true);
+        await run();
+      } catch (error: unknown) {
+        await replyWithError(interaction, error);
       }
     },
   };

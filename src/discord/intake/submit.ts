@@ -3,6 +3,7 @@ import type { GenerationParams } from '../../generation/request.js';
 import type { JobKind } from '../../jobs/types.js';
 import { UserError } from '../../user-error.js';
 import type { BotDeps } from './command.js';
+import type { Ticket } from './member-order.js';
 
 /** Discord keeps an interaction token usable for 15 minutes. */
 export const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60_000;
@@ -24,8 +25,14 @@ export async function submitGeneration(
   kind: JobKind,
   params: GenerationParams,
   parentId: string | null,
-  { receivedAt = deps.now(), onQueued }: { receivedAt?: number; onQueued?: () => void } = {},
+  {
+    receivedAt = deps.now(),
+    onQueued,
+    ticket,
+  }: { receivedAt?: number; onQueued?: () => void; ticket?: Ticket } = {},
 ): Promise<void> {
+  // The member's earlier requests go in first, whatever order the servers answered them in.
+  await ticket?.turn();
   // After the deferral's round trip: 200 of them come back together; take turns.
   await deps.turns.next();
   refuseWhileStopping(deps);
@@ -42,6 +49,7 @@ export async function submitGeneration(
   });
   if (!submitted.ok) throw toLimitRefusal(submitted.reason, submitted.limit);
   onQueued?.();
+  ticket?.done();
   await deps.reporter.queued(submitted.job, submitted.position, submitted.total, undefined);
 }
 

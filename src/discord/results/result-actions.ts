@@ -11,6 +11,7 @@ import {
   TextInputStyle,
 } from 'discord.js';
 import sharp from 'sharp';
+import { SdError } from '../../engines/errors.js';
 import {
   checkDerivedLimits,
   toRemixParams,
@@ -21,13 +22,13 @@ import {
 import type { GenerationParams, JobOrigin } from '../../generation/request.js';
 import type { Job, JobKind, JobResult } from '../../jobs/types.js';
 import { effectivePolicy } from '../../policy/guild-policy.js';
-import { SdError } from '../../sd/errors.js';
 import { UserError } from '../../user-error.js';
 import { toMessageRequest } from '../delivery/multipart.js';
 import { admitGeneration } from '../intake/admission.js';
 import type { BotDeps, ButtonHandler, ModalHandler } from '../intake/command.js';
-import type { CustomIdAction } from '../intake/custom-id.js';
+import type { ButtonAction, ModalAction } from '../intake/custom-id.js';
 import { encodeCustomId } from '../intake/custom-id.js';
+import type { Ticket } from '../intake/member-order.js';
 import { refuseWhileStopping, submitGeneration, toLimitRefusal } from '../intake/submit.js';
 import { contentTypeFor, prepareUpload } from '../uploads/upload-preflight.js';
 import { imageFileName } from '../views/render.js';
@@ -100,6 +101,23 @@ async function startChild(
   params: GenerationParams,
   options: { texts?: { prompt: string; negativePrompt: string }; beforeSubmit?: () => Promise<void> } = {},
 ): Promise<void> {
+  const ticket = deps.memberOrder.take(interaction.user.id);
+  try {
+    await startChildInOrder(interaction, deps, parent, kind, params, options, ticket);
+  } finally {
+    ticket.done();
+  }
+}
+
+async function startChildInOrder(
+  interaction: ActionInteraction,
+  deps: BotDeps,
+  parent: FinishedJob,
+  kind: JobKind,
+  params: GenerationParams,
+  options: { texts?: { prompt: string; negativePrompt: string }; beforeSubmit?: () => Promise<void> },
+  ticket: Ticket,
+): Promise<void> {
   refuseOverLimits(deps, interaction.user.id, params);
   const { channelId } = interaction;
   if (channelId === null) throw new UserError('no-channel', 'This button only works in a channel.');
@@ -120,6 +138,7 @@ async function startChild(
     const admitted = admission.apply(params);
     await submitGeneration(requester, deps, kind, admitted, parent.id, {
       onQueued: () => admission.accepted(admitted),
+      ticket,
     });
   } catch (error: unknown) {
     // No job came of it (e.g. an unknown upscaler, a full queue): the quota place goes back.
@@ -153,20 +172,45 @@ export const handleVary: ButtonHandler = async (interaction, [jobId, rawIndex], 
   await startChild(interaction, deps, parent, generationKind(parent), params);
 };
 
-/** The upscaler must be known to every WebUI that answers; unknown → the names it does know. */
+/**
+ * The upscaler must be installed on a server that can upscale (the job goes to one of those);
+ * unknown → the names they do know. The lists come from the catalog cache.
+ */
 async function checkUpscaler(deps: BotDeps, name: string): Promise<void> {
-  const lists = await Promise.allSettled(deps.backends.map((backend) => backend.client.listUpscalers()));
-  const known = lists.flatMap((list) => (list.status === 'fulfilled' ? [list.value.map((u) => u.name)] : []));
-  if (known.length === 0) {
-    const failure = lists.find((list) => list.status === 'rejected');
-    throw failure?.status === 'rejected' && failure.reason instanceof SdError
-      ? failure.reason
+  // What each server can do is known once its first probe settled (right after a start, it may not have).
+  await Promise.race([
+    Promise.all(deps.backends.map((backend) => backend.engine.ready())),
+    new Promise((resolve) => setTimeout(resolve, 5000)),
+  ]);
+  const capable = deps.backends.filter((backend) => backend.engine.capabilities.upscale);
+  if (capable.length === 0) {
+    throw new UserError(
+      'cannot-upscale',
+      'The image server cannot upscale images (it has no upscaler route), so nothing was upscaled.',
+    );
+  }
+  let lists: Map<string, { name: string }[]>;
+  try {
+    lists = await deps.catalog.byBackend('upscalers');
+  } catch (error: unknown) {
+    throw error instanceof SdError
+      ? error
       : new UserError(
           'sd-unavailable',
           'The image server is not reachable right now. Try again in a minute.',
         );
   }
-  if (known.every((names) => names.includes(name))) return;
+  const known = capable.flatMap((backend) => {
+    const list = lists.get(backend.id);
+    return list === undefined ? [] : [list.map((upscaler) => upscaler.name)];
+  });
+  if (known.length === 0) {
+    throw new UserError(
+      'sd-unavailable',
+      'The image server is not reachable right now. Try again in a minute.',
+    );
+  }
+  if (known.some((names) => names.includes(name))) return;
   const available = [...new Set(known.flat())].filter((candidate) => candidate !== 'None');
   throw new UserError(
     'unknown-upscaler',
@@ -348,7 +392,7 @@ export const handleDelete: ButtonHandler = async (interaction, [jobId], deps) =>
 };
 
 /** The result buttons and the remix form, for the router. */
-export const RESULT_BUTTONS: Partial<Record<CustomIdAction, ButtonHandler>> = {
+export const RESULT_BUTTONS: Record<Exclude<ButtonAction, 'cancel' | 'models'>, ButtonHandler> = {
   reroll: handleReroll,
   vary: handleVary,
   upscale: handleUpscale,
@@ -358,4 +402,4 @@ export const RESULT_BUTTONS: Partial<Record<CustomIdAction, ButtonHandler>> = {
   delete: handleDelete,
 };
 
-export const RESULT_MODALS: Partial<Record<CustomIdAction, ModalHandler>> = { remixed: handleRemixSubmit };
+export const RESULT_MODALS: Record<ModalAction, ModalHandler> = { remixed: handleRemixSubmit };

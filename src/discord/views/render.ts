@@ -6,9 +6,9 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord.js';
+import type { EngineProgress } from '../../engines/types.js';
 import type { GenerationParams } from '../../generation/request.js';
 import type { Job, JobResult } from '../../jobs/types.js';
-import type { SdProgress } from '../../sd/types.js';
 import { encodeCustomId } from '../intake/custom-id.js';
 import { GRID_FILE_NAME, renderOriginLine, renderResultButtons } from '../results/result-buttons.js';
 
@@ -95,23 +95,52 @@ export function renderProgressBar(fraction: number): string {
   return `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}`;
 }
 
-export function renderRunning(job: Job, progress: SdProgress | null): MessageView {
+/** A preview's file name by its bytes: ComfyUI sends JPEG, the WebUI PNG. */
+function previewName(bytes: Buffer): string {
+  return bytes[0] === 0xff && bytes[1] === 0xd8 ? 'preview.jpg' : 'preview.png';
+}
+
+/**
+ * The job while the server has it: a bar, the step and the time left where the server tells them;
+ * its place in the server's own line while it waits there; only the time so far where the server
+ * gives no progress at all.
+ */
+export function renderRunning(job: Job, progress: EngineProgress | null, elapsedMs?: number): MessageView {
   const lines = [`**Generating** on ${job.backend === null ? 'the image server' : 'an image server'}`];
   const files: MessageView['files'] = [];
   const embed: APIEmbed = { color: COLOR_WORKING };
-  if (progress !== null && progress.samplingSteps > 0) {
-    const percent = Math.round(progress.progress * 100);
-    const eta = Math.max(0, Math.round(progress.etaRelativeSeconds));
-    lines.push(
-      `\`${renderProgressBar(progress.progress)}\` ${percent}%`,
-      `Step ${progress.samplingStep}/${progress.samplingSteps} · about ${eta}s left`,
-    );
-    if (progress.currentImage !== null) {
-      files.push({ name: 'preview.png', data: Buffer.from(progress.currentImage, 'base64') });
-      embed.thumbnail = { url: 'attachment://preview.png' };
-    }
-  } else {
+  if (progress === null) {
     lines.push('Starting…');
+  } else if (progress.state === 'queued') {
+    lines.push(
+      progress.position === undefined
+        ? 'Waiting for the image server to finish other work first…'
+        : `Waiting for the image server to finish other work first (place ${progress.position} in its line)…`,
+    );
+  } else if (progress.fraction !== undefined && (progress.steps ?? 1) > 0) {
+    const percent = Math.round(progress.fraction * 100);
+    lines.push(`\`${renderProgressBar(progress.fraction)}\` ${percent}%`);
+    const details: string[] = [];
+    if (progress.stage !== undefined && progress.stage.count > 1) {
+      details.push(`Pass ${progress.stage.index} of ${progress.stage.count}`);
+    }
+    if (progress.step !== undefined && progress.steps !== undefined)
+      details.push(`Step ${progress.step}/${progress.steps}`);
+    if (progress.etaSeconds !== undefined)
+      details.push(`about ${Math.max(0, Math.round(progress.etaSeconds))}s left`);
+    if (details.length > 0) lines.push(details.join(' · '));
+  } else {
+    // The server tells nothing while it works: say how long it has been.
+    lines.push(
+      elapsedMs === undefined
+        ? 'Generating…'
+        : `Generating… (${Math.max(0, Math.round(elapsedMs / 1000))}s so far)`,
+    );
+  }
+  if (progress?.preview !== undefined) {
+    const name = previewName(progress.preview);
+    files.push({ name, data: progress.preview });
+    embed.thumbnail = { url: `attachment://${name}` };
   }
   lines.push(promptLine(job.params));
   embed.description = lines.join('\n');

@@ -1,4 +1,4 @@
-import { SdError } from '../../sd/errors.js';
+import { SdError } from '../../engines/errors.js';
 import { UserError } from '../../user-error.js';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Typed failures of one WebUI backend. Every `SdClient` method rejects with one of these.
+ * Typed failures of one image server. Every engine (and the `/sdapi` client) rejects with one of these.
  * Messages are for logs: they carry the method, the backend label and the path, never credentials.
  */
 
@@ -12,7 +12,8 @@ export type SdErrorCode =
   | 'invalid-request'
   | 'out-of-memory'
   | 'server-error'
-  | 'malformed-response';
+  | 'malformed-response'
+  | 'unsupported';
 
 /** Where a failure happened. `backend` is the client's credential-free label. */
 export interface SdErrorContext {
@@ -125,5 +126,17 @@ export class SdMalformedResponseError extends SdError {
   constructor(message: string, context: SdErrorContext & { detail: string }) {
     super(message, context);
     this.detail = context.detail;
+  }
+}
+
+/** The server lacks what was asked for (a route or a feature): a missing capability, not a fault. */
+export class SdUnsupportedError extends SdError {
+  readonly code = 'unsupported';
+  /** What the server cannot do, as a member would read it: "upscale images". */
+  readonly capability: string;
+
+  constructor(message: string, context: SdErrorContext & { capability: string }) {
+    super(message, context);
+    this.capability = context.capability;
   }
 }

@@ -1,0 +1,239 @@
+import { Client, Events, GatewayIntentBits, Partials, type REST, Status } from 'discord.js';
+import type { DestinationStream } from 'pino';
+import sharp from 'sharp';
+import { commands, handleModelsPage } from '../../commands/index.js';
+import { createCatalog } from '../catalog/catalog.js';
+import type { Config } from '../config.js';
+import { createInteractionRest } from '../discord/delivery/interaction-rest.js';
+import { createDiscordJobReporter } from '../discord/delivery/job-reporter.js';
+import { throttleProgress } from '../discord/delivery/progress-throttle.js';
+import { handleCancel } from '../discord/intake/cancel-button.js';
+import type { BotDeps } from '../discord/intake/command.js';
+import { createMemberOrder } from '../discord/intake/member-order.js';
+import { registerCommands } from '../discord/intake/registration.js';
+import { createRouter } from '../discord/intake/router.js';
+import { createTurns } from '../discord/intake/turns.js';
+import { RESULT_BUTTONS, RESULT_MODALS } from '../discord/results/result-actions.js';
+import { type HealthServer, startHealthServer } from '../health-server.js';
+import { canRun } from '../jobs/eligibility.js';
+import { createFileImageStore } from '../jobs/image-store.js';
+import { createSqliteJobStore } from '../jobs/job-store.js';
+import { createJobRunner, type JobRunner } from '../jobs/runner.js';
+import { createLogger, type Logger } from '../log.js';
+import { createMetrics, type Metrics } from '../metrics.js';
+import { sameModel } from '../models/match.js';
+import { createSqliteUsageStore } from '../policy/usage-store.js';
+import { secretsOf } from '../secrets.js';
+import { openDatabase } from '../store/database.js';
+import { createSqliteSettingsStore } from '../store/settings-store.js';
+import { createBackends } from './engines.js';
+import { startHousekeeping } from './housekeeping.js';
+
+export interface AppOptions {
+  /** Where log lines go (tests capture them); default stdout. */
+  logDestination?: DestinationStream;
+  now?: () => number;
+}
+
+/** Every part of the bot, built and wired but not started. */
+export interface App {
+  config: Config;
+  log: Logger;
+  client: Client;
+  /** The REST client of result and progress edits (interaction tokens). */
+  interactionRest: REST;
+  runner: JobRunner;
+  metrics: Metrics;
+  deps: BotDeps;
+  /** Logs in, registers the commands, starts the queue and the housekeeping. */
+  start(): Promise<{ applicationId: string; healthPort: number | undefined }>;
+  /** Stops taking jobs, lets running ones finish within the grace period, keeps the rest, disconnects. */
+  stop(): Promise<void>;
+}
+
+/** Catalog lists (samplers, models) are refreshed in the background this often. */
+const CATALOG_TTL_MS = 5 * 60_000;
+
+/** Builds every real adapter from the configuration. Nothing talks to Discord or a server yet. */
+export function createApp(config: Config, options: AppOptions = {}): App {
+  // libvips' operation cache keeps decoded images around; the bot never reuses them.
+  sharp.cache(false);
+  const now = options.now ?? Date.now;
+  const log = createLogger({
+    level: config.logLevel,
+    pretty: config.logPretty,
+    secrets: secretsOf(config),
+    ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
+  });
+  const db = openDatabase(config.databasePath);
+  const settings = createSqliteSettingsStore(db, now);
+  const jobs = createSqliteJobStore(db);
+  const images = createFileImageStore(db, config.imageDir);
+  const backends = createBackends(config);
+  const catalog = createCatalog({
+    backends,
+    ttlMs: CATALOG_TTL_MS,
+    now,
+    log,
+    timeoutMs: Math.min(config.limits.requestTimeoutMs, 15_000),
+  });
+  const metrics = createMetrics();
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    partials: [Partials.Channel],
+    rest: { api: config.discord.apiUrl },
+    allowedMentions: { parse: [] },
+  });
+  const interactionRest = createInteractionRest(config.discord.apiUrl);
+  const reporter = throttleProgress(
+    createDiscordJobReporter({
+      rest: client.rest,
+      interactionRest,
+      store: jobs,
+      log,
+      now,
+      onDiscordError: (code) => metrics.discordError(code),
+    }),
+    config.jobs.progressIntervalMs,
+    now,
+  );
+  const runner = createJobRunner({
+    store: jobs,
+    backends,
+    reporter,
+    log,
+    now,
+    metrics,
+    limits: {
+      maxPendingPerUser: config.limits.maxPendingPerUser,
+      maxQueueLength: config.limits.maxQueueLength,
+    },
+    progressIntervalMs: config.jobs.progressIntervalMs,
+    livePreview: config.jobs.livePreview,
+    concurrencyPerBackend: config.jobs.concurrencyPerBackend,
+    maxAttempts: config.jobs.maxAttempts,
+    modelAffinity: config.jobs.modelAffinity,
+    images,
+    probeTimeoutMs: Math.min(config.limits.requestTimeoutMs, 10_000),
+    eligible: (job, backendId, pool) => {
+      const engine = pool.engine(backendId);
+      const loaded = pool.statuses().find((status) => status.id === backendId)?.loadedModel;
+      return (
+        engine !== undefined &&
+        canRun(job, {
+          capabilities: engine.capabilities,
+          loadedModel: loaded,
+          sameModel: (a, b) => a === b || sameModel(a, b, []),
+        })
+      );
+    },
+  });
+  const deps: BotDeps = {
+    config,
+    runner,
+    reporter,
+    jobs,
+    images,
+    settings,
+    usage: createSqliteUsageStore(db),
+    catalog,
+    backends,
+    log,
+    now,
+    turns: createTurns(),
+    memberOrder: createMemberOrder(),
+  };
+  const router = createRouter(
+    {
+      commands,
+      buttons: { cancel: handleCancel, models: handleModelsPage, ...RESULT_BUTTONS },
+      modals: RESULT_MODALS,
+    },
+    deps,
+  );
+  client.on(Events.InteractionCreate, (interaction) => {
+    router
+      .handle(interaction)
+      .catch((error: unknown) => log.error({ err: error }, 'unhandled interaction error'));
+  });
+  client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
+  client.on(Events.ShardDisconnect, (event) => log.warn({ code: event.code }, 'gateway disconnected'));
+  client.on(Events.ShardResume, () => log.info('gateway resumed'));
+
+  let health: HealthServer | undefined;
+  let housekeeping: { stop(): Promise<void> } | undefined;
+  const closeResources = async () => {
+    await client.destroy();
+    await Promise.all(backends.map((backend) => backend.engine.close()));
+    db.close();
+  };
+  let stopping: Promise<void> | undefined;
+
+  return {
+    config,
+    log,
+    client,
+    interactionRest,
+    runner,
+    metrics,
+    deps,
+    async start() {
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      try {
+        await client.login(config.discord.token);
+        await ready;
+      } catch (error: unknown) {
+        await closeResources();
+        throw error;
+      }
+      const applicationId = client.application?.id ?? client.user?.id ?? '';
+      log.info(
+        { user: client.user?.tag, applicationId, backends: backends.map((b) => b.id) },
+        'logged in to Discord',
+      );
+      await registerCommands(
+        client.rest,
+        commands.map((command) => command.data),
+        { applicationId, guildId: config.discord.guildId },
+        settings,
+        log,
+      ).catch((error: unknown) =>
+        log.error({ err: error }, 'command registration failed; existing commands stay'),
+      );
+      // Warm the caches without delaying start-up; then the runner probes each server's capabilities.
+      const warm = Promise.allSettled(
+        (['samplers', 'schedulers', 'models'] as const).map((key) =>
+          catalog.get(key).catch((error: unknown) => {
+            log.warn({ err: error, list: key }, 'could not fetch a list from the image server');
+          }),
+        ),
+      );
+      await runner.start(warm);
+      if (config.metricsPort !== undefined) {
+        health = await startHealthServer({
+          port: config.metricsPort,
+          metrics,
+          health: () => ({
+            gatewayConnected: client.ws.status === Status.Ready,
+            backendsUp: runner.backends().filter((backend) => backend.state !== 'down').length,
+            backendsTotal: backends.length,
+          }),
+        });
+        log.info({ port: health.port }, 'health and metrics server listening');
+      }
+      housekeeping = startHousekeeping({ config, images, runner, metrics, log, now });
+      return { applicationId, healthPort: health?.port };
+    },
+    stop() {
+      stopping ??= (async () => {
+        log.info({ graceMs: config.jobs.shutdownGraceMs }, 'shutting down');
+        await housekeeping?.stop();
+        await runner.stop(config.jobs.shutdownGraceMs);
+        await health?.close();
+        await closeResources();
+        log.info('stopped');
+      })();
+      return stopping;
+    },
+  };
+}

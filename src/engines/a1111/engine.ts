@@ -1,0 +1,261 @@
+import { randomBytes } from 'node:crypto';
+import type { SdClient } from '../../sd/types.js';
+import { SdError, SdUnsupportedError } from '../errors.js';
+import type {
+  CancelOutcome,
+  Capabilities,
+  Engine,
+  EngineProgress,
+  EngineResult,
+  EngineRun,
+  GenerateRequest,
+  RunOptions,
+} from '../types.js';
+import { probeA1111 } from './probe.js';
+import { toImg2ImgRequest, toTxt2ImgRequest } from './wire.js';
+
+/** Before the first probe: what every `/sdapi` server has, and nothing more. */
+export const UNPROBED_CAPABILITIES: Capabilities = {
+  dialect: 'a1111',
+  name: 'AUTOMATIC1111-compatible server',
+  version: null,
+  img2img: true,
+  progress: 'none',
+  preview: false,
+  interrupt: 'none',
+  dequeue: false,
+  upscale: false,
+  // Optimistic: a switch is tried, and a 404 says the server cannot.
+  models: 'switch',
+  schedulers: 'separate',
+  sizeMultiple: 8,
+  ownSeeds: false,
+  loras: false,
+  embeddings: false,
+  styles: false,
+  hires: false,
+  adetailer: false,
+  auth: 'none',
+};
+
+export interface A1111EngineOptions {
+  client: SdClient;
+  /** How the bot sends credentials (for the capabilities' `auth`). */
+  auth: 'none' | 'basic' | 'bearer';
+}
+
+const DATA_URI = /^data:[\w/+.-]+;base64,/;
+const IN_QUEUE = /(\d+)\s*\/\s*(\d+)/;
+
+/** The AUTOMATIC1111 family (A1111, Forge and its forks, SD.Next, stable-diffusion.cpp, KoboldCpp) over `/sdapi/v1`. */
+export function createA1111Engine(options: A1111EngineOptions): Engine {
+  const { client } = options;
+  let capabilities: Capabilities = UNPROBED_CAPABILITIES;
+  let firstProbe: Promise<void> | undefined;
+
+  const toResult = (result: Awaited<ReturnType<SdClient['txt2img']>>): EngineResult => ({
+    images: result.images,
+    seeds: result.info.all_seeds.length > 0 ? result.info.all_seeds : [result.info.seed],
+    model: result.info.sd_model_name,
+    modelHash: result.info.sd_model_hash,
+    sampler: result.info.sampler_name,
+    infotexts: result.info.infotexts,
+  });
+
+  /**
+   * Sends one request and follows it until it answers: polls its progress where the server can tell,
+   * and carries out a cancel without ever stopping a generation that is not this one.
+   */
+  function track(
+    send: (taskId: string | undefined, signal: AbortSignal, onStart: () => void) => Promise<EngineResult>,
+    run: RunOptions,
+  ): EngineRun {
+    const caps = capabilities;
+    const taskId = caps.progress === 'task' ? `sdbot-${randomBytes(8).toString('hex')}` : undefined;
+    let answered = false;
+    let interruptWhenActive = false;
+    let interrupted = false;
+    let timer: NodeJS.Timeout | undefined;
+
+    const interrupt = async () => {
+      interrupted = true;
+      await client.interrupt({ timeoutMs: 5000 });
+    };
+
+    const poll = async () => {
+      if (answered) return;
+      try {
+        const progress = await progressOnce();
+        if (progress !== undefined && !answered && !interrupted) run.onProgress?.(progress);
+      } catch {
+        // A missed poll only delays the next progress edit.
+      }
+      if (!answered) timer = setTimeout(() => void poll(), run.progressIntervalMs);
+    };
+
+    const progressOnce = async (): Promise<EngineProgress | undefined> => {
+      if (caps.progress === 'none') return { state: 'running' };
+      if (taskId !== undefined) {
+        const task = await client.taskProgress(taskId, {}, { timeoutMs: 5000, signal: run.signal });
+        if (task.queued) {
+          const place = IN_QUEUE.exec(task.textinfo ?? '');
+          return { state: 'queued', position: place === null ? undefined : Number(place[1]) };
+        }
+        if (!task.active) return undefined;
+        if (interruptWhenActive && !interrupted) {
+          await interrupt();
+          return undefined;
+        }
+      } else if (run.alone !== undefined && !run.alone()) {
+        // The server's progress is global: with another job of ours there it describes that one.
+        return { state: 'running' };
+      }
+      const global = await client.progress(
+        { skipCurrentImage: !(run.livePreview && caps.preview) },
+        { timeoutMs: 5000, signal: run.signal },
+      );
+      return {
+        state: 'running',
+        fraction: global.progress,
+        step: global.samplingStep,
+        steps: global.samplingSteps,
+        etaSeconds: global.etaRelativeSeconds,
+        preview:
+          global.currentImage === null
+            ? undefined
+            : Buffer.from(global.currentImage.replace(DATA_URI, ''), 'base64'),
+      };
+    };
+
+    const onStart = () => {
+      answered = true;
+      if (timer !== undefined) clearTimeout(timer);
+      run.onFree?.();
+    };
+    timer = setTimeout(() => void poll(), run.progressIntervalMs);
+    const result = send(taskId, run.signal, onStart).finally(() => {
+      answered = true;
+      if (timer !== undefined) clearTimeout(timer);
+    });
+
+    return {
+      result,
+      async cancel(): Promise<CancelOutcome> {
+        if (answered || caps.interrupt === 'none' || taskId === undefined) return 'discard';
+        const task = await client.taskProgress(taskId, {}, { timeoutMs: 5000 });
+        if (task.active) {
+          await interrupt();
+          return 'interrupted';
+        }
+        if (task.completed) return 'discard';
+        // Waiting behind someone else's generation (or not registered yet): stop it once it starts.
+        interruptWhenActive = true;
+        return 'pending';
+      },
+    };
+  }
+
+  return {
+    id: client.label,
+    get capabilities() {
+      return capabilities;
+    },
+    probe(requestOptions) {
+      const probing = probeA1111(client, options.auth, requestOptions).then((result) => {
+        capabilities = result.capabilities;
+        return result;
+      });
+      firstProbe ??= probing.then(
+        () => undefined,
+        () => undefined,
+      );
+      return probing;
+    },
+    ready: () => firstProbe ?? Promise.resolve(),
+    async ping(requestOptions) {
+      await client.progress({ skipCurrentImage: true }, { timeoutMs: 5000, ...requestOptions });
+    },
+    generate(request: GenerateRequest, run: RunOptions): EngineRun {
+      return track(async (taskId, signal, onResponseStart) => {
+        const forced = taskId === undefined ? {} : { force_task_id: taskId };
+        const requestOptions = { signal, onResponseStart };
+        const result =
+          request.kind === 'img2img' && request.initImage !== undefined
+            ? await client.img2img(
+                { ...toImg2ImgRequest({ ...request, initImage: request.initImage }), ...forced },
+                requestOptions,
+              )
+            : await client.txt2img({ ...toTxt2ImgRequest(request), ...forced }, requestOptions);
+        return toResult(result);
+      }, run);
+    },
+    upscale(request, run) {
+      // `extra-single-image` takes no task id: once it is sent, it can only be discarded.
+      return track(
+        async (_taskId, signal, onResponseStart) => {
+          const image = await client
+            .extraSingleImage(
+              {
+                image: request.image,
+                upscaler_1: request.upscaler,
+                upscaling_resize: request.factor,
+                resize_mode: 0,
+              },
+              { signal, onResponseStart },
+            )
+            .catch((error: unknown) => {
+              throw missingRoute(error, client.label, 'upscale images');
+            });
+          return {
+            images: [image],
+            seeds: [],
+            model: request.upscaler,
+            modelHash: null,
+            sampler: null,
+            infotexts: [
+              `Postprocess upscale by: ${request.factor}, Postprocess upscaler: ${request.upscaler}`,
+            ],
+          };
+        },
+        { ...run, onProgress: undefined },
+      );
+    },
+    listCheckpoints: (requestOptions) => client.listModels(requestOptions),
+    listSamplers: (requestOptions) => client.listSamplers(requestOptions),
+    listSchedulers: (requestOptions) => client.listSchedulers(requestOptions),
+    listUpscalers: (requestOptions) => client.listUpscalers(requestOptions),
+    async listLoras() {
+      return [];
+    },
+    async listEmbeddings() {
+      return [];
+    },
+    async listStyles() {
+      return [];
+    },
+    async loadedModel(requestOptions) {
+      return (await client.getOptions(requestOptions)).sd_model_checkpoint ?? null;
+    },
+    async switchModel(title, requestOptions) {
+      if (capabilities.models === 'fixed') throw unsupportedError(client.label, 'switch models');
+      await client.setOptions({ sd_model_checkpoint: title }, requestOptions).catch((error: unknown) => {
+        throw missingRoute(error, client.label, 'switch models');
+      });
+    },
+    refreshCheckpoints: (requestOptions) => client.refreshCheckpoints(requestOptions),
+    close: () => client.close(),
+  };
+}
+
+function unsupportedError(backend: string, capability: string): SdUnsupportedError {
+  return new SdUnsupportedError(`${backend} cannot ${capability}`, { backend, capability });
+}
+
+/**
+ * A 404 from a route the server otherwise has the family of (it answered the probe) means the
+ * route is missing: a capability the server lacks, not an API that is switched off.
+ */
+function missingRoute(error: unknown, backend: string, capability: string): unknown {
+  if (error instanceof SdError && error.status === 404) return unsupportedError(backend, capability);
+  return error;
+}

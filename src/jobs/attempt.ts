@@ -1,0 +1,165 @@
+import { randomInt } from 'node:crypto';
+import { SdError } from '../engines/errors.js';
+import type {
+  CancelOutcome,
+  Engine,
+  EngineProgress,
+  EngineResult,
+  EngineRun,
+  GenerateRequest,
+} from '../engines/types.js';
+import type { GenerationParams } from '../generation/request.js';
+import type { Job } from './types.js';
+
+/** How one attempt of a job ended. */
+export type AttemptOutcome =
+  | { type: 'succeeded'; result: EngineResult }
+  | { type: 'failed'; error: unknown }
+  /** The member cancelled it; whatever the server still sends is thrown away. */
+  | { type: 'cancelled' }
+  /** Shutdown dropped the request: the job goes back in line for the next start. */
+  | { type: 'stopped' };
+
+export interface Attempt {
+  /** Settles once, as soon as the job's fate is known (a cancel does not wait for the server). */
+  readonly outcome: Promise<AttemptOutcome>;
+  /** Settles when the server is done with the request (the slot is free again). */
+  readonly settled: Promise<void>;
+  /** The member's Cancel: stops this job's work on the server, never anybody else's. */
+  cancel(): Promise<CancelOutcome>;
+  /** Shutdown past its grace period: stops this job's own work on the server and drops the request. */
+  stop(): Promise<void>;
+}
+
+export interface AttemptOptions {
+  progressIntervalMs: number;
+  livePreview: boolean;
+  /** Whether this is the bot's only job on that server now. */
+  alone: () => boolean;
+  /** The server started answering: it may take the next job. */
+  onFree: () => void;
+  onProgress: (progress: EngineProgress) => void;
+  /** A random seed in A1111's range, for servers whose own random seed cannot be trusted. */
+  randomSeed?: () => number;
+}
+
+const MAX_SEED = 4_294_967_294;
+const defaultRandomSeed = () => randomInt(0, MAX_SEED);
+
+/** The neutral request for a job's stored parameters. */
+export function toGenerateRequest(
+  kind: 'txt2img' | 'img2img',
+  params: GenerationParams,
+  ownSeeds: boolean,
+  randomSeed: () => number = defaultRandomSeed,
+): GenerateRequest {
+  const own = (seed: number) => (ownSeeds && seed === -1 ? randomSeed() : seed);
+  return {
+    kind,
+    prompt: params.prompt,
+    negativePrompt: params.negativePrompt,
+    seed: own(params.seed),
+    subseed: params.subseed === undefined ? undefined : own(params.subseed),
+    subseedStrength: params.subseedStrength,
+    sampler: params.sampler,
+    scheduler: params.scheduler,
+    steps: params.steps,
+    cfgScale: params.cfgScale,
+    width: params.width,
+    height: params.height,
+    count: params.count,
+    model: params.model,
+    initImage: params.initImage,
+    denoisingStrength: params.denoisingStrength,
+  };
+}
+
+/** Sends one job to one engine and follows it to an outcome. */
+export function startAttempt(job: Job, engine: Engine, options: AttemptOptions): Attempt {
+  const controller = new AbortController();
+  let cancelled = false;
+  let stopped = false;
+  let decide: (outcome: AttemptOutcome) => void = () => undefined;
+  const outcome = new Promise<AttemptOutcome>((resolve) => {
+    decide = resolve;
+  });
+  const runOptions = {
+    signal: controller.signal,
+    onFree: options.onFree,
+    onProgress: (progress: EngineProgress) => {
+      if (!cancelled && !stopped) options.onProgress(progress);
+    },
+    progressIntervalMs: options.progressIntervalMs,
+    livePreview: options.livePreview,
+    alone: options.alone,
+  };
+  const params = job.params;
+  let run: EngineRun;
+  if (job.kind === 'upscale') {
+    run =
+      params.initImage === undefined || params.upscale === undefined
+        ? rejected(new Error('an upscale job needs its source image and upscaler'))
+        : engine.upscale(
+            { image: params.initImage, upscaler: params.upscale.upscaler, factor: params.upscale.factor },
+            runOptions,
+          );
+  } else {
+    const kind = job.kind === 'img2img' && params.initImage !== undefined ? 'img2img' : 'txt2img';
+    run = engine.generate(
+      toGenerateRequest(kind, params, engine.capabilities.ownSeeds, options.randomSeed),
+      runOptions,
+    );
+  }
+
+  const settled = run.result.then(
+    (result) => {
+      if (stopped) decide({ type: 'stopped' });
+      else if (cancelled) decide({ type: 'cancelled' });
+      else
+        decide({
+          type: 'succeeded',
+          result: result.seeds.length > 0 ? result : { ...result, seeds: [params.seed] },
+        });
+    },
+    (error: unknown) => {
+      const aborted = error instanceof SdError && error.code === 'aborted';
+      if (stopped || (aborted && !cancelled)) decide({ type: 'stopped' });
+      else if (cancelled) decide({ type: 'cancelled' });
+      else decide({ type: 'failed', error });
+    },
+  );
+
+  return {
+    outcome,
+    settled,
+    async cancel() {
+      cancelled = true;
+      let how: CancelOutcome = 'discard';
+      try {
+        how = await run.cancel();
+      } catch {
+        // The server could not be asked whose work runs: never stop it blindly; discard the answer.
+      }
+      // The member sees "Cancelled" now; the server's late answer (if any) is thrown away.
+      decide({ type: 'cancelled' });
+      return how;
+    },
+    async stop() {
+      stopped = true;
+      // Stop the server working for nobody (only where it is this job's own work), then drop the request.
+      await Promise.race([run.cancel().catch(() => 'discard'), delay(2000)]);
+      controller.abort();
+    },
+  };
+}
+
+const delay = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });
+
+function rejected(error: unknown): EngineRun {
+  const result = Promise.reject(error);
+  result.catch(() => undefined);
+  return { result, cancel: async () => 'discard' };
+}
