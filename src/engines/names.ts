@@ -307,12 +307,28 @@ export interface SamplerChoice extends NameChoice {
   scheduler?: string;
 }
 
-/** Nearest keys to `key`, best first: the table's, then the key without a `_cfg_pp`/`_gpu` variant suffix. */
+/**
+ * Nearest keys to `key`, best first: the table's, breadth first up to three steps away (so `PLMS` reaches
+ * `Euler` through `LMS`), each step also trying the key without a `_cfg_pp`/`_gpu`/`_pece` variant suffix.
+ */
 function nearestKeys(key: string, table: Readonly<Record<string, readonly string[]>>): string[] {
-  const keys = [...(table[key] ?? [])];
-  const plain = key.replace(/_(cfg_pp|gpu|pece)$/, '');
-  if (plain !== key && !keys.includes(plain)) keys.push(plain, ...(table[plain] ?? []));
-  return keys;
+  const seen = new Set([key]);
+  const order: string[] = [];
+  let frontier = [key];
+  for (let depth = 0; depth < 3 && frontier.length > 0; depth++) {
+    const next: string[] = [];
+    for (const current of frontier) {
+      const plain = current.replace(/_(cfg_pp|gpu|pece)$/, '');
+      for (const near of [...(table[current] ?? []), plain]) {
+        if (seen.has(near)) continue;
+        seen.add(near);
+        order.push(near);
+        next.push(near);
+      }
+    }
+    frontier = next;
+  }
+  return order;
 }
 
 interface Dialect {
