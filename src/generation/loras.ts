@@ -46,20 +46,17 @@ function formatWeight(weight: number): string {
 
 /**
  * Reads a member's LoRA option: `name`, `name:0.8`, several separated by commas (names may then hold
- * spaces) or else by spaces; a typed `<lora:name:0.8>` is accepted too. The weight defaults to 1 and
+ * spaces) or else by spaces; typed `<lora:name:0.8>` tags are accepted too (first). The weight defaults to 1 and
  * must lie in −2…2; at most `maxLoras` LoRAs; a name may appear once.
  */
 export function parseLoraOption(text: string, maxLoras: number): LoraOptionResult {
-  const trimmed = text.trim().replace(/\s*:\s*/g, ':');
-  if (trimmed === '') return { ok: true, loras: [] };
-  const entries = (trimmed.includes(',') ? trimmed.split(',') : trimmed.split(/\s+/))
-    .map((entry) =>
-      entry
-        .trim()
-        .replace(/^<lora:/i, '')
-        .replace(/>$/, '')
-        .trim(),
-    )
+  const tagged = extractLoraTags(text);
+  const plain = tagged.prompt.trim().replace(/\s*:\s*/g, ':');
+  const entries = [
+    ...tagged.loras.map((lora) => `${lora.name}:${lora.weight}`),
+    ...(plain.includes(',') ? plain.split(',') : plain.split(/\s+/)),
+  ]
+    .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
   const loras: LoraRef[] = [];
   for (const entry of entries) {

@@ -62,6 +62,20 @@ describe('parseLoraOption', () => {
       ],
     ],
     ['<lora:add_detail:0.6>', [{ name: 'add_detail', weight: 0.6 }]],
+    [
+      '<lora:Pixel Art XL:0.5> <lora:add_detail>',
+      [
+        { name: 'Pixel Art XL', weight: 0.5 },
+        { name: 'add_detail', weight: 1 },
+      ],
+    ],
+    [
+      'ghibli:0.7 <lora:add_detail:0.2>',
+      [
+        { name: 'add_detail', weight: 0.2 },
+        { name: 'ghibli', weight: 0.7 },
+      ],
+    ],
     ['add_detail,', [{ name: 'add_detail', weight: 1 }]],
     ['add_detail:0', [{ name: 'add_detail', weight: 0 }]],
   ])('reads %j', (text, loras) => {
@@ -76,6 +90,8 @@ describe('parseLoraOption', () => {
     [':0.5', '":0.5" names no LoRA; write name or name:0.8.'],
     ['a:b:0.5', '"a:b" is not a LoRA name; write name or name:0.8.'],
     ['x y X', 'X is named twice; name each LoRA once.'],
+    ['<lora:add_detail:2.5>', 'The weight of add_detail is 2.5; use a number from -2 to 2.'],
+    ['<lora:x:1> x', 'x is named twice; name each LoRA once.'],
     ['a b c d', 'That is 4 LoRAs; at most 3 are allowed per image.'],
   ])('refuses %j with a sentence', (text, problem) => {
     expect(parseLoraOption(text, 3)).toEqual({ ok: false, problem });
