@@ -65,7 +65,8 @@ export function closestModels(input: string, models: readonly SdModel[], limit =
     .map((entry) => entry.model);
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance between two strings (insertions, deletions and substitutions cost 1). */
+export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i++) {
     let previous = row[0] as number;
