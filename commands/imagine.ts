@@ -144,7 +144,10 @@ async function queueImagine(
     const guildDefault =
       interaction.guildId === null ? undefined : deps.settings.get(interaction.guildId).defaultModel;
     const fallback = guildDefault ?? (await currentModel(deps));
-    const params = resolveAgainstCatalog(validation.params, { samplers, schedulers, models }, fallback);
+    const params = resolveAgainstCatalog(validation.params, { samplers, schedulers, models }, fallback, {
+      sampler: input.sampler !== undefined,
+      scheduler: input.scheduler !== undefined,
+    });
     const prepared = await prepareImg2Img(img2img, params, input, config);
     const admitted = admission.apply(prepared.params);
     await submitGeneration(interaction, deps, prepared.kind, admitted, null, {

@@ -69,7 +69,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const settings = createSqliteSettingsStore(db, now);
   const jobs = createSqliteJobStore(db);
   const images = createFileImageStore(db, config.imageDir);
-  const backends = createBackends(config);
+  const backends = createBackends(config, log);
   const catalog = createCatalog({
     backends,
     ttlMs: CATALOG_TTL_MS,

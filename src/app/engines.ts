@@ -1,10 +1,11 @@
 import type { Config } from '../config.js';
 import { createA1111Engine } from '../engines/a1111/engine.js';
 import type { Backend } from '../jobs/backend-pool.js';
+import type { Logger } from '../log.js';
 import { createSdClient } from '../sd/client.js';
 
 /** One engine per `SD_API_URL` entry, each on its own keep-alive pool. */
-export function createBackends(config: Config): Backend[] {
+export function createBackends(config: Config, log?: Pick<Logger, 'warn'>): Backend[] {
   return config.backends.map((backend) => {
     const client = createSdClient({
       url: backend.url,
@@ -14,6 +15,6 @@ export function createBackends(config: Config): Backend[] {
       gzip: config.sdGzip,
     });
     const auth = backend.password === undefined ? 'none' : 'basic';
-    return { id: client.label, engine: createA1111Engine({ client, auth }) };
+    return { id: client.label, engine: createA1111Engine({ client, auth, log }) };
   });
 }

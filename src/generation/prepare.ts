@@ -13,8 +13,12 @@ export function resolveAgainstCatalog(
   params: GenerationParams,
   lists: Pick<CatalogLists, 'samplers' | 'schedulers' | 'models'>,
   fallbackModel: string | undefined,
+  /** Which names the member typed (refused when unknown); the others are defaults (never refused). */
+  typed: { sampler: boolean; scheduler: boolean } = { sampler: true, scheduler: true },
 ): GenerationParams {
-  const sampler = resolveSampler(params.sampler, params.scheduler, lists.samplers, lists.schedulers);
+  const sampler = resolveSampler(params.sampler, params.scheduler, lists.samplers, lists.schedulers, {
+    strict: typed,
+  });
   if (!sampler.ok) throw new UserError('unknown-sampler', sampler.message);
   let model: string | undefined;
   if (params.model !== undefined) {

@@ -1,29 +1,26 @@
-import type { SdSampler, SdScheduler } from '../sd/types.js';
+import { matchSampler, matchScheduler, splitCombinedSampler } from '../engines/names.js';
+import type { SamplerInfo, SchedulerInfo } from '../engines/types.js';
 
 export type SamplerResolution =
   | { ok: true; sampler: string; scheduler: string | undefined }
   | { ok: false; message: string };
 
-const norm = (value: string) => value.trim().toLowerCase();
-
-function schedulerNames(scheduler: SdScheduler): string[] {
-  return [scheduler.name, scheduler.label, ...scheduler.aliases];
+function schedulerNames(scheduler: SchedulerInfo): string[] {
+  return [scheduler.label, scheduler.name, ...scheduler.aliases];
 }
 
-function findSampler(name: string, samplers: SdSampler[]): SdSampler | undefined {
-  const wanted = norm(name);
-  return (
-    samplers.find((sampler) => sampler.name === name) ??
-    samplers.find((sampler) => norm(sampler.name) === wanted) ??
-    samplers.find((sampler) => sampler.aliases.some((alias) => norm(alias) === wanted))
+function findSampler(name: string, samplers: readonly SamplerInfo[]): string | undefined {
+  const direct = matchSampler(
+    name,
+    samplers.map((sampler) => sampler.name),
   );
+  if (direct !== undefined) return direct;
+  // An alias the server lists (`k_dpmpp_2m`) names its sampler.
+  return samplers.find((sampler) => matchSampler(name, sampler.aliases) !== undefined)?.name;
 }
 
-function findScheduler(name: string, schedulers: SdScheduler[]): SdScheduler | undefined {
-  const wanted = norm(name);
-  return schedulers.find((scheduler) =>
-    schedulerNames(scheduler).some((candidate) => norm(candidate) === wanted),
-  );
+function findScheduler(name: string, schedulers: readonly SchedulerInfo[]): SchedulerInfo | undefined {
+  return schedulers.find((scheduler) => matchScheduler(name, schedulerNames(scheduler)) !== undefined);
 }
 
 function listNames(names: string[], max = 12): string {
@@ -31,54 +28,59 @@ function listNames(names: string[], max = 12): string {
   return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
 
+export interface ResolveOptions {
+  /**
+   * What a member typed is refused when no server lists it. A configured default is not: each
+   * server then runs its nearest equivalent (see the engines), so a default never fails every job.
+   */
+  strict?: { sampler: boolean; scheduler: boolean };
+}
+
 /**
- * Resolves the sampler (and scheduler) a request names against what the server really has.
- * A legacy combined name (`DPM++ 2M Karras`) is split where the server knows schedulers, and
- * kept whole where it does not (SD.Next). Unknown names are refused: A1111 would silently
- * substitute `DPM++ 2M`.
+ * Resolves the sampler (and scheduler) a request names against what the servers really have,
+ * across spellings (`DPM++ 2M` = `dpm++2m` = `k_dpmpp_2m`, `Karras` = `karras`). A legacy combined
+ * name (`DPM++ 2M Karras`) is split where the servers know schedulers, and kept whole where they
+ * do not (SD.Next). An unknown typed name is refused: A1111 would silently substitute `DPM++ 2M`.
  */
 export function resolveSampler(
   samplerInput: string,
   schedulerInput: string | undefined,
-  samplers: SdSampler[],
-  schedulers: SdScheduler[] | null,
+  samplers: readonly SamplerInfo[],
+  schedulers: readonly SchedulerInfo[] | null,
+  options: ResolveOptions = {},
 ): SamplerResolution {
-  let samplerName = samplerInput.trim();
+  const strict = options.strict ?? { sampler: true, scheduler: true };
   let schedulerName = schedulerInput?.trim() || undefined;
-
-  if (schedulers !== null && findSampler(samplerName, samplers) === undefined) {
-    for (const scheduler of schedulers) {
-      const suffix = schedulerNames(scheduler).find((candidate) =>
-        norm(samplerName).endsWith(` ${norm(candidate)}`),
-      );
-      if (suffix !== undefined) {
-        const base = samplerName.slice(0, samplerName.length - suffix.length - 1).trim();
-        if (findSampler(base, samplers) !== undefined) {
-          samplerName = base;
-          schedulerName ??= scheduler.label;
-          break;
-        }
-      }
+  let sampler = findSampler(samplerInput.trim(), samplers);
+  if (sampler === undefined && schedulers !== null) {
+    const split = splitCombinedSampler(samplerInput.trim());
+    const base = split.scheduler === undefined ? undefined : findSampler(split.sampler, samplers);
+    if (base !== undefined && split.scheduler !== undefined) {
+      sampler = base;
+      schedulerName ??= findScheduler(split.scheduler, schedulers)?.label ?? split.scheduler;
     }
   }
-
-  const sampler = findSampler(samplerName, samplers);
   if (sampler === undefined) {
+    if (!strict.sampler || samplers.length === 0) {
+      return {
+        ok: true,
+        sampler: samplerInput.trim(),
+        scheduler: schedulers === null ? undefined : schedulerName,
+      };
+    }
     return {
       ok: false,
       message: `Unknown sampler "${samplerInput}". This server has: ${listNames(samplers.map((s) => s.name))}.`,
     };
   }
-  if (schedulers === null) {
-    return { ok: true, sampler: sampler.name, scheduler: undefined };
-  }
-  if (schedulerName === undefined) return { ok: true, sampler: sampler.name, scheduler: undefined };
+  if (schedulers === null || schedulerName === undefined) return { ok: true, sampler, scheduler: undefined };
   const scheduler = findScheduler(schedulerName, schedulers);
   if (scheduler === undefined) {
+    if (!strict.scheduler || schedulers.length === 0) return { ok: true, sampler, scheduler: schedulerName };
     return {
       ok: false,
       message: `Unknown scheduler "${schedulerName}". This server has: ${listNames(schedulers.map((s) => s.label))}.`,
     };
   }
-  return { ok: true, sampler: sampler.name, scheduler: scheduler.label };
+  return { ok: true, sampler, scheduler: scheduler.label };
 }

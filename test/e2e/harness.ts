@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { type BotHandle, startBot } from '../../src/index.js';
 import { type FakeDiscord, type FakeDiscordOptions, startFakeDiscord } from '../fakes/discord/server.js';
+import { type FakeSdcpp, type FakeSdcppOptions, startFakeSdcpp } from '../fakes/sdcpp/server.js';
 import { type FakeWebui, type FakeWebuiOptions, startFakeWebui } from '../fakes/webui/server.js';
 
 export const SD_USER = 'sd-operator';
@@ -11,6 +12,8 @@ export const SD_PASSWORD = 'pa55-w0rd-for-tests';
 
 export interface HarnessOptions {
   webuis?: FakeWebuiOptions[];
+  /** stable-diffusion.cpp / KoboldCpp fakes, listed in SD_API_URL after the WebUIs. */
+  sdcpps?: FakeSdcppOptions[];
   discord?: FakeDiscordOptions;
   env?: Record<string, string>;
 }
@@ -18,6 +21,7 @@ export interface HarnessOptions {
 export interface Harness {
   discord: FakeDiscord;
   webuis: FakeWebui[];
+  sdcpps: FakeSdcpp[];
   webui: FakeWebui;
   bot: BotHandle;
   env: Record<string, string>;
@@ -32,10 +36,11 @@ export interface Harness {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const discord = await startFakeDiscord(options.discord);
   const webuis = await Promise.all(
-    (options.webuis ?? [{}]).map((webui) =>
+    (options.webuis ?? (options.sdcpps === undefined ? [{}] : [])).map((webui) =>
       startFakeWebui({ auth: { username: SD_USER, password: SD_PASSWORD }, ...webui }),
     ),
   );
+  const sdcpps = await Promise.all((options.sdcpps ?? []).map((sdcpp) => startFakeSdcpp(sdcpp)));
   const dir = mkdtempSync(join(tmpdir(), 'sdbot-e2e-'));
   const logs: string[] = [];
   const logDestination = new Writable({
@@ -53,7 +58,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     DISCORD_TOKEN: discord.token,
     DISCORD_API_URL: discord.apiUrl,
     DISCORD_GUILD_ID: discord.guildId,
-    SD_API_URL: webuis.map((webui) => webui.url).join(','),
+    SD_API_URL: [...webuis, ...sdcpps].map((server) => server.url).join(','),
     SD_API_USERNAME: SD_USER,
     SD_API_PASSWORD: SD_PASSWORD,
     DATABASE_PATH: join(dir, 'bot.sqlite'),
@@ -67,13 +72,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   try {
     bot = await startBot(env, { logDestination });
   } catch (error: unknown) {
-    await Promise.all([discord.close(), ...webuis.map((webui) => webui.close())]);
+    await Promise.all([discord.close(), ...[...webuis, ...sdcpps].map((server) => server.close())]);
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
   const harness: Harness = {
     discord,
     webuis,
+    sdcpps,
     webui: webuis[0] as FakeWebui,
     bot,
     env,
@@ -86,7 +92,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await harness.bot.stop().catch(() => undefined);
-      await Promise.all([discord.close(), ...webuis.map((webui) => webui.close())]);
+      await Promise.all([discord.close(), ...[...webuis, ...sdcpps].map((server) => server.close())]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -94,7 +100,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 /** The requests the fake WebUI received on one path. */
-export function requestsTo(webui: FakeWebui, path: string) {
+export function requestsTo(webui: Pick<FakeWebui, 'requests'>, path: string) {
   return webui.requests.filter((request) => request.path === path);
 }
 

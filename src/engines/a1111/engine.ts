@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import type { Logger } from '../../log.js';
 import type { SdClient } from '../../sd/types.js';
 import { SdError, SdUnsupportedError } from '../errors.js';
+import { type ServerNames, toServerNames } from '../server-names.js';
 import type {
   CancelOutcome,
   Capabilities,
@@ -42,6 +44,8 @@ export interface A1111EngineOptions {
   client: SdClient;
   /** How the bot sends credentials (for the capabilities' `auth`). */
   auth: 'none' | 'basic' | 'bearer';
+  /** Where a configured name the server lacks is reported (once). */
+  log?: Pick<Logger, 'warn'> | undefined;
 }
 
 const DATA_URI = /^data:[\w/+.-]+;base64,/;
@@ -52,6 +56,20 @@ export function createA1111Engine(options: A1111EngineOptions): Engine {
   const { client } = options;
   let capabilities: Capabilities = UNPROBED_CAPABILITIES;
   let firstProbe: Promise<void> | undefined;
+  let names: ServerNames = { samplers: [], schedulers: null };
+  /** Fallbacks already logged: one warning per server and name. */
+  const warned = new Set<string>();
+
+  /** The request in this server's own names (its nearest equivalent for a name it lacks). */
+  const toWire = <T extends { sampler: string; scheduler: string | undefined }>(request: T): T => {
+    const wire = toServerNames(request, names, capabilities.schedulers);
+    for (const fallback of wire.fallbacks) {
+      if (warned.has(fallback)) continue;
+      warned.add(fallback);
+      options.log?.warn({ backend: client.label, fallback }, 'the image server lacks a configured name');
+    }
+    return { ...request, sampler: wire.sampler, scheduler: wire.scheduler };
+  };
 
   const toResult = (result: Awaited<ReturnType<SdClient['txt2img']>>): EngineResult => ({
     images: result.images,
@@ -163,7 +181,8 @@ export function createA1111Engine(options: A1111EngineOptions): Engine {
     probe(requestOptions) {
       const probing = probeA1111(client, options.auth, requestOptions).then((result) => {
         capabilities = result.capabilities;
-        return result;
+        names = result.names;
+        return { capabilities: result.capabilities, loadedModel: result.loadedModel };
       });
       firstProbe ??= probing.then(
         () => undefined,
@@ -179,13 +198,14 @@ export function createA1111Engine(options: A1111EngineOptions): Engine {
       return track(async (taskId, signal, onResponseStart) => {
         const forced = taskId === undefined ? {} : { force_task_id: taskId };
         const requestOptions = { signal, onResponseStart };
+        const wire = toWire(snapSize(request, capabilities.sizeMultiple));
         const result =
-          request.kind === 'img2img' && request.initImage !== undefined
+          wire.kind === 'img2img' && wire.initImage !== undefined
             ? await client.img2img(
-                { ...toImg2ImgRequest({ ...request, initImage: request.initImage }), ...forced },
+                { ...toImg2ImgRequest({ ...wire, initImage: wire.initImage }), ...forced },
                 requestOptions,
               )
-            : await client.txt2img({ ...toTxt2ImgRequest(request), ...forced }, requestOptions);
+            : await client.txt2img({ ...toTxt2ImgRequest(wire), ...forced }, requestOptions);
         return toResult(result);
       }, run);
     },
@@ -245,6 +265,13 @@ export function createA1111Engine(options: A1111EngineOptions): Engine {
     refreshCheckpoints: (requestOptions) => client.refreshCheckpoints(requestOptions),
     close: () => client.close(),
   };
+}
+
+/** Width and height rounded to the multiple the server requires (Forge Neo, stable-diffusion.cpp: 64). */
+function snapSize<T extends { width: number; height: number }>(request: T, multiple: number): T {
+  if (multiple <= 8) return request;
+  const snap = (value: number) => Math.max(multiple, Math.round(value / multiple) * multiple);
+  return { ...request, width: snap(request.width), height: snap(request.height) };
 }
 
 function unsupportedError(backend: string, capability: string): SdUnsupportedError {

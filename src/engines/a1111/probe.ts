@@ -1,5 +1,6 @@
 import type { SdClient } from '../../sd/types.js';
 import { SdError } from '../errors.js';
+import type { ServerNames } from '../server-names.js';
 import type { Capabilities, RequestOptions } from '../types.js';
 import { type A1111Signals, PROBED_ROUTES, type ProbedRoute, toCapabilities } from './dialect.js';
 
@@ -40,7 +41,7 @@ export async function probeA1111(
   client: SdClient,
   auth: A1111Signals['auth'],
   options: RequestOptions = {},
-): Promise<{ capabilities: Capabilities; loadedModel: string | null }> {
+): Promise<{ capabilities: Capabilities; loadedModel: string | null; names: ServerNames }> {
   const answers = await Promise.all(
     PROBED_ROUTES.map(async (name) => {
       const request = REQUESTS[name];
@@ -78,9 +79,10 @@ export async function probeA1111(
     isRecord(scriptsBody) && Array.isArray(scriptsBody.txt2img)
       ? scriptsBody.txt2img.map((title) => String(title).toLowerCase())
       : [];
-  const [optionsValue, samplers] = await Promise.all([
+  const [optionsValue, samplers, schedulers] = await Promise.all([
     client.getOptions(options).catch(() => null),
     client.listSamplers(options).catch(() => []),
+    client.listSchedulers(options).catch(() => null),
   ]);
   const capabilities = toCapabilities({
     routes,
@@ -90,5 +92,9 @@ export async function probeA1111(
     scripts,
     auth,
   });
-  return { capabilities, loadedModel: optionsValue?.sd_model_checkpoint ?? null };
+  const names: ServerNames = {
+    samplers: samplers.map((sampler) => sampler.name),
+    schedulers: schedulers === null ? null : schedulers.map((scheduler) => scheduler.label),
+  };
+  return { capabilities, loadedModel: optionsValue?.sd_model_checkpoint ?? null, names };
 }
