@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type FakeComfy, startFakeComfy } from '../fakes/comfyui/server.js';
@@ -149,6 +150,8 @@ describe('startFakeComfy', () => {
       expect(bytes.readUInt32BE(0)).toBe(1);
       expect(bytes.readUInt32BE(4)).toBe(1);
       expect(bytes.subarray(8, 10)).toEqual(Buffer.from([0xff, 0xd8]));
+      const preview = await sharp(bytes.subarray(8)).metadata();
+      expect([preview.width, preview.height]).toEqual([512, 384]);
     });
 
     it('sends the 0.3.12 order with the frame after progress and ignores a client prompt_id', async () => {
@@ -233,7 +236,70 @@ describe('startFakeComfy', () => {
     });
   });
 
+  it('tells a client that reconnects mid-run which node is executing', async () => {
+    const fake = await start({ stepMs: 5 });
+    const first = await connect(fake, 'bot-re');
+    const id = await queuePrompt(fake, txt2img({ steps: 40 }), 'bot-re');
+    await fake.whenRunning();
+    first.ws.terminate();
+    const again = await connect(fake, 'bot-re');
+    await again.finished(id);
+    expect(again.messages[0]?.type).toBe('status');
+    expect(again.messages[1]).toEqual({ type: 'executing', data: { node: '3' } });
+    expect(types(again.messages)).toContain('execution_success');
+  });
+
+  describe('queue', () => {
+    it('removes a pending prompt on POST /queue delete so it never runs', async () => {
+      const fake = await start({ stepMs: 5 });
+      const external = fake.startExternalPrompt({ steps: 30 });
+      await fake.whenRunning();
+      const mine = await queuePrompt(fake, txt2img(), 'bot-q');
+      const before = (await (await fetch(`${fake.url}/queue`)).json()) as { queue_pending: unknown[][] };
+      expect(before.queue_pending.map((item) => item[1])).toEqual([mine]);
+      expect(before.queue_pending[0]?.[3]).toMatchObject({ client_id: 'bot-q' });
+      await post(fake, '/queue', { delete: [mine] });
+      const after = (await (await fetch(`${fake.url}/queue`)).json()) as { queue_pending: unknown[][] };
+      expect(after.queue_pending).toEqual([]);
+      await post(fake, '/interrupt', {});
+      const prompt = (await (await fetch(`${fake.url}/prompt`)).json()) as object;
+      expect(prompt).toHaveProperty('exec_info.queue_remaining');
+      expect(fake.interrupts.at(-1)).toMatchObject({
+        promptId: null,
+        runningPromptId: external,
+        interrupted: true,
+      });
+    });
+  });
+
   describe('validation', () => {
+    it('accepts with node_errors when one output is valid and another is not', async () => {
+      const fake = await start();
+      const graph = {
+        ...txt2img(),
+        '20': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'missing.safetensors' } },
+        '21': { class_type: 'VAEDecode', inputs: { samples: ['3', 0], vae: ['20', 2] } },
+        '22': { class_type: 'SaveImage', inputs: { filename_prefix: 'b', images: ['21', 0] } },
+      };
+      const response = await post(fake, '/prompt', { prompt: graph, client_id: 'v' });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as {
+        node_errors: Record<string, { dependent_outputs: string[] }>;
+      };
+      expect(Object.keys(body.node_errors)).toEqual(['20']);
+      expect(body.node_errors['20']?.dependent_outputs).toEqual(['22']);
+      expect(fake.prompts.at(-1)?.accepted).toBe(true);
+    });
+
+    it('answers /features on 0.3.64 only', async () => {
+      const modern = await start();
+      expect(await (await fetch(`${modern.url}/features`)).json()).toMatchObject({
+        supports_preview_metadata: true,
+      });
+      const old = await start({ version: '0.3.12' });
+      expect((await fetch(`${old.url}/api/features`)).status).toBe(404);
+    });
+
     const cases: [string, (graph: ReturnType<typeof txt2img>) => unknown, string, string | null][] = [
       [
         'a required input is missing',

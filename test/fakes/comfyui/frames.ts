@@ -9,9 +9,12 @@ export const MAX_PREVIEW_SIDE = 512;
 
 const cache = new Map<string, Buffer>();
 
-/** A JPEG preview of a latent being sampled: longest side at most 512 px, colour by step. */
+/**
+ * A JPEG preview of a latent being sampled, colour by step. ComfyUI fits the latent2rgb image into
+ * 512 × 512 (`ImageOps.contain`, which also enlarges), so the longest side is 512 px.
+ */
 export async function previewJpeg(width: number, height: number, step: number): Promise<Buffer> {
-  const scale = Math.min(1, MAX_PREVIEW_SIDE / Math.max(width, height));
+  const scale = MAX_PREVIEW_SIDE / Math.max(width, height);
   const w = Math.max(1, Math.round(width * scale));
   const h = Math.max(1, Math.round(height * scale));
   const key = `${w}x${h}:${step}`;

@@ -94,7 +94,7 @@ export function mixKey(seed: number, index: number, previous: number): number {
 
 /** The scale an upscale model file name announces (`4x-UltraSharp`, `RealESRGAN_x2plus`), else 4. */
 export function upscaleModelScale(name: string): number {
-  const match = /(?:^|[^a-z0-9])(\d)x|x(\d)(?:[^0-9]|$)/i.exec(name);
+  const match = /(?:^|[^a-z0-9])(\d+)x|(?:^|[^a-z0-9])x(\d+)/i.exec(name.slice(name.lastIndexOf('/') + 1));
   const digits = match?.[1] ?? match?.[2];
   return digits === undefined ? 4 : Number(digits);
 }

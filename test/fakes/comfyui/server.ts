@@ -274,7 +274,8 @@ export async function startFakeComfy(options: FakeComfyOptions = {}): Promise<Fa
     });
     send(sid, 'status', { ...statusData(), sid });
     if (running !== null && running.extraData.client_id === sid && lastNode !== null) {
-      send(sid, 'executing', { node: lastNode, display_node: lastNode, prompt_id: running.promptId });
+      // As ComfyUI: only the node, no prompt id.
+      send(sid, 'executing', { node: lastNode });
     }
   });
 
