@@ -331,6 +331,12 @@ describe('startFakeComfy', () => {
         'return_type_mismatch',
         'model',
       ],
+      [
+        'a link points at a node that is not in the graph',
+        (g) => ({ ...g, '8': { ...g['8'], inputs: { ...g['8'].inputs, samples: ['99', 0] } } }),
+        'exception_during_inner_validation',
+        'images',
+      ],
     ];
 
     it.each(cases)('answers 400 with node_errors when %s', async (_label, change, type, input) => {

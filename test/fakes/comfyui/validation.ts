@@ -88,7 +88,7 @@ export function validatePrompt(body: unknown, context: ValidationContext): Promp
   const failed: { output: string; reasons: ValidationError[] }[] = [];
   const nodeErrors: Record<string, NodeErrors> = {};
   for (const output of outputs) {
-    const result = validateNode(prompt, output, validated, context);
+    const result = validateNode(prompt, output, validated, context, null);
     if (result.valid) {
       good.push(output);
       continue;
@@ -127,6 +127,8 @@ function validateNode(
   id: string,
   validated: Map<string, { valid: boolean; reasons: ValidationError[] }>,
   context: ValidationContext,
+  /** The downstream input that led here; null for an output node. */
+  via: { name: string; spec: InputSpec; link: unknown[] } | null,
 ): { valid: boolean; reasons: ValidationError[] } {
   const known = validated.get(id);
   if (known !== undefined) return known;
@@ -168,11 +170,21 @@ function validateNode(
     const value = node.inputs[name];
     if (Array.isArray(value)) {
       const link = checkLink(prompt, name, spec, value, context);
+      if (link !== null && 'exception' in link) {
+        // ComfyUI raises here (KeyError / IndexError) and reports the exception instead of the node's errors.
+        const result = { valid: false, reasons: [exceptionReason(link, via)] };
+        validated.set(id, result);
+        return result;
+      }
       if (link !== null) {
         reasons.push(link);
         continue;
       }
-      const upstream = validateNode(prompt, String(value[0]), validated, context);
+      const upstream = validateNode(prompt, String(value[0]), validated, context, {
+        name,
+        spec,
+        link: value,
+      });
       if (!upstream.valid) valid = false;
       continue;
     }
@@ -191,13 +203,45 @@ function typesMatch(received: string, expected: string | string[]): boolean {
   return expected.split(',').some((type) => left.includes(type));
 }
 
+interface RaisedException {
+  exception: string;
+  message: string;
+}
+
+function exceptionReason(
+  raised: RaisedException,
+  via: { name: string; spec: InputSpec; link: unknown[] } | null,
+): ValidationError {
+  if (via === null) {
+    return {
+      type: 'exception_during_validation',
+      message: 'Exception when validating node',
+      details: raised.message,
+      extra_info: { exception_type: raised.exception, traceback: [] },
+    };
+  }
+  return {
+    type: 'exception_during_inner_validation',
+    message: 'Exception when validating inner node',
+    details: raised.message,
+    extra_info: {
+      input_name: via.name,
+      input_config: via.spec,
+      exception_message: raised.message,
+      exception_type: raised.exception,
+      traceback: [],
+      linked_node: via.link,
+    },
+  };
+}
+
 function checkLink(
   prompt: ApiPrompt,
   name: string,
   spec: InputSpec,
   value: unknown[],
   context: ValidationContext,
-): ValidationError | null {
+): ValidationError | RaisedException | null {
   if (value.length !== 2) {
     return {
       type: 'bad_linked_input',
@@ -212,20 +256,9 @@ function checkLink(
   const outputs = linked === undefined ? undefined : context.objectInfo[linked.class_type]?.output;
   const received = outputs?.[slot];
   if (received === undefined) {
-    const message = linked === undefined ? `'${linkedId}'` : 'tuple index out of range';
-    return {
-      type: 'exception_during_inner_validation',
-      message: 'Exception when validating inner node',
-      details: message,
-      extra_info: {
-        input_name: name,
-        input_config: spec,
-        exception_message: message,
-        exception_type: linked === undefined ? 'KeyError' : 'IndexError',
-        traceback: [],
-        linked_node: value,
-      },
-    };
+    return linked === undefined
+      ? { exception: 'KeyError', message: `'${linkedId}'` }
+      : { exception: 'IndexError', message: 'tuple index out of range' };
   }
   if (!typesMatch(received, spec[0])) {
     const expected = Array.isArray(spec[0]) ? 'COMBO' : spec[0];
@@ -281,7 +314,7 @@ function checkLiteral(
             type: 'custom_validation_failed',
             message: 'Custom validation failed for node',
             details: `image - Invalid image file: ${pythonRepr(value)}`,
-            extra_info: extra,
+            extra_info: { input_name: name },
           };
     }
     if (typeof value === 'string' && type.includes(value)) return null;
@@ -290,7 +323,7 @@ function checkLiteral(
       type: 'value_not_in_list',
       message: 'Value not in list',
       details: `${name}: '${pythonRepr(value)}' not in ${list}`,
-      extra_info: extra,
+      extra_info: { ...extra, input_config: type.length > 20 ? null : spec },
     };
   }
   const converted = convert(type, value);
@@ -310,7 +343,7 @@ function checkLiteral(
         type: 'value_smaller_than_min',
         message: `Value ${pythonRepr(number, float)} smaller than min of ${pythonRepr(options.min, float)}`,
         details: name,
-        extra_info: extra,
+        extra_info: { ...extra, received_value: number },
       };
     }
     if (typeof options.max === 'number' && number > options.max) {
@@ -318,7 +351,7 @@ function checkLiteral(
         type: 'value_bigger_than_max',
         message: `Value ${pythonRepr(number, float)} bigger than max of ${pythonRepr(options.max, float)}`,
         details: name,
-        extra_info: extra,
+        extra_info: { ...extra, received_value: number },
       };
     }
   }
