@@ -10,6 +10,7 @@ import {
   toComfyErrorMessage,
 } from '../../src/engines/comfyui/events.js';
 import { type ApiGraph, buildGraph, progressNodeIds } from '../../src/engines/comfyui/graph.js';
+import { parseHistoryEntry } from '../../src/engines/comfyui/history.js';
 import { type ComfyVersion, type FakeComfy, startFakeComfy } from '../fakes/comfyui/server.js';
 
 const ID = 'prompt-ours';
@@ -380,5 +381,75 @@ describe('toComfyErrorMessage', () => {
       /^ComfyUI rejected the workflow: node 3 \(KSampler\) .* \(and 1 more problem\)\.$/,
     );
     expect(toComfyErrorMessage('<html>')).toBe('ComfyUI rejected the workflow without saying why.');
+  });
+});
+
+describe('parseHistoryEntry', () => {
+  async function settle(fake: FakeComfy, graph: ApiGraph, whileRunning?: (id: string) => Promise<void>) {
+    const response = await fetch(`${fake.url}/prompt`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: graph, client_id: 'history-client' }),
+    });
+    const { prompt_id: promptId } = (await response.json()) as { prompt_id: string };
+    if (whileRunning !== undefined) {
+      await fake.whenRunning();
+      await whileRunning(promptId);
+    }
+    for (;;) {
+      const history: unknown = await (await fetch(`${fake.url}/history/${promptId}`)).json();
+      const outcome = parseHistoryEntry(history, promptId);
+      if (outcome.state !== 'unknown') return outcome;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  it('reads the saved images of a finished prompt', async () => {
+    const fake = await startFakeComfy({ stepMs: 1 });
+    fakes.push(fake);
+    const outcome = await settle(fake, sdGraph());
+    expect(outcome).toEqual({
+      state: 'success',
+      images: {
+        '9': [
+          { filename: 'job-7_00001_.png', subfolder: '', type: 'output' },
+          { filename: 'job-7_00002_.png', subfolder: '', type: 'output' },
+        ],
+      },
+    });
+  });
+
+  it('reads the failing node and message of a prompt that failed', async () => {
+    const fake = await startFakeComfy({ stepMs: 1 });
+    fakes.push(fake);
+    fake.failNext({ message: 'Allocation on device failed' });
+    expect(await settle(fake, sdGraph())).toEqual({
+      state: 'error',
+      images: {},
+      nodeId: '3',
+      nodeType: 'KSampler',
+      message: 'Allocation on device failed',
+    });
+  });
+
+  it('tells an interrupted prompt apart from a failed one', async () => {
+    const fake = await startFakeComfy({ stepMs: 5 });
+    fakes.push(fake);
+    const graph = sdGraph();
+    if (graph['3']) graph['3'].inputs.steps = 50;
+    const outcome = await settle(fake, graph, async (id) => {
+      await fetch(`${fake.url}/interrupt`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ prompt_id: id }),
+      });
+    });
+    expect(outcome.state).toBe('interrupted');
+  });
+
+  it('answers unknown for an empty or foreign answer', () => {
+    expect(parseHistoryEntry({}, 'p')).toEqual({ state: 'unknown' });
+    expect(parseHistoryEntry({ other: { outputs: {} } }, 'p')).toEqual({ state: 'unknown' });
+    expect(parseHistoryEntry('nope', 'p')).toEqual({ state: 'unknown' });
   });
 });

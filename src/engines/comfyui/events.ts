@@ -380,6 +380,9 @@ function describeNodeError(error: ErrorEntry): string {
     }
     case 'custom_validation_failed':
       return `was rejected${on}: ${error.details.replace(/^\w+ - /, '')}`;
+    case 'exception_during_validation':
+    case 'exception_during_inner_validation':
+      return `could not be checked${on} (${error.details || error.message})`;
     case 'invalid_input_type':
       return `has${on} set to ${show(received)}, which is not of the right type`;
     default:
