@@ -436,7 +436,7 @@ describe('parseHistoryEntry', () => {
     const fake = await startFakeComfy({ stepMs: 5 });
     fakes.push(fake);
     const graph = sdGraph();
-    if (graph['3']) graph['3'].inputs.steps = 50;
+    if (graph['3']) graph['3'].inputs.steps = 400;
     const outcome = await settle(fake, graph, async (id) => {
       await fetch(`${fake.url}/interrupt`, {
         method: 'POST',

@@ -239,7 +239,7 @@ describe('startFakeComfy', () => {
   it('tells a client that reconnects mid-run which node is executing', async () => {
     const fake = await start({ stepMs: 5 });
     const first = await connect(fake, 'bot-re');
-    const id = await queuePrompt(fake, txt2img({ steps: 40 }), 'bot-re');
+    const id = await queuePrompt(fake, txt2img({ steps: 100 }), 'bot-re');
     await fake.whenRunning();
     first.ws.terminate();
     const again = await connect(fake, 'bot-re');
@@ -252,7 +252,7 @@ describe('startFakeComfy', () => {
   describe('queue', () => {
     it('removes a pending prompt on POST /queue delete so it never runs', async () => {
       const fake = await start({ stepMs: 5 });
-      const external = fake.startExternalPrompt({ steps: 30 });
+      const external = fake.startExternalPrompt({ steps: 400 });
       await fake.whenRunning();
       const mine = await queuePrompt(fake, txt2img(), 'bot-q');
       const before = (await (await fetch(`${fake.url}/queue`)).json()) as { queue_pending: unknown[][] };
@@ -269,6 +269,14 @@ describe('startFakeComfy', () => {
         runningPromptId: external,
         interrupted: true,
       });
+      const historyOf = async (id: string): Promise<object> =>
+        (await (await fetch(`${fake.url}/history/${id}`)).json()) as object;
+      while (Object.keys(await historyOf(external)).length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const queue = (await (await fetch(`${fake.url}/queue`)).json()) as { queue_running: unknown[] };
+      expect(queue.queue_running).toEqual([]);
+      expect(await historyOf(mine)).toEqual({});
     });
   });
 
@@ -410,7 +418,7 @@ describe('startFakeComfy', () => {
     it('ignores a 0.3.64 interrupt naming another prompt and honours one naming the running prompt', async () => {
       const fake = await start({ stepMs: 5 });
       const client = await connect(fake, 'bot-i');
-      const id = await queuePrompt(fake, txt2img({ steps: 40 }), 'bot-i');
+      const id = await queuePrompt(fake, txt2img({ steps: 400 }), 'bot-i');
       await fake.whenRunning();
       await post(fake, '/interrupt', { prompt_id: 'someone-else' });
       expect(fake.interrupts.at(-1)?.interrupted).toBe(false);
@@ -430,7 +438,7 @@ describe('startFakeComfy', () => {
     it('interrupts the running prompt on 0.3.12 whatever prompt_id the body names', async () => {
       const fake = await start({ version: '0.3.12', stepMs: 5 });
       const client = await connect(fake, 'bot-j');
-      const id = await queuePrompt(fake, txt2img({ steps: 40 }), 'bot-j');
+      const id = await queuePrompt(fake, txt2img({ steps: 400 }), 'bot-j');
       await fake.whenRunning();
       await post(fake, '/interrupt', { prompt_id: 'someone-else' });
       await client.finished(id);
