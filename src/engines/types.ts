@@ -132,6 +132,11 @@ export interface RunOptions {
   livePreview: boolean;
   /** Whether this is the bot's only job on the server now (a global progress describes it only then). */
   alone?: (() => boolean) | undefined;
+  /**
+   * The server accepted the request under this id (ComfyUI's prompt id): the runner keeps it with
+   * the job, so after a restart `resume` can find the request again instead of sending it twice.
+   */
+  onRef?: ((ref: string) => void) | undefined;
 }
 
 /**
@@ -217,6 +222,12 @@ export interface Engine {
   /** A cheap call that succeeds while the server is up (used to bring a backend back). */
   ping(options?: RequestOptions): Promise<void>;
   generate(request: GenerateRequest, options: RunOptions): EngineRun;
+  /**
+   * Follows a request sent before the bot restarted (its `onRef` id), where the server keeps
+   * requests apart from the connection that sent them; undefined where it does not (the job is then
+   * sent again). The result rejects with `SdUnsupportedError` when the server no longer knows it.
+   */
+  resume?(ref: string, options: RunOptions): EngineRun | undefined;
   /** Rejects with `SdUnsupportedError` where `capabilities.upscale` is false. */
   upscale(request: UpscaleRequest, options: RunOptions): EngineRun;
   listCheckpoints(options?: RequestOptions): Promise<Checkpoint[]>;
