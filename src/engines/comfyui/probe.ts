@@ -24,7 +24,10 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const strings = (value: unknown): string[] | null =>
   Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : null;
 
-/** Whether the server at this client answers ComfyUI's `/system_stats` and `/object_info`. Never throws. */
+/**
+ * Whether the server at this client answers ComfyUI's `/system_stats` and `/object_info` (asked for one
+ * class, not the whole document). Rejects only when nothing answers (unreachable, timeout).
+ */
 export async function isComfyServer(client: ComfyClient, options: RequestOptions = {}): Promise<boolean> {
   try {
     const call = { timeoutMs: options.timeoutMs ?? 10_000, signal: options.signal };
@@ -32,7 +35,8 @@ export async function isComfyServer(client: ComfyClient, options: RequestOptions
     if (stats.status !== 200 || !isRecord(stats.json) || !isRecord(stats.json.system)) return false;
     const info = await client.request('GET', '/object_info/KSampler', undefined, call);
     return info.status === 200 && isRecord(info.json);
-  } catch {
+  } catch (error: unknown) {
+    if (error instanceof SdError && (error.code === 'unreachable' || error.code === 'timeout')) throw error;
     return false;
   }
 }
