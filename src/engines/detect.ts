@@ -2,7 +2,7 @@
  * One `SD_API_URL` entry whose kind is learnt from the server itself: its first probe asks whether it
  * answers ComfyUI's `/system_stats` and `/object_info`; from then on every call goes to the ComfyUI
  * engine or to the A1111-family one. Before that (and while the server cannot be reached at all) it
- * behaves as the A1111-family engine.
+ * behaves as the A1111-family engine, except that the lists wait for the kind to be known.
  *
  *   undecided ──probe: ComfyUI answers──▶ comfyui
  *   undecided ──probe: anything else answers──▶ a1111
@@ -33,6 +33,12 @@ export function createDetectingEngine(options: DetectingEngineOptions): Engine {
       if (!(error instanceof SdError)) throw error;
       // Nothing answered: the A1111 probe below reports that, and the next probe asks again.
     }
+  };
+
+  /** Waits until the kind is known (a probe in flight, or a detection of its own) before a list is asked. */
+  const known = async (requestOptions?: RequestOptions): Promise<Engine> => {
+    if (!decided) await (firstProbe ?? decide(requestOptions));
+    return current;
   };
 
   const deferred = (start: () => EngineRun | undefined): EngineRun => {
@@ -77,16 +83,18 @@ export function createDetectingEngine(options: DetectingEngineOptions): Engine {
       return deferred(() => current.resume?.(ref, run));
     },
     upscale: (request, run) => current.upscale(request, run),
-    listCheckpoints: (requestOptions) => current.listCheckpoints(requestOptions),
-    listSamplers: (requestOptions) => current.listSamplers(requestOptions),
-    listSchedulers: (requestOptions) => current.listSchedulers(requestOptions),
-    listUpscalers: (requestOptions) => current.listUpscalers(requestOptions),
-    listLoras: (requestOptions) => current.listLoras(requestOptions),
-    listEmbeddings: (requestOptions) => current.listEmbeddings(requestOptions),
-    listStyles: (requestOptions) => current.listStyles(requestOptions),
-    loadedModel: (requestOptions) => current.loadedModel(requestOptions),
-    switchModel: (title, requestOptions) => current.switchModel(title, requestOptions),
-    refreshCheckpoints: (requestOptions) => current.refreshCheckpoints(requestOptions),
+    listCheckpoints: async (requestOptions) => (await known(requestOptions)).listCheckpoints(requestOptions),
+    listSamplers: async (requestOptions) => (await known(requestOptions)).listSamplers(requestOptions),
+    listSchedulers: async (requestOptions) => (await known(requestOptions)).listSchedulers(requestOptions),
+    listUpscalers: async (requestOptions) => (await known(requestOptions)).listUpscalers(requestOptions),
+    listLoras: async (requestOptions) => (await known(requestOptions)).listLoras(requestOptions),
+    listEmbeddings: async (requestOptions) => (await known(requestOptions)).listEmbeddings(requestOptions),
+    listStyles: async (requestOptions) => (await known(requestOptions)).listStyles(requestOptions),
+    loadedModel: async (requestOptions) => (await known(requestOptions)).loadedModel(requestOptions),
+    switchModel: async (title, requestOptions) =>
+      (await known(requestOptions)).switchModel(title, requestOptions),
+    refreshCheckpoints: async (requestOptions) =>
+      (await known(requestOptions)).refreshCheckpoints(requestOptions),
     async close() {
       await Promise.all([options.a1111.close(), options.comfy.close()]);
     },
