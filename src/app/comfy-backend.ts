@@ -60,6 +60,7 @@ export function withComfy(
     log: comfyLog,
     graphs: readOperatorGraphs(config.comfy.graphDir, log),
     flux: config.comfy.flux,
+    runTimeoutMs: config.limits.requestTimeoutMs,
   });
   return {
     ...entry,

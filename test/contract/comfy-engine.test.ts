@@ -2,7 +2,12 @@ import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createComfyClient } from '../../src/engines/comfyui/client.js';
 import { createComfyEngine } from '../../src/engines/comfyui/engine.js';
-import { SdInvalidRequestError, SdOutOfMemoryError } from '../../src/engines/errors.js';
+import {
+  SdInvalidRequestError,
+  SdOutOfMemoryError,
+  SdServerError,
+  SdUnreachableError,
+} from '../../src/engines/errors.js';
 import type { Engine, EngineProgress, GenerateRequest, RunOptions } from '../../src/engines/types.js';
 import { type FakeComfy, type FakeComfyOptions, startFakeComfy } from '../fakes/comfyui/server.js';
 import { readPngSize, renderPng } from '../fakes/webui/png.js';
@@ -274,6 +279,24 @@ describe('createComfyEngine', () => {
     expect(result?.images).toHaveLength(2);
     expect(result?.seeds).toEqual([1234, 1235]);
     expect(fake.prompts).toHaveLength(1);
+  });
+
+  it('fails with the server unreachable when ComfyUI goes away mid-job', async () => {
+    const { fake, engine } = await start({ stepMs: 20 }, { downAfterMs: 300 });
+    const ours = engine.generate({ ...REQUEST, steps: 100 }, runOptions());
+    await fake.whenRunning();
+    await fake.kill();
+    await expect(ours.result).rejects.toBeInstanceOf(SdUnreachableError);
+  });
+
+  it('fails as a server error, to be retried, when ComfyUI restarted and lost the prompt', async () => {
+    const { fake, engine } = await start({ stepMs: 20 });
+    const ours = engine.generate({ ...REQUEST, steps: 100 }, runOptions());
+    await fake.whenRunning();
+    await fake.kill();
+    await fake.restart();
+    await expect(ours.result).rejects.toThrow(/lost prompt/);
+    await expect(ours.result).rejects.toBeInstanceOf(SdServerError);
   });
 
   it('rejects a resume of a prompt the server does not know', async () => {

@@ -16,11 +16,12 @@ import type { Logger } from '../../log.js';
 import { toHttpError } from '../../sd/error-mapping.js';
 import {
   SdAbortedError,
-  type SdError,
+  SdError,
   SdInvalidRequestError,
   SdMalformedResponseError,
   SdOutOfMemoryError,
   SdServerError,
+  SdTimeoutError,
   SdUnsupportedError,
 } from '../errors.js';
 import type {
@@ -95,6 +96,10 @@ export interface ComfyEngineOptions {
   flux?: ComfyFluxFiles | undefined;
   /** The WebSocket client id; stable per server by default, so a restarted bot hears its prompts again. */
   clientId?: string | undefined;
+  /** Longest a run may take, its wait in the server's queue included (default 10 minutes). */
+  runTimeoutMs?: number | undefined;
+  /** How long the server may answer no poll at all before a run gives up on it (default 15 s). */
+  downAfterMs?: number | undefined;
 }
 
 /** The bot's own key in a prompt's `extra_data`. */
@@ -157,6 +162,8 @@ export function createComfyEngine(options: ComfyEngineOptions): Engine {
   let firstProbe: Promise<void> | undefined;
   let closed = false;
   const warned = new Set<string>();
+  const runTimeoutMs = options.runTimeoutMs ?? 600_000;
+  const downAfterMs = options.downAfterMs ?? 15_000;
 
   const warnOnce = (key: string, fields: Record<string, unknown>, message: string) => {
     if (warned.has(key)) return;
@@ -275,6 +282,8 @@ export function createComfyEngine(options: ComfyEngineOptions): Engine {
       // A resumed run polls until the socket has shown it is hearing this prompt.
       let trustSocket = !resumed;
       let unsubscribe: () => void = () => undefined;
+      let unreachableSince: number | null = null;
+      const startedAt = Date.now();
       let timer: NodeJS.Timeout | undefined;
 
       const cleanup = () => {
@@ -381,6 +390,7 @@ export function createComfyEngine(options: ComfyEngineOptions): Engine {
         checking = true;
         try {
           const queue = await getQueue(run.signal);
+          unreachableSince = null;
           if (inQueue(queue, promptId) !== null) {
             missing = 0;
             apply({ type: 'queue', data: queue });
@@ -390,13 +400,18 @@ export function createComfyEngine(options: ComfyEngineOptions): Engine {
             await client.getJson(`/history/${encodeURIComponent(promptId)}`, { signal: run.signal }),
             promptId,
           );
+          unreachableSince = null;
           if (entry.state === 'unknown') {
             missing += 1;
             if (missing >= LOST_AFTER) {
+              // Neither queued, running nor in history: the server lost it (a restart of ComfyUI).
               fail(
-                new SdUnsupportedError(`${label} no longer knows prompt ${promptId}`, {
+                new SdServerError(`${label} lost prompt ${promptId} (not in its queue or history)`, {
                   backend: label,
-                  capability: 'finish this request',
+                  method: 'GET',
+                  path: `/history/${promptId}`,
+                  detail: 'the prompt is gone',
+                  errorType: null,
                 }),
               );
             }
@@ -418,8 +433,12 @@ export function createComfyEngine(options: ComfyEngineOptions): Engine {
             };
           }
           await conclude(entry.images);
-        } catch {
-          // A missed poll only delays the next one.
+        } catch (error: unknown) {
+          // A missed poll only delays the next one, unless the server has stopped answering at all.
+          if (error instanceof SdError && (error.code === 'unreachable' || error.code === 'timeout')) {
+            unreachableSince ??= Date.now();
+            if (Date.now() - unreachableSince >= downAfterMs) fail(error);
+          }
         } finally {
           checking = false;
         }
@@ -433,6 +452,17 @@ export function createComfyEngine(options: ComfyEngineOptions): Engine {
       const interval = Math.max(100, Math.min(run.progressIntervalMs, 1000));
       timer = setInterval(() => {
         ticks += 1;
+        if (Date.now() - startedAt > runTimeoutMs) {
+          fail(
+            new SdTimeoutError(`${label}: prompt ${promptId} did not finish within ${runTimeoutMs} ms`, {
+              backend: label,
+              method: 'POST',
+              path: '/prompt',
+              timeoutMs: runTimeoutMs,
+            }),
+          );
+          return;
+        }
         emit();
         const blind = !ws.connected() || !trustSocket;
         if (blind || state.phase === 'queued' || ticks % 10 === 0) void check();
