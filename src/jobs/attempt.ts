@@ -39,6 +39,10 @@ export interface AttemptOptions {
   /** The server started answering: it may take the next job. */
   onFree: () => void;
   onProgress: (progress: EngineProgress) => void;
+  /** The server named the request (kept with the job for `resume`). */
+  onRef?: (ref: string) => void;
+  /** Follow this request, sent before a restart, instead of sending the job again. */
+  resumeRef?: string | undefined;
   /** A random seed in A1111's range, for servers whose own random seed cannot be trusted. */
   randomSeed?: () => number;
 }
@@ -92,10 +96,15 @@ export function startAttempt(job: Job, engine: Engine, options: AttemptOptions):
     progressIntervalMs: options.progressIntervalMs,
     livePreview: options.livePreview,
     alone: options.alone,
+    onRef: options.onRef,
   };
   const params = job.params;
   let run: EngineRun;
-  if (job.kind === 'upscale') {
+  const resumed =
+    options.resumeRef === undefined ? undefined : engine.resume?.(options.resumeRef, runOptions);
+  if (resumed !== undefined) {
+    run = resumed;
+  } else if (job.kind === 'upscale') {
     run =
       params.initImage === undefined || params.upscale === undefined
         ? rejected(new Error('an upscale job needs its source image and upscaler'))

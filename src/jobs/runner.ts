@@ -232,14 +232,19 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     scheduleDispatch();
   };
 
-  function execute(queuedJob: Job, backendId: string): void {
+  /** Sends a job to a backend (or, with `resumeRef`, follows its request sent before a restart). */
+  function execute(queuedJob: Job, backendId: string, resumeRef?: string): void {
     const engine = pool.engine(backendId);
     if (engine === undefined) return;
-    const job = transition(queuedJob, 'running', {
-      backend: backendId,
-      attempts: queuedJob.attempts + 1,
-      startedAt: now(),
-    });
+    const job =
+      resumeRef === undefined
+        ? transition(queuedJob, 'running', {
+            backend: backendId,
+            attempts: queuedJob.attempts + 1,
+            startedAt: now(),
+            serverRef: null,
+          })
+        : transition(queuedJob, 'running', { backend: backendId });
     pool.acquire(backendId, job.id);
     report('running', job, () => reporter.running(job, null));
     const started = now();
@@ -258,6 +263,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       livePreview: options.livePreview,
       alone: () => pool.runningOn(backendId) <= 1,
       onFree: free,
+      onRef: (ref) => {
+        store.update(job.id, { serverRef: ref });
+      },
+      resumeRef,
       onProgress: (progress) => {
         if (running.get(job.id)?.cancelling !== true)
           report('running', job, () => reporter.running(job, progress));
@@ -271,7 +280,15 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         running.delete(job.id);
         const current = store.get(job.id) ?? job;
         if (outcome.type === 'stopped') transition(current, 'queued', { backend: null });
-        else if (outcome.type === 'cancelled') {
+        else if (outcome.type === 'failed' && resumeRef !== undefined) {
+          // The server no longer has the request it had before the restart: send the job again.
+          log.info(
+            { jobId: job.id, backend: backendId, err: outcome.error },
+            'could not follow a request after a restart',
+          );
+          const again = transition(current, 'queued', { backend: null, serverRef: null });
+          queued.push(again);
+        } else if (outcome.type === 'cancelled') {
           const cancelled = transition(current, 'cancelled', { finishedAt: now() });
           report('cancelled', cancelled, () => reporter.cancelled(cancelled));
         } else if (outcome.type === 'succeeded') succeed(current, backendId, outcome.result, started);
@@ -386,11 +403,41 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         serveStamp = Math.max(serveStamp, stamp);
       }
       // In the background: a server takes jobs once its probe settles, and a slow one holds up no other.
-      track(probeAfter.catch(() => undefined).then(() => pool.probeAll(options.probeTimeoutMs ?? 10_000)));
+      track(
+        probeAfter
+          .catch(() => undefined)
+          .then(() => pool.probeAll(options.probeTimeoutMs ?? 10_000))
+          .then(() => {
+            for (const entry of resumable) {
+              log.info(
+                { jobId: entry.job.id, backend: entry.backendId },
+                'following a request sent before the restart',
+              );
+              execute(entry.job, entry.backendId, entry.ref);
+            }
+          }),
+      );
       const restarted: Job[] = [];
+      /** Requests still on a server that can be followed again (ComfyUI keeps them apart from the bot). */
+      const resumable: { job: Job; backendId: string; ref: string }[] = [];
       for (const job of store.listPending()) {
+        const ref = job.serverRef ?? undefined;
+        const backendId = job.backend;
+        if (
+          job.state === 'running' &&
+          ref !== undefined &&
+          backendId !== null &&
+          pool.engine(backendId)?.resume !== undefined
+        ) {
+          resumable.push({ job, backendId, ref });
+          // Its slot is taken from the start, so nothing is dispatched there before it is followed.
+          pool.acquire(backendId, job.id);
+          continue;
+        }
         const requeued =
-          job.state === 'running' ? (store.update(job.id, { state: 'queued', backend: null }) ?? job) : job;
+          job.state === 'running'
+            ? (store.update(job.id, { state: 'queued', backend: null, serverRef: null }) ?? job)
+            : job;
         queued.push(requeued);
         restarted.push(requeued);
       }

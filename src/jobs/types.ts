@@ -29,6 +29,8 @@ export interface Job {
   tokenExpiresAt: number;
   params: GenerationParams;
   backend: string | null;
+  /** The server's own id of the running request, where it has one (see `Engine.resume`). */
+  serverRef?: string | null | undefined;
   attempts: number;
   error: string | null;
   result: JobResult | null;
