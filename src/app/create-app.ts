@@ -93,6 +93,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       log,
       now,
       onDiscordError: (code) => metrics.discordError(code),
+      canUpscale: () => backends.some((backend) => backend.engine.capabilities.upscale),
     }),
     config.jobs.progressIntervalMs,
     now,
@@ -118,12 +119,16 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     eligible: (job, backendId, pool) => {
       const engine = pool.engine(backendId);
       const loaded = pool.statuses().find((status) => status.id === backendId)?.loadedModel;
+      const listed = catalog.cachedByBackend('models');
+      const checkpoints = listed.get(backendId);
+      const known = [...listed.values()].flat();
       return (
         engine !== undefined &&
         canRun(job, {
           capabilities: engine.capabilities,
           loadedModel: loaded,
-          sameModel: (a, b) => a === b || sameModel(a, b, []),
+          sameModel: (a, b) => a === b || sameModel(a, b, known),
+          checkpoints: checkpoints?.map((model) => model.title),
         })
       );
     },

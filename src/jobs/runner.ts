@@ -20,6 +20,7 @@
  */
 import { SdError } from '../engines/errors.js';
 import type { CancelOutcome, EngineResult } from '../engines/types.js';
+import { readImageSize } from '../images/size.js';
 import type { Logger } from '../log.js';
 import { type Attempt, startAttempt } from './attempt.js';
 import type { Backend, BackendPool, BackendStatus, PoolEvent } from './backend-pool.js';
@@ -58,7 +59,7 @@ export interface JobRunnerOptions {
   /** Where finished jobs' original images are kept for result buttons; unset: not kept. */
   images?: ImageStore | undefined;
   /** Whether a backend can take a job at all (its model, its capabilities). Default: any. */
-  eligible?: (job: Job, backendId: string, pool: BackendPool) => boolean;
+  eligible?: (job: Pick<Job, 'kind' | 'params'>, backendId: string, pool: BackendPool) => boolean;
   /** How long start-up waits for the first capability probe of each backend. */
   probeTimeoutMs?: number;
   randomSeed?: () => number;
@@ -91,6 +92,8 @@ export interface JobRunner {
   stop(graceMs: number): Promise<void>;
   /** Notes the model a backend has loaded, for affinity. */
   setLoadedModel(backendId: string, model: string | undefined): void;
+  /** The backends that could ever take such a job (up or down): none means it would wait forever. */
+  eligibleBackends(job: Pick<Job, 'kind' | 'params'>): string[];
 }
 
 interface Running {
@@ -316,6 +319,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         infotexts: result.infotexts,
         durationMs: now() - started,
         backend: backendId,
+        ...realSize(result.images[0]),
       },
     });
     report('finished', done, () => reporter.finished(done, result));
@@ -397,6 +401,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     backends: () => pool.statuses(),
     isAccepting: () => accepting,
     setLoadedModel: (backendId, model) => pool.setLoadedModel(backendId, model),
+    eligibleBackends: (job) =>
+      pool.ids.filter((id) => options.eligible === undefined || options.eligible(job, id, pool)),
     async start(probeAfter = Promise.resolve()) {
       for (const [userId, stamp] of store.servedHistory()) {
         lastServed.set(userId, stamp);
@@ -477,6 +483,11 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       }
     },
   };
+}
+
+function realSize(image: Buffer | undefined): { width?: number; height?: number } {
+  const size = image === undefined ? undefined : readImageSize(image);
+  return size === undefined ? {} : size;
 }
 
 function failureKindOf(error: unknown): FailureKind {

@@ -14,6 +14,9 @@ export interface JobResult {
   infotexts: string[];
   durationMs: number;
   backend: string;
+  /** The first image's real size, from its own header (never from what the server says it made). */
+  width?: number | undefined;
+  height?: number | undefined;
 }
 
 export interface Job {

@@ -30,6 +30,8 @@ export interface DiscordReporterOptions {
   log: Logger;
   now: () => number;
   onDiscordError?: (code: string | number) => void;
+  /** Whether any server can upscale (else results carry no Upscale buttons). */
+  canUpscale?: () => boolean;
 }
 
 /** Progress edits in flight at once (see edit-lane.ts); finals are not limited. */
@@ -228,7 +230,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
             : undefined;
         // Fits Discord's limits (size per file, files per message) and applies spoilers; notes go in the content.
         const view = await prepareUpload(
-          renderResult(job, job.result, result.images, grid),
+          renderResult(job, job.result, result.images, grid, { upscale: options.canUpscale?.() ?? true }),
           job.params.delivery ?? {},
         );
         await deliverFinal(job, view);
