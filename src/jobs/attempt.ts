@@ -9,6 +9,8 @@ import type {
   GenerateRequest,
 } from '../engines/types.js';
 import type { GenerationParams } from '../generation/request.js';
+import { readImageSize } from '../images/size.js';
+import type { FailureKind } from './scheduling.js';
 import type { Job } from './types.js';
 
 /** How one attempt of a job ended. */
@@ -171,4 +173,15 @@ function rejected(error: unknown): EngineRun {
   const result = Promise.reject(error);
   result.catch(() => undefined);
   return { result, cancel: async () => 'discard' };
+}
+
+/** The first image's real size, from its own header. */
+export function realSize(image: Buffer | undefined): { width?: number; height?: number } {
+  const size = image === undefined ? undefined : readImageSize(image);
+  return size === undefined ? {} : size;
+}
+
+export function failureKindOf(error: unknown): FailureKind {
+  if (!(error instanceof SdError) || error.code === 'aborted') return 'unknown';
+  return error.code;
 }
