@@ -25,6 +25,7 @@ const data = new SlashCommandBuilder()
 
 type SwitchOutcome = { ok: true } | { ok: false; reason: string } | { ok: 'fixed'; reason: string };
 
+// Long on purpose: the switch on every server, its read-back and the one reply that sums them up.
 async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void> {
   if (interaction.guildId === null) throw new UserError('guild-only', 'Use /setmodel in a server.');
   if (!(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false)) {

@@ -172,6 +172,7 @@ function crossKeyIssues(env: Env): ConfigIssue[] {
 }
 
 /** Parses the environment into a Config, or throws a ConfigError listing every problem (never a value). */
+// Long on purpose: it gathers every problem (schema, backends, cross-key) before it throws, then maps the keys.
 export function parseConfig(env: Env): Config {
   const result = schema.safeParse(env);
   const issues: ConfigIssue[] = [];

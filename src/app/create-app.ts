@@ -55,6 +55,7 @@ export interface App {
 const CATALOG_TTL_MS = 5 * 60_000;
 
 /** Builds every real adapter from the configuration. Nothing talks to Discord or a server yet. */
+/** One function on purpose: it is the wiring diagram of the bot, every part built once and handed to the next. */
 export function createApp(config: Config, options: AppOptions = {}): App {
   // libvips' operation cache keeps decoded images around; the bot never reuses them.
   sharp.cache(false);

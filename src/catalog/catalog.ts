@@ -76,6 +76,7 @@ function merge<K extends CatalogKey>(key: K, lists: CatalogLists[K][]): CatalogL
   }
 }
 
+// One closure on purpose: the four lists share the cache entries, the pending fetches and the clock.
 export function createCatalog(options: CatalogOptions): Catalog {
   const { backends, ttlMs, now, log } = options;
   const timeoutMs = options.timeoutMs ?? 15_000;

@@ -81,6 +81,7 @@ export function toGenerateRequest(
 }
 
 /** Sends one job to one engine and follows it to an outcome. */
+// Long on purpose: the attempt's three flags (cancelled, stopped, decided) are read by each of its callbacks.
 export function startAttempt(job: Job, engine: Engine, options: AttemptOptions): Attempt {
   const controller = new AbortController();
   let cancelled = false;

@@ -30,6 +30,7 @@ export interface OutcomeContext {
  * success (`→ succeeded`: the result stored, the originals kept), and after a failure `→ queued`
  * (retry on another backend) or `→ failed`.
  */
+// One closure on purpose: the transitions share the runner's context; each one is a named inner function.
 export function createOutcomes(context: OutcomeContext) {
   const {
     transition,

@@ -96,6 +96,7 @@ interface RawResponse {
   request: RequestContext;
 }
 
+// One closure on purpose: the pool, the credentials and the base path are shared by every route.
 export function createSdClient(options: SdClientOptions): SdClient {
   const base = new URL(options.url);
   const username = options.username ?? decodeURIComponent(base.username);

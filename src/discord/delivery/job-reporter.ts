@@ -74,6 +74,7 @@ function toRequest(body: object, view: MessageView): MessageRequest {
  * keep working after a restart. Edits of one job go out in order; after a final state, nothing
  * else is sent for that job.
  */
+// One closure on purpose: each job's edit chain, its last view and where its reply lives are shared by every update.
 export function createDiscordJobReporter(options: DiscordReporterOptions): JobReporter {
   const { rest, store, log, now } = options;
   const interactionRest = options.interactionRest ?? rest;

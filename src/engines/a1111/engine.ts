@@ -53,6 +53,7 @@ const DATA_URI = /^data:[\w/+.-]+;base64,/;
 const IN_QUEUE = /(\d+)\s*\/\s*(\d+)/;
 
 /** The AUTOMATIC1111 family (A1111, Forge and its forks, SD.Next, stable-diffusion.cpp, KoboldCpp) over `/sdapi/v1`. */
+// One closure on purpose: the probed capabilities and names are this server's state, read by every call.
 export function createA1111Engine(options: A1111EngineOptions): Engine {
   const { client } = options;
   let capabilities: Capabilities = UNPROBED_CAPABILITIES;
