@@ -3,7 +3,7 @@
  * test: every `generate`/`upscale` becomes a `FakeRun` whose answer the test resolves or rejects,
  * `cancel()` answers whatever outcome the test set, and probes and pings can be held or made to fail.
  */
-import { SdUnreachableError, SdUnsupportedError } from '../../src/engines/errors.js';
+import { SdAbortedError, SdUnreachableError, SdUnsupportedError } from '../../src/engines/errors.js';
 import type {
   CancelOutcome,
   Capabilities,
@@ -47,7 +47,7 @@ export interface FakeRun {
   reject(error: unknown): void;
   /** How many times `cancel()` was asked. */
   readonly cancels: number;
-  /** Whether the test settled it. */
+  /** Whether it has settled (by the test, or rejected as aborted when its signal aborted). */
   readonly settled: boolean;
 }
 
@@ -67,8 +67,8 @@ export interface FakeEngine extends Engine {
   pingFails: boolean;
   /** What `cancel()` of a run answers. */
   cancelOutcome: CancelOutcome;
-  /** Resolves with the `index`-th run (0-based) once it exists. */
-  run(index: number): Promise<FakeRun>;
+  /** Resolves with the `index`-th run (0-based) once it exists; rejects after `timeoutMs` (default 3 s). */
+  run(index: number, timeoutMs?: number): Promise<FakeRun>;
 }
 
 export function createFakeEngine(
@@ -99,6 +99,7 @@ export function createFakeEngine(
       request,
       options: runOptions,
       resolve(partial = {}) {
+        if (settled) return;
         settled = true;
         runOptions.onFree?.();
         settle?.resolve({
@@ -112,6 +113,7 @@ export function createFakeEngine(
         });
       },
       reject(error) {
+        if (settled) return;
         settled = true;
         settle?.reject(error);
       },
@@ -122,6 +124,14 @@ export function createFakeEngine(
         return settled;
       },
     };
+    // As a real engine: aborting the signal drops the request (shutdown).
+    runOptions.signal.addEventListener(
+      'abort',
+      () => {
+        if (!settled) run.reject(new SdAbortedError(`${id}: request aborted`, { backend: id }));
+      },
+      { once: true },
+    );
     runs.push(run);
     for (const waiter of waiters.filter((candidate) => candidate.index === runs.length - 1)) {
       waiter.resolve(run);
@@ -197,10 +207,22 @@ export function createFakeEngine(
     switchModel: async () => undefined,
     refreshCheckpoints: async () => undefined,
     close: async () => undefined,
-    run(index) {
+    run(index, timeoutMs = 3000) {
       const existing = runs[index];
       if (existing !== undefined) return Promise.resolve(existing);
-      return new Promise((resolve) => waiters.push({ index, resolve }));
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`${id}: no run #${index} within ${timeoutMs} ms (${runs.length} so far)`)),
+          timeoutMs,
+        );
+        waiters.push({
+          index,
+          resolve: (run) => {
+            clearTimeout(timer);
+            resolve(run);
+          },
+        });
+      });
     },
   };
   return engine;
