@@ -19,7 +19,8 @@ export interface LineView {
 export interface Line {
   readonly size: number;
   jobs(): readonly Job[];
-  add(job: Job): void;
+  /** Puts a job in line; `failedOn`: a retry, which goes to another backend while one can take it. */
+  add(job: Job, failedOn?: string): void;
   /** Takes a job out of the line; undefined when it is not waiting. */
   take(jobId: string): Job | undefined;
   countFor(userId: string): number;
@@ -40,6 +41,8 @@ export interface Line {
 
 export function createLine(store: Pick<JobStore, 'recordServed' | 'servedHistory'>): Line {
   let waiting: Job[] = [];
+  /** Per retried job, the backend its last attempt failed on. */
+  const failedOn = new Map<string, string>();
   const lastServed = new Map<string, number>();
   let stamp = 0;
   const views = (): LineView[] =>
@@ -55,10 +58,12 @@ export function createLine(store: Pick<JobStore, 'recordServed' | 'servedHistory
       return waiting.length;
     },
     jobs: () => waiting,
-    add(job) {
+    add(job, failed) {
       waiting.push(job);
+      if (failed !== undefined) failedOn.set(job.id, failed);
     },
     take(jobId) {
+      failedOn.delete(jobId);
       const job = waiting.find((candidate) => candidate.id === jobId);
       if (job !== undefined) waiting = waiting.filter((candidate) => candidate !== job);
       return job;
@@ -74,8 +79,24 @@ export function createLine(store: Pick<JobStore, 'recordServed' | 'servedHistory
       }).line.map((view) => view.job);
     },
     plan(runningByUser, backends, affinity, eligible) {
-      return planDispatch({ queued: views(), runningByUser, lastServed, backends, affinity, eligible })
-        .assignments;
+      const can = (view: LineView, id: string) => eligible === undefined || eligible(view, id);
+      // A retry goes to another backend, as the member is told, unless no other healthy one can take it.
+      const allowed = (view: LineView, id: string) => {
+        const failed = failedOn.get(view.id);
+        return (
+          can(view, id) &&
+          (failed !== id ||
+            !backends.some((other) => other.id !== id && other.healthy && can(view, other.id)))
+        );
+      };
+      return planDispatch({
+        queued: views(),
+        runningByUser,
+        lastServed,
+        backends,
+        affinity,
+        eligible: allowed,
+      }).assignments;
     },
     served(userId) {
       stamp += 1;

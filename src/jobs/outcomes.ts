@@ -21,8 +21,8 @@ export interface OutcomeContext {
   maxAttempts: number;
   images: ImageStore | undefined;
   isAccepting(): boolean;
-  /** Puts a job back in line; its new place. */
-  requeue(job: Job): { position: number; total: number };
+  /** Puts a job back in line (`failedOn`: the backend a retry should avoid); its new place. */
+  requeue(job: Job, failedOn?: string): { position: number; total: number };
 }
 
 /**
@@ -87,7 +87,7 @@ export function createOutcomes(context: OutcomeContext) {
     if (decision === 'retry' && isAccepting()) {
       emit({ type: 'retried', job });
       const again = transition(job, 'queued', { backend: null });
-      const { position, total } = requeue(again);
+      const { position, total } = requeue(again, backendId);
       report('retrying', again, () => reporter.queued(again, position, total, 'retrying'));
     } else if (decision === 'retry') {
       transition(job, 'queued', { backend: null });

@@ -198,8 +198,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     maxAttempts: options.maxAttempts,
     images: options.images,
     isAccepting: () => accepting,
-    requeue: (again) => {
-      line.add(again);
+    requeue: (again, failedOn) => {
+      line.add(again, failedOn);
       const fair = ordered();
       return { position: fair.findIndex((candidate) => candidate.id === again.id) + 1, total: fair.length };
     },

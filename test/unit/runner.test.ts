@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SdOutOfMemoryError, SdUnreachableError } from '../../src/engines/errors.js';
+import { SdOutOfMemoryError, SdServerError, SdUnreachableError } from '../../src/engines/errors.js';
 import type { CancelOutcome, EngineProgress, EngineResult } from '../../src/engines/types.js';
 import type { GenerationParams } from '../../src/generation/request.js';
 import { canRun } from '../../src/jobs/eligibility.js';
@@ -176,6 +176,13 @@ function submitted(runner: JobRunner, job: NewJob): Job {
   return result.job;
 }
 
+const serverError = (backend: string) =>
+  new SdServerError(`${backend} answered 500`, {
+    backend,
+    detail: 'RuntimeError',
+    errorType: 'RuntimeError',
+  });
+
 const promptOf = (engine: FakeEngine, index: number) =>
   (engine.runs[index]?.request as { prompt?: string } | undefined)?.prompt;
 
@@ -252,6 +259,43 @@ describe('createJobRunner', () => {
     expect(store.get(job.id)?.result?.backend).toBe('fake-2');
     expect(first.runs).toHaveLength(1);
     expect(reports.some((report) => report.type === 'failed')).toBe(false);
+  });
+
+  it('retries on the other backend after a server error, though the failed one is free again', async () => {
+    const world = createWorld();
+    const { runner, engines, store } = createRunner(world, {
+      engines: [createFakeEngine('fake-1'), createFakeEngine('fake-2')],
+      maxAttempts: 3,
+    });
+    const [first, second] = engines as [FakeEngine, FakeEngine];
+    await runner.start();
+    const job = submitted(runner, newJob('alice', 'retried'));
+    // A server error does not take the backend out of the rotation: both are free for the retry.
+    (await first.run(0)).reject(serverError('fake-1'));
+    const again = await second.run(0);
+    expect(store.get(job.id)).toMatchObject({ state: 'running', backend: 'fake-2', attempts: 2 });
+    expect(runner.backends().map((backend) => backend.state)).toEqual(['idle', 'busy']);
+    expect(first.runs).toHaveLength(1);
+
+    // Failing there too, its third attempt may go back to the first.
+    again.reject(serverError('fake-2'));
+    (await first.run(1)).resolve();
+    await until(() => store.get(job.id)?.state === 'succeeded', 'the third attempt to succeed');
+    expect(store.get(job.id)).toMatchObject({ attempts: 3, result: { backend: 'fake-1' } });
+  });
+
+  it('retries on the same backend when no other one can take the job', async () => {
+    const world = createWorld();
+    const plain = createFakeEngine('fake-plain', { capabilities: { upscale: false } });
+    const upscaler = createFakeEngine('fake-upscaler');
+    const { runner, store } = createRunner(world, { engines: [plain, upscaler], eligibility: true });
+    await runner.start();
+    const job = submitted(runner, upscaleJob('alice', 'up'));
+    (await upscaler.run(0)).reject(serverError('fake-upscaler'));
+    (await upscaler.run(1)).resolve();
+    await until(() => store.get(job.id)?.state === 'succeeded', 'the retry to succeed');
+    expect(store.get(job.id)?.attempts).toBe(2);
+    expect(plain.runs).toHaveLength(0);
   });
 
   it('fails a job at once without a retry when the server runs out of memory', async () => {
