@@ -3,6 +3,7 @@ import { admitGeneration } from '../src/discord/intake/admission.js';
 import { autocompleteGenerationOption } from '../src/discord/intake/autocomplete.js';
 import type { BotDeps, Command } from '../src/discord/intake/command.js';
 import type { Ticket } from '../src/discord/intake/member-order.js';
+import { refuseUnroutable } from '../src/discord/intake/routable.js';
 import { submitGeneration } from '../src/discord/intake/submit.js';
 import { prepareImg2Img, readImg2ImgOptions } from '../src/discord/uploads/img2img-option.js';
 import { ASPECT_RATIOS } from '../src/generation/aspect.js';
@@ -149,6 +150,7 @@ async function queueImagine(
       scheduler: input.scheduler !== undefined,
     });
     const prepared = await prepareImg2Img(img2img, params, input, config);
+    await refuseUnroutable(deps, prepared);
     const admitted = admission.apply(prepared.params);
     await submitGeneration(interaction, deps, prepared.kind, admitted, null, {
       onQueued: () => admission.accepted(admitted),

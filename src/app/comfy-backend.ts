@@ -39,11 +39,10 @@ export function readOperatorGraphs(
  */
 export function withComfy(
   entry: Backend,
-  backend: BackendConfig | undefined,
+  backend: BackendConfig,
   config: Config,
   log?: Pick<Logger, 'warn'>,
 ): Backend {
-  if (backend === undefined) return entry;
   const client = createComfyClient({
     url: backend.url,
     username: backend.username,
@@ -56,7 +55,7 @@ export function withComfy(
       : { warn: log.warn.bind(log), info: () => undefined, debug: () => undefined };
   const comfy = createComfyEngine({
     client,
-    auth: backend.password === undefined ? 'none' : 'basic',
+    auth: backend.password === undefined ? 'none' : backend.username === undefined ? 'bearer' : 'basic',
     log: comfyLog,
     graphs: readOperatorGraphs(config.comfy.graphDir, log),
     flux: config.comfy.flux,

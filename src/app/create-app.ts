@@ -55,6 +55,7 @@ export interface App {
 const CATALOG_TTL_MS = 5 * 60_000;
 
 /** Builds every real adapter from the configuration. Nothing talks to Discord or a server yet. */
+/** One function on purpose: it is the wiring diagram of the bot, every part built once and handed to the next. */
 export function createApp(config: Config, options: AppOptions = {}): App {
   // libvips' operation cache keeps decoded images around; the bot never reuses them.
   sharp.cache(false);
@@ -93,6 +94,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       log,
       now,
       onDiscordError: (code) => metrics.discordError(code),
+      canUpscale: () => backends.some((backend) => backend.engine.capabilities.upscale),
     }),
     config.jobs.progressIntervalMs,
     now,
@@ -118,12 +120,16 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     eligible: (job, backendId, pool) => {
       const engine = pool.engine(backendId);
       const loaded = pool.statuses().find((status) => status.id === backendId)?.loadedModel;
+      const listed = catalog.cachedByBackend('models');
+      const checkpoints = listed.get(backendId);
+      const known = [...listed.values()].flat();
       return (
         engine !== undefined &&
         canRun(job, {
           capabilities: engine.capabilities,
           loadedModel: loaded,
-          sameModel: (a, b) => a === b || sameModel(a, b, []),
+          sameModel: (a, b) => a === b || sameModel(a, b, known),
+          checkpoints: checkpoints?.map((model) => model.title),
         })
       );
     },

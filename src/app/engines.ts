@@ -7,17 +7,21 @@ import { withComfy } from './comfy-backend.js';
 
 /** One engine per `SD_API_URL` entry, each on its own keep-alive pool. */
 export function createBackends(config: Config, log?: Pick<Logger, 'warn'>): Backend[] {
-  return config.backends
-    .map((backend) => {
-      const client = createSdClient({
-        url: backend.url,
-        ...(backend.username === undefined ? {} : { username: backend.username }),
-        ...(backend.password === undefined ? {} : { password: backend.password }),
-        timeoutMs: config.limits.requestTimeoutMs,
-        gzip: config.sdGzip,
-      });
-      const auth = backend.password === undefined ? 'none' : 'basic';
-      return { id: client.label, engine: createA1111Engine({ client, auth, log }) };
-    })
-    .map((entry, index) => withComfy(entry, config.backends[index], config, log));
+  return config.backends.map((backend) => {
+    const client = createSdClient({
+      url: backend.url,
+      ...(backend.username === undefined ? {} : { username: backend.username }),
+      ...(backend.password === undefined ? {} : { password: backend.password }),
+      timeoutMs: config.limits.requestTimeoutMs,
+      gzip: config.sdGzip,
+    });
+    const auth =
+      backend.password === undefined ? 'none' : backend.username === undefined ? 'bearer' : 'basic';
+    return withComfy(
+      { id: client.label, engine: createA1111Engine({ client, auth, log }) },
+      backend,
+      config,
+      log,
+    );
+  });
 }

@@ -8,6 +8,8 @@ export interface BackendFacts {
   loadedModel: string | undefined;
   /** Whether two checkpoint names are the same model (title, name or hash). */
   sameModel: (a: string, b: string) => boolean;
+  /** The checkpoints the server lists, when known: a job for another one cannot go there. */
+  checkpoints?: readonly string[] | undefined;
 }
 
 /**
@@ -20,8 +22,10 @@ export function canRun(job: Pick<Job, 'kind' | 'params'>, facts: BackendFacts): 
   if (job.kind === 'upscale') return capabilities.upscale;
   if (job.kind === 'img2img' && !capabilities.img2img) return false;
   const model = job.params.model;
-  if (model !== undefined && capabilities.models === 'fixed') {
+  if (model === undefined) return true;
+  if (capabilities.models === 'fixed') {
     return facts.loadedModel !== undefined && facts.sameModel(model, facts.loadedModel);
   }
-  return true;
+  // A server that would silently ignore a checkpoint it does not have is no place for the job.
+  return facts.checkpoints === undefined || facts.checkpoints.some((title) => facts.sameModel(model, title));
 }

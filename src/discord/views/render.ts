@@ -161,7 +161,13 @@ function modelMismatch(asked: string | undefined, result: JobResult): string | u
 }
 
 /** The finished reply: the images, byte for byte, and an embed with what was really used. */
-export function renderResult(job: Job, result: JobResult, images: Buffer[], grid?: Buffer): MessageView {
+export function renderResult(
+  job: Job,
+  result: JobResult,
+  images: Buffer[],
+  grid?: Buffer,
+  options: { upscale?: boolean } = {},
+): MessageView {
   const params = job.params;
   const seeds = result.seeds;
   // A batch shows as one composite (see grid.ts); its originals stay one button away.
@@ -195,7 +201,11 @@ export function renderResult(job: Job, result: JobResult, images: Buffer[], grid
     },
     { name: 'Steps', value: String(params.steps), inline: true },
     { name: 'CFG', value: String(params.cfgScale), inline: true },
-    { name: 'Size', value: `${params.width}×${params.height}`, inline: true },
+    {
+      name: 'Size',
+      value: `${result.width ?? params.width}×${result.height ?? params.height}`,
+      inline: true,
+    },
   ];
   if (params.negativePrompt !== '') {
     fields.unshift({
@@ -220,7 +230,7 @@ export function renderResult(job: Job, result: JobResult, images: Buffer[], grid
   return {
     content: mismatch ?? '',
     embeds: [embed],
-    components: renderResultButtons(job, images.length),
+    components: renderResultButtons(job, images.length, options),
     files,
   };
 }

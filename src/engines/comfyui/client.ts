@@ -14,7 +14,7 @@ import { SdAbortedError, SdError, SdMalformedResponseError, SdTimeoutError } fro
 import type { RequestOptions } from '../types.js';
 
 export interface ComfyClientOptions {
-  /** Base URL, e.g. `http://gpu-box:8188` (userinfo, or username/password, for a proxy's Basic auth). */
+  /** Base URL, e.g. `http://gpu-box:8188` (userinfo, or username/password, for a proxy's Basic auth; a password alone is a bearer key). */
   url: string;
   username?: string | undefined;
   password?: string | undefined;
@@ -75,10 +75,13 @@ export function createComfyClient(options: ComfyClientOptions): ComfyClient {
   const base = new URL(options.url);
   const username = options.username ?? decodeURIComponent(base.username);
   const password = options.password ?? decodeURIComponent(base.password);
+  // A password alone is a bearer key (as for KoboldCpp), a pair is HTTP Basic.
   const authorization =
     username === '' && password === ''
       ? null
-      : `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+      : username === ''
+        ? `Bearer ${password}`
+        : `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
   const prefix = base.pathname.replace(/\/+$/, '');
   const origin = base.origin;
   const label = `${origin}${prefix}`;
