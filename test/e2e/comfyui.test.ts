@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeComfy } from '../fakes/comfyui/server.js';
-import type { InteractionHandle } from '../fakes/discord/interaction-handle.js';
 import type { FakeMessage } from '../fakes/discord/types.js';
 import { type Harness, requestsTo, startHarness } from './harness.js';
 
@@ -253,14 +252,52 @@ describe('ComfyUI end to end', () => {
     expect(comfy.prompts).toHaveLength(1);
   });
 
-  it('serves jobs on both servers of a mixed pool of an A1111 and a ComfyUI', async () => {
-    harness = await startHarness({ webuis: [{ generationMs: 1500 }], comfys: [{ stepMs: 60 }] });
+  it('delivers a job once when the bot restarts while ComfyUI runs it', async () => {
+    harness = await startHarness({ comfys: [{ stepMs: 60 }], env: { SHUTDOWN_GRACE_SECONDS: '1' } });
     const h = harness;
-    const handles: InteractionHandle[] = ['one', 'two'].map((prompt) =>
-      h.discord.sendCommand({ name: 'imagine', options: { prompt, steps: 20 } }),
+    const comfy = comfyOf(h);
+    const handle = h.discord.sendCommand({
+      name: 'imagine',
+      options: { prompt: 'restart apple', steps: 50 },
+    });
+    const first = await comfy.whenRunning();
+    await h.restart();
+    const reply = await handle.waitForEdit(hasImage, WAIT_MS);
+    expect(reply.attachments).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const delivered = h.discord.requests.filter(
+      (request) =>
+        request.method === 'PATCH' &&
+        request.files.some((file) => file.filename.endsWith('.png') && file.filename !== 'preview.png'),
     );
-    await Promise.all(handles.map((handle) => handle.waitForEdit(hasImage, WAIT_MS)));
-    expect(requestsTo(h.webui, '/sdapi/v1/txt2img')).toHaveLength(1);
+    expect(delivered).toHaveLength(1);
+    // At most sent once more, and only the bot's own prompt was ever interrupted.
+    expect(comfy.prompts.length).toBeLessThanOrEqual(2);
+    expect(comfy.interrupts.every((interrupt) => interrupt.promptId === first)).toBe(true);
+  });
+
+  it('serves jobs on both servers of a mixed pool of an A1111 and a ComfyUI, each with its checkpoints', async () => {
+    harness = await startHarness({ webuis: [{ generationMs: 300 }], comfys: [{ stepMs: 5 }] });
+    const h = harness;
+    const jobs = [
+      { prompt: 'on the webui', model: 'chilloutmix-Ni' },
+      { prompt: 'on comfy', model: 'sd_xl_base_1.0.safetensors' },
+      { prompt: 'on the webui again', model: 'chilloutmix-Ni' },
+    ];
+    const replies = await Promise.all(
+      jobs.map((options) =>
+        h.discord
+          .sendCommand({ name: 'imagine', options: { ...options, steps: 10 } })
+          .waitForEdit(hasImage, WAIT_MS),
+      ),
+    );
+    const webuiPrompts = requestsTo(h.webui, '/sdapi/v1/txt2img').map(
+      (request) => (request.body as { prompt: string }).prompt,
+    );
+    expect(webuiPrompts.sort()).toEqual(['on the webui', 'on the webui again']);
+    const [graph] = graphs(comfyOf(h));
     expect(graphs(comfyOf(h))).toHaveLength(1);
+    expect(nodesOf(graph, 'CheckpointLoaderSimple')[0]?.inputs.ckpt_name).toBe('sd_xl_base_1.0.safetensors');
+    expect(fieldOf(replies[1] as FakeMessage, 'Model')?.replaceAll('\\', '')).toContain('sd_xl_base_1.0');
   });
 });
