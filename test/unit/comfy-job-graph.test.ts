@@ -129,6 +129,13 @@ describe('toComfyJob', () => {
     expect(job.graph['6']?.inputs.text).toBe('best, apple');
     expect(job.record).toMatchObject({ seeds: [10, 10], outputs: [] });
   });
+
+  it('varies with a new seed in an operator graph', () => {
+    const template = { '3': { class_type: 'KSampler', inputs: { seed: '{{seed}}', text: '{{prompt}}' } } };
+    const job = toComfyJob({ ...REQUEST, subseed: 99, subseedStrength: 0.3 }, { ...CONTEXT, template });
+    expect(job.graph['3']?.inputs.seed).toBe(99);
+    expect(job.record.seeds).toEqual([99]);
+  });
 });
 
 describe('matchCheckpoint', () => {

@@ -10,7 +10,8 @@
  * - Vary (`subseedStrength` set): ComfyUI has no subseed. The chosen image is made again from its seed
  *   (ComfyUI's cache skips the work when the parent ran on this server), then each variation is an
  *   img2img pass over it with a new seed at denoise = the strength.
- * - Operator graphs: placeholders filled, LoRAs spliced; the batch is whatever the graph does with `{{batch}}`.
+ * - Operator graphs: placeholders filled, LoRAs spliced; the batch is whatever the graph does with `{{batch}}`,
+ *   and Vary is a new seed (the graph has no second pass to vary the image with).
  */
 import { randomInt } from 'node:crypto';
 import { extractLoraTags, toLoraWire } from '../../generation/loras.js';
@@ -225,11 +226,16 @@ export function toComfyJob(request: GenerateRequest, context: ComfyJobContext): 
   const model = context.flux !== undefined ? context.flux.unet : (checkpoint ?? null);
   const denoise = request.kind === 'img2img' ? (request.denoisingStrength ?? 0.75) : 1;
 
+  const varying = request.subseedStrength !== undefined && request.subseedStrength > 0;
+  const subseed = request.subseed === undefined || request.subseed < 0 ? drawSeed() : request.subseed;
+
   if (context.template !== undefined) {
+    // An operator graph has no second pass to vary with: Vary is a new seed there.
+    const graphSeed = varying ? subseed : seed;
     const filled = fillOperatorGraph(context.template, {
       prompt,
       negative_prompt: request.negativePrompt,
-      seed,
+      seed: graphSeed,
       steps: request.steps,
       cfg: request.cfgScale,
       width: request.width,
@@ -245,7 +251,7 @@ export function toComfyJob(request: GenerateRequest, context: ComfyJobContext): 
       graph: spliceLoras(filled, loras),
       // One seed drives the operator's sampler; every image of its batch carries it.
       record: {
-        seeds: Array.from({ length: count }, () => seed),
+        seeds: Array.from({ length: count }, () => graphSeed),
         outputs: [],
         model,
         sampler: names.sampler,
@@ -285,9 +291,7 @@ export function toComfyJob(request: GenerateRequest, context: ComfyJobContext): 
     filenamePrefix: context.prefix,
   };
   const base = buildGraph(input);
-  const varying = request.subseedStrength !== undefined && request.subseedStrength > 0;
   if (varying) {
-    const subseed = request.subseed === undefined || request.subseed < 0 ? drawSeed() : request.subseed;
     const { graph, outputs } = variationChains(base, subseed, request.subseedStrength ?? 0.3, count);
     return {
       graph,
