@@ -28,5 +28,5 @@ export function t<K extends MessageKey>(
   key: K,
   ...params: [keyof Params<(typeof en)[K]>] extends [never] ? [] : [Params<(typeof en)[K]>]
 ): string {
-  return render({ key, params: params[0] ?? {} } as Message, locale);
+  return render({ key, params: params[0] ?? {} } as unknown as Message, locale);
 }
