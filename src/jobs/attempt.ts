@@ -20,7 +20,9 @@ export type AttemptOutcome =
   /** The member cancelled it; whatever the server still sends is thrown away. */
   | { type: 'cancelled' }
   /** Shutdown dropped the request: the job goes back in line for the next start. */
-  | { type: 'stopped' };
+  | { type: 'stopped' }
+  /** Shutdown left the request on a server that keeps it (see `Engine.resume`): the next start follows it. */
+  | { type: 'detached' };
 
 export interface Attempt {
   /** Settles once, as soon as the job's fate is known (a cancel does not wait for the server). */
@@ -29,8 +31,11 @@ export interface Attempt {
   readonly settled: Promise<void>;
   /** The member's Cancel: stops this job's work on the server, never anybody else's. */
   cancel(): Promise<CancelOutcome>;
-  /** Shutdown past its grace period: stops this job's own work on the server and drops the request. */
-  stop(): Promise<void>;
+  /**
+   * Shutdown past its grace period: stops this job's own work on the server and drops the request;
+   * with `leaveOnServer`, leaves the work running there for the next start to follow.
+   */
+  stop(leaveOnServer?: boolean): Promise<void>;
 }
 
 export interface AttemptOptions {
@@ -86,6 +91,7 @@ export function startAttempt(job: Job, engine: Engine, options: AttemptOptions):
   const controller = new AbortController();
   let cancelled = false;
   let stopped = false;
+  let detached = false;
   let decide: (outcome: AttemptOutcome) => void = () => undefined;
   const outcome = new Promise<AttemptOutcome>((resolve) => {
     decide = resolve;
@@ -125,7 +131,7 @@ export function startAttempt(job: Job, engine: Engine, options: AttemptOptions):
 
   const settled = run.result.then(
     (result) => {
-      if (stopped) decide({ type: 'stopped' });
+      if (stopped) decide({ type: detached ? 'detached' : 'stopped' });
       else if (cancelled) decide({ type: 'cancelled' });
       else
         decide({
@@ -135,7 +141,7 @@ export function startAttempt(job: Job, engine: Engine, options: AttemptOptions):
     },
     (error: unknown) => {
       const aborted = error instanceof SdError && error.code === 'aborted';
-      if (stopped || (aborted && !cancelled)) decide({ type: 'stopped' });
+      if (stopped || (aborted && !cancelled)) decide({ type: detached ? 'detached' : 'stopped' });
       else if (cancelled) decide({ type: 'cancelled' });
       else decide({ type: 'failed', error });
     },
@@ -156,10 +162,11 @@ export function startAttempt(job: Job, engine: Engine, options: AttemptOptions):
       decide({ type: 'cancelled' });
       return how;
     },
-    async stop() {
+    async stop(leaveOnServer = false) {
       stopped = true;
+      detached = leaveOnServer;
       // Stop the server working for nobody (only where it is this job's own work), then drop the request.
-      await Promise.race([run.cancel().catch(() => 'discard'), delay(2000)]);
+      if (!leaveOnServer) await Promise.race([run.cancel().catch(() => 'discard'), delay(2000)]);
       controller.abort();
     },
   };
