@@ -227,8 +227,8 @@ describe.each(TARGETS)('the bot against $label', (target) => {
     if (external === undefined) await server.whenGenerating();
     const text = await cancel(h, handle);
     if (target.interrupts) {
-      // Behind the page's generation: stopped the moment it starts.
-      expect(text).toMatch(/Cancelled|Stopping/);
+      // Behind the page's generation: stopped the moment it starts, never the page's own.
+      expect(text).toContain('had not started it yet');
     } else {
       expect(text).toContain('the image will be thrown away');
     }
@@ -236,7 +236,14 @@ describe.each(TARGETS)('the bot against $label', (target) => {
     expect(hasImage(ended)).toBe(false);
     await external?.done;
     expect(external?.interrupted ?? false).toBe(false);
-    if (!target.interrupts) expect(interruptsOf(server)).toEqual([]);
+    if (target.interrupts) {
+      const taskId = (generationsOf(server)[0]?.body as { force_task_id?: string } | undefined)
+        ?.force_task_id;
+      await until(() => (server as FakeWebui).interruptedTasks.length > 0, 'the interrupt');
+      expect((server as FakeWebui).interruptedTasks).toEqual([taskId]);
+    } else {
+      expect(interruptsOf(server)).toEqual([]);
+    }
     // Whatever the server still sends is thrown away: no image ever reaches the channel.
     await until(() => !server.generating && server.queued === 0, 'the server to be idle');
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -422,6 +429,19 @@ describe('a pool of AUTOMATIC1111 and stable-diffusion.cpp', () => {
     expect(answer.content).toContain(`keeps \`${SDXL}\``);
     expect(answer.content).toContain('stable-diffusion.cpp cannot switch models');
     expect((h.webuis[0] as FakeWebui).loadedModel).toBe(V15);
+  });
+
+  it('/queue names each server and says what it cannot do', async () => {
+    const h = await mixed();
+    const ack = await h.discord.sendCommand({ name: 'queue' }).ack();
+    const text = JSON.stringify(ack.data);
+    expect(text).toContain('AUTOMATIC1111');
+    expect(text).toContain('stable-diffusion.cpp');
+    expect(text).toContain('`sd_xl_base_1.0`');
+    expect(text).toContain('shows no progress while it works');
+    expect(text).toContain('cannot upscale images');
+    // AUTOMATIC1111 lacks nothing a member would notice.
+    expect(text).not.toMatch(/AUTOMATIC1111[^•]*It /);
   });
 
   it('refuses a model no server can provide, saying which server holds what', async () => {
