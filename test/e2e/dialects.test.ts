@@ -298,6 +298,18 @@ describe.each(TARGETS)('the bot against $label', (target) => {
   });
 });
 
+describe('servers that answer the routes of AUTOMATIC1111', () => {
+  it.each([
+    ['forge-classic', 'Forge Classic'],
+    ['reforge', 'reForge'],
+  ] as const)('/queue names %s by its own name once an image reported its version', async (flavour, name) => {
+    const h = await start(webuiTarget(flavour));
+    await imagine(h).waitForEdit(hasImage, WAIT_MS);
+    const ack = await h.discord.sendCommand({ name: 'queue' }).ack();
+    expect(JSON.stringify(ack.data)).toContain(`idle · ${name}`);
+  });
+});
+
 describe('stable-diffusion.cpp specifics', () => {
   it('gives two jobs in the same second different seeds (the bot draws them)', async () => {
     const frozen = Date.UTC(2026, 0, 1);
