@@ -298,6 +298,19 @@ describe.each(TARGETS)('the bot against $label', (target) => {
   });
 });
 
+describe('servers that need sizes in multiples of 64', () => {
+  it.each([webuiTarget('forge-neo'), cppTarget('sdcpp'), cppTarget('koboldcpp')])(
+    'rounds 520×776 to 512×768 on $label and gives the image’s real size',
+    async (target) => {
+      const h = await start(target);
+      const reply = await imagine(h, { width: 520, height: 776 }).waitForEdit(hasImage, WAIT_MS);
+      const body = generationsOf(serverOf(h))[0]?.body as { width?: number; height?: number } | undefined;
+      expect([body?.width, body?.height]).toEqual([512, 768]);
+      expect(fieldOf(reply, 'Size')).toBe('512×768');
+    },
+  );
+});
+
 describe('servers that answer the routes of AUTOMATIC1111', () => {
   it.each([
     ['forge-classic', 'Forge Classic'],
@@ -327,6 +340,19 @@ describe('stable-diffusion.cpp specifics', () => {
     expect([fieldOf(first as FakeMessage, 'Seed'), fieldOf(second as FakeMessage, 'Seed')].sort()).toEqual(
       seeds.map(String).sort(),
     );
+  });
+
+  it.each([
+    ['DPM++ 2M Karras', undefined, 'dpm++2m', 'karras'],
+    ['Euler a', 'SGM Uniform', 'euler_a', 'sgm_uniform'],
+    ['dpm++2m_sde', 'exponential', 'dpm++2m_sde', 'exponential'],
+  ] as const)('runs a member’s "%s" + "%s" as %s + %s', async (sampler, scheduler, ran, ranScheduler) => {
+    const h = await startHarness({ sdcpps: [{}] });
+    harness = h;
+    const options = scheduler === undefined ? { sampler } : { sampler, scheduler };
+    await imagine(h, options).waitForEdit(hasImage, WAIT_MS);
+    const sdcpp = h.sdcpps[0] as FakeSdcpp;
+    expect(sdcpp.ran.map((run) => [run.sampler, run.scheduler])).toEqual([[ran, ranScheduler]]);
   });
 
   it('works with no credentials configured at all', async () => {
