@@ -355,6 +355,23 @@ describe('stable-diffusion.cpp specifics', () => {
     expect(sdcpp.ran.map((run) => [run.sampler, run.scheduler])).toEqual([[ran, ranScheduler]]);
   });
 
+  it.each(['sdcpp', 'koboldcpp'] as const)('takes %s back after it crashed and came back', async (mode) => {
+    const h = await startHarness({ sdcpps: [{ mode }] });
+    harness = h;
+    const server = h.sdcpps[0] as FakeSdcpp;
+    await imagine(h).waitForEdit(hasImage, WAIT_MS);
+    await server.kill();
+    const failed = imagine(h, { prompt: 'while it is down' });
+    await failed.waitForEdit(
+      (m) => describedAs(m).includes('not reachable') || /Waiting|Queued|position/i.test(describedAs(m)),
+      WAIT_MS,
+    );
+    await server.restart();
+    const handle = imagine(h, { prompt: 'after the restart' });
+    await handle.waitForEdit(hasImage, 30_000);
+    expect(server.ran.map((run) => run.seed).length).toBeGreaterThanOrEqual(2);
+  });
+
   it('works with no credentials configured at all', async () => {
     const h = await startHarness({ sdcpps: [{}], env: { SD_API_USERNAME: '', SD_API_PASSWORD: '' } });
     harness = h;

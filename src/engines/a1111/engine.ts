@@ -198,7 +198,14 @@ export function createA1111Engine(options: A1111EngineOptions): Engine {
     // The runner starts probing only after the lists are fetched: a command may ask before that.
     ready: () => firstProbe,
     async ping(requestOptions) {
-      await client.progress({ skipCurrentImage: true }, { timeoutMs: 5000, ...requestOptions });
+      const pingOptions = { timeoutMs: 5000, ...requestOptions };
+      // stable-diffusion.cpp and KoboldCpp have no /progress (a 404 would keep them out for good):
+      // their one-entry model list is as cheap.
+      if (capabilities.progress === 'none') {
+        await client.listModels(pingOptions);
+        return;
+      }
+      await client.progress({ skipCurrentImage: true }, pingOptions);
     },
     generate(request: GenerateRequest, run: RunOptions): EngineRun {
       return track(async (taskId, signal, onResponseStart) => {
