@@ -243,6 +243,10 @@ describe.each(TARGETS)('the bot against $label', (target) => {
       expect((server as FakeWebui).interruptedTasks).toEqual([taskId]);
     } else {
       expect(interruptsOf(server)).toEqual([]);
+      // The server counts as busy until the discarded image arrives: the next job is sent after it.
+      await imagine(h, { prompt: 'next one' }).waitForEdit(hasImage, WAIT_MS);
+      const [first, next] = generationsOf(server);
+      expect(next?.receivedAt).toBeGreaterThanOrEqual(first?.finishedAt ?? Number.POSITIVE_INFINITY);
     }
     // Whatever the server still sends is thrown away: no image ever reaches the channel.
     await until(() => !server.generating && server.queued === 0, 'the server to be idle');
