@@ -50,12 +50,16 @@ export interface AttemptOptions {
   onRef?: (ref: string) => void;
   /** Follow this request, sent before a restart, instead of sending the job again. */
   resumeRef?: string | undefined;
-  /** A random seed in A1111's range, for servers whose own random seed cannot be trusted. */
+  /** A random seed every server reads the same, for servers whose own random seed cannot be trusted. */
   randomSeed?: () => number;
 }
 
-const MAX_SEED = 4_294_967_294;
-const defaultRandomSeed = () => randomInt(0, MAX_SEED);
+/**
+ * Seeds the bot draws stay within a signed 32-bit int: KoboldCpp wraps a larger one to a negative
+ * seed (which the member could not use again), and stable-diffusion.cpp takes any of them.
+ */
+const MAX_OWN_SEED = 2_147_483_647;
+const defaultRandomSeed = () => randomInt(0, MAX_OWN_SEED);
 
 /** The neutral request for a job's stored parameters. */
 export function toGenerateRequest(

@@ -57,7 +57,11 @@ const IN_QUEUE = /(\d+)\s*\/\s*(\d+)/;
 export function createA1111Engine(options: A1111EngineOptions): Engine {
   const { client } = options;
   let capabilities: Capabilities = UNPROBED_CAPABILITIES;
-  let firstProbe: Promise<void> | undefined;
+  /** Settles when the first probe does, even when asked before that probe has begun. */
+  let firstProbeSettled: () => void = () => undefined;
+  const firstProbe = new Promise<void>((resolve) => {
+    firstProbeSettled = resolve;
+  });
   let names: ServerNames = { samplers: [], schedulers: null };
   /** Fallbacks already logged: one warning per server and name. */
   const warned = new Set<string>();
@@ -189,15 +193,20 @@ export function createA1111Engine(options: A1111EngineOptions): Engine {
         names = result.names;
         return { capabilities: result.capabilities, loadedModel: result.loadedModel };
       });
-      firstProbe ??= probing.then(
-        () => undefined,
-        () => undefined,
-      );
+      probing.then(firstProbeSettled, firstProbeSettled);
       return probing;
     },
-    ready: () => firstProbe ?? Promise.resolve(),
+    // The runner starts probing only after the lists are fetched: a command may ask before that.
+    ready: () => firstProbe,
     async ping(requestOptions) {
-      await client.progress({ skipCurrentImage: true }, { timeoutMs: 5000, ...requestOptions });
+      const pingOptions = { timeoutMs: 5000, ...requestOptions };
+      // stable-diffusion.cpp and KoboldCpp have no /progress (a 404 would keep them out for good):
+      // their one-entry model list is as cheap.
+      if (capabilities.progress === 'none') {
+        await client.listModels(pingOptions);
+        return;
+      }
+      await client.progress({ skipCurrentImage: true }, pingOptions);
     },
     generate(request: GenerateRequest, run: RunOptions): EngineRun {
       return track(async (taskId, signal, onResponseStart) => {
