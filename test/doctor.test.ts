@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Env } from '../src/config.js';
 import { BOT_PERMISSIONS, toInviteUrl } from '../src/doctor/invite.js';
 import { checkNodeVersion, runDoctor } from '../src/doctor/run.js';
+import { startFakeComfy } from './fakes/comfyui/server.js';
 import { type FakeDiscord, startFakeDiscord } from './fakes/discord/server.js';
 import { startFakeSdcpp } from './fakes/sdcpp/server.js';
 import { type FakeWebui, type FakeWebuiOptions, startFakeWebui } from './fakes/webui/server.js';
@@ -142,6 +143,19 @@ describe('runDoctor', () => {
       }
     },
   );
+
+  it('names ComfyUI, counts its lists and says what it cannot do', async () => {
+    const comfy = await startFakeComfy();
+    try {
+      const { code, lines, text } = await doctor(envFor(comfy.url));
+      expect(code, text).toBe(0);
+      expect(line(lines, 'looks like')).toContain('looks like ComfyUI 0.3.64');
+      expect(line(lines, 'checkpoints')).toMatch(/^✓ .*\d+ checkpoints, \d+ samplers/);
+      expect(text).not.toContain('/sdapi');
+    } finally {
+      await comfy.close();
+    }
+  });
 
   it('tells to start the WebUI with --api when /sdapi answers 404', async () => {
     const sd = await webui({ apiEnabled: false });

@@ -1,6 +1,8 @@
 import type { Dispatcher } from 'undici';
+import { readOperatorGraphs } from '../app/comfy-backend.js';
 import { type Config, ConfigError, type Env, parseConfig } from '../config.js';
 import { redactText } from '../log.js';
+import { checkComfy } from './comfy-check.js';
 import { checkDatabase } from './database-check.js';
 import { checkDiscord } from './discord-check.js';
 import type { HttpDeps } from './http.js';
@@ -102,7 +104,11 @@ export async function runDoctor(env: Env, deps: DoctorDeps): Promise<number> {
     emit(await checkDatabase(config.databasePath));
     const http: HttpDeps = { dispatcher: deps.dispatcher, timeoutMs: deps.timeoutMs ?? 15_000 };
     for (const backend of config.backends) {
-      emit(await checkWebui({ backend, defaults: config.defaults }, http));
+      // An address that answers ComfyUI's routes is ComfyUI; any other gets the /sdapi checks.
+      emit(
+        (await checkComfy(backend, readOperatorGraphs(config.comfy.graphDir), http)) ??
+          (await checkWebui({ backend, defaults: config.defaults }, http)),
+      );
     }
     emit(await checkDiscord(config.discord, http));
     if (config.metricsPort !== undefined) {
