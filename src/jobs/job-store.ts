@@ -31,6 +31,7 @@ interface JobRow {
   params: string;
   backend: string | null;
   server_ref: string | null;
+  locale: string | null;
   attempts: number;
   error: string | null;
   result: string | null;
@@ -53,6 +54,7 @@ const COLUMNS: Record<keyof Omit<Job, 'id'>, keyof JobRow> = {
   params: 'params',
   backend: 'backend',
   serverRef: 'server_ref',
+  locale: 'locale',
   attempts: 'attempts',
   error: 'error',
   result: 'result',
@@ -77,6 +79,7 @@ function fromRow(row: JobRow): Job {
     params: JSON.parse(row.params) as GenerationParams,
     backend: row.backend,
     serverRef: row.server_ref ?? null,
+    locale: row.locale ?? null,
     attempts: row.attempts,
     error: row.error,
     result: row.result === null ? null : (JSON.parse(row.result) as JobResult),
@@ -101,9 +104,9 @@ export function newJobId(): string {
 export function createSqliteJobStore(db: Db): JobStore {
   const insert = db.prepare(
     `INSERT INTO jobs (id, kind, state, user_id, guild_id, channel_id, application_id, interaction_token,
-       token_expires_at, params, attempts, parent_id, created_at)
+       token_expires_at, params, attempts, parent_id, created_at, locale)
      VALUES (@id, @kind, 'queued', @userId, @guildId, @channelId, @applicationId, @interactionToken,
-       @tokenExpiresAt, @params, 0, @parentId, @createdAt)`,
+       @tokenExpiresAt, @params, 0, @parentId, @createdAt, @locale)`,
   );
   const selectOne = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?');
   const selectPending = db.prepare<[], JobRow>(
@@ -121,7 +124,13 @@ export function createSqliteJobStore(db: Db): JobStore {
   return {
     create(job, now) {
       const id = newJobId();
-      insert.run({ ...job, id, params: JSON.stringify(job.params), createdAt: now });
+      insert.run({
+        ...job,
+        id,
+        params: JSON.stringify(job.params),
+        createdAt: now,
+        locale: job.locale ?? null,
+      });
       return fromRow(selectOne.get(id) as JobRow);
     },
     get(id) {

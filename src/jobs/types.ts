@@ -32,6 +32,8 @@ export interface Job {
   tokenExpiresAt: number;
   params: GenerationParams;
   backend: string | null;
+  /** The requester's language (a Discord locale code), for every message about the job. */
+  locale?: string | null | undefined;
   /** The server's own id of the running request, where it has one (see `Engine.resume`). */
   serverRef?: string | null | undefined;
   attempts: number;
@@ -55,4 +57,5 @@ export type NewJob = Pick<
   | 'tokenExpiresAt'
   | 'params'
   | 'parentId'
->;
+> &
+  Partial<Pick<Job, 'locale'>>;

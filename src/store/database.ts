@@ -71,6 +71,8 @@ const MIGRATIONS: readonly string[] = [
    );`,
   // The server's own id of a job's request (ComfyUI's prompt id), so a restart can follow it again.
   `ALTER TABLE jobs ADD COLUMN server_ref TEXT;`,
+  // The requester's language (Discord locale), so progress and results speak it after a restart too.
+  `ALTER TABLE jobs ADD COLUMN locale TEXT;`,
 ];
 
 /** Opens (creating the folder and file on first run) the SQLite database in WAL mode and migrates it. */

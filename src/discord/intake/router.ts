@@ -7,6 +7,7 @@ import {
   MessageFlags,
   type ModalSubmitInteraction,
 } from 'discord.js';
+import { resolveLocale } from '../../i18n/locales.js';
 import { UserError } from '../../user-error.js';
 import { LIMITS, truncate } from '../views/render.js';
 import { toUserMessage } from '../views/user-message.js';
@@ -67,7 +68,10 @@ export function createRouter(table: RouterTable, deps: BotDeps): Router {
     const reference = randomBytes(3).toString('hex');
     if (expected) deps.log.info({ code: error.code, userId: interaction.user.id }, 'refused a request');
     else deps.log.error({ err: error, reference, userId: interaction.user.id }, 'interaction failed');
-    const text = expected ? toUserMessage(error) : `${toUserMessage(error)} (reference ${reference})`;
+    const locale = resolveLocale(interaction.locale);
+    const text = expected
+      ? toUserMessage(error, locale)
+      : `${toUserMessage(error, locale)} (reference ${reference})`;
     // Discord refuses content over 2000 characters: the member would get no answer at all.
     const payload = {
       content: truncate(text, LIMITS.content),

@@ -12,7 +12,8 @@ export const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60_000;
 export type JobRequester = Pick<
   ChatInputCommandInteraction,
   'user' | 'guildId' | 'channelId' | 'applicationId' | 'token'
->;
+> &
+  Partial<Pick<ChatInputCommandInteraction, 'locale'>>;
 
 /**
  * Turns validated parameters into a queued job for an interaction that is already deferred, and
@@ -46,6 +47,7 @@ export async function submitGeneration(
     tokenExpiresAt: receivedAt + INTERACTION_TOKEN_LIFETIME_MS,
     params,
     parentId,
+    locale: interaction.locale ?? null,
   });
   if (!submitted.ok) throw toLimitRefusal(submitted.reason, submitted.limit);
   onQueued?.();

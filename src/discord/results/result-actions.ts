@@ -134,6 +134,7 @@ async function startChildInOrder(
       channelId,
       applicationId: interaction.applicationId,
       token: interaction.token,
+      locale: interaction.locale,
     };
     // The channel's content policy now (SFW negative prompt, spoilers) and this interaction's upload limit.
     const admitted = admission.apply(params);

@@ -1,12 +1,15 @@
 import { SdError, SdUnsupportedError } from '../../engines/errors.js';
+import { DEFAULT_LOCALE, type Locale } from '../../i18n/locales.js';
+import { render } from '../../i18n/translate.js';
 import { UserError } from '../../user-error.js';
 
 /**
  * Turns any error into one or two plain sentences for a member: what happened and what to do.
  * Never a stack trace, host name, token or raw status code.
  */
-export function toUserMessage(error: unknown): string {
-  if (error instanceof UserError) return error.message;
+export function toUserMessage(error: unknown, locale: Locale = DEFAULT_LOCALE): string {
+  if (error instanceof UserError)
+    return error.text === undefined ? error.message : render(error.text, locale);
   if (error instanceof SdError) {
     switch (error.code) {
       case 'unreachable':
