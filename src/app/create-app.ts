@@ -19,6 +19,7 @@ import { canRun } from '../jobs/eligibility.js';
 import { createFileImageStore } from '../jobs/image-store.js';
 import { createSqliteJobStore } from '../jobs/job-store.js';
 import { createJobRunner, type JobRunner } from '../jobs/runner.js';
+import type { Job } from '../jobs/types.js';
 import { createLogger, type Logger } from '../log.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { sameModel } from '../models/match.js';
@@ -97,6 +98,17 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     config.jobs.progressIntervalMs,
     now,
   );
+  /** Each server's LoRAs and styles as cached now, for jobs that use them (see `canRun`). */
+  const featureLists = (job: Job, backendId: string) => ({
+    loras: (job.params.loras?.length ?? 0) === 0 ? undefined : catalog.snapshot('loras')?.get(backendId),
+    styles:
+      (job.params.styles?.length ?? 0) === 0
+        ? undefined
+        : catalog
+            .snapshot('styles')
+            ?.get(backendId)
+            ?.map((style) => style.name),
+  });
   const runner = createJobRunner({
     store: jobs,
     backends,
@@ -124,6 +136,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
           capabilities: engine.capabilities,
           loadedModel: loaded,
           sameModel: (a, b) => a === b || sameModel(a, b, []),
+          ...featureLists(job, backendId),
         })
       );
     },

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { LoraCatalogEntry } from '../../generation/loras.js';
 import type { Logger } from '../../log.js';
 import type { SdClient } from '../../sd/types.js';
 import { SdError, SdUnsupportedError } from '../errors.js';
@@ -11,9 +12,11 @@ import type {
   EngineResult,
   EngineRun,
   GenerateRequest,
+  RequestOptions,
   RunOptions,
 } from '../types.js';
-import { probeA1111 } from './probe.js';
+import { type FeatureContext, toFeatureFields } from './features.js';
+import { type ProbedFeatures, probeA1111 } from './probe.js';
 import { toImg2ImgRequest, toTxt2ImgRequest } from './wire.js';
 
 /** Before the first probe: what every `/sdapi` server has, and nothing more. */
@@ -57,6 +60,47 @@ export function createA1111Engine(options: A1111EngineOptions): Engine {
   let capabilities: Capabilities = UNPROBED_CAPABILITIES;
   let firstProbe: Promise<void> | undefined;
   let names: ServerNames = { samplers: [], schedulers: null };
+  let features: ProbedFeatures = { sdModules: [], detailer: 'none' };
+  /** The server's LoRAs as last listed (for aliases and paths); fetched before a request that uses one. */
+  let loraCatalog: LoraCatalogEntry[] | undefined;
+  const listLoras = async (requestOptions?: RequestOptions) => {
+    const loras = await client.listLoras(requestOptions);
+    loraCatalog = loras.map((lora) => ({
+      name: lora.name,
+      ...(lora.alias === null ? {} : { alias: lora.alias }),
+      ...(lora.path === null ? {} : { path: lora.path }),
+    }));
+    return loras.map((lora) => ({
+      name: lora.name,
+      alias: lora.alias ?? undefined,
+      path: lora.path ?? undefined,
+      metadata: lora.metadata,
+    }));
+  };
+  /** The request's features as this server takes them, merged into a body built by `wire.ts`. */
+  const withFeatures = async <B extends { prompt: string; override_settings?: Record<string, unknown> }>(
+    body: B,
+    request: GenerateRequest,
+    signal: AbortSignal,
+  ): Promise<B> => {
+    if ((request.loras?.length ?? 0) > 0 && loraCatalog === undefined && capabilities.loras) {
+      await listLoras({ signal, timeoutMs: 15_000 }).catch(() => undefined);
+    }
+    const context: FeatureContext = {
+      capabilities,
+      loras: loraCatalog ?? [],
+      sdModules: features.sdModules,
+      detailer: features.detailer,
+    };
+    const extra = toFeatureFields({ ...request, prompt: body.prompt }, context);
+    const overrides = { ...body.override_settings, ...extra.overrides };
+    return {
+      ...body,
+      ...extra.fields,
+      prompt: extra.prompt,
+      ...(Object.keys(overrides).length === 0 ? {} : { override_settings: overrides }),
+    };
+  };
   /** Fallbacks already logged: one warning per server and name. */
   const warned = new Set<string>();
 
@@ -182,6 +226,7 @@ export function createA1111Engine(options: A1111EngineOptions): Engine {
       const probing = probeA1111(client, options.auth, requestOptions).then((result) => {
         capabilities = result.capabilities;
         names = result.names;
+        features = result.features;
         return { capabilities: result.capabilities, loadedModel: result.loadedModel };
       });
       firstProbe ??= probing.then(
@@ -202,10 +247,17 @@ export function createA1111Engine(options: A1111EngineOptions): Engine {
         const result =
           wire.kind === 'img2img' && wire.initImage !== undefined
             ? await client.img2img(
-                { ...toImg2ImgRequest({ ...wire, initImage: wire.initImage }), ...forced },
+                await withFeatures(
+                  { ...toImg2ImgRequest({ ...wire, initImage: wire.initImage }), ...forced },
+                  wire,
+                  signal,
+                ),
                 requestOptions,
               )
-            : await client.txt2img({ ...toTxt2ImgRequest(wire), ...forced }, requestOptions);
+            : await client.txt2img(
+                await withFeatures({ ...toTxt2ImgRequest(wire), ...forced }, wire, signal),
+                requestOptions,
+              );
         return toResult(result);
       }, run);
     },
@@ -244,15 +296,26 @@ export function createA1111Engine(options: A1111EngineOptions): Engine {
     listSamplers: (requestOptions) => client.listSamplers(requestOptions),
     listSchedulers: (requestOptions) => client.listSchedulers(requestOptions),
     listUpscalers: (requestOptions) => client.listUpscalers(requestOptions),
-    async listLoras() {
-      return [];
+    async listLoras(requestOptions) {
+      if (!capabilities.loras) return [];
+      return listLoras(requestOptions);
     },
-    async listEmbeddings() {
-      return [];
+    async listEmbeddings(requestOptions) {
+      if (!capabilities.embeddings) return [];
+      return (await client.listEmbeddings(requestOptions)).map((embedding) => ({
+        name: embedding.name,
+        shape: embedding.shape ?? undefined,
+      }));
     },
-    async listStyles() {
-      return [];
+    async listStyles(requestOptions) {
+      if (!capabilities.styles) return [];
+      return (await client.listStyles(requestOptions)).map((style) => ({
+        name: style.name,
+        prompt: style.prompt,
+        negativePrompt: style.negative_prompt,
+      }));
     },
+    listHiresUpscalers: (requestOptions) => client.listLatentUpscaleModes(requestOptions),
     async loadedModel(requestOptions) {
       return (await client.getOptions(requestOptions)).sd_model_checkpoint ?? null;
     },
