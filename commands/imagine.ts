@@ -6,9 +6,18 @@ import type { Ticket } from '../src/discord/intake/member-order.js';
 import { submitGeneration } from '../src/discord/intake/submit.js';
 import { prepareImg2Img, readImg2ImgOptions } from '../src/discord/uploads/img2img-option.js';
 import { ASPECT_RATIOS } from '../src/generation/aspect.js';
+import {
+  applyFamilyDefaults,
+  type FeatureInput,
+  familyOfModel,
+  planVariants,
+  readLoras,
+  resolveFeatures,
+  toEffectiveFeatures,
+} from '../src/generation/features.js';
 import { resolveAgainstCatalog } from '../src/generation/prepare.js';
 import { type ImagineInput, validateImagineInput } from '../src/generation/request.js';
-import { serverDefaults } from '../src/policy/guild-policy.js';
+import { loadGuildPolicy, serverDefaults } from '../src/policy/guild-policy.js';
 import { UserError } from '../src/user-error.js';
 
 const data = new SlashCommandBuilder()
@@ -73,6 +82,26 @@ const data = new SlashCommandBuilder()
       .setMinValue(0)
       .setMaxValue(1),
   )
+  .addStringOption((option) =>
+    option
+      .setName('lora')
+      .setDescription('LoRAs: name or name:0.8, several separated by commas (see /loras)')
+      .setMaxLength(300)
+      .setAutocomplete(true),
+  )
+  .addStringOption((option) =>
+    option.setName('style').setDescription('A style to apply').setMaxLength(100).setAutocomplete(true),
+  )
+  .addStringOption((option) =>
+    option
+      .setName('hires')
+      .setDescription('Hires fix: scale, then denoise and upscaler, e.g. "2 R-ESRGAN 4x+ 0.4"')
+      .setMaxLength(100)
+      .setAutocomplete(true),
+  )
+  .addBooleanOption((option) =>
+    option.setName('adetailer').setDescription('Fix faces with ADetailer (where the server has it)'),
+  )
   .toJSON();
 
 /** Reads the options as typed; absent ones stay undefined. */
@@ -119,6 +148,17 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
   }
 }
 
+/** The feature options as typed (see `src/generation/features.ts`). */
+export function readFeatureInput(interaction: ChatInputCommandInteraction): FeatureInput {
+  const options = interaction.options;
+  return {
+    lora: options.getString('lora') ?? undefined,
+    style: options.getString('style') ?? undefined,
+    hires: options.getString('hires') ?? undefined,
+    adetailer: options.getBoolean('adetailer') ?? undefined,
+  };
+}
+
 async function queueImagine(
   interaction: ChatInputCommandInteraction,
   deps: BotDeps,
@@ -126,29 +166,95 @@ async function queueImagine(
 ): Promise<void> {
   const { config } = deps;
   const input = readImagineInput(interaction);
+  const featureInput = readFeatureInput(interaction);
+  const guildPolicy = loadGuildPolicy(deps.settings, interaction.guildId);
+  const features = toEffectiveFeatures(guildPolicy.features, config.limits);
   const validation = validateImagineInput(input, serverDefaults(deps, interaction.guildId), config.limits);
   if (!validation.ok) throw new UserError('invalid-options', validation.problems.join('\n'));
+  // LoRA tags typed in the prompt come out of it (each server gets them its own way); then {a|b}.
+  const loras = readLoras(validation.params.prompt, featureInput.lora, features.maxLoras);
+  if (!loras.ok) throw new UserError('invalid-options', loras.problem);
+  const plan = planVariants(
+    loras.value.prompt,
+    validation.params.count,
+    config.limits.maxCount,
+    features.allowed.variants,
+  );
+  if (!plan.ok) throw new UserError('invalid-options', plan.problem);
+  const validated = {
+    ...validation.params,
+    prompt: loras.value.prompt,
+    ...(plan.value.variants.length > 0 ? { variants: plan.value.variants } : {}),
+  };
   const img2img = readImg2ImgOptions(interaction, config);
-  // Blocked terms and quotas, before anything reaches the WebUI (throws a UserError).
+  // Blocked terms (in every variant) and quotas, before anything reaches the WebUI (throws a UserError).
   const admission = admitGeneration(interaction, deps, {
     prompt: validation.params.prompt,
     negativePrompt: input.negativePrompt,
+    variants: plan.value.variants.map((variant) => variant.prompt),
   });
   try {
     await interaction.deferReply();
-    const [samplers, schedulers, models] = await Promise.all([
+    const wants = {
+      loras: loras.value.loras.length > 0,
+      styles: featureInput.style !== undefined,
+      hires: featureInput.hires !== undefined,
+    };
+    const [samplers, schedulers, models, loraList, styles, upscalers, hiresUpscalers] = await Promise.all([
       deps.catalog.get('samplers'),
       deps.catalog.get('schedulers'),
       deps.catalog.get('models'),
+      wants.loras ? deps.catalog.get('loras') : [],
+      wants.styles ? deps.catalog.get('styles') : [],
+      wants.hires ? deps.catalog.get('upscalers') : [],
+      wants.hires ? deps.catalog.get('hiresUpscalers') : [],
     ]);
     const guildDefault =
       interaction.guildId === null ? undefined : deps.settings.get(interaction.guildId).defaultModel;
     const fallback = guildDefault ?? (await currentModel(deps));
-    const params = resolveAgainstCatalog(validation.params, { samplers, schedulers, models }, fallback, {
+    const resolved = resolveAgainstCatalog(validated, { samplers, schedulers, models }, fallback, {
       sampler: input.sampler !== undefined,
       scheduler: input.scheduler !== undefined,
     });
-    const prepared = await prepareImg2Img(img2img, params, input, config);
+    const family = familyOfModel(
+      models.find((model) => model.title === resolved.model),
+      features.families,
+    );
+    const sized = applyFamilyDefaults(resolved, family, {
+      typed: {
+        cfgScale: input.cfgScale !== undefined,
+        size: input.width !== undefined || input.height !== undefined,
+        scheduler: input.scheduler !== undefined,
+      },
+      serverSize: guildPolicy.defaults.width !== undefined,
+      aspect: input.aspect,
+      maxPixels: config.limits.maxPixels,
+      maxTotalPixels: config.limits.maxTotalPixels,
+      schedulers: schedulers === null ? null : schedulers.map((scheduler) => scheduler.label),
+    });
+    const capabilities = deps.backends.map((backend) => backend.engine.capabilities);
+    const withFeatures = resolveFeatures(
+      sized,
+      { ...featureInput, loras: loras.value.loras },
+      {
+        features,
+        lists: {
+          loras: loraList,
+          styles,
+          upscalers: [...hiresUpscalers, ...upscalers].map((upscaler) => upscaler.name),
+        },
+        available: {
+          loras: capabilities.some((caps) => caps.loras),
+          styles: capabilities.some((caps) => caps.styles),
+          hires: capabilities.some((caps) => caps.hires),
+          adetailer: capabilities.some((caps) => caps.adetailer),
+        },
+        pixels: { maxPixels: config.limits.maxPixels, maxTotalPixels: config.limits.maxTotalPixels },
+        img2img: img2img.attachment !== undefined,
+      },
+    );
+    if (!withFeatures.ok) throw new UserError('invalid-options', withFeatures.problems.join('\n'));
+    const prepared = await prepareImg2Img(img2img, withFeatures.params, input, config);
     const admitted = admission.apply(prepared.params);
     await submitGeneration(interaction, deps, prepared.kind, admitted, null, {
       onQueued: () => admission.accepted(admitted),
