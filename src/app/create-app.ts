@@ -1,7 +1,7 @@
 import { Client, Events, GatewayIntentBits, Partials, type REST, Status } from 'discord.js';
 import type { DestinationStream } from 'pino';
 import sharp from 'sharp';
-import { commands, handleModelsPage } from '../../commands/index.js';
+import { commands, handleLorasPage, handleModelsPage } from '../../commands/index.js';
 import { createCatalog } from '../catalog/catalog.js';
 import type { Config } from '../config.js';
 import { createInteractionRest } from '../discord/delivery/interaction-rest.js';
@@ -159,7 +159,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const router = createRouter(
     {
       commands,
-      buttons: { cancel: handleCancel, models: handleModelsPage, ...RESULT_BUTTONS },
+      buttons: { cancel: handleCancel, models: handleModelsPage, loras: handleLorasPage, ...RESULT_BUTTONS },
       modals: RESULT_MODALS,
     },
     deps,
