@@ -104,6 +104,13 @@ const data = new SlashCommandBuilder()
   )
   .toJSON();
 
+/** Longest wait for the servers' first probe (right after a start) before their features are judged. */
+const PROBE_WAIT_MS = 8000;
+const delay = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });
+
 /** Reads the options as typed; absent ones stay undefined. */
 export function readImagineInput(interaction: ChatInputCommandInteraction): ImagineInput {
   const options = interaction.options;
@@ -195,6 +202,11 @@ async function queueImagine(
   });
   try {
     await interaction.deferReply();
+    // What each server can do is known once it has been probed (at start-up, normally long done).
+    await Promise.race([
+      Promise.all(deps.backends.map((backend) => backend.engine.ready())),
+      delay(PROBE_WAIT_MS),
+    ]);
     const wants = {
       loras: loras.value.loras.length > 0,
       styles: featureInput.style !== undefined,

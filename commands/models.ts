@@ -45,7 +45,10 @@ async function renderPage(deps: BotDeps, guildId: string | null, invokerId: stri
     guildDefault,
     invokerId,
     (model, loaded) => sameModel(model.title, loaded, models),
-    (model) => FAMILY_LABELS[familyOfModel(model, families)],
+    (model) => {
+      const family = familyOfModel(model, families);
+      return family === 'other' ? undefined : FAMILY_LABELS[family];
+    },
   );
 }
 

@@ -58,7 +58,11 @@ const IN_QUEUE = /(\d+)\s*\/\s*(\d+)/;
 export function createA1111Engine(options: A1111EngineOptions): Engine {
   const { client } = options;
   let capabilities: Capabilities = UNPROBED_CAPABILITIES;
-  let firstProbe: Promise<void> | undefined;
+  /** Settles when the first probe has (started by the pool in the background at start-up). */
+  let probed: () => void = () => undefined;
+  const firstProbe = new Promise<void>((resolve) => {
+    probed = resolve;
+  });
   let names: ServerNames = { samplers: [], schedulers: null };
   let features: ProbedFeatures = { sdModules: [], detailer: 'none' };
   /** The server's LoRAs as last listed (for aliases and paths); fetched before a request that uses one. */
@@ -229,13 +233,10 @@ export function createA1111Engine(options: A1111EngineOptions): Engine {
         features = result.features;
         return { capabilities: result.capabilities, loadedModel: result.loadedModel };
       });
-      firstProbe ??= probing.then(
-        () => undefined,
-        () => undefined,
-      );
+      probing.then(probed, probed);
       return probing;
     },
-    ready: () => firstProbe ?? Promise.resolve(),
+    ready: () => firstProbe,
     async ping(requestOptions) {
       await client.progress({ skipCurrentImage: true }, { timeoutMs: 5000, ...requestOptions });
     },
@@ -296,20 +297,18 @@ export function createA1111Engine(options: A1111EngineOptions): Engine {
     listSamplers: (requestOptions) => client.listSamplers(requestOptions),
     listSchedulers: (requestOptions) => client.listSchedulers(requestOptions),
     listUpscalers: (requestOptions) => client.listUpscalers(requestOptions),
-    async listLoras(requestOptions) {
-      if (!capabilities.loras) return [];
-      return listLoras(requestOptions);
-    },
+    // A list route the server lacks (404) is an empty list: styles on stable-diffusion.cpp, say.
+    listLoras: (requestOptions) => listLoras(requestOptions).catch(emptyOn404),
     async listEmbeddings(requestOptions) {
-      if (!capabilities.embeddings) return [];
-      return (await client.listEmbeddings(requestOptions)).map((embedding) => ({
+      const embeddings = await client.listEmbeddings(requestOptions).catch(emptyOn404);
+      return embeddings.map((embedding) => ({
         name: embedding.name,
         shape: embedding.shape ?? undefined,
       }));
     },
     async listStyles(requestOptions) {
-      if (!capabilities.styles) return [];
-      return (await client.listStyles(requestOptions)).map((style) => ({
+      const styles = await client.listStyles(requestOptions).catch(emptyOn404);
+      return styles.map((style) => ({
         name: style.name,
         prompt: style.prompt,
         negativePrompt: style.negative_prompt,
@@ -335,6 +334,11 @@ function snapSize<T extends { width: number; height: number }>(request: T, multi
   if (multiple <= 8) return request;
   const snap = (value: number) => Math.max(multiple, Math.round(value / multiple) * multiple);
   return { ...request, width: snap(request.width), height: snap(request.height) };
+}
+
+function emptyOn404(error: unknown): never[] {
+  if (error instanceof SdError && error.status === 404) return [];
+  throw error;
 }
 
 function unsupportedError(backend: string, capability: string): SdUnsupportedError {
