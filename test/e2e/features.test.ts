@@ -216,7 +216,7 @@ describe('/imagine features end to end', () => {
       width: 1024,
       height: 1024,
     });
-    expect((body?.override_settings as Body).forge_additional_modules).toEqual([
+    expect((body?.override_settings as Body | undefined)?.forge_additional_modules).toEqual([
       'ae.safetensors',
       'clip_l.safetensors',
       't5xxl_fp16.safetensors',
