@@ -222,6 +222,11 @@ describe('/imagine features end to end', () => {
       't5xxl_fp16.safetensors',
     ]);
     expect(reply.content).toContain('Flux models ignore the negative prompt.');
+
+    const models = h.discord.sendCommand({ name: 'models' });
+    await models.ack();
+    const listed = visibleText(await models.waitForEdit((message) => message.embeds.length > 0, 10_000));
+    expect(listed).toMatch(/flux1-dev-fp8\*\* `4b8dcb2e3a` — .*Flux/);
   });
 
   it('expands {a|b} into one image per variant, labelled, and checks blocked words in every expansion', async () => {

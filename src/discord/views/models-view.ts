@@ -45,7 +45,8 @@ export function renderModelsPage(
     if (guildDefault !== undefined && guildDefault === model.title) marks.push('this server’s default');
     const hash = model.hash === null ? '' : ` \`${model.hash}\``;
     const family = familyOf?.(model);
-    return `• **${escapeMarkdown(truncate(model.model_name, 120))}**${family === undefined ? '' : ` (${family})`}${hash}${marks.length > 0 ? ` — ${marks.join(', ')}` : ''}`;
+    const tail = [marks.join(', '), family ?? ''].filter((part) => part !== '').join(' · ');
+    return `• **${escapeMarkdown(truncate(model.model_name, 120))}**${hash}${tail === '' ? '' : ` — ${tail}`}`;
   });
   const status = backends.map(
     (backend, index) =>
