@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UNPROBED_CAPABILITIES } from '../../src/engines/a1111/engine.js';
 import { type FeatureContext, toFeatureFields } from '../../src/engines/a1111/features.js';
 import type { Capabilities, Dialect, GenerateRequest } from '../../src/engines/types.js';
+import { oneVariant } from '../../src/generation/derive.js';
 import {
   applyFamilyDefaults,
   familyOfModel,
@@ -354,5 +355,31 @@ describe('canRun', () => {
     ],
   ])('decides %s', (_label, params, extra, expected) => {
     expect(canRun(job(params), facts(extra))).toBe(expected);
+  });
+});
+
+describe('oneVariant', () => {
+  const parent: GenerationParams = {
+    ...PARAMS,
+    prompt: 'a {red|blue} apple',
+    count: 2,
+    variants: [
+      { prompt: 'a red apple', label: 'red' },
+      { prompt: 'a blue apple', label: 'blue' },
+    ],
+  };
+
+  it.each([
+    [0, 'a red apple'],
+    [1, 'a red apple'],
+    [2, 'a blue apple'],
+    [3, 'a blue apple'],
+  ])('keeps image %i’s variant alone', (index, prompt) => {
+    const child = oneVariant(parent, index);
+    expect([child.prompt, child.variants]).toEqual([prompt, undefined]);
+  });
+
+  it('drops the variants without an image (a remix brings its own prompt)', () => {
+    expect(oneVariant(parent, undefined).variants).toBeUndefined();
   });
 });
