@@ -5,6 +5,7 @@ import type { BotDeps, Command } from '../src/discord/intake/command.js';
 import type { Ticket } from '../src/discord/intake/member-order.js';
 import { submitGeneration } from '../src/discord/intake/submit.js';
 import { prepareImg2Img, readImg2ImgOptions } from '../src/discord/uploads/img2img-option.js';
+import type { Checkpoint } from '../src/engines/types.js';
 import { ASPECT_RATIOS } from '../src/generation/aspect.js';
 import {
   applyFamilyDefaults,
@@ -17,6 +18,7 @@ import {
 } from '../src/generation/features.js';
 import { resolveAgainstCatalog } from '../src/generation/prepare.js';
 import { type ImagineInput, validateImagineInput } from '../src/generation/request.js';
+import { sameModel } from '../src/models/match.js';
 import { loadGuildPolicy, serverDefaults } from '../src/policy/guild-policy.js';
 import { UserError } from '../src/user-error.js';
 
@@ -146,6 +148,20 @@ async function currentModel(deps: BotDeps): Promise<string | undefined> {
   return undefined;
 }
 
+/**
+ * The shapes of the embeddings the servers that have this checkpoint loaded list: A1111 and Forge
+ * load only the embeddings that fit it, so they tell its family (from the cache; none before it).
+ */
+function loadedEmbeddingShapes(deps: BotDeps, model: string | undefined, models: Checkpoint[]): number[] {
+  if (model === undefined) return [];
+  const embeddings = deps.catalog.snapshot('embeddings');
+  return deps.runner
+    .backends()
+    .filter((backend) => backend.loadedModel !== undefined && sameModel(backend.loadedModel, model, models))
+    .flatMap((backend) => embeddings?.get(backend.id) ?? [])
+    .flatMap((embedding) => (embedding.shape === undefined ? [] : [embedding.shape]));
+}
+
 async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void> {
   const ticket = deps.memberOrder.take(interaction.user.id);
   try {
@@ -231,6 +247,7 @@ async function queueImagine(
     const family = familyOfModel(
       models.find((model) => model.title === resolved.model),
       features.families,
+      loadedEmbeddingShapes(deps, resolved.model, models),
     );
     const sized = applyFamilyDefaults(resolved, family, {
       typed: {

@@ -328,6 +328,8 @@ function resolveHires(
 export function familyOfModel(
   model: { title: string; filename?: string | undefined } | undefined,
   overrides: Readonly<Record<string, ModelFamily>>,
+  /** The shapes of the embeddings a server loaded with this checkpoint (they fit it), when it is loaded. */
+  embeddingShapes: readonly number[] = [],
 ): ModelFamily {
   if (model === undefined) return 'other';
   const override = overrides[model.title];
@@ -335,6 +337,7 @@ export function familyOfModel(
   return detectFamily({
     name: model.title,
     ...(model.filename === undefined ? {} : { filename: model.filename }),
+    ...(embeddingShapes.length === 0 ? {} : { embeddingShapes: [...embeddingShapes] }),
   }).family;
 }
 

@@ -312,6 +312,12 @@ describe('applyFamilyDefaults', () => {
     });
   });
 
+  it('reads the family from the shapes of the embeddings loaded with a checkpoint before its name', () => {
+    expect(familyOfModel({ title: 'mystery.safetensors' }, {}, [2048, 2048])).toBe('sdxl');
+    expect(familyOfModel({ title: 'sd_xl_base_1.0.safetensors' }, {}, [768])).toBe('sd1');
+    expect(familyOfModel({ title: 'flux1-dev.safetensors' }, {}, [768])).toBe('flux');
+  });
+
   it('follows an admin’s family for a checkpoint', () => {
     expect(familyOfModel({ title: 'mystery.safetensors' }, { 'mystery.safetensors': 'sdxl' })).toBe('sdxl');
   });
