@@ -39,9 +39,9 @@ describe('the WebUI client’s feature lists', () => {
       ]);
       expect((await client.listStyles()).map((style) => style.name)).toEqual(['Cinematic', 'Sharp']);
       // SD.Next has no `/latent-upscale-modes`: a missing route is an empty list.
-    const latent = await client.listLatentUpscaleModes();
-    if (flavour === 'sdnext') expect(latent).toEqual([]);
-    else expect(latent).toContain('Latent');
+      const latent = await client.listLatentUpscaleModes();
+      if (flavour === 'sdnext') expect(latent).toEqual([]);
+      else expect(latent).toContain('Latent');
     },
   );
 
