@@ -73,6 +73,38 @@ describe('/imagine features end to end', () => {
     expect(sdcpp?.ran.at(-1)?.loras).toEqual([{ path: 'styles/pixel-art-xl.safetensors', multiplier: 0.7 }]);
   });
 
+  it('autocompletes the last LoRA of the list, keeping the ones before it and a typed weight', async () => {
+    harness = await startHarness();
+    const h = harness;
+    const first = await h.discord.sendAutocomplete({
+      name: 'imagine',
+      options: { prompt: 'x', lora: 'add_detail:0.5, pix' },
+      focused: 'lora',
+    });
+    expect(first.rejected).toBeNull();
+    expect(first.choices.map((choice) => choice.value)).toEqual(['add_detail:0.5, pixel-art-xl-v1.1']);
+    const weighted = await h.discord.sendAutocomplete({
+      name: 'imagine',
+      options: { prompt: 'x', lora: 'pixel-art-xl:0.7' },
+      focused: 'lora',
+    });
+    expect(weighted.choices.map((choice) => choice.value)).toEqual(['pixel-art-xl-v1.1:0.7']);
+    const styles = await h.discord.sendAutocomplete({
+      name: 'imagine',
+      options: { prompt: 'x', style: 'cin' },
+      focused: 'style',
+    });
+    expect(styles.choices.map((choice) => choice.value)).toEqual(['Cinematic']);
+    const hires = await h.discord.sendAutocomplete({
+      name: 'imagine',
+      options: { prompt: 'x', hires: '2 R-ESR' },
+      focused: 'hires',
+    });
+    expect(hires.choices.length).toBeGreaterThan(1);
+    expect(hires.choices.length).toBeLessThanOrEqual(25);
+    expect(hires.choices.map((choice) => choice.value)).toContain('2 R-ESRGAN 4x+');
+  });
+
   it('refuses an unknown LoRA with the closest names, before any request', async () => {
     harness = await startHarness();
     const h = harness;

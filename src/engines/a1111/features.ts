@@ -90,8 +90,11 @@ export function toFeatureFields(
     fields.enable_hr = true;
     fields.hr_scale = hires.scale;
     // The final size the budget was counted on, exactly (A1111 crops to it when the aspect rounds).
-    fields.hr_resize_x = hires.width;
-    fields.hr_resize_y = hires.height;
+    const multiple = capabilities.sizeMultiple;
+    const snap = (side: number) =>
+      multiple <= 8 ? side : Math.max(multiple, Math.floor(side / multiple) * multiple);
+    fields.hr_resize_x = snap(hires.width);
+    fields.hr_resize_y = snap(hires.height);
     if (hires.upscaler !== undefined) fields.hr_upscaler = hires.upscaler;
     fields.denoising_strength = hires.denoise;
     if (hires.steps !== undefined) fields[traits.hiresSteps] = hires.steps;
