@@ -3,6 +3,8 @@ import { admitGeneration } from '../src/discord/intake/admission.js';
 import { autocompleteGenerationOption } from '../src/discord/intake/autocomplete.js';
 import type { BotDeps, Command } from '../src/discord/intake/command.js';
 import type { Ticket } from '../src/discord/intake/member-order.js';
+import { whenProbed } from '../src/discord/intake/probed.js';
+import { refuseUnroutable } from '../src/discord/intake/routable.js';
 import { submitGeneration } from '../src/discord/intake/submit.js';
 import { prepareImg2Img, readImg2ImgOptions } from '../src/discord/uploads/img2img-option.js';
 import type { Checkpoint } from '../src/engines/types.js';
@@ -108,10 +110,6 @@ const data = new SlashCommandBuilder()
 
 /** Longest wait for the servers' first probe (right after a start) before their features are judged. */
 const PROBE_WAIT_MS = 8000;
-const delay = (ms: number) =>
-  new Promise<void>((resolve) => {
-    setTimeout(resolve, ms).unref();
-  });
 
 /** Reads the options as typed; absent ones stay undefined. */
 export function readImagineInput(interaction: ChatInputCommandInteraction): ImagineInput {
@@ -218,16 +216,15 @@ async function queueImagine(
   });
   try {
     await interaction.deferReply();
-    // What each server can do is known once it has been probed (at start-up, normally long done).
-    await Promise.race([
-      Promise.all(deps.backends.map((backend) => backend.engine.ready())),
-      delay(PROBE_WAIT_MS),
-    ]);
     const wants = {
       loras: loras.value.loras.length > 0,
       styles: featureInput.style !== undefined,
       hires: featureInput.hires !== undefined,
     };
+    // Which server has which feature is known once it has been probed (at start-up, normally long done).
+    if (wants.loras || wants.styles || wants.hires || featureInput.adetailer === true) {
+      await whenProbed(deps.backends, PROBE_WAIT_MS);
+    }
     const [samplers, schedulers, models, loraList, styles, upscalers, hiresUpscalers] = await Promise.all([
       deps.catalog.get('samplers'),
       deps.catalog.get('schedulers'),
@@ -284,6 +281,7 @@ async function queueImagine(
     );
     if (!withFeatures.ok) throw new UserError('invalid-options', withFeatures.problems.join('\n'));
     const prepared = await prepareImg2Img(img2img, withFeatures.params, input, config);
+    await refuseUnroutable(deps, prepared);
     const admitted = admission.apply(prepared.params);
     await submitGeneration(interaction, deps, prepared.kind, admitted, null, {
       onQueued: () => admission.accepted(admitted),

@@ -2,6 +2,7 @@ import { type ChatInputCommandInteraction, MessageFlags, SlashCommandBuilder } f
 import type { BotDeps, Command } from '../src/discord/intake/command.js';
 import { backendName } from '../src/discord/views/models-view.js';
 import { escapeMarkdown, truncate } from '../src/discord/views/render.js';
+import { describeLimits } from '../src/engines/describe.js';
 
 const data = new SlashCommandBuilder()
   .setName('queue')
@@ -20,10 +21,18 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
     return `• ${where} — ${escapeMarkdown(truncate(job.params.prompt, 80))}`;
   });
   const backends = deps.runner.backends();
-  const backendLines = backends.map(
-    (backend, index) =>
-      `• ${backendName(index, backends.length)}: ${backend.state}${backend.loadedModel === undefined ? '' : ` — \`${truncate(backend.loadedModel, 100)}\``}`,
-  );
+  const backendLines = backends.map((backend, index) => {
+    const capabilities = deps.backends.find((candidate) => candidate.id === backend.id)?.engine.capabilities;
+    const model = backend.loadedModel === undefined ? '' : ` — \`${truncate(backend.loadedModel, 100)}\``;
+    // Each server by its name, and what it cannot do, in words a member understands.
+    const limits =
+      capabilities === undefined
+        ? []
+        : describeLimits(capabilities).map((line) => line.split(':')[0] ?? line);
+    const what = capabilities === undefined ? '' : ` · ${capabilities.name}`;
+    const cannot = limits.length === 0 ? '' : `\n  ${truncate(`It ${limits.slice(0, 4).join('; ')}.`, 300)}`;
+    return `• ${backendName(index, backends.length)}: ${backend.state}${what}${model}${cannot}`;
+  });
   await interaction.reply({
     flags: MessageFlags.Ephemeral,
     allowedMentions: { parse: [] },

@@ -6,6 +6,7 @@ import {
 } from 'discord.js';
 import { autocompleteModel } from '../src/discord/intake/autocomplete.js';
 import type { BotDeps, Command } from '../src/discord/intake/command.js';
+import { whenProbed } from '../src/discord/intake/probed.js';
 import { backendName } from '../src/discord/views/models-view.js';
 import { escapeMarkdown } from '../src/discord/views/render.js';
 import { toUserMessage } from '../src/discord/views/user-message.js';
@@ -22,8 +23,9 @@ const data = new SlashCommandBuilder()
   )
   .toJSON();
 
-type SwitchOutcome = { ok: true } | { ok: false; reason: string };
+type SwitchOutcome = { ok: true } | { ok: false; reason: string } | { ok: 'fixed'; reason: string };
 
+// Long on purpose: the switch on every server, its read-back and the one reply that sums them up.
 async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void> {
   if (interaction.guildId === null) throw new UserError('guild-only', 'Use /setmodel in a server.');
   if (!(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false)) {
@@ -45,9 +47,21 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
     allowedMentions: { parse: [] },
   });
 
+  await whenProbed(deps.backends);
   const outcomes = await Promise.all(
     deps.backends.map(async (backend): Promise<SwitchOutcome> => {
       try {
+        if (backend.engine.capabilities.models === 'fixed') {
+          // The model is set when this server starts: it either holds this one, or jobs for it go elsewhere.
+          const loaded = (await backend.engine.loadedModel()) ?? undefined;
+          deps.runner.setLoadedModel(backend.id, loaded);
+          return sameModel(loaded, model.title, models)
+            ? { ok: true }
+            : {
+                ok: 'fixed',
+                reason: `keeps \`${loaded ?? 'its model'}\` (${backend.engine.capabilities.name} cannot switch models)`,
+              };
+        }
         await backend.engine.switchModel(model.title);
         const loaded = (await backend.engine.loadedModel()) ?? undefined;
         deps.runner.setLoadedModel(backend.id, loaded);
@@ -64,15 +78,20 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
       }
     }),
   );
+  const name = (index: number) => backendName(index, outcomes.length);
   const failures = outcomes.flatMap((outcome, index) =>
-    outcome.ok ? [] : [`${backendName(index, outcomes.length)}: ${outcome.reason}`],
+    outcome.ok === false ? [`${name(index)}: ${outcome.reason}`] : [],
   );
-  if (failures.length > 0) {
+  const fixed = outcomes.flatMap((outcome, index) =>
+    outcome.ok === 'fixed' ? [`${name(index)} ${outcome.reason}`] : [],
+  );
+  const holding = outcomes.filter((outcome) => outcome.ok === true).length;
+  if (failures.length > 0 || holding === 0) {
     const previous = deps.settings.get(interaction.guildId).defaultModel;
     await interaction.editReply({
       content: [
         `Could not switch to **${escapeMarkdown(model.title)}**.`,
-        ...failures.map((line) => `• ${line}`),
+        ...[...failures, ...fixed].map((line) => `• ${line}`),
         `This server’s default stays ${previous === undefined ? 'unset' : `**${escapeMarkdown(previous)}**`}.`,
       ].join('\n'),
       allowedMentions: { parse: [] },
@@ -82,7 +101,10 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
   deps.settings.setDefaultModel(interaction.guildId, model.title);
   deps.log.info({ guildId: interaction.guildId, model: model.title }, 'server default model changed');
   await interaction.editReply({
-    content: `Switched to **${escapeMarkdown(model.title)}**. It is now this server’s default for /imagine.`,
+    content: [
+      `Switched to **${escapeMarkdown(model.title)}**. It is now this server’s default for /imagine.`,
+      ...fixed.map((line) => `• ${line}: jobs for this model go to the servers that have it.`),
+    ].join('\n'),
     allowedMentions: { parse: [] },
   });
 }

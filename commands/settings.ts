@@ -232,6 +232,7 @@ function unwrap<T>(change: Change<T>): { value: T; summary: string[] } {
   return change;
 }
 
+// Long on purpose: one switch over the subcommands, each a few lines that call a pure planner.
 async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void> {
   const guildId = interaction.guildId;
   if (guildId === null) throw new UserError('guild-only', 'Use /settings in a server.');

@@ -176,6 +176,7 @@ function crossKeyIssues(env: Env): ConfigIssue[] {
 }
 
 /** Parses the environment into a Config, or throws a ConfigError listing every problem (never a value). */
+// Long on purpose: it gathers every problem (schema, backends, cross-key) before it throws, then maps the keys.
 export function parseConfig(env: Env): Config {
   const result = schema.safeParse(env);
   const issues: ConfigIssue[] = [];
@@ -192,10 +193,12 @@ export function parseConfig(env: Env): Config {
     issues.push(...parsed.issues);
     backends = parsed.backends;
   }
-  if (backends.some((backend) => (backend.username === undefined) !== (backend.password === undefined))) {
+  // A password alone is a bearer key (KoboldCpp's --password); a username alone means nothing.
+  if (backends.some((backend) => backend.username !== undefined && backend.password === undefined)) {
     issues.push({
       key: 'SD_API_USERNAME/SD_API_PASSWORD',
-      problem: 'set both or neither (they must match the WebUI --api-auth user:pass)',
+      problem:
+        'set both or neither (they must match the WebUI --api-auth user:pass); a password alone is sent as a bearer key (KoboldCpp --password)',
     });
   }
   issues.push(...crossKeyIssues(env));

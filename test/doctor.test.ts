@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Env } from '../src/config.js';
-import { type FlavourSignals, toFlavour } from '../src/doctor/flavour.js';
 import { BOT_PERMISSIONS, toInviteUrl } from '../src/doctor/invite.js';
 import { checkNodeVersion, runDoctor } from '../src/doctor/run.js';
-import type { SdSampler, SdScheduler } from '../src/sd/types.js';
 import { type FakeDiscord, startFakeDiscord } from './fakes/discord/server.js';
+import { startFakeSdcpp } from './fakes/sdcpp/server.js';
 import { type FakeWebui, type FakeWebuiOptions, startFakeWebui } from './fakes/webui/server.js';
 
 const PASSWORD = 'hunter2-very-secret';
@@ -107,6 +106,43 @@ describe('runDoctor', () => {
     expect(line(lines, 'looks like')).toContain(`looks like ${name}`);
   });
 
+  it.each([
+    ['forge-neo', 'Forge Neo', 'sizes in multiples of 64'],
+    // Forge Classic and reForge answer the same routes as A1111 (≤ 1.8 and 1.10): the probe names the
+    // candidates; the first generation's version tells them apart.
+    ['forge-classic', 'AUTOMATIC1111 1.8 or older, or Forge Classic', 'names samplers with their schedule'],
+    ['reforge', 'AUTOMATIC1111', '1.9 or later'],
+  ] as const)('names the %s dialect and what it cannot do', async (flavour, name, limit) => {
+    const sd = await webui({ flavour, loras: [] });
+    const { code, lines, text } = await doctor(envFor(sd.url));
+    expect(code).toBe(0);
+    expect(line(lines, 'looks like')).toContain(`looks like ${name}`);
+    expect(text).toContain(limit);
+  });
+
+  it.each([
+    ['sdcpp', 'stable-diffusion.cpp'],
+    ['koboldcpp', 'KoboldCpp'],
+  ] as const)(
+    'names %s, not AUTOMATIC1111, and says it cannot switch models or upscale',
+    async (mode, name) => {
+      const sd = await startFakeSdcpp({ mode });
+      try {
+        const { code, lines, text } = await doctor(envFor(sd.url));
+        expect(code, text).toBe(0);
+        expect(line(lines, 'looks like')).toContain(`looks like ${name}`);
+        expect(text).not.toContain('looks like AUTOMATIC1111');
+        expect(line(lines, 'cannot switch models')).toMatch(/^· .*one model, chosen when it was started/);
+        expect(line(lines, 'cannot upscale images')).toMatch(/^· /);
+        expect(line(lines, 'shows no progress')).toMatch(/^· /);
+        // DPM++ 2M · Karras is this server's dpm++2m · karras: no warning about the default sampler.
+        expect(text).not.toContain('default sampler');
+      } finally {
+        await sd.close();
+      }
+    },
+  );
+
   it('tells to start the WebUI with --api when /sdapi answers 404', async () => {
     const sd = await webui({ apiEnabled: false });
     const { code, lines } = await doctor(envFor(sd.url));
@@ -162,11 +198,14 @@ describe('runDoctor', () => {
     expect(line(lines, `127.0.0.1:${port} not reachable`)).toMatch(/^✗/);
   });
 
-  it('fails when the default sampler does not exist on the server', async () => {
+  it('warns when the default sampler does not exist on the server, naming what runs instead', async () => {
     const sd = await webui({ flavour: 'sdnext' });
     const { code, lines } = await doctor(envFor(sd.url, { DEFAULT_SAMPLER: 'DPM++ 2M Karras' }));
-    expect(code).toBe(1);
-    expect(line(lines, 'default sampler')).toMatch(/^✗ .*Unknown sampler.*→ set DEFAULT_SAMPLER/);
+    // Issue 14: a configured default a server lacks never fails every job: it runs the nearest one.
+    expect(code).toBe(0);
+    expect(line(lines, 'default sampler')).toMatch(
+      /^! .*Unknown sampler.*runs .* instead → set DEFAULT_SAMPLER/,
+    );
   });
 
   it('tells to paste the token again when Discord answers 401, without printing the token', async () => {
@@ -240,47 +279,5 @@ describe('toInviteUrl', () => {
     expect(toInviteUrl('123')).toBe(
       'https://discord.com/oauth2/authorize?client_id=123&scope=bot+applications.commands&permissions=379904',
     );
-  });
-});
-
-describe('toFlavour', () => {
-  const a1111Samplers: SdSampler[] = [{ name: 'DPM++ 2M', aliases: [] }];
-  const schedulers: SdScheduler[] = [{ name: 'karras', label: 'Karras', aliases: [] }];
-  const base: FlavourSignals = {
-    version: null,
-    hasSdModules: false,
-    samplers: a1111Samplers,
-    schedulers,
-    options: null,
-  };
-
-  it.each<[string, Partial<FlavourSignals>, string]>([
-    [
-      'SD.Next /version',
-      { version: { app: 'sd.next', updated: '2025-02-28', hash: '431bcc3e' }, schedulers: null },
-      'SD.Next',
-    ],
-    ['Forge /sd-modules', { hasSdModules: true }, 'Forge'],
-    ['Forge options', { options: { sd_model_checkpoint: null, forge_preset: 'sd' } }, 'Forge'],
-    [
-      'Forge scheduler',
-      { schedulers: [...schedulers, { name: 'turbo', label: 'Turbo', aliases: [] }] },
-      'Forge',
-    ],
-    ['A1111 1.9+', {}, 'AUTOMATIC1111'],
-    [
-      'SD.Next samplers',
-      {
-        schedulers: null,
-        samplers: [
-          { name: 'Default', aliases: [] },
-          { name: 'DEIS', aliases: [] },
-        ],
-      },
-      'SD.Next',
-    ],
-    ['no schedulers', { schedulers: null }, 'AUTOMATIC1111 or SD.Next'],
-  ])('recognises %s', (_, signals, name) => {
-    expect(toFlavour({ ...base, ...signals }).name).toBe(name);
   });
 });

@@ -56,6 +56,7 @@ export interface App {
 const CATALOG_TTL_MS = 5 * 60_000;
 
 /** Builds every real adapter from the configuration. Nothing talks to Discord or a server yet. */
+/** One function on purpose: it is the wiring diagram of the bot, every part built once and handed to the next. */
 export function createApp(config: Config, options: AppOptions = {}): App {
   // libvips' operation cache keeps decoded images around; the bot never reuses them.
   sharp.cache(false);
@@ -94,12 +95,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       log,
       now,
       onDiscordError: (code) => metrics.discordError(code),
+      canUpscale: () => backends.some((backend) => backend.engine.capabilities.upscale),
     }),
     config.jobs.progressIntervalMs,
     now,
   );
   /** Each server's LoRAs and styles as cached now, for jobs that use them (see `canRun`). */
-  const featureLists = (job: Job, backendId: string) => ({
+  const featureLists = (job: Pick<Job, 'params'>, backendId: string) => ({
     loras: (job.params.loras?.length ?? 0) === 0 ? undefined : catalog.snapshot('loras')?.get(backendId),
     styles:
       (job.params.styles?.length ?? 0) === 0
@@ -130,12 +132,16 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     eligible: (job, backendId, pool) => {
       const engine = pool.engine(backendId);
       const loaded = pool.statuses().find((status) => status.id === backendId)?.loadedModel;
+      const listed = catalog.cachedByBackend('models');
+      const checkpoints = listed.get(backendId);
+      const known = [...listed.values()].flat();
       return (
         engine !== undefined &&
         canRun(job, {
           capabilities: engine.capabilities,
           loadedModel: loaded,
-          sameModel: (a, b) => a === b || sameModel(a, b, []),
+          sameModel: (a, b) => a === b || sameModel(a, b, known),
+          checkpoints: checkpoints?.map((model) => model.title),
           ...featureLists(job, backendId),
         })
       );

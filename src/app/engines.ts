@@ -14,7 +14,8 @@ export function createBackends(config: Config, log?: Pick<Logger, 'warn'>): Back
       timeoutMs: config.limits.requestTimeoutMs,
       gzip: config.sdGzip,
     });
-    const auth = backend.password === undefined ? 'none' : 'basic';
+    const auth =
+      backend.password === undefined ? 'none' : backend.username === undefined ? 'bearer' : 'basic';
     return { id: client.label, engine: createA1111Engine({ client, auth, log }) };
   });
 }

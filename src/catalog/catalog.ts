@@ -42,6 +42,8 @@ export interface Catalog {
   get<K extends CatalogKey>(key: K): Promise<CatalogLists[K]>;
   /** Each backend's own list (after a fetch like `get`); backends that did not answer are absent. */
   byBackend<K extends CatalogKey>(key: K): Promise<Map<string, CatalogLists[K]>>;
+  /** Each backend's list as last fetched (no request; empty before the first fetch). */
+  cachedByBackend<K extends CatalogKey>(key: K): ReadonlyMap<string, CatalogLists[K]>;
   /** The cached list at once, or after at most `waitMs` for a first fetch; undefined if none yet. */
   peek<K extends CatalogKey>(key: K, waitMs: number): Promise<CatalogLists[K] | undefined>;
   /**
@@ -102,6 +104,7 @@ function merge<K extends CatalogKey>(key: K, lists: CatalogLists[K][]): CatalogL
   }
 }
 
+// One closure on purpose: the four lists share the cache entries, the pending fetches and the clock.
 export function createCatalog(options: CatalogOptions): Catalog {
   const { backends, ttlMs, now, log } = options;
   const timeoutMs = options.timeoutMs ?? 15_000;
@@ -171,6 +174,9 @@ export function createCatalog(options: CatalogOptions): Catalog {
       const entry = entryOf(key);
       if (!fresh(entry as Entry<CatalogKey>)) await load(key);
       return entry.byBackend;
+    },
+    cachedByBackend(key) {
+      return entryOf(key).byBackend;
     },
     async peek(key, waitMs) {
       const entry = entryOf(key);

@@ -1,5 +1,6 @@
-import { z } from 'zod';
 import type { BackendConfig } from '../config.js';
+import { createA1111Engine } from '../engines/a1111/engine.js';
+import { describeLimits } from '../engines/describe.js';
 import {
   SdApiDisabledError,
   SdAuthError,
@@ -7,19 +8,18 @@ import {
   SdTimeoutError,
   SdUnreachableError,
 } from '../engines/errors.js';
+import { toServerNames } from '../engines/server-names.js';
+import type { Capabilities } from '../engines/types.js';
 import { resolveSampler } from '../generation/sampler.js';
 import { createSdClient } from '../sd/client.js';
 import type { SdClient, SdModel, SdOptions, SdSampler, SdScheduler } from '../sd/types.js';
-import { type FlavourSignals, toFlavour } from './flavour.js';
-import { describeNetworkError, getJson, type HttpDeps } from './http.js';
+import { describeNetworkError, type HttpDeps } from './http.js';
 import { type CheckLine, fail, info, pass, warn } from './report.js';
 
 export interface WebuiCheckInput {
   backend: BackendConfig;
   defaults: { sampler: string; scheduler: string };
 }
-
-const versionSchema = z.record(z.string(), z.unknown());
 
 function isLoopback(url: string): boolean {
   const host = new URL(url).hostname;
@@ -74,25 +74,49 @@ function shorten(text: string, max = 60): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** Probes the read-only routes that tell the WebUIs apart (never /cmd-flags or /internal/sysinfo). */
-async function probeRoutes(
-  backend: BackendConfig,
-  deps: HttpDeps,
-): Promise<Pick<FlavourSignals, 'version' | 'hasSdModules'>> {
-  const { url, username, password } = backend;
-  const headers: Record<string, string> =
-    username === undefined || password === undefined
-      ? {}
-      : { authorization: `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}` };
-  const [version, modules] = await Promise.all([
-    getJson(`${url}/sdapi/v1/version`, headers, deps),
-    getJson(`${url}/sdapi/v1/sd-modules`, headers, deps),
-  ]);
-  const body = version.ok && version.status === 200 ? versionSchema.safeParse(version.json) : undefined;
-  return {
-    version: body?.success === true ? body.data : null,
-    hasSdModules: modules.ok && modules.status === 200,
-  };
+/** How the dialect was told apart, for the "looks like" line. */
+function dialectDetail(capabilities: Capabilities): string {
+  switch (capabilities.dialect) {
+    case 'a1111':
+      return ' (1.9 or later: has /sdapi/v1/schedulers)';
+    case 'a1111-legacy':
+      return ': no /sdapi/v1/schedulers';
+    case 'sdnext':
+    case 'koboldcpp':
+      return capabilities.version === null ? '' : ` (${shorten(capabilities.version, 40)})`;
+    default:
+      return '';
+  }
+}
+
+/**
+ * The configured default sampler and scheduler in this server's own names. A name the server lacks
+ * is a warning, not a failure: the bot runs the server's nearest equivalent (or its own default).
+ */
+function checkDefaultNames(
+  label: string,
+  defaults: { sampler: string; scheduler: string },
+  samplers: SdSampler[],
+  schedulers: SdScheduler[] | null,
+  capabilities: Capabilities,
+): CheckLine[] {
+  const resolved = resolveSampler(defaults.sampler, defaults.scheduler, samplers, schedulers);
+  if (resolved.ok) return [];
+  const wire = toServerNames(
+    { sampler: defaults.sampler, scheduler: defaults.scheduler },
+    {
+      samplers: samplers.map((sampler) => sampler.name),
+      schedulers: schedulers === null ? null : schedulers.map((scheduler) => scheduler.label),
+    },
+    capabilities.schedulers,
+  );
+  const runs = `${wire.sampler}${wire.scheduler === undefined ? '' : ` · ${wire.scheduler}`}`;
+  return [
+    warn(
+      `WebUI ${label}: the default sampler is not on this server (${resolved.message}); it runs ${runs} instead`,
+      'set DEFAULT_SAMPLER (and DEFAULT_SCHEDULER) to names this server lists, or leave them: jobs still run',
+    ),
+  ];
 }
 
 /** Reachable, API on, credentials accepted, models and samplers, defaults usable, flavour: one line each. */
@@ -150,17 +174,14 @@ export async function checkWebui(input: WebuiCheckInput, deps: HttpDeps): Promis
       const loaded = options?.sd_model_checkpoint ?? null;
       lines.push(pass(`WebUI ${label}: ${counts}${loaded === null ? '' : `; loaded: ${shorten(loaded)}`}`));
     }
-    const resolved = resolveSampler(input.defaults.sampler, input.defaults.scheduler, samplers, schedulers);
-    if (!resolved.ok) {
-      lines.push(
-        fail(
-          `WebUI ${label}: the default sampler does not work here: ${resolved.message}`,
-          'set DEFAULT_SAMPLER (and DEFAULT_SCHEDULER) to names this server lists',
-        ),
-      );
-    }
-    const flavour = toFlavour({ ...(await probeRoutes(input.backend, deps)), samplers, schedulers, options });
-    lines.push(info(`WebUI ${label} looks like ${flavour.name} (${flavour.detail})`));
+    const { capabilities } = await createA1111Engine({
+      client,
+      auth: password === undefined ? 'none' : 'basic',
+    }).probe({ timeoutMs: deps.timeoutMs });
+    lines.push(...checkDefaultNames(label, input.defaults, samplers, schedulers, capabilities));
+    lines.push(info(`WebUI ${label} looks like ${capabilities.name}${dialectDetail(capabilities)}`));
+    for (const limit of describeLimits(capabilities))
+      lines.push(info(`WebUI ${label} (${capabilities.name}) ${limit}`));
     return lines;
   } finally {
     await client.close();

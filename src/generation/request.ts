@@ -138,6 +138,7 @@ function checkInteger(
  * range is refused with one message listing every problem, before any request is made; nothing
  * is clamped silently.
  */
+// Long on purpose: one pass over every option that collects each problem, so the member sees them all at once.
 export function validateImagineInput(
   input: ImagineInput,
   defaults: GenerationDefaults,

@@ -9,6 +9,8 @@ import type {
   GenerateRequest,
 } from '../engines/types.js';
 import type { GenerationParams } from '../generation/request.js';
+import { readImageSize } from '../images/size.js';
+import type { FailureKind } from './scheduling.js';
 import type { Job } from './types.js';
 
 /** How one attempt of a job ended. */
@@ -39,6 +41,10 @@ export interface AttemptOptions {
   /** The server started answering: it may take the next job. */
   onFree: () => void;
   onProgress: (progress: EngineProgress) => void;
+  /** The server named the request (kept with the job for `resume`). */
+  onRef?: (ref: string) => void;
+  /** Follow this request, sent before a restart, instead of sending the job again. */
+  resumeRef?: string | undefined;
   /** A random seed in A1111's range, for servers whose own random seed cannot be trusted. */
   randomSeed?: () => number;
 }
@@ -81,6 +87,7 @@ export function toGenerateRequest(
 }
 
 /** Sends one job to one engine and follows it to an outcome. */
+// Long on purpose: the attempt's three flags (cancelled, stopped, decided) are read by each of its callbacks.
 export function startAttempt(job: Job, engine: Engine, options: AttemptOptions): Attempt {
   const controller = new AbortController();
   let cancelled = false;
@@ -98,10 +105,15 @@ export function startAttempt(job: Job, engine: Engine, options: AttemptOptions):
     progressIntervalMs: options.progressIntervalMs,
     livePreview: options.livePreview,
     alone: options.alone,
+    onRef: options.onRef,
   };
   const params = job.params;
   let run: EngineRun;
-  if (job.kind === 'upscale') {
+  const resumed =
+    options.resumeRef === undefined ? undefined : engine.resume?.(options.resumeRef, runOptions);
+  if (resumed !== undefined) {
+    run = resumed;
+  } else if (job.kind === 'upscale') {
     run =
       params.initImage === undefined || params.upscale === undefined
         ? rejected(new Error('an upscale job needs its source image and upscaler'))
@@ -217,4 +229,15 @@ function rejected(error: unknown): EngineRun {
   const result = Promise.reject(error);
   result.catch(() => undefined);
   return { result, cancel: async () => 'discard' };
+}
+
+/** The first image's real size, from its own header. */
+export function realSize(image: Buffer | undefined): { width?: number; height?: number } {
+  const size = image === undefined ? undefined : readImageSize(image);
+  return size === undefined ? {} : size;
+}
+
+export function failureKindOf(error: unknown): FailureKind {
+  if (!(error instanceof SdError) || error.code === 'aborted') return 'unknown';
+  return error.code;
 }

@@ -68,6 +68,7 @@ interface Entry {
   probe: 'pending' | 'done' | 'failed';
 }
 
+// One closure on purpose: the entries (health, slots, probes) are the pool's state, shared by every method.
 export function createBackendPool(options: BackendPoolOptions): BackendPool {
   const { now, log } = options;
   const entries = new Map<string, Entry>(

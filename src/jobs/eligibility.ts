@@ -9,6 +9,8 @@ export interface BackendFacts {
   loadedModel: string | undefined;
   /** Whether two checkpoint names are the same model (title, name or hash). */
   sameModel: (a: string, b: string) => boolean;
+  /** The checkpoints the server lists, when known: a job for another one cannot go there. */
+  checkpoints?: readonly string[] | undefined;
   /** The LoRAs the server lists; undefined while its list is not known yet. */
   loras?: readonly LoraCatalogEntry[] | undefined;
   /** The names of the server's styles; undefined while not known yet. */
@@ -42,8 +44,10 @@ export function canRun(job: Pick<Job, 'kind' | 'params'>, facts: BackendFacts): 
   if (params.hires !== undefined && job.kind === 'txt2img' && !capabilities.hires) return false;
   if (params.adetailer === true && !capabilities.adetailer) return false;
   const model = params.model;
-  if (model !== undefined && capabilities.models === 'fixed') {
+  if (model === undefined) return true;
+  if (capabilities.models === 'fixed') {
     return facts.loadedModel !== undefined && facts.sameModel(model, facts.loadedModel);
   }
-  return true;
+  // A server that would silently ignore a checkpoint it does not have is no place for the job.
+  return facts.checkpoints === undefined || facts.checkpoints.some((title) => facts.sameModel(model, title));
 }

@@ -30,6 +30,7 @@ const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
  * up the event loop), indexed in SQLite (`image_files`) for lookups and retention. Images kept in
  * SQLite by earlier versions (`job_images`) are moved to files when the store opens.
  */
+// One closure on purpose: the prepared statements and the saves in flight are shared by every method.
 export function createFileImageStore(db: Db, dir: string): ImageStore {
   mkdirSync(dir, { recursive: true });
   const pathOf = (jobId: string, index: number) => {

@@ -30,6 +30,7 @@ interface JobRow {
   token_expires_at: number;
   params: string;
   backend: string | null;
+  server_ref: string | null;
   attempts: number;
   error: string | null;
   result: string | null;
@@ -51,6 +52,7 @@ const COLUMNS: Record<keyof Omit<Job, 'id'>, keyof JobRow> = {
   tokenExpiresAt: 'token_expires_at',
   params: 'params',
   backend: 'backend',
+  serverRef: 'server_ref',
   attempts: 'attempts',
   error: 'error',
   result: 'result',
@@ -74,6 +76,7 @@ function fromRow(row: JobRow): Job {
     tokenExpiresAt: row.token_expires_at,
     params: JSON.parse(row.params) as GenerationParams,
     backend: row.backend,
+    serverRef: row.server_ref ?? null,
     attempts: row.attempts,
     error: row.error,
     result: row.result === null ? null : (JSON.parse(row.result) as JobResult),

@@ -1,97 +1,18 @@
-/**
- * The durable fair queue's runner. The life of a job:
- *
- *            submit                 dispatch                  server's answer
- *   (new) ──────────▶ queued ─────────────────▶ running ──────────────────────▶ succeeded
- *                      │  ▲                       │ │ │
- *               cancel │  │ retry (backend fault, │ │ └─ failure (no retry) ─────▶ failed
- *                      │  │ attempts left)        │ └─── cancel ─────────────────▶ cancelled
- *                      ▼  └───────────────────────┘      (the engine stops only its own work;
- *                  cancelled                              a late answer is discarded)
- *
- *   running ── shutdown past its grace period ──▶ queued   (runs again at the next start)
- *   running ── found at start (the bot died) ───▶ queued   ("the bot restarted")
- *
- * Each transition is one `transition()` call: it writes the store, then tells the observers (logs,
- * metrics), which never sit inside the steps. The parts: `backend-pool.ts` (health, probing,
- * slots, loaded models, capabilities), `dispatch.ts` (the pure dispatch step), `attempt.ts` (one
- * attempt against one engine, ending in an outcome). Delivery to Discord is the reporter's, which
- * also throttles progress edits.
- */
-import { SdError } from '../engines/errors.js';
-import type { CancelOutcome, EngineResult } from '../engines/types.js';
-import type { Logger } from '../log.js';
+import type { CancelOutcome } from '../engines/types.js';
 import { type Attempt, startAttempt } from './attempt.js';
-import type { Backend, BackendPool, BackendStatus, PoolEvent } from './backend-pool.js';
+import type { PoolEvent } from './backend-pool.js';
 import { createBackendPool } from './backend-pool.js';
-import { planDispatch } from './dispatch.js';
-import type { ImageStore } from './image-store.js';
-import type { JobStore } from './job-store.js';
-import { createJobObservers, type JobEvent, type RunnerMetrics } from './observers.js';
-import type { JobReporter } from './reporter.js';
-import {
-  type AdmissionResult,
-  checkAdmission,
-  decideAfterFailure,
-  type FailureKind,
-  takesBackendDown,
-} from './scheduling.js';
-import type { Job, JobState, NewJob } from './types.js';
+import { createLine } from './line.js';
+import { createJobObservers, type JobEvent } from './observers.js';
+import { createOutcomes } from './outcomes.js';
+import { planRestart } from './restart.js';
+import type { CancelResult, JobRunner, JobRunnerOptions } from './runner-types.js';
+import { type AdmissionResult, checkAdmission } from './scheduling.js';
+import type { Job, JobState } from './types.js';
 
 export type { Backend, BackendStatus } from './backend-pool.js';
 export type { RunnerMetrics } from './observers.js';
-
-export interface JobRunnerOptions {
-  store: JobStore;
-  backends: readonly Backend[];
-  reporter: JobReporter;
-  log: Logger;
-  now: () => number;
-  metrics?: RunnerMetrics | undefined;
-  limits: { maxPendingPerUser: number; maxQueueLength: number };
-  progressIntervalMs: number;
-  livePreview: boolean;
-  concurrencyPerBackend: number;
-  maxAttempts: number;
-  /** Prefer a free backend with the job's model loaded (default true); false: plain fair order. */
-  modelAffinity?: boolean;
-  /** Where finished jobs' original images are kept for result buttons; unset: not kept. */
-  images?: ImageStore | undefined;
-  /** Whether a backend can take a job at all (its model, its capabilities). Default: any. */
-  eligible?: (job: Job, backendId: string, pool: BackendPool) => boolean;
-  /** How long start-up waits for the first capability probe of each backend. */
-  probeTimeoutMs?: number;
-  randomSeed?: () => number;
-}
-
-export type SubmitResult =
-  | { ok: true; job: Job; position: number; total: number }
-  | Extract<AdmissionResult, { ok: false }>;
-
-/** `pending`: it waits in the server's own queue and is stopped once it starts; `discarding`: the server cannot stop it. */
-export type CancelResult = 'cancelled' | 'interrupting' | 'pending' | 'discarding' | 'not-found' | 'finished';
-
-export interface JobRunner {
-  /** Whether one more job of this member would be admitted now (what `submit` checks first). */
-  admission(userId: string): AdmissionResult;
-  submit(job: NewJob): SubmitResult;
-  cancel(jobId: string): Promise<CancelResult>;
-  /** Position in the fair line (1-based) and its length; undefined when not queued. */
-  position(jobId: string): { position: number; total: number } | undefined;
-  queue(): Job[];
-  backends(): BackendStatus[];
-  readonly pool: BackendPool;
-  isAccepting(): boolean;
-  /**
-   * Reloads unfinished jobs (running ones go back in line), starts dispatching, and probes the
-   * backends (after `probeAfter` settles: the start-up list fetches go first).
-   */
-  start(probeAfter?: Promise<unknown>): Promise<void>;
-  /** Stops taking jobs, lets running ones finish within `graceMs`, keeps the rest for the next start. */
-  stop(graceMs: number): Promise<void>;
-  /** Notes the model a backend has loaded, for affinity. */
-  setLoadedModel(backendId: string, model: string | undefined): void;
-}
+export type { CancelResult, JobRunner, JobRunnerOptions, SubmitResult } from './runner-types.js';
 
 interface Running {
   job: Job;
@@ -107,16 +28,17 @@ const CANCEL_RESULTS: Record<CancelOutcome, CancelResult> = {
   discard: 'discarding',
 };
 
+/**
+ * One closure on purpose: the queue, the running attempts and the timers are this runner's state,
+ * shared by every step; the steps themselves live in the modules named in the comment above.
+ */
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const { store, reporter, log, now } = options;
   const inFlight = new Set<Promise<unknown>>();
   const observe = createJobObservers(log, options.metrics);
   const emit = (event: JobEvent) => observe(event);
-  let queued: Job[] = [];
+  const line = createLine(store);
   const running = new Map<string, Running>();
-  /** Per member, a stamp of when one of their jobs last started (kept in the store across restarts). */
-  const lastServed = new Map<string, number>();
-  let serveStamp = 0;
   let accepting = false;
   let timer: NodeJS.Timeout | undefined;
   let dispatchScheduled = false;
@@ -152,28 +74,12 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       counts.set(entry.job.userId, (counts.get(entry.job.userId) ?? 0) + 1);
     return counts;
   };
-  const views = () =>
-    queued.map((job) => ({
-      id: job.id,
-      userId: job.userId,
-      createdAt: job.createdAt,
-      model: job.params.model,
-      job,
-    }));
-  const ordered = () =>
-    planDispatch({
-      queued: views(),
-      runningByUser: runningByUser(),
-      lastServed,
-      backends: [],
-      affinity: false,
-    }).line.map((view) => view.job);
+  const ordered = () => line.ordered(runningByUser());
 
   const admission = (userId: string): AdmissionResult => {
     const pendingForUser =
-      queued.filter((job) => job.userId === userId).length +
-      [...running.values()].filter((entry) => entry.job.userId === userId).length;
-    return checkAdmission(pendingForUser, queued.length + running.size, options.limits);
+      line.countFor(userId) + [...running.values()].filter((entry) => entry.job.userId === userId).length;
+    return checkAdmission(pendingForUser, line.size + running.size, options.limits);
   };
 
   /** One transition of the job's life: the store first, then the observers. */
@@ -184,10 +90,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   };
 
   const publishPositions = () => {
-    const line = ordered();
-    emit({ type: 'queue-length', length: line.length });
-    line.forEach((job, index) => {
-      report('queued', job, () => reporter.queued(job, index + 1, line.length, undefined));
+    const fair = ordered();
+    emit({ type: 'queue-length', length: fair.length });
+    fair.forEach((job, index) => {
+      report('queued', job, () => reporter.queued(job, index + 1, fair.length, undefined));
     });
   };
 
@@ -201,23 +107,19 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   };
 
   const dispatch = () => {
-    if (!accepting || queued.length === 0) return;
+    if (!accepting || line.size === 0) return;
     const eligible = options.eligible;
-    const { assignments } = planDispatch({
-      queued: views(),
-      runningByUser: runningByUser(),
-      lastServed,
-      backends: pool.views(),
-      affinity: options.modelAffinity ?? true,
-      eligible: eligible === undefined ? undefined : (view, backendId) => eligible(view.job, backendId, pool),
-    });
+    const assignments = line.plan(
+      runningByUser(),
+      pool.views(),
+      options.modelAffinity ?? true,
+      eligible === undefined ? undefined : (view, backendId) => eligible(view.job, backendId, pool),
+    );
     for (const assignment of assignments) {
-      const job = queued.find((candidate) => candidate.id === assignment.jobId);
-      if (job === undefined || pool.engine(assignment.backendId) === undefined) continue;
-      queued = queued.filter((candidate) => candidate.id !== job.id);
-      serveStamp += 1;
-      lastServed.set(job.userId, serveStamp);
-      store.recordServed(job.userId, serveStamp);
+      if (pool.engine(assignment.backendId) === undefined) continue;
+      const job = line.take(assignment.jobId);
+      if (job === undefined) continue;
+      line.served(job.userId);
       execute(job, assignment.backendId);
     }
     if (assignments.length > 0) publishPositions();
@@ -226,20 +128,25 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const tick = () => {
     pool.probeDue();
     publishPositions();
-    for (const job of [...queued, ...[...running.values()].map((entry) => entry.job)]) {
+    for (const job of [...line.jobs(), ...[...running.values()].map((entry) => entry.job)]) {
       report('keepReachable', job, () => reporter.keepReachable(job));
     }
     scheduleDispatch();
   };
 
-  function execute(queuedJob: Job, backendId: string): void {
+  /** Sends a job to a backend (or, with `resumeRef`, follows its request sent before a restart). */
+  function execute(queuedJob: Job, backendId: string, resumeRef?: string): void {
     const engine = pool.engine(backendId);
     if (engine === undefined) return;
-    const job = transition(queuedJob, 'running', {
-      backend: backendId,
-      attempts: queuedJob.attempts + 1,
-      startedAt: now(),
-    });
+    const job =
+      resumeRef === undefined
+        ? transition(queuedJob, 'running', {
+            backend: backendId,
+            attempts: queuedJob.attempts + 1,
+            startedAt: now(),
+            serverRef: null,
+          })
+        : transition(queuedJob, 'running', { backend: backendId });
     pool.acquire(backendId, job.id);
     report('running', job, () => reporter.running(job, null));
     const started = now();
@@ -258,6 +165,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       livePreview: options.livePreview,
       alone: () => pool.runningOn(backendId) <= 1,
       onFree: free,
+      onRef: (ref) => {
+        store.update(job.id, { serverRef: ref });
+      },
+      resumeRef,
       onProgress: (progress) => {
         if (running.get(job.id)?.cancelling !== true)
           report('running', job, () => reporter.running(job, progress));
@@ -269,73 +180,30 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     track(
       attempt.outcome.then((outcome) => {
         running.delete(job.id);
-        const current = store.get(job.id) ?? job;
-        if (outcome.type === 'stopped') transition(current, 'queued', { backend: null });
-        else if (outcome.type === 'cancelled') {
-          const cancelled = transition(current, 'cancelled', { finishedAt: now() });
-          report('cancelled', cancelled, () => reporter.cancelled(cancelled));
-        } else if (outcome.type === 'succeeded') succeed(current, backendId, outcome.result, started);
-        else fail(current, backendId, outcome.error);
+        settle(store.get(job.id) ?? job, backendId, outcome, { started, resumed: resumeRef !== undefined });
         scheduleDispatch();
       }),
     );
   }
 
-  function succeed(job: Job, backendId: string, result: EngineResult, started: number): void {
-    if (job.params.model !== undefined) pool.setLoadedModel(backendId, job.params.model);
-    emit({
-      type: 'generation',
-      backendId,
-      model: result.model ?? 'unknown',
-      seconds: (now() - started) / 1000,
-    });
-    const done = transition(job, 'succeeded', {
-      finishedAt: now(),
-      result: {
-        seeds: result.seeds,
-        model: result.model,
-        modelHash: result.modelHash,
-        sampler: result.sampler,
-        infotexts: result.infotexts,
-        durationMs: now() - started,
-        backend: backendId,
-      },
-    });
-    report('finished', done, () => reporter.finished(done, result));
-    // Keep the originals for the result buttons (files written on the thread pool).
-    if (options.images !== undefined) {
-      track(
-        options.images.save(done.id, result.images, now()).catch((error: unknown) => {
-          log.warn({ err: error, jobId: done.id }, 'could not keep the images for result buttons');
-        }),
-      );
-    }
-  }
-
-  function fail(job: Job, backendId: string, failure: unknown): void {
-    const kind = failureKindOf(failure);
-    if (takesBackendDown(kind)) pool.markDown(backendId, failure);
-    const decision = decideAfterFailure(
-      kind,
-      job.attempts,
-      options.maxAttempts,
-      pool.healthyOthers(backendId),
-    );
-    log.warn({ jobId: job.id, backend: backendId, err: failure, kind, decision }, 'generation failed');
-    if (decision === 'retry' && accepting) {
-      emit({ type: 'retried', job });
-      const again = transition(job, 'queued', { backend: null });
-      queued.push(again);
-      const line = ordered();
-      const position = line.findIndex((candidate) => candidate.id === again.id) + 1;
-      report('retrying', again, () => reporter.queued(again, position, line.length, 'retrying'));
-    } else if (decision === 'retry') {
-      transition(job, 'queued', { backend: null });
-    } else {
-      const failed = transition(job, 'failed', { finishedAt: now(), error: kind });
-      report('failed', failed, () => reporter.failed(failed, failure));
-    }
-  }
+  const { settle } = createOutcomes({
+    transition,
+    report,
+    emit,
+    track,
+    pool,
+    reporter,
+    log,
+    now,
+    maxAttempts: options.maxAttempts,
+    images: options.images,
+    isAccepting: () => accepting,
+    requeue: (again, failedOn) => {
+      line.add(again, failedOn);
+      const fair = ordered();
+      return { position: fair.findIndex((candidate) => candidate.id === again.id) + 1, total: fair.length };
+    },
+  });
 
   return {
     admission,
@@ -345,12 +213,12 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       if (!admitted.ok) return admitted;
       const job = store.create(newJob, now());
       emit({ type: 'queued', job });
-      queued.push(job);
-      const line = ordered();
-      const position = line.findIndex((candidate) => candidate.id === job.id) + 1;
-      emit({ type: 'queue-length', length: line.length });
+      line.add(job);
+      const fair = ordered();
+      const position = fair.findIndex((candidate) => candidate.id === job.id) + 1;
+      emit({ type: 'queue-length', length: fair.length });
       scheduleDispatch();
-      return { ok: true, job, position, total: line.length };
+      return { ok: true, job, position, total: fair.length };
     },
     async cancel(jobId) {
       const entry = running.get(jobId);
@@ -359,9 +227,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         entry.cancelling = true;
         return CANCEL_RESULTS[await entry.attempt.cancel()];
       }
-      const job = queued.find((candidate) => candidate.id === jobId);
+      const job = line.take(jobId);
       if (job !== undefined) {
-        queued = queued.filter((candidate) => candidate.id !== jobId);
         const cancelled = transition(job, 'cancelled', { finishedAt: now() });
         report('cancelled', cancelled, () => reporter.cancelled(cancelled));
         publishPositions();
@@ -370,9 +237,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       return store.get(jobId) === undefined ? 'not-found' : 'finished';
     },
     position(jobId) {
-      const line = ordered();
-      const index = line.findIndex((job) => job.id === jobId);
-      return index < 0 ? undefined : { position: index + 1, total: line.length };
+      const fair = ordered();
+      const index = fair.findIndex((job) => job.id === jobId);
+      return index < 0 ? undefined : { position: index + 1, total: fair.length };
     },
     queue() {
       return [...[...running.values()].map((entry) => entry.job), ...ordered()];
@@ -380,27 +247,45 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     backends: () => pool.statuses(),
     isAccepting: () => accepting,
     setLoadedModel: (backendId, model) => pool.setLoadedModel(backendId, model),
+    eligibleBackends: (job) =>
+      pool.ids.filter((id) => options.eligible === undefined || options.eligible(job, id, pool)),
     async start(probeAfter = Promise.resolve()) {
-      for (const [userId, stamp] of store.servedHistory()) {
-        lastServed.set(userId, stamp);
-        serveStamp = Math.max(serveStamp, stamp);
-      }
+      line.loadHistory();
+      const plan = planRestart(
+        store.listPending(),
+        (backendId) => pool.engine(backendId)?.resume !== undefined,
+      );
+      // A followed request keeps its slot from the start: nothing else is dispatched there first.
+      for (const entry of plan.resume) pool.acquire(entry.backendId, entry.job.id);
+      const restarted = [
+        ...plan.requeue.map(
+          (job) => store.update(job.id, { state: 'queued', backend: null, serverRef: null }) ?? job,
+        ),
+        ...plan.waiting,
+      ];
+      for (const job of restarted) line.add(job);
       // In the background: a server takes jobs once its probe settles, and a slow one holds up no other.
-      track(probeAfter.catch(() => undefined).then(() => pool.probeAll(options.probeTimeoutMs ?? 10_000)));
-      const restarted: Job[] = [];
-      for (const job of store.listPending()) {
-        const requeued =
-          job.state === 'running' ? (store.update(job.id, { state: 'queued', backend: null }) ?? job) : job;
-        queued.push(requeued);
-        restarted.push(requeued);
-      }
+      track(
+        probeAfter
+          .catch(() => undefined)
+          .then(() => pool.probeAll(options.probeTimeoutMs ?? 10_000))
+          .then(() => {
+            for (const entry of plan.resume) {
+              log.info(
+                { jobId: entry.job.id, backend: entry.backendId },
+                'following a request sent before the restart',
+              );
+              execute(entry.job, entry.backendId, entry.ref);
+            }
+          }),
+      );
       accepting = true;
       for (const id of pool.ids) emit({ type: 'backend', backendId: id, up: true });
       if (restarted.length > 0) {
         log.info({ count: restarted.length }, 'reloaded unfinished jobs');
-        const line = ordered();
-        line.forEach((job, index) => {
-          report('restarted', job, () => reporter.queued(job, index + 1, line.length, 'restarted'));
+        const fair = ordered();
+        fair.forEach((job, index) => {
+          report('restarted', job, () => reporter.queued(job, index + 1, fair.length, 'restarted'));
         });
       }
       // Tick several times per throttle interval, so an edit is due at most a quarter interval late.
@@ -430,9 +315,4 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       }
     },
   };
-}
-
-function failureKindOf(error: unknown): FailureKind {
-  if (!(error instanceof SdError) || error.code === 'aborted') return 'unknown';
-  return error.code;
 }

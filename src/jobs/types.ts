@@ -14,6 +14,9 @@ export interface JobResult {
   infotexts: string[];
   durationMs: number;
   backend: string;
+  /** The first image's real size, from its own header (never from what the server says it made). */
+  width?: number | undefined;
+  height?: number | undefined;
 }
 
 export interface Job {
@@ -29,6 +32,8 @@ export interface Job {
   tokenExpiresAt: number;
   params: GenerationParams;
   backend: string | null;
+  /** The server's own id of the running request, where it has one (see `Engine.resume`). */
+  serverRef?: string | null | undefined;
   attempts: number;
   error: string | null;
   result: JobResult | null;

@@ -42,6 +42,7 @@ export interface DefaultsOutcome {
 const isWhole = (value: number, min: number, max: number) =>
   Number.isFinite(value) && Number.isInteger(value) && value >= min && value <= max;
 
+// Long on purpose: one pass over every option that collects each problem, so nothing changes unless all pass.
 export function planDefaultsChange(
   current: GuildPolicy,
   input: DefaultsInput,

@@ -100,14 +100,18 @@ interface RawResponse {
   request: RequestContext;
 }
 
+// One closure on purpose: the pool, the credentials and the base path are shared by every route.
 export function createSdClient(options: SdClientOptions): SdClient {
   const base = new URL(options.url);
   const username = options.username ?? decodeURIComponent(base.username);
   const password = options.password ?? decodeURIComponent(base.password);
+  // `--api-auth user:pass` is HTTP Basic; a password alone is a bearer key (KoboldCpp's --password).
   const authorization =
     username === '' && password === ''
       ? null
-      : `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+      : username === ''
+        ? `Bearer ${password}`
+        : `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
   const prefix = base.pathname.replace(/\/+$/, '');
   const origin = base.origin;
   const label = `${origin}${prefix}`;

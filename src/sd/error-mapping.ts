@@ -10,6 +10,7 @@ import {
   SdOutOfMemoryError,
   SdServerError,
   SdUnreachableError,
+  SdUnsupportedError,
 } from '../engines/errors.js';
 import { parseErrorBody } from './error-body.js';
 
@@ -44,6 +45,14 @@ export function toHttpError(status: number, bodyText: string, request: RequestCo
         detail: parsed.message,
       },
     );
+  }
+  // stable-diffusion.cpp and KoboldCpp answer a route they do not have with an empty 404: a
+  // capability the server lacks, not a broken server.
+  if (status === 404 && bodyText.trim() === '') {
+    return new SdUnsupportedError(`${where} answered 404 with no body: the server has no such route`, {
+      ...context,
+      capability: describeRoute(request.path),
+    });
   }
   if (status === 404 && parsed.routeNotFound && isApiPath(request.path)) {
     return new SdApiDisabledError(
@@ -128,6 +137,17 @@ export function findErrorCode(error: unknown, depth = 0): string | null {
 
 function describeCause(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** What a missing route means to a member: "upscale images", "switch models". */
+function describeRoute(path: string): string {
+  if (path.includes('/extra-single-image')) return 'upscale images';
+  if (path.includes('/options')) return 'switch models';
+  if (path.includes('/img2img')) return 'start from an image';
+  if (path.includes('/progress')) return 'report progress';
+  if (path.includes('/interrupt')) return 'stop a generation';
+  if (path.includes('/refresh-checkpoints')) return 'rescan its model folder';
+  return `answer ${path.split('?')[0]}`;
 }
 
 function isApiPath(path: string): boolean {

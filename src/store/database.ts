@@ -69,6 +69,8 @@ const MIGRATIONS: readonly string[] = [
      user_id TEXT PRIMARY KEY,
      stamp INTEGER NOT NULL
    );`,
+  // The server's own id of a job's request (ComfyUI's prompt id), so a restart can follow it again.
+  `ALTER TABLE jobs ADD COLUMN server_ref TEXT;`,
 ];
 
 /** Opens (creating the folder and file on first run) the SQLite database in WAL mode and migrates it. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { planDispatch } from '../../src/jobs/dispatch.js';
 import {
   type BackendView,
   canUseInteractionToken,
@@ -27,7 +28,7 @@ const backend = (id: string, loadedModel?: string, running = 0, capacity = 1): B
 });
 
 /**
- * Drives the pure decisions the way the runner does, on a fake clock: each job arrives at its
+ * Drives the runner's own dispatch step (`planDispatch`), on a fake clock: each job arrives at its
  * `createdAt`, runs `durationMs` on whichever backend it was assigned, and frees the slot. Returns the
  * ids in the order they started.
  */
@@ -45,11 +46,17 @@ function simulate(jobs: readonly QueuedJobView[], backendCount: number, duration
     const runningByUser = new Map<string, number>();
     for (const entry of running)
       runningByUser.set(entry.job.userId, (runningByUser.get(entry.job.userId) ?? 0) + 1);
-    const ordered = fairOrder(queued, runningByUser, lastServed);
     const views = Array.from({ length: backendCount }, (_, index) =>
       backend(`b${index}`, undefined, running.filter((entry) => entry.backendId === `b${index}`).length),
     );
-    for (const assignment of planAssignments(ordered, views, firstRoundSize(ordered))) {
+    const { assignments } = planDispatch({
+      queued,
+      runningByUser,
+      lastServed,
+      backends: views,
+      affinity: true,
+    });
+    for (const assignment of assignments) {
       const next = queued.find((candidate) => candidate.id === assignment.jobId) as QueuedJobView;
       queued = queued.filter((candidate) => candidate !== next);
       stamp += 1;

@@ -30,6 +30,8 @@ export interface DiscordReporterOptions {
   log: Logger;
   now: () => number;
   onDiscordError?: (code: string | number) => void;
+  /** Whether any server can upscale (else results carry no Upscale buttons). */
+  canUpscale?: () => boolean;
 }
 
 /** Progress edits in flight at once (see edit-lane.ts); finals are not limited. */
@@ -72,6 +74,7 @@ function toRequest(body: object, view: MessageView): MessageRequest {
  * keep working after a restart. Edits of one job go out in order; after a final state, nothing
  * else is sent for that job.
  */
+// One closure on purpose: each job's edit chain, its last view and where its reply lives are shared by every update.
 export function createDiscordJobReporter(options: DiscordReporterOptions): JobReporter {
   const { rest, store, log, now } = options;
   const interactionRest = options.interactionRest ?? rest;
@@ -228,7 +231,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
             : undefined;
         // Fits Discord's limits (size per file, files per message) and applies spoilers; notes go in the content.
         const view = await prepareUpload(
-          renderResult(job, job.result, result.images, grid),
+          renderResult(job, job.result, result.images, grid, { upscale: options.canUpscale?.() ?? true }),
           job.params.delivery ?? {},
         );
         await deliverFinal(job, view);

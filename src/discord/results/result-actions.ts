@@ -29,6 +29,7 @@ import type { BotDeps, ButtonHandler, ModalHandler } from '../intake/command.js'
 import type { ButtonAction, ModalAction } from '../intake/custom-id.js';
 import { encodeCustomId } from '../intake/custom-id.js';
 import type { Ticket } from '../intake/member-order.js';
+import { whenProbed } from '../intake/probed.js';
 import { refuseWhileStopping, submitGeneration, toLimitRefusal } from '../intake/submit.js';
 import { contentTypeFor, prepareUpload } from '../uploads/upload-preflight.js';
 import { imageFileName } from '../views/render.js';
@@ -177,11 +178,7 @@ export const handleVary: ButtonHandler = async (interaction, [jobId, rawIndex], 
  * unknown → the names they do know. The lists come from the catalog cache.
  */
 async function checkUpscaler(deps: BotDeps, name: string): Promise<void> {
-  // What each server can do is known once its first probe settled (right after a start, it may not have).
-  await Promise.race([
-    Promise.all(deps.backends.map((backend) => backend.engine.ready())),
-    new Promise((resolve) => setTimeout(resolve, 5000)),
-  ]);
+  await whenProbed(deps.backends);
   const capable = deps.backends.filter((backend) => backend.engine.capabilities.upscale);
   if (capable.length === 0) {
     throw new UserError(

@@ -32,7 +32,13 @@ const row = (components: APIButtonComponent[]): Row => ({ type: ComponentType.Ac
  * - an upscale: Info, Delete
  * At most 4 rows of at most 5 buttons (Discord allows 5 × 5).
  */
-export function renderResultButtons(job: Pick<Job, 'id' | 'kind'>, imageCount: number): Row[] {
+export function renderResultButtons(
+  job: Pick<Job, 'id' | 'kind'>,
+  imageCount: number,
+  /** `upscale: false`: no server can upscale, so no Upscale buttons are offered. */
+  options: { upscale?: boolean } = {},
+): Row[] {
+  const upscale = options.upscale ?? true;
   const id = job.id;
   const info = button('Info', 'info', [id]);
   const remove = button('Delete', 'delete', [id], ButtonStyle.Danger);
@@ -41,13 +47,18 @@ export function renderResultButtons(job: Pick<Job, 'id' | 'kind'>, imageCount: n
   const remix = button('Remix', 'remix', [id]);
   if (imageCount === 1) {
     return [
-      row([reroll, button('Vary', 'vary', [id, 0]), button('Upscale', 'upscale', [id, 0]), remix]),
+      row([
+        reroll,
+        button('Vary', 'vary', [id, 0]),
+        ...(upscale ? [button('Upscale', 'upscale', [id, 0])] : []),
+        remix,
+      ]),
       row([info, remove]),
     ];
   }
   const indexes = Array.from({ length: Math.min(imageCount, 5) }, (_, index) => index);
   return [
-    row(indexes.map((index) => button(`U${index + 1}`, 'upscale', [id, index]))),
+    ...(upscale ? [row(indexes.map((index) => button(`U${index + 1}`, 'upscale', [id, index])))] : []),
     row(indexes.map((index) => button(`V${index + 1}`, 'vary', [id, index]))),
     row(indexes.map((index) => button(`Image ${index + 1}`, 'image', [id, index]))),
     row([reroll, remix, info, remove]),

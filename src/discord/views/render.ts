@@ -161,7 +161,13 @@ function modelMismatch(asked: string | undefined, result: JobResult): string | u
 }
 
 /** The finished reply: the images, byte for byte, and an embed with what was really used. */
-export function renderResult(job: Job, result: JobResult, images: Buffer[], grid?: Buffer): MessageView {
+export function renderResult(
+  job: Job,
+  result: JobResult,
+  images: Buffer[],
+  grid?: Buffer,
+  options: { upscale?: boolean } = {},
+): MessageView {
   const params = job.params;
   const seeds = result.seeds;
   // A batch shows as one composite (see grid.ts); its originals stay one button away.
@@ -195,7 +201,7 @@ export function renderResult(job: Job, result: JobResult, images: Buffer[], grid
     },
     { name: 'Steps', value: String(params.steps), inline: true },
     { name: 'CFG', value: String(params.cfgScale), inline: true },
-    { name: 'Size', value: renderSize(params), inline: true },
+    { name: 'Size', value: renderSize(params, result), inline: true },
     ...renderFeatureFields(params),
   ];
   if (params.negativePrompt !== '') {
@@ -227,16 +233,22 @@ export function renderResult(job: Job, result: JobResult, images: Buffer[], grid
       LIMITS.content,
     ),
     embeds: [embed],
-    components: renderResultButtons(job, images.length),
+    components: renderResultButtons(job, images.length, options),
     files,
   };
 }
 
 /** The size, and with hires fix the size it was enlarged to: `512×512 → 1024×1024 (hires ×2)`. */
-export function renderSize(params: GenerationParams): string {
-  const first = `${params.width}×${params.height}`;
+export function renderSize(
+  params: GenerationParams,
+  /** The size the images really came out at, where the reply read it from them. */
+  actual?: { width?: number | undefined; height?: number | undefined },
+): string {
+  const width = actual?.width;
+  const height = actual?.height;
   const hires = params.hires;
-  return hires === undefined ? first : `${first} → ${hires.width}×${hires.height} (hires ×${hires.scale})`;
+  if (hires === undefined) return `${width ?? params.width}×${height ?? params.height}`;
+  return `${params.width}×${params.height} → ${width ?? hires.width}×${height ?? hires.height} (hires ×${hires.scale})`;
 }
 
 /** LoRAs, style, hires upscaler, ADetailer and which image is which variant, where used. */

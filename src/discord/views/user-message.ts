@@ -1,4 +1,4 @@
-import { SdError } from '../../engines/errors.js';
+import { SdError, SdUnsupportedError } from '../../engines/errors.js';
 import { UserError } from '../../user-error.js';
 
 /**
@@ -21,6 +21,10 @@ export function toUserMessage(error: unknown): string {
         return 'The image server rejected the request as invalid. Check the options and try again.';
       case 'out-of-memory':
         return 'The image server ran out of GPU memory. Try a smaller size or fewer images.';
+      case 'unsupported':
+        return error instanceof SdUnsupportedError
+          ? `The image server cannot ${error.capability}. Ask the bot operator if another server can.`
+          : 'The image server cannot do that.';
       case 'malformed-response':
         return 'The image server sent an answer the bot could not read. Try again; if it keeps happening, tell the bot operator.';
       default:

@@ -38,7 +38,7 @@ export interface A1111Signals {
 
 const NAMES: Record<Dialect, string> = {
   a1111: 'AUTOMATIC1111',
-  'a1111-legacy': 'AUTOMATIC1111 (1.8 or older)',
+  'a1111-legacy': 'AUTOMATIC1111 1.8 or older, or Forge Classic',
   forge: 'Forge',
   'forge-neo': 'Forge Neo',
   'forge-classic': 'Forge Classic',
@@ -70,6 +70,23 @@ export function toDialect(signals: A1111Signals): Dialect {
     return 'reforge';
   if (!routes.schedulers && signals.samplers.includes('Default')) return 'sdnext';
   return routes.schedulers ? 'a1111' : 'a1111-legacy';
+}
+
+/**
+ * Pure: a dialect made precise by the version a generation reported (`info.version`): Forge Classic
+ * and reForge answer exactly the routes A1111 does, and only their version strings differ.
+ */
+export function refineDialect(capabilities: Capabilities, version: string | null): Capabilities {
+  if (version === null) return capabilities;
+  const dialect: Dialect | undefined = /^classic/i.test(version)
+    ? 'forge-classic'
+    : /^neo/i.test(version)
+      ? 'forge-neo'
+      : /^f\d+\.\d+\.\d+v\d+-v/.test(version)
+        ? 'reforge'
+        : undefined;
+  if (dialect === undefined || dialect === capabilities.dialect) return capabilities;
+  return { ...capabilities, dialect, name: dialectName(dialect), version };
 }
 
 /** Pure: the capability record for what the probe saw. */

@@ -15,6 +15,7 @@ import type {
   RequestOptions,
   RunOptions,
 } from '../types.js';
+import { refineDialect } from './dialect.js';
 import { type FeatureContext, toFeatureFields } from './features.js';
 import { type ProbedFeatures, probeA1111 } from './probe.js';
 import { toImg2ImgRequest, toTxt2ImgRequest } from './wire.js';
@@ -55,6 +56,7 @@ const DATA_URI = /^data:[\w/+.-]+;base64,/;
 const IN_QUEUE = /(\d+)\s*\/\s*(\d+)/;
 
 /** The AUTOMATIC1111 family (A1111, Forge and its forks, SD.Next, stable-diffusion.cpp, KoboldCpp) over `/sdapi/v1`. */
+// One closure on purpose: the probed capabilities and names are this server's state, read by every call.
 export function createA1111Engine(options: A1111EngineOptions): Engine {
   const { client } = options;
   let capabilities: Capabilities = UNPROBED_CAPABILITIES;
@@ -119,14 +121,17 @@ export function createA1111Engine(options: A1111EngineOptions): Engine {
     return { ...request, sampler: wire.sampler, scheduler: wire.scheduler };
   };
 
-  const toResult = (result: Awaited<ReturnType<SdClient['txt2img']>>): EngineResult => ({
-    images: result.images,
-    seeds: result.info.all_seeds.length > 0 ? result.info.all_seeds : [result.info.seed],
-    model: result.info.sd_model_name,
-    modelHash: result.info.sd_model_hash,
-    sampler: result.info.sampler_name,
-    infotexts: result.info.infotexts,
-  });
+  const toResult = (result: Awaited<ReturnType<SdClient['txt2img']>>): EngineResult => {
+    capabilities = refineDialect(capabilities, result.info.version);
+    return {
+      images: result.images,
+      seeds: result.info.all_seeds.length > 0 ? result.info.all_seeds : [result.info.seed],
+      model: result.info.sd_model_name,
+      modelHash: result.info.sd_model_hash,
+      sampler: result.info.sampler_name,
+      infotexts: result.info.infotexts,
+    };
+  };
 
   /**
    * Sends one request and follows it until it answers: polls its progress where the server can tell,

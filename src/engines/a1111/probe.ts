@@ -23,11 +23,8 @@ const REQUESTS: Record<ProbedRoute, { method: 'GET' | 'POST'; route: string; bod
   'sd-vae': { method: 'GET', route: '/sdapi/v1/sd-vae' },
   detailers: { method: 'GET', route: '/sdapi/v1/detailers' },
   schedulers: { method: 'GET', route: '/sdapi/v1/schedulers' },
-  'internal-progress': {
-    method: 'POST',
-    route: '/internal/progress',
-    body: { id_task: 'sdbot-probe', id_live_preview: -1 },
-  },
+  // The page's task queue (UI mode): where it answers, so does POST /internal/progress.
+  'internal-progress': { method: 'GET', route: '/internal/pending-tasks' },
   version: { method: 'GET', route: '/sdapi/v1/version' },
   'sdcpp-capabilities': { method: 'GET', route: '/sdcpp/v1/capabilities' },
   'koboldcpp-version': { method: 'GET', route: '/api/extra/version' },

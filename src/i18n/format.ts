@@ -1,0 +1,32 @@
+/**
+ * Message templates with named parameters: `Queued: position {position} of {total}`. The parameter
+ * names are read from the template at the type level, so a key's parameters are checked where it is
+ * used, and the same names must appear in every locale (the completeness test checks that).
+ */
+
+/** `'a {x} b {y}'` → `'x' | 'y'`. */
+export type ParamsOf<T extends string> = T extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | ParamsOf<Rest>
+  : never;
+
+export type Params<T extends string> = [ParamsOf<T>] extends [never]
+  ? Record<string, never>
+  : Record<ParamsOf<T>, string | number>;
+
+const PLACEHOLDER = /\{(\w+)\}/g;
+
+/** The parameter names a template uses, sorted (for parity checks across locales). */
+export function placeholdersOf(template: string): string[] {
+  return [...new Set([...template.matchAll(PLACEHOLDER)].map((match) => match[1] as string))].sort();
+}
+
+/** Fills a template; a number is formatted for the locale (thousands separators and all). */
+export function fill(template: string, params: Record<string, string | number>, locale: string): string {
+  return template.replace(PLACEHOLDER, (whole, name: string) => {
+    const value = params[name];
+    if (value === undefined) return whole;
+    return typeof value === 'number'
+      ? new Intl.NumberFormat(locale, { useGrouping: false }).format(value)
+      : value;
+  });
+}

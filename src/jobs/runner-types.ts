@@ -1,0 +1,62 @@
+import type { Logger } from '../log.js';
+import type { Backend, BackendPool, BackendStatus } from './backend-pool.js';
+import type { ImageStore } from './image-store.js';
+import type { JobStore } from './job-store.js';
+import type { RunnerMetrics } from './observers.js';
+import type { JobReporter } from './reporter.js';
+import type { AdmissionResult } from './scheduling.js';
+import type { Job, NewJob } from './types.js';
+
+export interface JobRunnerOptions {
+  store: JobStore;
+  backends: readonly Backend[];
+  reporter: JobReporter;
+  log: Logger;
+  now: () => number;
+  metrics?: RunnerMetrics | undefined;
+  limits: { maxPendingPerUser: number; maxQueueLength: number };
+  progressIntervalMs: number;
+  livePreview: boolean;
+  concurrencyPerBackend: number;
+  maxAttempts: number;
+  /** Prefer a free backend with the job's model loaded (default true); false: plain fair order. */
+  modelAffinity?: boolean;
+  /** Where finished jobs' original images are kept for result buttons; unset: not kept. */
+  images?: ImageStore | undefined;
+  /** Whether a backend can take a job at all (its model, its capabilities). Default: any. */
+  eligible?: (job: Pick<Job, 'kind' | 'params'>, backendId: string, pool: BackendPool) => boolean;
+  /** How long start-up waits for the first capability probe of each backend. */
+  probeTimeoutMs?: number;
+  randomSeed?: () => number;
+}
+
+export type SubmitResult =
+  | { ok: true; job: Job; position: number; total: number }
+  | Extract<AdmissionResult, { ok: false }>;
+
+/** `pending`: it waits in the server's own queue and is stopped once it starts; `discarding`: the server cannot stop it. */
+export type CancelResult = 'cancelled' | 'interrupting' | 'pending' | 'discarding' | 'not-found' | 'finished';
+
+export interface JobRunner {
+  /** Whether one more job of this member would be admitted now (what `submit` checks first). */
+  admission(userId: string): AdmissionResult;
+  submit(job: NewJob): SubmitResult;
+  cancel(jobId: string): Promise<CancelResult>;
+  /** Position in the fair line (1-based) and its length; undefined when not queued. */
+  position(jobId: string): { position: number; total: number } | undefined;
+  queue(): Job[];
+  backends(): BackendStatus[];
+  readonly pool: BackendPool;
+  isAccepting(): boolean;
+  /**
+   * Reloads unfinished jobs (running ones go back in line), starts dispatching, and probes the
+   * backends (after `probeAfter` settles: the start-up list fetches go first).
+   */
+  start(probeAfter?: Promise<unknown>): Promise<void>;
+  /** Stops taking jobs, lets running ones finish within `graceMs`, keeps the rest for the next start. */
+  stop(graceMs: number): Promise<void>;
+  /** Notes the model a backend has loaded, for affinity. */
+  setLoadedModel(backendId: string, model: string | undefined): void;
+  /** The backends that could ever take such a job (up or down): none means it would wait forever. */
+  eligibleBackends(job: Pick<Job, 'kind' | 'params'>): string[];
+}

@@ -1,0 +1,545 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SdOutOfMemoryError, SdServerError, SdUnreachableError } from '../../src/engines/errors.js';
+import type { CancelOutcome, EngineProgress, EngineResult } from '../../src/engines/types.js';
+import type { GenerationParams } from '../../src/generation/request.js';
+import { canRun } from '../../src/jobs/eligibility.js';
+import { createSqliteJobStore, type JobStore } from '../../src/jobs/job-store.js';
+import type { QueueNote } from '../../src/jobs/reporter.js';
+import { type CancelResult, createJobRunner, type JobRunner } from '../../src/jobs/runner.js';
+import type { Job, NewJob } from '../../src/jobs/types.js';
+import { createLogger } from '../../src/log.js';
+import { type Db, openDatabase } from '../../src/store/database.js';
+import { createFakeEngine, type FakeEngine } from '../fakes/engine.js';
+
+type Report =
+  | { type: 'queued'; jobId: string; position: number; total: number; note: QueueNote }
+  | { type: 'running'; jobId: string; progress: EngineProgress | null }
+  | { type: 'finished'; jobId: string; result: EngineResult }
+  | { type: 'failed'; jobId: string; error: unknown }
+  | { type: 'cancelled'; jobId: string };
+
+const PARAMS: GenerationParams = {
+  prompt: 'a lighthouse',
+  negativePrompt: '',
+  seed: 42,
+  steps: 20,
+  cfgScale: 7,
+  width: 512,
+  height: 512,
+  count: 1,
+  sampler: 'Euler a',
+  scheduler: undefined,
+  model: undefined,
+};
+
+function newJob(userId: string, prompt: string, overrides: Partial<NewJob> = {}): NewJob {
+  return {
+    kind: 'txt2img',
+    userId,
+    guildId: 'guild-1',
+    channelId: 'channel-1',
+    applicationId: 'app-1',
+    interactionToken: `token-${prompt}`,
+    tokenExpiresAt: Number.MAX_SAFE_INTEGER,
+    params: { ...PARAMS, prompt },
+    parentId: null,
+    ...overrides,
+  };
+}
+
+const upscaleJob = (userId: string, prompt: string): NewJob =>
+  newJob(userId, prompt, {
+    kind: 'upscale',
+    params: {
+      ...PARAMS,
+      prompt,
+      initImage: 'iVBORw0KGgo=',
+      upscale: { upscaler: 'R-ESRGAN 4x+', factor: 2 },
+    },
+  });
+
+interface World {
+  dir: string;
+  db: Db;
+  store: JobStore;
+  clock: { now: number };
+  runners: JobRunner[];
+}
+
+const worlds: World[] = [];
+const tick = () => {
+  const world = worlds.at(-1);
+  if (world !== undefined) world.clock.now += 1;
+};
+
+function createWorld(): World {
+  const dir = mkdtempSync(join(tmpdir(), 'sdbot-runner-'));
+  const db = openDatabase(join(dir, 'jobs.sqlite'));
+  const world = { dir, db, store: createSqliteJobStore(db), clock: { now: 1_700_000_000_000 }, runners: [] };
+  worlds.push(world);
+  return world;
+}
+
+afterEach(async () => {
+  for (const world of worlds.splice(0)) {
+    await Promise.all(world.runners.map((runner) => runner.stop(0)));
+    world.db.close();
+    rmSync(world.dir, { recursive: true, force: true });
+  }
+});
+
+interface Started {
+  runner: JobRunner;
+  engines: FakeEngine[];
+  reports: Report[];
+  store: JobStore;
+}
+
+interface RunnerSetup {
+  engines?: FakeEngine[];
+  concurrency?: number;
+  maxAttempts?: number;
+  eligibility?: boolean;
+}
+
+function createRunner(world: World, setup: RunnerSetup = {}): Started {
+  const engines = setup.engines ?? [createFakeEngine('fake-1')];
+  const reports: Report[] = [];
+  const runner = createJobRunner({
+    store: world.store,
+    backends: engines.map((engine) => ({ id: engine.id, engine })),
+    reporter: {
+      queued: async (job, position, total, note) => {
+        reports.push({ type: 'queued', jobId: job.id, position, total, note });
+      },
+      running: async (job, progress) => {
+        reports.push({ type: 'running', jobId: job.id, progress });
+      },
+      finished: async (job, result) => {
+        reports.push({ type: 'finished', jobId: job.id, result });
+      },
+      failed: async (job, error) => {
+        reports.push({ type: 'failed', jobId: job.id, error });
+      },
+      cancelled: async (job) => {
+        reports.push({ type: 'cancelled', jobId: job.id });
+      },
+      keepReachable: async () => undefined,
+    },
+    log: createLogger({ level: 'silent' }),
+    now: () => world.clock.now,
+    limits: { maxPendingPerUser: 10, maxQueueLength: 50 },
+    progressIntervalMs: 1000,
+    livePreview: false,
+    concurrencyPerBackend: setup.concurrency ?? 1,
+    maxAttempts: setup.maxAttempts ?? 2,
+    probeTimeoutMs: 1000,
+    ...(setup.eligibility === true
+      ? {
+          eligible: (job: Pick<Job, 'kind' | 'params'>, backendId: string, pool: JobRunner['pool']) => {
+            const engine = pool.engine(backendId);
+            return (
+              engine !== undefined &&
+              canRun(job, {
+                capabilities: engine.capabilities,
+                loadedModel: pool.views().find((view) => view.id === backendId)?.loadedModel,
+                sameModel: (a, b) => a === b,
+              })
+            );
+          },
+        }
+      : {}),
+  });
+  world.runners.push(runner);
+  return { runner, engines, reports, store: world.store };
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** Long enough for the runner to dispatch (microtasks, a few timer turns) if it were going to. */
+const settleALittle = () => new Promise((resolve) => setTimeout(resolve, 60));
+
+/** Submits one job a millisecond after the previous one (same-instant jobs would tie on their random ids). */
+function submitted(runner: JobRunner, job: NewJob): Job {
+  tick();
+  const result = runner.submit(job);
+  if (!result.ok) throw new Error(`not admitted: ${result.reason}`);
+  return result.job;
+}
+
+const serverError = (backend: string) =>
+  new SdServerError(`${backend} answered 500`, {
+    backend,
+    detail: 'RuntimeError',
+    errorType: 'RuntimeError',
+  });
+
+const promptOf = (engine: FakeEngine, index: number) =>
+  (engine.runs[index]?.request as { prompt?: string } | undefined)?.prompt;
+
+const deferred = () => {
+  let release: () => void = () => undefined;
+  const promise = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { promise, release };
+};
+
+describe('createJobRunner', () => {
+  it('runs a job to success, stores the result and reports each step when the engine answers', async () => {
+    const world = createWorld();
+    const { runner, engines, reports, store } = createRunner(world);
+    const engine = engines[0] as FakeEngine;
+    await runner.start();
+    const job = submitted(runner, newJob('alice', 'a lighthouse'));
+    expect(store.get(job.id)?.state).toBe('queued');
+
+    const run = await engine.run(0);
+    const startedAt = world.clock.now;
+    expect(store.get(job.id)).toMatchObject({ state: 'running', backend: 'fake-1', attempts: 1, startedAt });
+    expect((run.request as { prompt: string; seed: number }).prompt).toBe('a lighthouse');
+    expect(reports).toContainEqual({ type: 'running', jobId: job.id, progress: null });
+    expect(runner.backends()[0]?.state).toBe('busy');
+
+    world.clock.now += 1500;
+    run.resolve({ seeds: [7], model: 'the-model', infotexts: ['info'] });
+    await until(() => store.get(job.id)?.state === 'succeeded', 'the job to succeed');
+    expect(store.get(job.id)).toMatchObject({
+      finishedAt: startedAt + 1500,
+      result: {
+        seeds: [7],
+        model: 'the-model',
+        modelHash: 'abc123',
+        sampler: 'Euler a',
+        infotexts: ['info'],
+        durationMs: 1500,
+        backend: 'fake-1',
+      },
+    });
+    await until(() => reports.some((report) => report.type === 'finished'), 'the finished report');
+    const finished = reports.find((report) => report.type === 'finished');
+    expect(finished?.jobId).toBe(job.id);
+    expect(finished?.type === 'finished' && finished.result.images).toEqual([Buffer.from('fake-1 image 0')]);
+    expect(runner.backends()[0]?.state).toBe('idle');
+    expect(runner.queue()).toEqual([]);
+  });
+
+  it('retries a job on the other backend and says so when its backend becomes unreachable', async () => {
+    const world = createWorld();
+    const { runner, engines, reports, store } = createRunner(world, {
+      engines: [createFakeEngine('fake-1'), createFakeEngine('fake-2')],
+    });
+    const [first, second] = engines as [FakeEngine, FakeEngine];
+    await runner.start();
+    const job = submitted(runner, newJob('alice', 'retried'));
+    (await first.run(0)).reject(
+      new SdUnreachableError('fake-1 refused the connection', { backend: 'fake-1' }),
+    );
+
+    const again = await second.run(0);
+    expect((again.request as { prompt: string }).prompt).toBe('retried');
+    expect(store.get(job.id)).toMatchObject({ state: 'running', backend: 'fake-2', attempts: 2 });
+    expect(reports).toContainEqual(
+      expect.objectContaining({ type: 'queued', jobId: job.id, note: 'retrying' }),
+    );
+    // The first backend left the rotation.
+    expect(runner.backends().map((backend) => backend.state)).toEqual(['down', 'busy']);
+
+    again.resolve();
+    await until(() => store.get(job.id)?.state === 'succeeded', 'the retried job to succeed');
+    expect(store.get(job.id)?.result?.backend).toBe('fake-2');
+    expect(first.runs).toHaveLength(1);
+    expect(reports.some((report) => report.type === 'failed')).toBe(false);
+  });
+
+  it('retries on the other backend after a server error, though the failed one is free again', async () => {
+    const world = createWorld();
+    const { runner, engines, store } = createRunner(world, {
+      engines: [createFakeEngine('fake-1'), createFakeEngine('fake-2')],
+      maxAttempts: 3,
+    });
+    const [first, second] = engines as [FakeEngine, FakeEngine];
+    await runner.start();
+    const job = submitted(runner, newJob('alice', 'retried'));
+    // A server error does not take the backend out of the rotation: both are free for the retry.
+    (await first.run(0)).reject(serverError('fake-1'));
+    const again = await second.run(0);
+    expect(store.get(job.id)).toMatchObject({ state: 'running', backend: 'fake-2', attempts: 2 });
+    expect(runner.backends().map((backend) => backend.state)).toEqual(['idle', 'busy']);
+    expect(first.runs).toHaveLength(1);
+
+    // Failing there too, its third attempt may go back to the first.
+    again.reject(serverError('fake-2'));
+    (await first.run(1)).resolve();
+    await until(() => store.get(job.id)?.state === 'succeeded', 'the third attempt to succeed');
+    expect(store.get(job.id)).toMatchObject({ attempts: 3, result: { backend: 'fake-1' } });
+  });
+
+  it('retries on the same backend when no other one can take the job', async () => {
+    const world = createWorld();
+    const plain = createFakeEngine('fake-plain', { capabilities: { upscale: false } });
+    const upscaler = createFakeEngine('fake-upscaler');
+    const { runner, store } = createRunner(world, { engines: [plain, upscaler], eligibility: true });
+    await runner.start();
+    const job = submitted(runner, upscaleJob('alice', 'up'));
+    (await upscaler.run(0)).reject(serverError('fake-upscaler'));
+    (await upscaler.run(1)).resolve();
+    await until(() => store.get(job.id)?.state === 'succeeded', 'the retry to succeed');
+    expect(store.get(job.id)?.attempts).toBe(2);
+    expect(plain.runs).toHaveLength(0);
+  });
+
+  it('fails a job at once without a retry when the server runs out of memory', async () => {
+    const world = createWorld();
+    const { runner, engines, reports, store } = createRunner(world, {
+      engines: [createFakeEngine('fake-1'), createFakeEngine('fake-2')],
+    });
+    const [first, second] = engines as [FakeEngine, FakeEngine];
+    await runner.start();
+    const job = submitted(runner, newJob('alice', 'too big'));
+    const oom = new SdOutOfMemoryError('CUDA out of memory', {
+      backend: 'fake-1',
+      detail: 'CUDA out of memory',
+    });
+    (await first.run(0)).reject(oom);
+
+    await until(() => store.get(job.id)?.state === 'failed', 'the job to fail');
+    expect(store.get(job.id)).toMatchObject({ error: 'out-of-memory', attempts: 1 });
+    await until(() => reports.some((report) => report.type === 'failed'), 'the failed report');
+    expect(reports.find((report) => report.type === 'failed')).toEqual({
+      type: 'failed',
+      jobId: job.id,
+      error: oom,
+    });
+    await settleALittle();
+    expect(first.runs.length + second.runs.length).toBe(1);
+    expect(reports.some((report) => report.type === 'queued' && report.note === 'retrying')).toBe(false);
+    // Out of memory is the job's fault, not the server's: both stay in the rotation.
+    expect(runner.backends().map((backend) => backend.state)).toEqual(['idle', 'idle']);
+  });
+
+  it('cancels a queued job before it reaches the engine', async () => {
+    const world = createWorld();
+    const { runner, engines, reports, store } = createRunner(world);
+    const engine = engines[0] as FakeEngine;
+    await runner.start();
+    const running = submitted(runner, newJob('alice', 'first'));
+    const waiting = submitted(runner, newJob('bob', 'second'));
+    const run = await engine.run(0);
+    expect(runner.position(waiting.id)).toEqual({ position: 1, total: 1 });
+
+    expect(await runner.cancel(waiting.id)).toBe('cancelled');
+    expect(store.get(waiting.id)?.state).toBe('cancelled');
+    expect(reports).toContainEqual({ type: 'cancelled', jobId: waiting.id });
+    expect(runner.position(waiting.id)).toBeUndefined();
+    expect(await runner.cancel(waiting.id)).toBe('finished');
+    expect(await runner.cancel('no-such-job')).toBe('not-found');
+
+    run.resolve();
+    await until(() => store.get(running.id)?.state === 'succeeded', 'the first job to finish');
+    await settleALittle();
+    expect(engine.runs).toHaveLength(1);
+  });
+
+  it.each([
+    ['interrupted', 'interrupting'],
+    ['pending', 'pending'],
+    ['discard', 'discarding'],
+    ['dequeued', 'cancelled'],
+  ] as [CancelOutcome, CancelResult][])(
+    'ends a running job cancelled at once and keeps its slot until the server answers when the engine says %s',
+    async (outcome, expected) => {
+      const world = createWorld();
+      const { runner, engines, reports, store } = createRunner(world);
+      const engine = engines[0] as FakeEngine;
+      await runner.start();
+      const running = submitted(runner, newJob('alice', 'cancelled one'));
+      const next = submitted(runner, newJob('bob', 'next one'));
+      const run = await engine.run(0);
+
+      engine.cancelOutcome = outcome;
+      expect(await runner.cancel(running.id)).toBe(expected);
+      expect(run.cancels).toBe(1);
+      // A second press does not ask the server again.
+      await runner.cancel(running.id);
+      expect(run.cancels).toBe(1);
+
+      await until(() => store.get(running.id)?.state === 'cancelled', 'the job to be cancelled');
+      await until(() => reports.some((report) => report.type === 'cancelled'), 'the cancelled report');
+      // The server is still busy with it: nothing else goes to this concurrency-1 backend yet.
+      await settleALittle();
+      expect(engine.runs).toHaveLength(1);
+      expect(store.get(next.id)?.state).toBe('queued');
+      expect(runner.backends()[0]).toMatchObject({ state: 'busy', running: 1 });
+
+      // Its late answer is thrown away; then the next job starts.
+      run.resolve();
+      const second = await engine.run(1);
+      expect((second.request as { prompt: string }).prompt).toBe('next one');
+      expect(store.get(running.id)).toMatchObject({ state: 'cancelled', result: null });
+      expect(reports.some((report) => report.type === 'finished' && report.jobId === running.id)).toBe(false);
+      expect(reports.filter((report) => report.type === 'cancelled')).toHaveLength(1);
+    },
+  );
+
+  it('frees the slot of a cancelled job when the server answers with an error', async () => {
+    const world = createWorld();
+    const { runner, engines, reports, store } = createRunner(world);
+    const engine = engines[0] as FakeEngine;
+    await runner.start();
+    const running = submitted(runner, newJob('alice', 'cancelled one'));
+    submitted(runner, newJob('bob', 'next one'));
+    const run = await engine.run(0);
+    engine.cancelOutcome = 'interrupted';
+    expect(await runner.cancel(running.id)).toBe('interrupting');
+    await until(() => store.get(running.id)?.state === 'cancelled', 'the job to be cancelled');
+    await settleALittle();
+    expect(engine.runs).toHaveLength(1);
+
+    run.reject(new SdOutOfMemoryError('interrupted midway', { backend: 'fake-1', detail: 'x' }));
+    await engine.run(1);
+    expect(store.get(running.id)?.state).toBe('cancelled');
+    expect(reports.some((report) => report.type === 'failed')).toBe(false);
+  });
+
+  it('puts a job still running past the grace period back in line when it stops', async () => {
+    const world = createWorld();
+    const { runner, engines, store } = createRunner(world);
+    const engine = engines[0] as FakeEngine;
+    await runner.start();
+    const running = submitted(runner, newJob('alice', 'long one'));
+    const waiting = submitted(runner, newJob('bob', 'waiting'));
+    const run = await engine.run(0);
+
+    await runner.stop(100);
+    expect(store.get(running.id)).toMatchObject({ state: 'queued', backend: null });
+    expect(store.get(waiting.id)?.state).toBe('queued');
+    // Its own work on the server was stopped, and the request dropped.
+    expect(run.cancels).toBe(1);
+    expect(run.settled).toBe(true);
+    expect(runner.isAccepting()).toBe(false);
+    expect(runner.submit(newJob('carol', 'too late')).ok).toBe(true);
+    await settleALittle();
+    expect(engine.runs).toHaveLength(1);
+  });
+
+  it('lets a running job finish within the grace period when it stops', async () => {
+    const world = createWorld();
+    const { runner, engines, store } = createRunner(world);
+    const engine = engines[0] as FakeEngine;
+    await runner.start();
+    const running = submitted(runner, newJob('alice', 'quick one'));
+    const run = await engine.run(0);
+    const stopping = runner.stop(5000);
+    setTimeout(() => run.resolve(), 50);
+    await stopping;
+    expect(store.get(running.id)?.state).toBe('succeeded');
+    expect(run.cancels).toBe(0);
+  });
+
+  it('reloads unfinished jobs at start, a running one back in line as restarted', async () => {
+    const world = createWorld();
+    const older = world.store.create(newJob('alice', 'was running'), world.clock.now);
+    world.store.update(older.id, {
+      state: 'running',
+      backend: 'fake-1',
+      attempts: 1,
+      startedAt: world.clock.now,
+    });
+    world.clock.now += 10;
+    const newer = world.store.create(newJob('bob', 'was waiting'), world.clock.now);
+    world.clock.now += 10;
+
+    const { runner, engines, reports, store } = createRunner(world);
+    const engine = engines[0] as FakeEngine;
+    const gate = deferred();
+    engine.probeGate = gate.promise;
+    await runner.start();
+    expect(store.get(older.id)).toMatchObject({ state: 'queued', backend: null });
+    expect(store.get(newer.id)?.state).toBe('queued');
+    expect(reports).toEqual([
+      { type: 'queued', jobId: older.id, position: 1, total: 2, note: 'restarted' },
+      { type: 'queued', jobId: newer.id, position: 2, total: 2, note: 'restarted' },
+    ]);
+    // Nothing runs before the server's first probe.
+    await settleALittle();
+    expect(engine.runs).toHaveLength(0);
+
+    gate.release();
+    (await engine.run(0)).resolve();
+    (await engine.run(1)).resolve();
+    expect([promptOf(engine, 0), promptOf(engine, 1)]).toEqual(['was running', 'was waiting']);
+    await until(() => store.get(newer.id)?.state === 'succeeded', 'both jobs to finish');
+    expect(store.get(older.id)).toMatchObject({ state: 'succeeded', attempts: 2 });
+  });
+
+  it('keeps who was served last across a new runner on the same database', async () => {
+    const world = createWorld();
+    const first = createRunner(world);
+    await first.runner.start();
+    const served = submitted(first.runner, newJob('alice', 'alice 1'));
+    (await (first.engines[0] as FakeEngine).run(0)).resolve();
+    await until(() => first.store.get(served.id)?.state === 'succeeded', 'the first job');
+    await first.runner.stop(0);
+    expect([...world.store.servedHistory().keys()]).toEqual(['alice']);
+
+    // A new process: alice's second job is older than bob's first, but alice was served last.
+    const second = createRunner(world);
+    const engine = second.engines[0] as FakeEngine;
+    const gate = deferred();
+    engine.probeGate = gate.promise;
+    await second.runner.start();
+    world.clock.now += 10;
+    const aliceAgain = submitted(second.runner, newJob('alice', 'alice 2'));
+    world.clock.now += 10;
+    const bob = submitted(second.runner, newJob('bob', 'bob 1'));
+    expect(second.runner.position(bob.id)).toEqual({ position: 1, total: 2 });
+    expect(second.runner.position(aliceAgain.id)).toEqual({ position: 2, total: 2 });
+
+    gate.release();
+    (await engine.run(0)).resolve();
+    await engine.run(1);
+    expect([promptOf(engine, 0), promptOf(engine, 1)]).toEqual(['bob 1', 'alice 2']);
+  });
+
+  it('never sends an upscale to a backend that cannot upscale', async () => {
+    const world = createWorld();
+    const plain = createFakeEngine('fake-plain', { capabilities: { upscale: false } });
+    const upscaler = createFakeEngine('fake-upscaler');
+    const { runner, store } = createRunner(world, { engines: [plain, upscaler], eligibility: true });
+    await runner.start();
+    // Both free: the first backend in order would take it, were it not for its capabilities.
+    const first = submitted(runner, upscaleJob('alice', 'up 1'));
+    const firstRun = await upscaler.run(0);
+    expect(firstRun.kind).toBe('upscale');
+    expect(store.get(first.id)?.backend).toBe('fake-upscaler');
+
+    // The upscaler is busy: a second upscale waits, while a txt2img behind it takes the free backend.
+    const second = submitted(runner, upscaleJob('bob', 'up 2'));
+    const text = submitted(runner, newJob('carol', 'plain text'));
+    const textRun = await plain.run(0);
+    expect(textRun.kind).toBe('generate');
+    expect(store.get(text.id)?.backend).toBe('fake-plain');
+    await settleALittle();
+    expect(store.get(second.id)?.state).toBe('queued');
+    textRun.resolve();
+    await until(() => store.get(text.id)?.state === 'succeeded', 'the txt2img job');
+    await settleALittle();
+    expect(store.get(second.id)?.state).toBe('queued');
+    expect(plain.runs).toHaveLength(1);
+
+    firstRun.resolve();
+    expect((await upscaler.run(1)).kind).toBe('upscale');
+    expect(store.get(second.id)?.backend).toBe('fake-upscaler');
+    expect(plain.calls).not.toContain('upscale');
+  });
+});
