@@ -2,25 +2,20 @@ import { type ChatInputCommandInteraction, SlashCommandBuilder } from 'discord.j
 import { admitGeneration } from '../src/discord/intake/admission.js';
 import { autocompleteGenerationOption } from '../src/discord/intake/autocomplete.js';
 import type { BotDeps, Command } from '../src/discord/intake/command.js';
+import { applyImagineFeatures, fetchFeatureLists } from '../src/discord/intake/imagine-features.js';
 import type { Ticket } from '../src/discord/intake/member-order.js';
-import { whenProbed } from '../src/discord/intake/probed.js';
 import { refuseUnroutable } from '../src/discord/intake/routable.js';
 import { submitGeneration } from '../src/discord/intake/submit.js';
 import { prepareImg2Img, readImg2ImgOptions } from '../src/discord/uploads/img2img-option.js';
-import type { Checkpoint } from '../src/engines/types.js';
 import { ASPECT_RATIOS } from '../src/generation/aspect.js';
 import {
-  applyFamilyDefaults,
   type FeatureInput,
-  familyOfModel,
   planVariants,
   readLoras,
-  resolveFeatures,
   toEffectiveFeatures,
 } from '../src/generation/features.js';
 import { resolveAgainstCatalog } from '../src/generation/prepare.js';
 import { type ImagineInput, validateImagineInput } from '../src/generation/request.js';
-import { sameModel } from '../src/models/match.js';
 import { loadGuildPolicy, serverDefaults } from '../src/policy/guild-policy.js';
 import { UserError } from '../src/user-error.js';
 
@@ -108,9 +103,6 @@ const data = new SlashCommandBuilder()
   )
   .toJSON();
 
-/** Longest wait for the servers' first probe (right after a start) before their features are judged. */
-const PROBE_WAIT_MS = 8000;
-
 /** Reads the options as typed; absent ones stay undefined. */
 export function readImagineInput(interaction: ChatInputCommandInteraction): ImagineInput {
   const options = interaction.options;
@@ -144,20 +136,6 @@ async function currentModel(deps: BotDeps): Promise<string | undefined> {
     }
   }
   return undefined;
-}
-
-/**
- * The shapes of the embeddings the servers that have this checkpoint loaded list: A1111 and Forge
- * load only the embeddings that fit it, so they tell its family (from the cache; none before it).
- */
-function loadedEmbeddingShapes(deps: BotDeps, model: string | undefined, models: Checkpoint[]): number[] {
-  if (model === undefined) return [];
-  const embeddings = deps.catalog.snapshot('embeddings');
-  return deps.runner
-    .backends()
-    .filter((backend) => backend.loadedModel !== undefined && sameModel(backend.loadedModel, model, models))
-    .flatMap((backend) => embeddings?.get(backend.id) ?? [])
-    .flatMap((embedding) => (embedding.shape === undefined ? [] : [embedding.shape]));
 }
 
 async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void> {
@@ -216,23 +194,19 @@ async function queueImagine(
   });
   try {
     await interaction.deferReply();
-    const wants = {
-      loras: loras.value.loras.length > 0,
-      styles: featureInput.style !== undefined,
-      hires: featureInput.hires !== undefined,
+    const request = {
+      input,
+      featureInput,
+      loras: loras.value.loras,
+      features,
+      serverSize: guildPolicy.defaults.width !== undefined,
+      img2img: img2img.attachment !== undefined,
     };
-    // Which server has which feature is known once it has been probed (at start-up, normally long done).
-    if (wants.loras || wants.styles || wants.hires || featureInput.adetailer === true) {
-      await whenProbed(deps.backends, PROBE_WAIT_MS);
-    }
-    const [samplers, schedulers, models, loraList, styles, upscalers, hiresUpscalers] = await Promise.all([
+    const [samplers, schedulers, models, lists] = await Promise.all([
       deps.catalog.get('samplers'),
       deps.catalog.get('schedulers'),
       deps.catalog.get('models'),
-      wants.loras ? deps.catalog.get('loras') : [],
-      wants.styles ? deps.catalog.get('styles') : [],
-      wants.hires ? deps.catalog.get('upscalers') : [],
-      wants.hires ? deps.catalog.get('hiresUpscalers') : [],
+      fetchFeatureLists(deps, request),
     ]);
     const guildDefault =
       interaction.guildId === null ? undefined : deps.settings.get(interaction.guildId).defaultModel;
@@ -241,46 +215,8 @@ async function queueImagine(
       sampler: input.sampler !== undefined,
       scheduler: input.scheduler !== undefined,
     });
-    const family = familyOfModel(
-      models.find((model) => model.title === resolved.model),
-      features.families,
-      loadedEmbeddingShapes(deps, resolved.model, models),
-    );
-    const sized = applyFamilyDefaults(resolved, family, {
-      typed: {
-        cfgScale: input.cfgScale !== undefined,
-        size: input.width !== undefined || input.height !== undefined,
-        scheduler: input.scheduler !== undefined,
-      },
-      serverSize: guildPolicy.defaults.width !== undefined,
-      aspect: input.aspect,
-      maxPixels: config.limits.maxPixels,
-      maxTotalPixels: config.limits.maxTotalPixels,
-      schedulers: schedulers === null ? null : schedulers.map((scheduler) => scheduler.label),
-    });
-    const capabilities = deps.backends.map((backend) => backend.engine.capabilities);
-    const withFeatures = resolveFeatures(
-      sized,
-      { ...featureInput, loras: loras.value.loras },
-      {
-        features,
-        lists: {
-          loras: loraList,
-          styles,
-          upscalers: [...hiresUpscalers, ...upscalers].map((upscaler) => upscaler.name),
-        },
-        available: {
-          loras: capabilities.some((caps) => caps.loras),
-          styles: capabilities.some((caps) => caps.styles),
-          hires: capabilities.some((caps) => caps.hires),
-          adetailer: capabilities.some((caps) => caps.adetailer),
-        },
-        pixels: { maxPixels: config.limits.maxPixels, maxTotalPixels: config.limits.maxTotalPixels },
-        img2img: img2img.attachment !== undefined,
-      },
-    );
-    if (!withFeatures.ok) throw new UserError('invalid-options', withFeatures.problems.join('\n'));
-    const prepared = await prepareImg2Img(img2img, withFeatures.params, input, config);
+    const withFeatures = applyImagineFeatures(deps, resolved, { models, schedulers, lists }, request);
+    const prepared = await prepareImg2Img(img2img, withFeatures, input, config);
     await refuseUnroutable(deps, prepared);
     const admitted = admission.apply(prepared.params);
     await submitGeneration(interaction, deps, prepared.kind, admitted, null, {
