@@ -26,7 +26,11 @@ const data = new SlashCommandBuilder()
     option.setName('prompt').setDescription('What to draw').setRequired(true).setMaxLength(1000),
   )
   .addStringOption((option) =>
-    option.setName('negative_prompt').setDescription('What to avoid').setMaxLength(1000),
+    option
+      .setName('negative_prompt')
+      .setDescription('What to avoid (embeddings are autocompleted)')
+      .setMaxLength(1000)
+      .setAutocomplete(true),
   )
   .addStringOption((option) =>
     option

@@ -105,6 +105,17 @@ describe('/imagine features end to end', () => {
     expect(hires.choices.map((choice) => choice.value)).toContain('2 R-ESRGAN 4x+');
   });
 
+  it('autocompletes an embedding in the negative prompt, keeping what was typed before it', async () => {
+    harness = await startHarness();
+    const answer = await harness.discord.sendAutocomplete({
+      name: 'imagine',
+      options: { prompt: 'x', negative_prompt: 'blurry, easy' },
+      focused: 'negative_prompt',
+    });
+    expect(answer.rejected).toBeNull();
+    expect(answer.choices.map((choice) => choice.value)).toEqual(['blurry, easy', 'blurry, EasyNegative']);
+  });
+
   it('refuses an unknown LoRA with the closest names, before any request', async () => {
     harness = await startHarness();
     const h = harness;

@@ -127,6 +127,32 @@ export async function autocompleteHiresUpscaler(
   await interaction.respond(names.map((name) => ({ name: choiceName(name), value: name.slice(0, 100) })));
 }
 
+/**
+ * `negative_prompt`: the embeddings whose name starts (or contains) the last comma-separated word,
+ * keeping what is before it. Discord's choices hold 100 characters: a longer text gets none.
+ */
+export async function autocompleteEmbedding(
+  interaction: AutocompleteInteraction,
+  deps: BotDeps,
+  query: string,
+) {
+  const embeddings = (await deps.catalog.peek('embeddings', AUTOCOMPLETE_WAIT_MS)) ?? [];
+  const comma = query.lastIndexOf(',');
+  const head = comma === -1 ? '' : `${query.slice(0, comma + 1)} `;
+  const last = query.slice(comma + 1).trim();
+  const names =
+    last === ''
+      ? []
+      : filterNames(
+          embeddings.map((embedding) => embedding.name),
+          last,
+        );
+  const choices = [query.trim(), ...names.map((name) => `${head}${name}`)]
+    .filter((value, index, all) => value !== '' && value.length <= 100 && all.indexOf(value) === index)
+    .slice(0, MAX_CHOICES);
+  await interaction.respond(choices.map((value) => ({ name: choiceName(value), value })));
+}
+
 /** Autocomplete for the generation options several commands share: sampler, scheduler, model. */
 export async function autocompleteGenerationOption(interaction: AutocompleteInteraction, deps: BotDeps) {
   const focused = interaction.options.getFocused(true);
@@ -134,6 +160,7 @@ export async function autocompleteGenerationOption(interaction: AutocompleteInte
   if (focused.name === 'scheduler') return autocompleteScheduler(interaction, deps, focused.value);
   if (focused.name === 'model') return autocompleteModel(interaction, deps, focused.value);
   if (focused.name === 'lora') return autocompleteLora(interaction, deps, focused.value);
+  if (focused.name === 'negative_prompt') return autocompleteEmbedding(interaction, deps, focused.value);
   if (focused.name === 'style') return autocompleteStyle(interaction, deps, focused.value);
   if (focused.name === 'hires') return autocompleteHires(interaction, deps, focused.value);
   if (focused.name === 'hires_upscaler') return autocompleteHiresUpscaler(interaction, deps, focused.value);
