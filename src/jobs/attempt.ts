@@ -135,8 +135,13 @@ export function startAttempt(job: Job, engine: Engine, options: AttemptOptions):
     run =
       requests.length === 1 && requests[0] !== undefined
         ? engine.generate(requests[0], runOptions)
-        : runInSequence(requests, (request, last) =>
-            engine.generate(request, last ? runOptions : { ...runOptions, onFree: undefined }),
+        : // Several requests cannot be followed again as one after a restart: no ref, sent again then.
+          runInSequence(requests, (request, last) =>
+            engine.generate(request, {
+              ...runOptions,
+              onFree: last ? runOptions.onFree : undefined,
+              onRef: undefined,
+            }),
           );
   }
 

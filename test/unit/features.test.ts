@@ -13,6 +13,7 @@ import {
   toEffectiveFeatures,
 } from '../../src/generation/features.js';
 import type { GenerationParams } from '../../src/generation/request.js';
+import { runInSequence } from '../../src/jobs/attempt.js';
 import { canRun } from '../../src/jobs/eligibility.js';
 
 const caps = (dialect: Dialect, extra: Partial<Capabilities> = {}): Capabilities => ({
@@ -137,6 +138,21 @@ describe('toFeatureFields', () => {
     ).toBeUndefined();
   });
 });
+
+const REQUEST_BASE: GenerateRequest = {
+  kind: 'txt2img',
+  prompt: '',
+  negativePrompt: '',
+  seed: 1,
+  sampler: 'Euler',
+  scheduler: undefined,
+  steps: 20,
+  cfgScale: 7,
+  width: 512,
+  height: 512,
+  count: 1,
+  model: undefined,
+};
 
 const PARAMS: GenerationParams = {
   prompt: 'a castle',
@@ -387,5 +403,61 @@ describe('oneVariant', () => {
 
   it('drops the variants without an image (a remix brings its own prompt)', () => {
     expect(oneVariant(parent, undefined).variants).toBeUndefined();
+  });
+});
+
+describe('runInSequence', () => {
+  const result = (name: string, seed: number) => ({
+    images: [Buffer.from(name)],
+    seeds: [seed],
+    model: 'm',
+    modelHash: null,
+    sampler: null,
+    infotexts: [name],
+  });
+
+  it('sends one request after another and joins their images in order', async () => {
+    const started: string[] = [];
+    const run = runInSequence(
+      [
+        { ...REQUEST_BASE, prompt: 'a red apple' },
+        { ...REQUEST_BASE, prompt: 'a blue apple' },
+      ],
+      (request, last) => {
+        started.push(`${request.prompt}${last ? ' (last)' : ''}`);
+        return {
+          result: Promise.resolve(result(request.prompt, started.length)),
+          cancel: async () => 'discard',
+        };
+      },
+    );
+    const joined = await run.result;
+    expect(started).toEqual(['a red apple', 'a blue apple (last)']);
+    expect(joined.images.map(String)).toEqual(['a red apple', 'a blue apple']);
+    expect(joined.seeds).toEqual([1, 2]);
+  });
+
+  it('sends no more requests after a cancel', async () => {
+    const started: string[] = [];
+    let finish: (value: ReturnType<typeof result>) => void = () => undefined;
+    const run = runInSequence(
+      [
+        { ...REQUEST_BASE, prompt: 'one' },
+        { ...REQUEST_BASE, prompt: 'two' },
+      ],
+      (request) => {
+        started.push(request.prompt);
+        return {
+          result: new Promise((resolve) => {
+            finish = resolve;
+          }),
+          cancel: async () => 'interrupted',
+        };
+      },
+    );
+    expect(await run.cancel()).toBe('interrupted');
+    finish(result('one', 1));
+    expect((await run.result).images).toHaveLength(1);
+    expect(started).toEqual(['one']);
   });
 });
