@@ -2,6 +2,7 @@
 import type { BotRuntime } from './bot-process.js';
 import type { BenchParams } from './params.js';
 import type { AckResult } from './scenarios/acknowledgement.js';
+import type { ComfyOverheadResult } from './scenarios/comfy-overhead.js';
 import type { MemoryResult } from './scenarios/memory.js';
 import type { ModelLoadResult } from './scenarios/model-loads.js';
 import type { OverheadResult } from './scenarios/overhead.js';
@@ -10,6 +11,8 @@ import type { UtilisationRun } from './scenarios/utilisation.js';
 export interface Figures {
   acknowledgement: AckResult;
   overhead: OverheadResult;
+  /** The same image runs on a ComfyUI backend. */
+  comfyOverhead: ComfyOverheadResult;
   memory: MemoryResult;
   utilisation: UtilisationRun[];
   modelLoads: ModelLoadResult;
@@ -64,6 +67,15 @@ export function checkTargets(figures: Figures, params: BenchParams): TargetCheck
       met: limit === undefined ? null : run.overheadMs.n > 0 && run.overheadMs.p95 <= limit,
     });
   }
+  for (const run of figures.comfyOverhead.runs) {
+    // No target of its own: the figure stands next to the A1111 one of the same run.
+    checks.push({
+      name: `bot overhead per job p95, ${run.label}, ComfyUI (history + /view + delivery)`,
+      target: '—',
+      value: `${ms(run.overheadMs.p95)} (median ${ms(run.overheadMs.p50)}, n=${run.overheadMs.n}${run.failedJobs > 0 ? `, ${run.failedJobs} failed` : ''})`,
+      met: null,
+    });
+  }
   const memory = figures.memory;
   checks.push({
     name: `peak RSS, ${memory.peak.jobs} jobs of ${memory.peak.images} waiting`,
@@ -91,6 +103,7 @@ export function checkTargets(figures: Figures, params: BenchParams): TargetCheck
   const loops: [string, { p99Ms: number; maxMs: number } | null][] = [
     ['event-loop delay p99, burst', ack.loop],
     ['event-loop delay p99, image handling (PNG runs)', figures.overhead.loop],
+    ['event-loop delay p99, image handling on ComfyUI (PNG runs)', figures.comfyOverhead.loop],
     [`event-loop delay p99, ${memory.peak.jobs} × ${memory.peak.images} on the backends`, memory.peak.loop],
   ];
   if (figures.overhead.loopReencoding !== null)

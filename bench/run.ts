@@ -13,6 +13,7 @@ import { type BotRuntime, prepareBot, REPO_ROOT } from './bot-process.js';
 import { benchParams } from './params.js';
 import { type BenchResults, checkTargets, type Figures, renderTable } from './report.js';
 import { measureAcknowledgement } from './scenarios/acknowledgement.js';
+import { measureComfyOverhead } from './scenarios/comfy-overhead.js';
 import { measureMemory } from './scenarios/memory.js';
 import { measureModelLoads } from './scenarios/model-loads.js';
 import { measureOverhead } from './scenarios/overhead.js';
@@ -45,21 +46,23 @@ async function main(): Promise<void> {
     say(`  note: tsc reported ${entry.typeErrors} type error(s) in src/; it emitted anyway`);
   const context: BenchContext = { entry, warnings: [] };
 
-  say('1/5 acknowledgement burst');
+  say('1/6 acknowledgement burst');
   const acknowledgement = await measureAcknowledgement(context, params.ack);
-  say('2/5 overhead per job');
+  say('2/6 overhead per job');
   const overhead = await measureOverhead(context, params.overhead);
-  say('3/5 memory');
+  say('3/6 overhead per job on ComfyUI');
+  const comfyOverhead = await measureComfyOverhead(context, params.overhead);
+  say('4/6 memory');
   const memory = await measureMemory(context, params.memory);
-  say('4/5 backend utilisation');
+  say('5/6 backend utilisation');
   const utilisation: UtilisationRun[] = [];
   for (const shape of params.utilisation.runs) {
     utilisation.push(await measureUtilisationRun(context, params.utilisation, shape));
   }
-  say('5/5 model loads, affinity on and off');
+  say('6/6 model loads, affinity on and off');
   const modelLoads = await measureModelLoads(context, params.modelLoads);
 
-  const figures: Figures = { acknowledgement, overhead, memory, utilisation, modelLoads };
+  const figures: Figures = { acknowledgement, overhead, comfyOverhead, memory, utilisation, modelLoads };
   const targets = checkTargets(figures, params);
   const results: BenchResults = {
     date: new Date().toISOString(),

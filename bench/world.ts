@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type FakeComfy, type FakeComfyOptions, startFakeComfy } from '../test/fakes/comfyui/server.js';
 import type { CommandOptions } from '../test/fakes/discord/driver.js';
 import type { InteractionHandle } from '../test/fakes/discord/interaction-handle.js';
 import { type FakeDiscord, startFakeDiscord } from '../test/fakes/discord/server.js';
@@ -15,6 +16,8 @@ import { type BotEntry, type BotProcess, freePort, spawnBot } from './bot-proces
 export interface World {
   discord: FakeDiscord;
   webuis: FakeWebui[];
+  /** ComfyUI fakes, after the WebUIs in SD_API_URL. */
+  comfys: FakeComfy[];
   bot: BotProcess;
   close(): Promise<void>;
 }
@@ -29,6 +32,7 @@ export interface BenchContext {
 export interface WorldOptions {
   context: BenchContext;
   webuis: FakeWebuiOptions[];
+  comfys?: FakeComfyOptions[];
   /** Bot configuration over the bench defaults. */
   env?: Record<string, string>;
 }
@@ -54,9 +58,14 @@ async function until(condition: () => boolean, what: string, timeoutMs = 30_000)
 export async function startWorld(options: WorldOptions): Promise<World> {
   const discord = await startFakeDiscord();
   const webuis = await Promise.all(options.webuis.map((webui) => startFakeWebui(webui)));
+  const comfys = await Promise.all((options.comfys ?? []).map((comfy) => startFakeComfy(comfy)));
   const dir = mkdtempSync(join(tmpdir(), 'sdbot-bench-'));
   const closeFakes = async () => {
-    await Promise.all([discord.close(), ...webuis.map((webui) => webui.close())]);
+    await Promise.all([
+      discord.close(),
+      ...webuis.map((webui) => webui.close()),
+      ...comfys.map((comfy) => comfy.close()),
+    ]);
     rmSync(dir, { recursive: true, force: true });
   };
   let bot: BotProcess;
@@ -68,7 +77,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
         DISCORD_TOKEN: discord.token,
         DISCORD_API_URL: discord.apiUrl,
         DISCORD_GUILD_ID: discord.guildId,
-        SD_API_URL: webuis.map((webui) => webui.url).join(','),
+        SD_API_URL: [...webuis, ...comfys].map((server) => server.url).join(','),
         DATABASE_PATH: join(dir, 'bot.sqlite'),
         ...options.env,
       },
@@ -86,6 +95,10 @@ export async function startWorld(options: WorldOptions): Promise<World> {
         ),
       'the first /options of each backend',
     );
+    await until(
+      () => comfys.every((comfy) => comfy.requests.some((request) => request.path === '/object_info')),
+      'the first /object_info of each ComfyUI',
+    );
   } catch (error: unknown) {
     await closeFakes();
     throw error;
@@ -93,6 +106,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   return {
     discord,
     webuis,
+    comfys,
     bot,
     async close() {
       await bot.stop();

@@ -4,6 +4,7 @@ import { autocompleteGenerationOption } from '../src/discord/intake/autocomplete
 import type { BotDeps, Command } from '../src/discord/intake/command.js';
 import { applyImagineFeatures, fetchFeatureLists } from '../src/discord/intake/imagine-features.js';
 import type { Ticket } from '../src/discord/intake/member-order.js';
+import { whenProbed } from '../src/discord/intake/probed.js';
 import { refuseUnroutable } from '../src/discord/intake/routable.js';
 import { submitGeneration } from '../src/discord/intake/submit.js';
 import { prepareImg2Img, readImg2ImgOptions } from '../src/discord/uploads/img2img-option.js';
@@ -142,6 +143,17 @@ async function currentModel(deps: BotDeps): Promise<string | undefined> {
   return undefined;
 }
 
+/**
+ * The model a job gets when neither the member nor the server's default names one: the one loaded
+ * now, so every server that can switch makes the same image. Where a server has a fixed model, no
+ * model: a model nobody chose must not keep jobs off that server (a mixed pool works as one).
+ */
+async function unchosenModel(deps: BotDeps): Promise<string | undefined> {
+  await whenProbed(deps.backends);
+  if (deps.backends.some((backend) => backend.engine.capabilities.models === 'fixed')) return undefined;
+  return currentModel(deps);
+}
+
 async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void> {
   const ticket = deps.memberOrder.take(interaction.user.id);
   try {
@@ -214,7 +226,7 @@ async function queueImagine(
     ]);
     const guildDefault =
       interaction.guildId === null ? undefined : deps.settings.get(interaction.guildId).defaultModel;
-    const fallback = guildDefault ?? (await currentModel(deps));
+    const fallback = guildDefault ?? (await unchosenModel(deps));
     const resolved = resolveAgainstCatalog(validated, { samplers, schedulers, models }, fallback, {
       sampler: input.sampler !== undefined,
       scheduler: input.scheduler !== undefined,

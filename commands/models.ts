@@ -6,6 +6,8 @@ import {
 } from 'discord.js';
 import type { BotDeps, ButtonHandler, Command } from '../src/discord/intake/command.js';
 import { type BackendModelState, renderModelsPage } from '../src/discord/views/models-view.js';
+import { toUserMessage } from '../src/discord/views/user-message.js';
+import { SdUnsupportedError } from '../src/engines/errors.js';
 import { familyOfModel } from '../src/generation/features.js';
 import { FAMILY_LABELS } from '../src/models/family.js';
 import { sameModel } from '../src/models/match.js';
@@ -59,6 +61,25 @@ const toReply = (view: Awaited<ReturnType<typeof renderPage>>) => ({
   allowedMentions: { parse: [] },
 });
 
+/**
+ * Rescans every server that can; a server without the route (stable-diffusion.cpp, KoboldCpp: an
+ * empty 404) is skipped. Only when none can is the member told so.
+ */
+async function rescanAll(deps: BotDeps): Promise<void> {
+  const answers = await Promise.allSettled(
+    deps.backends.map((backend) => backend.engine.refreshCheckpoints()),
+  );
+  const failures = answers.flatMap((answer) =>
+    answer.status === 'rejected' ? [answer.reason as unknown] : [],
+  );
+  const broken = failures.find((reason) => !(reason instanceof SdUnsupportedError));
+  if (broken !== undefined) throw broken;
+  const [unsupported] = failures;
+  if (unsupported !== undefined && failures.length === answers.length) {
+    throw new UserError('cannot-rescan', toUserMessage(unsupported));
+  }
+}
+
 async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void> {
   const rescan = interaction.options.getBoolean('rescan') ?? false;
   if (rescan && !(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false)) {
@@ -66,7 +87,7 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
   }
   await interaction.deferReply();
   if (rescan) {
-    await Promise.all(deps.backends.map((backend) => backend.engine.refreshCheckpoints()));
+    await rescanAll(deps);
     deps.catalog.invalidate('models');
   }
   await interaction.editReply(toReply(await renderPage(deps, interaction.guildId, interaction.user.id, 0)));

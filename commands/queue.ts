@@ -1,5 +1,6 @@
 import { type ChatInputCommandInteraction, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import type { BotDeps, Command } from '../src/discord/intake/command.js';
+import { whenProbed } from '../src/discord/intake/probed.js';
 import { backendName } from '../src/discord/views/models-view.js';
 import { escapeMarkdown, truncate } from '../src/discord/views/render.js';
 import { describeLimits } from '../src/engines/describe.js';
@@ -10,6 +11,8 @@ const data = new SlashCommandBuilder()
   .toJSON();
 
 async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void> {
+  // Right after a start the servers may not be probed yet: wait a little (the reply is not deferred).
+  await whenProbed(deps.backends, 1500);
   const line = deps.runner.queue();
   const waiting = line.filter((job) => job.state === 'queued');
   const mine = line.filter((job) => job.userId === interaction.user.id);

@@ -138,6 +138,12 @@ export const envSchema = z.object({
   UPSCALER: z.preprocess(emptyToUndefined, z.string().trim().max(200).default('R-ESRGAN 4x+')),
   UPSCALE_FACTOR: decimal(1, 8, 2),
   MAX_INPUT_IMAGE_BYTES: integer(1024, 100 * 1024 * 1024, 10 * 1024 * 1024),
+  COMFY_GRAPH_DIR: optionalString,
+  COMFY_FLUX_UNET: optionalString,
+  COMFY_FLUX_CLIP1: optionalString,
+  COMFY_FLUX_CLIP2: optionalString,
+  COMFY_FLUX_VAE: optionalString,
+  COMFY_FLUX_GUIDANCE: decimal(0, 100, 3.5),
   METRICS_PORT: z.preprocess(
     emptyToUndefined,
     z.coerce.number({ error: 'must be a port number from 0 to 65535' }).int().min(0).max(65_535).optional(),

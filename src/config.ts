@@ -70,6 +70,13 @@ export interface Config {
     /** Finished images (for buttons) are kept this many days; 0 keeps them forever. */
     retentionDays: number;
   };
+  /** ComfyUI backends: the operator's graphs and the Flux-class model files. */
+  comfy: {
+    /** Folder of API-format graphs (`txt2img.json`, `img2img.json`) that replace the built-in ones. */
+    graphDir: string | undefined;
+    /** Set when the operator names all four Flux files: UNETLoader + DualCLIPLoader + VAELoader. */
+    flux: { unet: string; clip1: string; clip2: string; vae: string; guidance: number } | undefined;
+  };
   metricsPort: number | undefined;
   /** Ask the WebUI for gzip answers: worth it over a slow link, not next to the GPU box. */
   sdGzip: boolean;
@@ -158,6 +165,14 @@ function validValue<T>(type: z.ZodType<T>, raw: unknown): T | undefined {
 function crossKeyIssues(env: Env): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const { shape } = schema;
+  const fluxKeys = ['COMFY_FLUX_UNET', 'COMFY_FLUX_CLIP1', 'COMFY_FLUX_CLIP2', 'COMFY_FLUX_VAE'] as const;
+  const fluxSet = fluxKeys.filter((key) => (env[key] ?? '').trim() !== '');
+  if (fluxSet.length > 0 && fluxSet.length < fluxKeys.length) {
+    issues.push({
+      key: fluxKeys.filter((key) => !fluxSet.includes(key)).join('/'),
+      problem: 'set all four COMFY_FLUX_* files or none (the Flux graph needs each of them)',
+    });
+  }
   const maxPixels = validValue(shape.MAX_PIXELS, env.MAX_PIXELS);
   const maxTotalPixels = validValue(shape.MAX_TOTAL_PIXELS, env.MAX_TOTAL_PIXELS);
   const width = validValue(shape.DEFAULT_WIDTH, env.DEFAULT_WIDTH);
@@ -257,6 +272,22 @@ export function parseConfig(env: Env): Config {
       upscaleFactor: data.UPSCALE_FACTOR,
       maxInputImageBytes: data.MAX_INPUT_IMAGE_BYTES,
       retentionDays: data.IMAGE_RETENTION_DAYS,
+    },
+    comfy: {
+      graphDir: data.COMFY_GRAPH_DIR,
+      flux:
+        data.COMFY_FLUX_UNET !== undefined &&
+        data.COMFY_FLUX_CLIP1 !== undefined &&
+        data.COMFY_FLUX_CLIP2 !== undefined &&
+        data.COMFY_FLUX_VAE !== undefined
+          ? {
+              unet: data.COMFY_FLUX_UNET,
+              clip1: data.COMFY_FLUX_CLIP1,
+              clip2: data.COMFY_FLUX_CLIP2,
+              vae: data.COMFY_FLUX_VAE,
+              guidance: data.COMFY_FLUX_GUIDANCE,
+            }
+          : undefined,
     },
     metricsPort: data.METRICS_PORT,
     sdGzip: data.SD_ACCEPT_GZIP,

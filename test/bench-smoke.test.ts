@@ -48,12 +48,18 @@ describe('bench smoke', () => {
     expect(Number.isNaN(Date.parse(results.date))).toBe(false);
     expect(Object.keys(results.figures).sort()).toEqual([
       'acknowledgement',
+      'comfyOverhead',
       'memory',
       'modelLoads',
       'overhead',
       'utilisation',
     ]);
     expect(results.figures.acknowledgement.latencyMs.n).toBe(results.parameters.ack.commands);
+    // Every ComfyUI job of the overhead runs was delivered and measured.
+    for (const run of results.figures.comfyOverhead.runs) {
+      expect(run.failedJobs, run.label).toBe(0);
+      expect(run.overheadMs.n, run.label).toBeGreaterThan(0);
+    }
     expect(results.figures.modelLoads.runs.map((run) => run.affinity)).toEqual(
       Array.from({ length: results.parameters.modelLoads.repeats }, () => [true, false]).flat(),
     );

@@ -3,6 +3,7 @@ import { createA1111Engine } from '../engines/a1111/engine.js';
 import type { Backend } from '../jobs/backend-pool.js';
 import type { Logger } from '../log.js';
 import { createSdClient } from '../sd/client.js';
+import { withComfy } from './comfy-backend.js';
 
 /** One engine per `SD_API_URL` entry, each on its own keep-alive pool. */
 export function createBackends(config: Config, log?: Pick<Logger, 'warn'>): Backend[] {
@@ -16,6 +17,11 @@ export function createBackends(config: Config, log?: Pick<Logger, 'warn'>): Back
     });
     const auth =
       backend.password === undefined ? 'none' : backend.username === undefined ? 'bearer' : 'basic';
-    return { id: client.label, engine: createA1111Engine({ client, auth, log }) };
+    return withComfy(
+      { id: client.label, engine: createA1111Engine({ client, auth, log }) },
+      backend,
+      config,
+      log,
+    );
   });
 }

@@ -20,7 +20,9 @@ export type AttemptOutcome =
   /** The member cancelled it; whatever the server still sends is thrown away. */
   | { type: 'cancelled' }
   /** Shutdown dropped the request: the job goes back in line for the next start. */
-  | { type: 'stopped' };
+  | { type: 'stopped' }
+  /** Shutdown left the request on a server that keeps it (see `Engine.resume`): the next start follows it. */
+  | { type: 'detached' };
 
 export interface Attempt {
   /** Settles once, as soon as the job's fate is known (a cancel does not wait for the server). */
@@ -29,8 +31,11 @@ export interface Attempt {
   readonly settled: Promise<void>;
   /** The member's Cancel: stops this job's work on the server, never anybody else's. */
   cancel(): Promise<CancelOutcome>;
-  /** Shutdown past its grace period: stops this job's own work on the server and drops the request. */
-  stop(): Promise<void>;
+  /**
+   * Shutdown past its grace period: stops this job's own work on the server and drops the request;
+   * with `leaveOnServer`, leaves the work running there for the next start to follow.
+   */
+  stop(leaveOnServer?: boolean): Promise<void>;
 }
 
 export interface AttemptOptions {
@@ -45,12 +50,16 @@ export interface AttemptOptions {
   onRef?: (ref: string) => void;
   /** Follow this request, sent before a restart, instead of sending the job again. */
   resumeRef?: string | undefined;
-  /** A random seed in A1111's range, for servers whose own random seed cannot be trusted. */
+  /** A random seed every server reads the same, for servers whose own random seed cannot be trusted. */
   randomSeed?: () => number;
 }
 
-const MAX_SEED = 4_294_967_294;
-const defaultRandomSeed = () => randomInt(0, MAX_SEED);
+/**
+ * Seeds the bot draws stay within a signed 32-bit int: KoboldCpp wraps a larger one to a negative
+ * seed (which the member could not use again), and stable-diffusion.cpp takes any of them.
+ */
+const MAX_OWN_SEED = 2_147_483_647;
+const defaultRandomSeed = () => randomInt(0, MAX_OWN_SEED);
 
 /** The neutral request for a job's stored parameters. */
 export function toGenerateRequest(
@@ -92,6 +101,7 @@ export function startAttempt(job: Job, engine: Engine, options: AttemptOptions):
   const controller = new AbortController();
   let cancelled = false;
   let stopped = false;
+  let detached = false;
   let decide: (outcome: AttemptOutcome) => void = () => undefined;
   const outcome = new Promise<AttemptOutcome>((resolve) => {
     decide = resolve;
@@ -147,7 +157,7 @@ export function startAttempt(job: Job, engine: Engine, options: AttemptOptions):
 
   const settled = run.result.then(
     (result) => {
-      if (stopped) decide({ type: 'stopped' });
+      if (stopped) decide({ type: detached ? 'detached' : 'stopped' });
       else if (cancelled) decide({ type: 'cancelled' });
       else
         decide({
@@ -157,7 +167,7 @@ export function startAttempt(job: Job, engine: Engine, options: AttemptOptions):
     },
     (error: unknown) => {
       const aborted = error instanceof SdError && error.code === 'aborted';
-      if (stopped || (aborted && !cancelled)) decide({ type: 'stopped' });
+      if (stopped || (aborted && !cancelled)) decide({ type: detached ? 'detached' : 'stopped' });
       else if (cancelled) decide({ type: 'cancelled' });
       else decide({ type: 'failed', error });
     },
@@ -178,10 +188,11 @@ export function startAttempt(job: Job, engine: Engine, options: AttemptOptions):
       decide({ type: 'cancelled' });
       return how;
     },
-    async stop() {
+    async stop(leaveOnServer = false) {
       stopped = true;
+      detached = leaveOnServer;
       // Stop the server working for nobody (only where it is this job's own work), then drop the request.
-      await Promise.race([run.cancel().catch(() => 'discard'), delay(2000)]);
+      if (!leaveOnServer) await Promise.race([run.cancel().catch(() => 'discard'), delay(2000)]);
       controller.abort();
     },
   };

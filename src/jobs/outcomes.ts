@@ -104,7 +104,10 @@ export function createOutcomes(context: OutcomeContext) {
     outcome: AttemptOutcome,
     how: { started: number; resumed: boolean },
   ) {
-    if (outcome.type === 'stopped') transition(job, 'queued', { backend: null });
+    if (outcome.type === 'detached') {
+      // Still on the server, which keeps it: the next start follows it (`running`, with its request id).
+      log.info({ jobId: job.id, backend: backendId }, 'left a request on the server for the next start');
+    } else if (outcome.type === 'stopped') transition(job, 'queued', { backend: null });
     else if (outcome.type === 'failed' && how.resumed) {
       // The server no longer has the request it had before the restart: send the job again.
       log.info(

@@ -303,15 +303,23 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
           new Promise((resolve) => setTimeout(resolve, 100)),
         ]);
       }
-      // Past the grace period: these jobs stay queued for the next start.
-      await Promise.allSettled([...running.values()].map((entry) => entry.attempt.stop()));
+      // Past the grace period: these jobs stay queued for the next start, or, on a server that keeps
+      // requests apart from the bot (ComfyUI), stay there to be followed again.
+      const followable = (job: Job) =>
+        (store.get(job.id)?.serverRef ?? null) !== null &&
+        job.backend !== null &&
+        pool.engine(job.backend)?.resume !== undefined;
+      await Promise.allSettled(
+        [...running.values()].map((entry) => entry.attempt.stop(followable(entry.job))),
+      );
       await Promise.race([
         Promise.allSettled([...inFlight]),
         new Promise((resolve) => setTimeout(resolve, 2000)),
       ]);
       // Anything still marked running goes back in line for the next start.
       for (const job of store.listPending()) {
-        if (job.state === 'running') store.update(job.id, { state: 'queued', backend: null });
+        if (job.state === 'running' && !followable(job))
+          store.update(job.id, { state: 'queued', backend: null });
       }
     },
   };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { type BotHandle, startBot } from '../../src/index.js';
+import { type FakeComfy, type FakeComfyOptions, startFakeComfy } from '../fakes/comfyui/server.js';
 import { type FakeDiscord, type FakeDiscordOptions, startFakeDiscord } from '../fakes/discord/server.js';
 import { type FakeSdcpp, type FakeSdcppOptions, startFakeSdcpp } from '../fakes/sdcpp/server.js';
 import { type FakeWebui, type FakeWebuiOptions, startFakeWebui } from '../fakes/webui/server.js';
@@ -14,6 +15,8 @@ export interface HarnessOptions {
   webuis?: FakeWebuiOptions[];
   /** stable-diffusion.cpp / KoboldCpp fakes, listed in SD_API_URL after the WebUIs. */
   sdcpps?: FakeSdcppOptions[];
+  /** ComfyUI fakes, listed in SD_API_URL after the stable-diffusion.cpp ones. */
+  comfys?: FakeComfyOptions[];
   discord?: FakeDiscordOptions;
   env?: Record<string, string>;
 }
@@ -22,6 +25,7 @@ export interface Harness {
   discord: FakeDiscord;
   webuis: FakeWebui[];
   sdcpps: FakeSdcpp[];
+  comfys: FakeComfy[];
   webui: FakeWebui;
   bot: BotHandle;
   env: Record<string, string>;
@@ -36,11 +40,12 @@ export interface Harness {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const discord = await startFakeDiscord(options.discord);
   const webuis = await Promise.all(
-    (options.webuis ?? (options.sdcpps === undefined ? [{}] : [])).map((webui) =>
-      startFakeWebui({ auth: { username: SD_USER, password: SD_PASSWORD }, ...webui }),
+    (options.webuis ?? (options.sdcpps === undefined && options.comfys === undefined ? [{}] : [])).map(
+      (webui) => startFakeWebui({ auth: { username: SD_USER, password: SD_PASSWORD }, ...webui }),
     ),
   );
   const sdcpps = await Promise.all((options.sdcpps ?? []).map((sdcpp) => startFakeSdcpp(sdcpp)));
+  const comfys = await Promise.all((options.comfys ?? []).map((comfy) => startFakeComfy(comfy)));
   const dir = mkdtempSync(join(tmpdir(), 'sdbot-e2e-'));
   const logs: string[] = [];
   const logDestination = new Writable({
@@ -58,7 +63,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     DISCORD_TOKEN: discord.token,
     DISCORD_API_URL: discord.apiUrl,
     DISCORD_GUILD_ID: discord.guildId,
-    SD_API_URL: [...webuis, ...sdcpps].map((server) => server.url).join(','),
+    SD_API_URL: [...webuis, ...sdcpps, ...comfys].map((server) => server.url).join(','),
     SD_API_USERNAME: SD_USER,
     SD_API_PASSWORD: SD_PASSWORD,
     DATABASE_PATH: join(dir, 'bot.sqlite'),
@@ -72,7 +77,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   try {
     bot = await startBot(env, { logDestination });
   } catch (error: unknown) {
-    await Promise.all([discord.close(), ...[...webuis, ...sdcpps].map((server) => server.close())]);
+    await Promise.all([
+      discord.close(),
+      ...[...webuis, ...sdcpps, ...comfys].map((server) => server.close()),
+    ]);
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
@@ -80,6 +88,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     discord,
     webuis,
     sdcpps,
+    comfys,
     webui: webuis[0] as FakeWebui,
     bot,
     env,
@@ -92,7 +101,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await harness.bot.stop().catch(() => undefined);
-      await Promise.all([discord.close(), ...[...webuis, ...sdcpps].map((server) => server.close())]);
+      await Promise.all([
+        discord.close(),
+        ...[...webuis, ...sdcpps, ...comfys].map((server) => server.close()),
+      ]);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -60,10 +60,10 @@ const IN_QUEUE = /(\d+)\s*\/\s*(\d+)/;
 export function createA1111Engine(options: A1111EngineOptions): Engine {
   const { client } = options;
   let capabilities: Capabilities = UNPROBED_CAPABILITIES;
-  /** Settles when the first probe has (started by the pool in the background at start-up). */
-  let probed: () => void = () => undefined;
+  /** Settles when the first probe does, even when asked before that probe has begun. */
+  let firstProbeSettled: () => void = () => undefined;
   const firstProbe = new Promise<void>((resolve) => {
-    probed = resolve;
+    firstProbeSettled = resolve;
   });
   let names: ServerNames = { samplers: [], schedulers: null };
   let features: ProbedFeatures = { sdModules: [], detailer: 'none' };
@@ -238,12 +238,20 @@ export function createA1111Engine(options: A1111EngineOptions): Engine {
         features = result.features;
         return { capabilities: result.capabilities, loadedModel: result.loadedModel };
       });
-      probing.then(probed, probed);
+      probing.then(firstProbeSettled, firstProbeSettled);
       return probing;
     },
+    // The runner starts probing only after the lists are fetched: a command may ask before that.
     ready: () => firstProbe,
     async ping(requestOptions) {
-      await client.progress({ skipCurrentImage: true }, { timeoutMs: 5000, ...requestOptions });
+      const pingOptions = { timeoutMs: 5000, ...requestOptions };
+      // stable-diffusion.cpp and KoboldCpp have no /progress (a 404 would keep them out for good):
+      // their one-entry model list is as cheap.
+      if (capabilities.progress === 'none') {
+        await client.listModels(pingOptions);
+        return;
+      }
+      await client.progress({ skipCurrentImage: true }, pingOptions);
     },
     generate(request: GenerateRequest, run: RunOptions): EngineRun {
       return track(async (taskId, signal, onResponseStart) => {

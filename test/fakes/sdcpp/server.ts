@@ -46,11 +46,20 @@ export type SdcppMode = 'sdcpp' | 'koboldcpp';
  * - `server-error`: 500 (sd.cpp `{"error":"server_error","message":"std::bad_alloc"}`; KoboldCpp
  *   `{"detail": {"msg": …, "type": "server_error"}}`)
  * - `busy`: KoboldCpp's 503 "Server is busy"; sd.cpp's 429 "job queue is full"
+ * - `bad-request`: sd.cpp's 400 `{"error":"invalid generation parameters"}` (what `resolve` answers for
+ *   parameters it cannot use); KoboldCpp's 500 `{"detail": {"msg": "Error parsing input.", …}}`
  * - `garbage`: 200 with an HTML body
  * - `hang`: never answers (until `close()`/`kill()`)
  * - `reset`: destroys the connection without answering
  */
-export type SdcppFaultKind = 'no-results' | 'server-error' | 'busy' | 'garbage' | 'hang' | 'reset';
+export type SdcppFaultKind =
+  | 'no-results'
+  | 'server-error'
+  | 'busy'
+  | 'bad-request'
+  | 'garbage'
+  | 'hang'
+  | 'reset';
 
 export interface FakeSdcppSettings {
   /** Sampling time of one request (all its images). Default 20 ms. */
@@ -333,6 +342,13 @@ export async function startFakeSdcpp(options: FakeSdcppOptions = {}): Promise<Fa
           sendSdcpp(context, 429, { error: 'job queue is full' });
         } else {
           koboldDetail(context, 503, 'Server is busy; please try again later.', 'service_unavailable');
+        }
+        return;
+      case 'bad-request':
+        if (mode === 'sdcpp') {
+          sendSdcpp(context, 400, { error: 'invalid generation parameters' });
+        } else {
+          koboldDetail(context, 500, 'Error parsing input.', 'bad_input');
         }
         return;
       case 'garbage':
