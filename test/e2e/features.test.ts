@@ -116,6 +116,22 @@ describe('/imagine features end to end', () => {
     expect(answer.choices.map((choice) => choice.value)).toEqual(['blurry, easy', 'blurry, EasyNegative']);
   });
 
+  it('sends a LoRA to ComfyUI as a LoraLoader node', async () => {
+    harness = await startHarness({ comfys: [{}] });
+    const h = harness;
+    const comfy = h.comfys[0] as NonNullable<(typeof h.comfys)[0]>;
+    const reply = await imagine(h, { prompt: 'a castle', lora: 'add_detail:0.6', seed: 3 });
+    expect(hasImage(reply), visibleText(reply)).toBe(true);
+    const graph = comfy.prompts.find((prompt) => prompt.accepted)?.graph as Record<
+      string,
+      { class_type: string; inputs: Record<string, unknown> }
+    >;
+    const loaders = Object.values(graph).filter((node) => node.class_type === 'LoraLoader');
+    expect(loaders.map((node) => [node.inputs.lora_name, node.inputs.strength_model])).toEqual([
+      ['add_detail.safetensors', 0.6],
+    ]);
+  });
+
   it('refuses an unknown LoRA with the closest names, before any request', async () => {
     harness = await startHarness();
     const h = harness;
