@@ -2,15 +2,22 @@ import { type ChatInputCommandInteraction, SlashCommandBuilder } from 'discord.j
 import { admitGeneration } from '../src/discord/intake/admission.js';
 import { autocompleteGenerationOption } from '../src/discord/intake/autocomplete.js';
 import type { BotDeps, Command } from '../src/discord/intake/command.js';
+import { applyImagineFeatures, fetchFeatureLists } from '../src/discord/intake/imagine-features.js';
 import type { Ticket } from '../src/discord/intake/member-order.js';
 import { whenProbed } from '../src/discord/intake/probed.js';
 import { refuseUnroutable } from '../src/discord/intake/routable.js';
 import { submitGeneration } from '../src/discord/intake/submit.js';
 import { prepareImg2Img, readImg2ImgOptions } from '../src/discord/uploads/img2img-option.js';
 import { ASPECT_RATIOS } from '../src/generation/aspect.js';
+import {
+  type FeatureInput,
+  planVariants,
+  readLoras,
+  toEffectiveFeatures,
+} from '../src/generation/features.js';
 import { resolveAgainstCatalog } from '../src/generation/prepare.js';
 import { type ImagineInput, validateImagineInput } from '../src/generation/request.js';
-import { serverDefaults } from '../src/policy/guild-policy.js';
+import { loadGuildPolicy, serverDefaults } from '../src/policy/guild-policy.js';
 import { UserError } from '../src/user-error.js';
 
 const data = new SlashCommandBuilder()
@@ -20,7 +27,11 @@ const data = new SlashCommandBuilder()
     option.setName('prompt').setDescription('What to draw').setRequired(true).setMaxLength(1000),
   )
   .addStringOption((option) =>
-    option.setName('negative_prompt').setDescription('What to avoid').setMaxLength(1000),
+    option
+      .setName('negative_prompt')
+      .setDescription('What to avoid (embeddings are autocompleted)')
+      .setMaxLength(1000)
+      .setAutocomplete(true),
   )
   .addStringOption((option) =>
     option
@@ -74,6 +85,26 @@ const data = new SlashCommandBuilder()
       .setDescription('How much of the image to change with an image (0-1, default 0.75)')
       .setMinValue(0)
       .setMaxValue(1),
+  )
+  .addStringOption((option) =>
+    option
+      .setName('lora')
+      .setDescription('LoRAs: name or name:0.8, several separated by commas (see /loras)')
+      .setMaxLength(300)
+      .setAutocomplete(true),
+  )
+  .addStringOption((option) =>
+    option.setName('style').setDescription('A style to apply').setMaxLength(100).setAutocomplete(true),
+  )
+  .addStringOption((option) =>
+    option
+      .setName('hires')
+      .setDescription('Hires fix: scale, then denoise and upscaler, e.g. "2 R-ESRGAN 4x+ 0.4"')
+      .setMaxLength(100)
+      .setAutocomplete(true),
+  )
+  .addBooleanOption((option) =>
+    option.setName('adetailer').setDescription('Fix faces with ADetailer (where the server has it)'),
   )
   .toJSON();
 
@@ -132,6 +163,17 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
   }
 }
 
+/** The feature options as typed (see `src/generation/features.ts`). */
+export function readFeatureInput(interaction: ChatInputCommandInteraction): FeatureInput {
+  const options = interaction.options;
+  return {
+    lora: options.getString('lora') ?? undefined,
+    style: options.getString('style') ?? undefined,
+    hires: options.getString('hires') ?? undefined,
+    adetailer: options.getBoolean('adetailer') ?? undefined,
+  };
+}
+
 async function queueImagine(
   interaction: ChatInputCommandInteraction,
   deps: BotDeps,
@@ -139,29 +181,58 @@ async function queueImagine(
 ): Promise<void> {
   const { config } = deps;
   const input = readImagineInput(interaction);
+  const featureInput = readFeatureInput(interaction);
+  const guildPolicy = loadGuildPolicy(deps.settings, interaction.guildId);
+  const features = toEffectiveFeatures(guildPolicy.features, config.limits);
   const validation = validateImagineInput(input, serverDefaults(deps, interaction.guildId), config.limits);
   if (!validation.ok) throw new UserError('invalid-options', validation.problems.join('\n'));
+  // LoRA tags typed in the prompt come out of it (each server gets them its own way); then {a|b}.
+  const loras = readLoras(validation.params.prompt, featureInput.lora, features.maxLoras);
+  if (!loras.ok) throw new UserError('invalid-options', loras.problem);
+  const plan = planVariants(
+    loras.value.prompt,
+    validation.params.count,
+    config.limits.maxCount,
+    features.allowed.variants,
+  );
+  if (!plan.ok) throw new UserError('invalid-options', plan.problem);
+  const validated = {
+    ...validation.params,
+    prompt: loras.value.prompt,
+    ...(plan.value.variants.length > 0 ? { variants: plan.value.variants } : {}),
+  };
   const img2img = readImg2ImgOptions(interaction, config);
-  // Blocked terms and quotas, before anything reaches the WebUI (throws a UserError).
+  // Blocked terms (in every variant) and quotas, before anything reaches the WebUI (throws a UserError).
   const admission = admitGeneration(interaction, deps, {
     prompt: validation.params.prompt,
     negativePrompt: input.negativePrompt,
+    variants: plan.value.variants.map((variant) => variant.prompt),
   });
   try {
     await interaction.deferReply();
-    const [samplers, schedulers, models] = await Promise.all([
+    const request = {
+      input,
+      featureInput,
+      loras: loras.value.loras,
+      features,
+      serverSize: guildPolicy.defaults.width !== undefined,
+      img2img: img2img.attachment !== undefined,
+    };
+    const [samplers, schedulers, models, lists] = await Promise.all([
       deps.catalog.get('samplers'),
       deps.catalog.get('schedulers'),
       deps.catalog.get('models'),
+      fetchFeatureLists(deps, request),
     ]);
     const guildDefault =
       interaction.guildId === null ? undefined : deps.settings.get(interaction.guildId).defaultModel;
     const fallback = guildDefault ?? (await unchosenModel(deps));
-    const params = resolveAgainstCatalog(validation.params, { samplers, schedulers, models }, fallback, {
+    const resolved = resolveAgainstCatalog(validated, { samplers, schedulers, models }, fallback, {
       sampler: input.sampler !== undefined,
       scheduler: input.scheduler !== undefined,
     });
-    const prepared = await prepareImg2Img(img2img, params, input, config);
+    const withFeatures = applyImagineFeatures(deps, resolved, { models, schedulers, lists }, request);
+    const prepared = await prepareImg2Img(img2img, withFeatures, input, config);
     await refuseUnroutable(deps, prepared);
     const admitted = admission.apply(prepared.params);
     await submitGeneration(interaction, deps, prepared.kind, admitted, null, {

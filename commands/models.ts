@@ -8,7 +8,10 @@ import type { BotDeps, ButtonHandler, Command } from '../src/discord/intake/comm
 import { type BackendModelState, renderModelsPage } from '../src/discord/views/models-view.js';
 import { toUserMessage } from '../src/discord/views/user-message.js';
 import { SdUnsupportedError } from '../src/engines/errors.js';
+import { familyOfModel } from '../src/generation/features.js';
+import { FAMILY_LABELS } from '../src/models/family.js';
 import { sameModel } from '../src/models/match.js';
+import { loadGuildPolicy } from '../src/policy/guild-policy.js';
 import { UserError } from '../src/user-error.js';
 
 const data = new SlashCommandBuilder()
@@ -36,8 +39,18 @@ async function loadedModels(deps: BotDeps): Promise<BackendModelState[]> {
 async function renderPage(deps: BotDeps, guildId: string | null, invokerId: string, page: number) {
   const [models, backends] = await Promise.all([deps.catalog.get('models'), loadedModels(deps)]);
   const guildDefault = guildId === null ? undefined : deps.settings.get(guildId).defaultModel;
-  return renderModelsPage(models, page, backends, guildDefault, invokerId, (model, loaded) =>
-    sameModel(model.title, loaded, models),
+  const families = loadGuildPolicy(deps.settings, guildId).features?.families ?? {};
+  return renderModelsPage(
+    models,
+    page,
+    backends,
+    guildDefault,
+    invokerId,
+    (model, loaded) => sameModel(model.title, loaded, models),
+    (model) => {
+      const family = familyOfModel(model, families);
+      return family === 'other' ? undefined : FAMILY_LABELS[family];
+    },
   );
 }
 

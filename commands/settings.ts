@@ -8,6 +8,8 @@ import {
 import { autocompleteGenerationOption } from '../src/discord/intake/autocomplete.js';
 import type { BotDeps, Command } from '../src/discord/intake/command.js';
 import { renderBlockedList, renderSettingsView } from '../src/discord/views/settings-view.js';
+import { MODEL_FAMILIES, type ModelFamily } from '../src/models/family.js';
+import { planFeaturesChange, planStyleChange } from '../src/policy/feature-changes.js';
 import {
   effectivePolicy,
   loadGuildPolicy,
@@ -15,7 +17,7 @@ import {
   updateGuildPolicy,
 } from '../src/policy/guild-policy.js';
 import { NSFW_MODES, type NsfwMode } from '../src/policy/nsfw-mode.js';
-import { serializePolicy } from '../src/policy/policy.js';
+import { FEATURE_NAMES, serializePolicy } from '../src/policy/policy.js';
 import {
   addBlockedTerm,
   type Change,
@@ -126,6 +128,67 @@ const data = new SlashCommandBuilder()
           .addChoices(...POLICY_CLEARS.map((value) => ({ name: value, value }))),
       ),
   )
+  .addSubcommand((sub) =>
+    sub
+      .setName('features')
+      .setDescription('Which of LoRAs, styles, hires fix, ADetailer and variants members may use')
+      .addBooleanOption((option) => option.setName('allow_loras').setDescription('LoRAs in /imagine'))
+      .addBooleanOption((option) => option.setName('allow_styles').setDescription('Styles in /imagine'))
+      .addBooleanOption((option) => option.setName('allow_hires').setDescription('Hires fix in /imagine'))
+      .addBooleanOption((option) => option.setName('allow_adetailer').setDescription('ADetailer in /imagine'))
+      .addBooleanOption((option) =>
+        option.setName('allow_variants').setDescription('{a|b} prompt variants in /imagine'),
+      )
+      .addIntegerOption((option) =>
+        option.setName('max_loras').setDescription('Most LoRAs per request').setMinValue(0).setMaxValue(10),
+      )
+      .addNumberOption((option) =>
+        option.setName('max_hires_scale').setDescription('Highest hires scale').setMinValue(1).setMaxValue(4),
+      )
+      .addStringOption((option) =>
+        option.setName('hires_upscaler').setDescription('Default hires upscaler').setAutocomplete(true),
+      )
+      .addNumberOption((option) =>
+        option
+          .setName('hires_denoise')
+          .setDescription('Default hires denoise (0-1)')
+          .setMinValue(0.01)
+          .setMaxValue(1),
+      )
+      .addIntegerOption((option) =>
+        option.setName('hires_steps').setDescription('Default hires steps').setMinValue(1).setMaxValue(150),
+      )
+      .addStringOption((option) =>
+        option.setName('model').setDescription('A checkpoint whose family to set').setAutocomplete(true),
+      )
+      .addStringOption((option) =>
+        option
+          .setName('family')
+          .setDescription('That checkpoint’s family (auto: detect)')
+          .addChoices(...['auto', ...MODEL_FAMILIES].map((value) => ({ name: value, value }))),
+      )
+      .addBooleanOption((option) =>
+        option.setName('reset').setDescription('Back to the bot’s defaults (styles are kept)'),
+      ),
+  )
+  .addSubcommand((sub) =>
+    sub
+      .setName('style')
+      .setDescription('Define a style for /imagine (for image servers without styles)')
+      .addStringOption((option) =>
+        option.setName('name').setDescription('The style’s name').setRequired(true).setMaxLength(100),
+      )
+      .addStringOption((option) =>
+        option
+          .setName('prompt')
+          .setDescription('Added to the prompt; {prompt} stands for it')
+          .setMaxLength(1000),
+      )
+      .addStringOption((option) =>
+        option.setName('negative_prompt').setDescription('Added to the negative prompt').setMaxLength(1000),
+      )
+      .addBooleanOption((option) => option.setName('remove').setDescription('Remove this style')),
+  )
   .addSubcommandGroup((group) =>
     group
       .setName('blocked-words')
@@ -198,6 +261,64 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
       defaultModel: deps.settings.get(guildId).defaultModel,
     });
     return void (await reply(interaction, '', [embed]));
+  }
+
+  if (sub === 'style') {
+    const change = unwrap(
+      planStyleChange(
+        current,
+        {
+          name: options.getString('name', true),
+          prompt: options.getString('prompt') ?? undefined,
+          negativePrompt: options.getString('negative_prompt') ?? undefined,
+          remove: options.getBoolean('remove') ?? undefined,
+        },
+        deps.config.limits.maxPromptLength,
+      ),
+    );
+    deps.settings.setPolicyJson(guildId, serializePolicy(change.value));
+    deps.log.info({ guildId, userId: interaction.user.id }, 'server styles changed');
+    return void (await reply(interaction, change.summary.join('\n')));
+  }
+
+  if (sub === 'features') {
+    const allowed = Object.fromEntries(
+      FEATURE_NAMES.flatMap((name) => {
+        const value = options.getBoolean(`allow_${name}`);
+        return value === null ? [] : [[name, value]];
+      }),
+    );
+    const input = {
+      allowed,
+      maxLoras: options.getInteger('max_loras') ?? undefined,
+      maxHiresScale: options.getNumber('max_hires_scale') ?? undefined,
+      hiresUpscaler: options.getString('hires_upscaler') ?? undefined,
+      hiresDenoise: options.getNumber('hires_denoise') ?? undefined,
+      hiresSteps: options.getInteger('hires_steps') ?? undefined,
+      model: options.getString('model') ?? undefined,
+      family: (options.getString('family') ?? undefined) as ModelFamily | 'auto' | undefined,
+      reset: options.getBoolean('reset') ?? undefined,
+    };
+    const needsLists = input.model !== undefined || input.hiresUpscaler !== undefined;
+    if (needsLists) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const [models, upscalers, latent] = await Promise.all([
+      input.model !== undefined ? deps.catalog.get('models') : undefined,
+      input.hiresUpscaler !== undefined ? deps.catalog.get('upscalers') : [],
+      input.hiresUpscaler !== undefined ? deps.catalog.get('hiresUpscalers') : [],
+    ]);
+    const change = unwrap(
+      planFeaturesChange(current, input, {
+        limits: deps.config.limits,
+        models,
+        upscalers: [...latent, ...upscalers].map((upscaler) => upscaler.name),
+      }),
+    );
+    deps.settings.setPolicyJson(guildId, serializePolicy(change.value));
+    deps.log.info({ guildId, userId: interaction.user.id }, 'server features changed');
+    const text = change.summary.join('\n');
+    if (interaction.deferred) await interaction.editReply({ content: text, allowedMentions: { parse: [] } });
+    else await reply(interaction, text);
+    return;
   }
 
   if (sub === 'policy') {

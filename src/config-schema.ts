@@ -100,6 +100,8 @@ export const envSchema = z.object({
   MAX_STEPS: integer(1, 150, 50),
   MAX_PIXELS: integer(4096, 16_777_216, 1_048_576),
   MAX_IMAGES: integer(1, 4, 4),
+  MAX_LORAS: integer(0, 10, 4),
+  MAX_HIRES_SCALE: decimal(1, 4, 2),
   MAX_PROMPT_LENGTH: integer(1, 1000, 1000),
   MAX_TOTAL_PIXELS: z.preprocess(
     emptyToUndefined,

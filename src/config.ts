@@ -42,6 +42,10 @@ export interface Config {
     maxQueueLength: number;
     /** Most pixels per request: width × height × count. */
     maxTotalPixels: number;
+    /** Most LoRAs per request (a server may allow fewer in /settings); 0 = none. */
+    maxLoras: number;
+    /** Highest hires-fix scale (a server may allow less); 1 = no hires fix. */
+    maxHiresScale: number;
   };
   /** Defaults for every server's content policy and quotas (each server may override them). */
   policy: PolicyDefaults;
@@ -244,6 +248,8 @@ export function parseConfig(env: Env): Config {
       maxPendingPerUser: data.MAX_PENDING_PER_USER,
       maxQueueLength: data.MAX_QUEUE_LENGTH,
       maxTotalPixels: data.MAX_TOTAL_PIXELS ?? data.MAX_PIXELS * data.MAX_IMAGES,
+      maxLoras: data.MAX_LORAS,
+      maxHiresScale: data.MAX_HIRES_SCALE,
     },
     policy: {
       nsfwMode: data.NSFW_MODE,

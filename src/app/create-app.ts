@@ -1,7 +1,7 @@
 import { Client, Events, GatewayIntentBits, Partials, type REST, Status } from 'discord.js';
 import type { DestinationStream } from 'pino';
 import sharp from 'sharp';
-import { commands, handleModelsPage } from '../../commands/index.js';
+import { commands, handleLorasPage, handleModelsPage } from '../../commands/index.js';
 import { createCatalog } from '../catalog/catalog.js';
 import type { Config } from '../config.js';
 import { createInteractionRest } from '../discord/delivery/interaction-rest.js';
@@ -19,6 +19,7 @@ import { canRun } from '../jobs/eligibility.js';
 import { createFileImageStore } from '../jobs/image-store.js';
 import { createSqliteJobStore } from '../jobs/job-store.js';
 import { createJobRunner, type JobRunner } from '../jobs/runner.js';
+import type { Job } from '../jobs/types.js';
 import { createLogger, type Logger } from '../log.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { sameModel } from '../models/match.js';
@@ -99,6 +100,17 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     config.jobs.progressIntervalMs,
     now,
   );
+  /** Each server's LoRAs and styles as cached now, for jobs that use them (see `canRun`). */
+  const featureLists = (job: Pick<Job, 'params'>, backendId: string) => ({
+    loras: (job.params.loras?.length ?? 0) === 0 ? undefined : catalog.snapshot('loras')?.get(backendId),
+    styles:
+      (job.params.styles?.length ?? 0) === 0
+        ? undefined
+        : catalog
+            .snapshot('styles')
+            ?.get(backendId)
+            ?.map((style) => style.name),
+  });
   const runner = createJobRunner({
     store: jobs,
     backends,
@@ -130,6 +142,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
           loadedModel: loaded,
           sameModel: (a, b) => a === b || sameModel(a, b, known),
           checkpoints: checkpoints?.map((model) => model.title),
+          ...featureLists(job, backendId),
         })
       );
     },
@@ -152,7 +165,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const router = createRouter(
     {
       commands,
-      buttons: { cancel: handleCancel, models: handleModelsPage, ...RESULT_BUTTONS },
+      buttons: { cancel: handleCancel, models: handleModelsPage, loras: handleLorasPage, ...RESULT_BUTTONS },
       modals: RESULT_MODALS,
     },
     deps,

@@ -1,4 +1,13 @@
-import type { Checkpoint, Engine, SamplerInfo, SchedulerInfo, UpscalerInfo } from '../engines/types.js';
+import type {
+  Checkpoint,
+  EmbeddingInfo,
+  Engine,
+  LoraInfo,
+  SamplerInfo,
+  SchedulerInfo,
+  StyleInfo,
+  UpscalerInfo,
+} from '../engines/types.js';
 import type { Logger } from '../log.js';
 
 export interface CatalogLists {
@@ -7,6 +16,11 @@ export interface CatalogLists {
   schedulers: SchedulerInfo[] | null;
   models: Checkpoint[];
   upscalers: UpscalerInfo[];
+  loras: LoraInfo[];
+  embeddings: EmbeddingInfo[];
+  styles: StyleInfo[];
+  /** Upscalers only hires fix can use (latent modes), beyond `upscalers`. */
+  hiresUpscalers: { name: string }[];
 }
 export type CatalogKey = keyof CatalogLists;
 
@@ -32,6 +46,11 @@ export interface Catalog {
   cachedByBackend<K extends CatalogKey>(key: K): ReadonlyMap<string, CatalogLists[K]>;
   /** The cached list at once, or after at most `waitMs` for a first fetch; undefined if none yet. */
   peek<K extends CatalogKey>(key: K, waitMs: number): Promise<CatalogLists[K] | undefined>;
+  /**
+   * Each backend's own list as cached now, without waiting (for routing decisions, which are
+   * synchronous); undefined before a first fetch, which this starts.
+   */
+  snapshot<K extends CatalogKey>(key: K): ReadonlyMap<string, CatalogLists[K]> | undefined;
   invalidate(key?: CatalogKey): void;
 }
 
@@ -44,7 +63,16 @@ export interface CatalogOptions {
   timeoutMs?: number;
 }
 
-const KEYS: readonly CatalogKey[] = ['samplers', 'schedulers', 'models', 'upscalers'];
+const KEYS: readonly CatalogKey[] = [
+  'samplers',
+  'schedulers',
+  'models',
+  'upscalers',
+  'loras',
+  'embeddings',
+  'styles',
+  'hiresUpscalers',
+];
 
 /** Each item once, in the order first seen. */
 function union<T>(lists: readonly T[][], identity: (item: T) => string): T[] {
@@ -89,6 +117,16 @@ export function createCatalog(options: CatalogOptions): Catalog {
         return engine.listSchedulers(request) as Promise<CatalogLists[K]>;
       case 'models':
         return engine.listCheckpoints(request) as Promise<CatalogLists[K]>;
+      case 'loras':
+        return engine.listLoras(request) as Promise<CatalogLists[K]>;
+      case 'embeddings':
+        return engine.listEmbeddings(request) as Promise<CatalogLists[K]>;
+      case 'styles':
+        return engine.listStyles(request) as Promise<CatalogLists[K]>;
+      case 'hiresUpscalers':
+        return (engine.listHiresUpscalers?.(request) ?? Promise.resolve([])).then((names) =>
+          names.map((name) => ({ name })),
+        ) as Promise<CatalogLists[K]>;
       default:
         return engine.listUpscalers(request) as Promise<CatalogLists[K]>;
     }
@@ -155,6 +193,13 @@ export function createCatalog(options: CatalogOptions): Catalog {
       } finally {
         clearTimeout(timer);
       }
+    },
+    snapshot(key) {
+      const entry = entryOf(key);
+      if (!fresh(entry as Entry<CatalogKey>)) {
+        load(key).catch((error: unknown) => log.debug({ err: error, list: key }, 'catalog refresh failed'));
+      }
+      return entry.merged === undefined ? undefined : entry.byBackend;
     },
     invalidate(key) {
       for (const name of key === undefined ? KEYS : [key])

@@ -83,6 +83,43 @@ export interface GenerateRequest {
   /** img2img: the input image as bare base64, and how much of it changes. */
   initImage?: string | undefined;
   denoisingStrength?: number | undefined;
+  /**
+   * LoRAs, each by the `name` the server lists it under (`listLoras`), with its weight (−2…2).
+   * The engine writes them its own way: a prompt tag, a request field, a loader node.
+   */
+  loras?: readonly LoraUse[] | undefined;
+  /** Server styles by name (`listStyles`), applied by the server; only sent where `styles`. */
+  styles?: readonly string[] | undefined;
+  /** Hires fix: a second pass up to the final size (txt2img only; only sent where `hires`). */
+  hires?: HiresRequest | undefined;
+  /**
+   * The face detailer: true runs it; false or absent turns it off explicitly where the server has
+   * one (`adetailer`), and sends nothing where it has none.
+   */
+  adetailer?: boolean | undefined;
+  /** Guidance-distilled models (Flux): the distilled cfg (about 3.5); `cfgScale` is then 1. */
+  distilledCfg?: number | undefined;
+  /** The checkpoint's family where known: Flux needs its VAE and text encoders named on Forge. */
+  family?: 'sd1' | 'sd2' | 'sdxl' | 'sd3' | 'flux' | 'other' | undefined;
+}
+
+export interface LoraUse {
+  name: string;
+  weight: number;
+}
+
+export interface HiresRequest {
+  /** The enlargement; the final size below is what it comes to (or a size the member gave). */
+  scale: number;
+  /** The final size, a multiple of the server's `sizeMultiple` (the budget was counted on it). */
+  width: number;
+  height: number;
+  /** An upscaler from `listUpscalers` or `listHiresUpscalers`; absent: the server's default. */
+  upscaler?: string | undefined;
+  /** The second pass's denoising strength (0–1). */
+  denoise: number;
+  /** Second-pass steps; absent: as many as the first pass. */
+  steps?: number | undefined;
 }
 
 export interface UpscaleRequest {
@@ -235,6 +272,8 @@ export interface Engine {
   /** `null` when the server has no scheduler choice of its own. */
   listSchedulers(options?: RequestOptions): Promise<SchedulerInfo[] | null>;
   listUpscalers(options?: RequestOptions): Promise<UpscalerInfo[]>;
+  /** Upscalers only a hires pass can use (A1111's latent modes), beyond `listUpscalers`. */
+  listHiresUpscalers?(options?: RequestOptions): Promise<string[]>;
   listLoras(options?: RequestOptions): Promise<LoraInfo[]>;
   listEmbeddings(options?: RequestOptions): Promise<EmbeddingInfo[]>;
   listStyles(options?: RequestOptions): Promise<StyleInfo[]>;

@@ -23,7 +23,23 @@ export function toVaryParams(
   strength: number,
   origin: JobOrigin,
 ): GenerationParams {
-  return { ...inherit(parent, origin), seed, subseed: -1, subseedStrength: strength };
+  return {
+    ...oneVariant(inherit(parent, origin), origin.index),
+    seed,
+    subseed: -1,
+    subseedStrength: strength,
+  };
+}
+
+/**
+ * A job made from one image of a `{a|b}` job keeps that image's variant alone (images come `count`
+ * per variant, in order); without an image, no variant (a remix brings its own prompt).
+ */
+export function oneVariant(params: GenerationParams, index: number | undefined): GenerationParams {
+  const variants = params.variants ?? [];
+  if (variants.length === 0) return params;
+  const variant = index === undefined ? undefined : variants[Math.floor(index / Math.max(1, params.count))];
+  return { ...params, variants: undefined, ...(variant === undefined ? {} : { prompt: variant.prompt }) };
 }
 
 /** Remix: new prompts; the parent's first seed, so the composition stays recognisable. */
@@ -34,7 +50,7 @@ export function toRemixParams(
   origin: JobOrigin,
 ): GenerationParams {
   return {
-    ...inherit(parent, origin),
+    ...oneVariant(inherit(parent, origin), undefined),
     prompt: cleanText(texts.prompt),
     negativePrompt: cleanText(texts.negativePrompt),
     seed: firstSeed ?? parent.seed,
@@ -49,7 +65,7 @@ export function toUpscaleParams(
   origin: JobOrigin,
 ): GenerationParams {
   return {
-    ...inherit(parent, origin),
+    ...oneVariant(inherit(parent, origin), origin.index),
     seed: source.seed,
     subseed: undefined,
     subseedStrength: undefined,

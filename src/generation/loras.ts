@@ -17,8 +17,8 @@ export interface LoraRef {
 /** One LoRA the server lists (`/sdapi/v1/loras`, or ComfyUI's `LoraLoader.lora_name` list as `name`). */
 export interface LoraCatalogEntry {
   name: string;
-  alias?: string;
-  path?: string;
+  alias?: string | undefined;
+  path?: string | undefined;
 }
 
 export type LoraWireStyle = 'a1111-alias' | 'sdnext-name' | 'sdcpp' | 'comfyui';

@@ -1,3 +1,4 @@
+import type { ModelFamily } from '../models/family.js';
 import { ASPECT_RATIOS, type AspectRatio, isAspectRatio, toSizeForAspect } from './aspect.js';
 
 /** What a member typed, as Discord delivered it (every field but the prompt optional). */
@@ -56,10 +57,38 @@ export interface GenerationParams {
   denoisingStrength?: number | undefined;
   /** How the result reaches Discord (set by the command, read by the job reporter; never sent to the WebUI). */
   delivery?: { attachmentSizeLimit?: number | undefined; spoiler?: boolean | undefined } | undefined;
+  /** LoRAs by the name the servers list them under, with weights. */
+  loras?: { name: string; weight: number }[] | undefined;
+  /** Server styles (`/prompt-styles`) by name; a bot-defined style is already in the prompts. */
+  styles?: string[] | undefined;
+  /** Hires fix: the final size (the budget counted it), upscaler, denoise and second-pass steps. */
+  hires?: HiresParams | undefined;
+  /** The face detailer (ADetailer, SD.Next's detailer). */
+  adetailer?: boolean | undefined;
+  /** The checkpoint's family, when known, and the distilled cfg of guidance-distilled ones (Flux). */
+  family?: ModelFamily | undefined;
+  distilledCfg?: number | undefined;
+  /**
+   * `{a|b}` prompt variants: one request per entry (`count` images each), in order; `prompt` above
+   * is the text as typed. The reply labels each image with its choices.
+   */
+  variants?: { prompt: string; label: string }[] | undefined;
+  /** Lines the reply adds (e.g. that a Flux model ignores the negative prompt). */
+  notes?: string[] | undefined;
   /** Upscale jobs: the WebUI upscaler and the factor; the source image is `initImage`. */
   upscale?: { upscaler: string; factor: number } | undefined;
   /** For a job made by a result button: which button, on which image and message (never sent to the WebUI). */
   origin?: JobOrigin | undefined;
+}
+
+export interface HiresParams {
+  scale: number;
+  /** The final size. */
+  width: number;
+  height: number;
+  upscaler?: string | undefined;
+  denoise: number;
+  steps?: number | undefined;
 }
 
 export interface JobOrigin {

@@ -86,6 +86,12 @@ export function toGenerateRequest(
     model: params.model,
     initImage: params.initImage,
     denoisingStrength: params.denoisingStrength,
+    loras: params.loras,
+    styles: params.styles,
+    hires: kind === 'txt2img' ? params.hires : undefined,
+    adetailer: params.adetailer,
+    family: params.family,
+    distilledCfg: params.distilledCfg,
   };
 }
 
@@ -127,10 +133,26 @@ export function startAttempt(job: Job, engine: Engine, options: AttemptOptions):
           );
   } else {
     const kind = job.kind === 'img2img' && params.initImage !== undefined ? 'img2img' : 'txt2img';
-    run = engine.generate(
-      toGenerateRequest(kind, params, engine.capabilities.ownSeeds, options.randomSeed),
-      runOptions,
+    const variants = params.variants ?? [];
+    const requests = (variants.length > 1 ? variants : [{ prompt: params.prompt }]).map((variant) =>
+      toGenerateRequest(
+        kind,
+        { ...params, prompt: variant.prompt },
+        engine.capabilities.ownSeeds,
+        options.randomSeed,
+      ),
     );
+    run =
+      requests.length === 1 && requests[0] !== undefined
+        ? engine.generate(requests[0], runOptions)
+        : // Several requests cannot be followed again as one after a restart: no ref, sent again then.
+          runInSequence(requests, (request, last) =>
+            engine.generate(request, {
+              ...runOptions,
+              onFree: last ? runOptions.onFree : undefined,
+              onRef: undefined,
+            }),
+          );
   }
 
   const settled = run.result.then(
@@ -180,6 +202,44 @@ const delay = (ms: number) =>
   new Promise<void>((resolve) => {
     setTimeout(resolve, ms).unref();
   });
+
+/**
+ * Prompt variants: one request after another on the same server, their images in order as one
+ * result. A cancel stops the request running and sends no more; the server is free for the next job
+ * only once the last one answers.
+ */
+export function runInSequence(
+  requests: readonly GenerateRequest[],
+  start: (request: GenerateRequest, last: boolean) => EngineRun,
+): EngineRun {
+  let current: EngineRun | undefined;
+  let cancelled = false;
+  const result = (async (): Promise<EngineResult> => {
+    const results: EngineResult[] = [];
+    for (const [index, request] of requests.entries()) {
+      if (cancelled) break;
+      current = start(request, index === requests.length - 1);
+      results.push(await current.result);
+    }
+    const [first] = results;
+    if (first === undefined) throw new Error('no variant ran');
+    return {
+      images: results.flatMap((part) => part.images),
+      seeds: results.flatMap((part) => part.seeds),
+      model: first.model,
+      modelHash: first.modelHash,
+      sampler: first.sampler,
+      infotexts: results.flatMap((part) => part.infotexts),
+    };
+  })();
+  return {
+    result,
+    async cancel() {
+      cancelled = true;
+      return current === undefined ? 'discard' : current.cancel();
+    },
+  };
+}
 
 function rejected(error: unknown): EngineRun {
   const result = Promise.reject(error);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { GenerationDefaults } from '../generation/request.js';
+import { MODEL_FAMILIES, type ModelFamily } from '../models/family.js';
 import { NSFW_MODES, type NsfwMode } from './nsfw-mode.js';
 
 /**
@@ -17,7 +18,38 @@ export interface GuildPolicy {
   bypassManageServer?: boolean | undefined;
   /** Server defaults for /imagine, overlaid on the configured ones. */
   defaults: Partial<Omit<GenerationDefaults, 'cfgScale'>>;
+  /** Which of LoRAs, styles, hires fix, ADetailer and variants members may use, and their limits. */
+  features?: FeaturePolicy | undefined;
 }
+
+export const FEATURE_NAMES = ['loras', 'styles', 'hires', 'adetailer', 'variants'] as const;
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+/** A style the server's admins define (for image servers without styles of their own). */
+export interface CustomStyle {
+  name: string;
+  /** `{prompt}` stands for the member's prompt; otherwise it is added after `, `. */
+  prompt: string;
+  negativePrompt: string;
+}
+
+export interface FeaturePolicy {
+  /** Absent: allowed. */
+  allowed?: Partial<Record<FeatureName, boolean>> | undefined;
+  /** At most the configured MAX_LORAS. */
+  maxLoras?: number | undefined;
+  /** At most the configured MAX_HIRES_SCALE. */
+  maxHiresScale?: number | undefined;
+  /** Hires defaults when a member names none. */
+  hiresUpscaler?: string | undefined;
+  hiresDenoise?: number | undefined;
+  hiresSteps?: number | undefined;
+  /** Checkpoint title → family, where detection is wrong. */
+  families?: Record<string, ModelFamily> | undefined;
+  styles?: CustomStyle[] | undefined;
+}
+
+export const MAX_CUSTOM_STYLES = 25;
 
 /** The bot's defaults for every server's content policy and quotas (from the configuration). */
 export interface PolicyDefaults {
@@ -75,6 +107,28 @@ const policySchema = z.object({
     })
     .catch({})
     .default({}),
+  features: optional(
+    z.object({
+      allowed: optional(z.partialRecord(z.enum(FEATURE_NAMES), z.boolean())),
+      maxLoras: optional(z.number().int().min(0).max(10)),
+      maxHiresScale: optional(z.number().min(1).max(4)),
+      hiresUpscaler: optional(z.string().min(1).max(100)),
+      hiresDenoise: optional(z.number().gt(0).max(1)),
+      hiresSteps: optional(z.number().int().min(1).max(150)),
+      families: optional(z.record(z.string().max(300), z.enum(MODEL_FAMILIES))),
+      styles: optional(
+        z
+          .array(
+            z.object({
+              name: z.string().min(1).max(100),
+              prompt: z.string().max(1000),
+              negativePrompt: z.string().max(1000),
+            }),
+          )
+          .max(MAX_CUSTOM_STYLES),
+      ),
+    }),
+  ),
 });
 
 export const EMPTY_POLICY: GuildPolicy = { blockedTerms: [], defaults: {} };

@@ -20,15 +20,19 @@ import {
   type StringAction,
 } from './json-image-stream.js';
 import {
+  embeddingListSchema,
   extraSingleImageResponseSchema,
   generationInfoSchema,
   generationResponseSchema,
+  latentUpscaleModesSchema,
+  loraListSchema,
   modelListSchema,
   optionsSchema,
   progressSchema,
   samplerListSchema,
   schedulerListSchema,
   setOptionsResponseSchema,
+  styleListSchema,
   taskProgressSchema,
   upscalerListSchema,
 } from './schemas.js';
@@ -302,6 +306,35 @@ export function createSdClient(options: SdClientOptions): SdClient {
 
     async listUpscalers(requestOptions = {}) {
       return call('GET', '/upscalers', upscalerListSchema, requestOptions);
+    },
+
+    async listLatentUpscaleModes(requestOptions = {}) {
+      const response = await send('GET', '/latent-upscale-modes', requestOptions);
+      if (response.status === 404) return [];
+      expectSuccess(response);
+      return validate(latentUpscaleModesSchema, parseJsonBody(response), response.request).map(
+        (mode) => mode.name,
+      );
+    },
+
+    async listLoras(requestOptions = {}) {
+      const loras = await call('GET', '/loras', loraListSchema, requestOptions);
+      return loras.map((lora) => ({
+        name: lora.name,
+        alias: lora.alias,
+        path: lora.path,
+        ...(lora.metadata === undefined ? {} : { metadata: lora.metadata }),
+      }));
+    },
+
+    async listEmbeddings(requestOptions = {}) {
+      const { loaded } = await call('GET', '/embeddings', embeddingListSchema, requestOptions);
+      if (Array.isArray(loaded)) return loaded.map((name) => ({ name, shape: null }));
+      return Object.entries(loaded).map(([name, detail]) => ({ name, shape: detail?.shape ?? null }));
+    },
+
+    async listStyles(requestOptions = {}) {
+      return call('GET', '/prompt-styles', styleListSchema, requestOptions);
     },
 
     async getOptions(requestOptions = {}): Promise<SdOptions> {

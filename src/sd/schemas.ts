@@ -129,3 +129,38 @@ export function decodeBase64Image(text: string): Buffer | null {
   if (bare.includes('-') || bare.includes('_')) return null;
   return decoded;
 }
+
+/** `GET /loras`: A1111/Forge/SD.Next `{name, alias, path, metadata}`; stable-diffusion.cpp `{name, path}`. */
+export const loraListSchema = z.array(
+  z.looseObject({
+    name: z.string(),
+    alias: withDefault(z.string(), null),
+    path: withDefault(z.string(), null),
+    metadata: z.unknown().optional(),
+  }),
+);
+
+const embeddingDetailSchema = z.looseObject({ shape: withDefault(z.number(), null) });
+
+/**
+ * `GET /embeddings`: A1111/Forge map each name to its details (`shape` 768 = SD 1.x, 1024 = SD 2.x);
+ * SD.Next lists names only. `skipped` ones do not fit the loaded model and are left out.
+ */
+export const embeddingListSchema = z.looseObject({
+  loaded: withDefault(
+    z.union([z.array(z.string()), z.record(z.string(), z.union([embeddingDetailSchema, z.null()]))]),
+    [],
+  ),
+});
+
+/** `GET /prompt-styles`. */
+export const styleListSchema = z.array(
+  z.looseObject({
+    name: z.string(),
+    prompt: withDefault(z.string(), ''),
+    negative_prompt: withDefault(z.string(), ''),
+  }),
+);
+
+/** `GET /latent-upscale-modes`. */
+export const latentUpscaleModesSchema = z.array(z.looseObject({ name: z.string() }));

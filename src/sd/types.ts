@@ -25,12 +25,33 @@ export interface Txt2ImgRequest {
   force_task_id?: string;
   send_images?: boolean;
   save_images?: boolean;
+  /** Server styles applied by name (`/prompt-styles`). */
+  styles?: string[];
+  /** Hires fix (txt2img). */
+  enable_hr?: boolean;
+  hr_scale?: number;
+  hr_resize_x?: number;
+  hr_resize_y?: number;
+  hr_upscaler?: string;
+  hr_second_pass_steps?: number;
+  /** stable-diffusion.cpp's name for the second-pass steps. */
+  hr_steps?: number;
+  /** Forge-family servers crash a hires pass without it: `["Use same choices"]`. */
+  hr_additional_modules?: string[];
+  denoising_strength?: number;
+  /** Forge, guidance-distilled models (Flux). */
+  distilled_cfg_scale?: number;
+  /** stable-diffusion.cpp: LoRAs as data (prompt tags are ignored there). */
+  lora?: { path: string; multiplier: number }[];
+  /** Extension scripts that always run (ADetailer); only ones the server lists. */
+  alwayson_scripts?: Record<string, { args: unknown[] }>;
+  /** SD.Next's built-in detailer. */
+  detailer_enabled?: boolean;
 }
 
 export interface Img2ImgRequest extends Txt2ImgRequest {
   /** Bare base64 images. */
   init_images: string[];
-  denoising_strength: number;
   resize_mode?: 0 | 1 | 2 | 3;
 }
 
@@ -84,6 +105,24 @@ export interface SdScheduler {
 export interface SdUpscaler {
   name: string;
   scale: number | null;
+}
+
+export interface SdLora {
+  name: string;
+  alias: string | null;
+  path: string | null;
+  metadata?: unknown;
+}
+
+export interface SdEmbedding {
+  name: string;
+  shape: number | null;
+}
+
+export interface SdStyle {
+  name: string;
+  prompt: string;
+  negative_prompt: string;
 }
 
 export interface SdProgress {
@@ -147,6 +186,12 @@ export interface SdClient {
   /** `null` when the server has no `/schedulers` route (SD.Next, A1111 < 1.9). */
   listSchedulers(options?: RequestOptions): Promise<SdScheduler[] | null>;
   listUpscalers(options?: RequestOptions): Promise<SdUpscaler[]>;
+  /** `GET /latent-upscale-modes`: names for hires fix; empty where the route is missing. */
+  listLatentUpscaleModes(options?: RequestOptions): Promise<string[]>;
+  listLoras(options?: RequestOptions): Promise<SdLora[]>;
+  /** The loaded embeddings (those that fit the checkpoint). */
+  listEmbeddings(options?: RequestOptions): Promise<SdEmbedding[]>;
+  listStyles(options?: RequestOptions): Promise<SdStyle[]>;
   getOptions(options?: RequestOptions): Promise<SdOptions>;
   setOptions(values: Record<string, unknown>, options?: RequestOptions): Promise<void>;
   refreshCheckpoints(options?: RequestOptions): Promise<void>;

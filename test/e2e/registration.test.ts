@@ -49,7 +49,7 @@ describe('command registration end to end', () => {
     expect(documented.map((command) => command.name)).toEqual(
       expect.arrayContaining(['imagine', 'models', 'setmodel', 'queue']),
     );
-    expect(documented.find((command) => command.name === 'imagine')?.options).toHaveLength(14);
+    expect(documented.find((command) => command.name === 'imagine')?.options).toHaveLength(18);
 
     const registered = harness.discord.commands.guild(harness.discord.guildId);
     expect(registered.map((command) => command.name).sort()).toEqual(

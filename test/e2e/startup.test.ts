@@ -89,7 +89,7 @@ describe('start-up', () => {
           .guild(discord.guildId)
           .map((command) => command.name)
           .sort(),
-      ).toEqual(['imagine', 'models', 'queue', 'setmodel', 'settings']);
+      ).toEqual(['imagine', 'loras', 'models', 'queue', 'setmodel', 'settings']);
     } finally {
       await discord.close();
       await webui.close();

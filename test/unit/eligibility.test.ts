@@ -16,6 +16,7 @@ const A1111_ROUTES = {
   scripts: true,
   'sd-modules': false,
   'sd-vae': true,
+  detailers: false,
   schedulers: true,
   'internal-progress': true,
   version: false,

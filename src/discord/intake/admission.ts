@@ -52,7 +52,12 @@ function roleIdsOf(interaction: Interaction): string[] {
 export function admitGeneration(
   interaction: ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction,
   deps: BotDeps,
-  texts: { prompt: string; negativePrompt?: string | undefined },
+  texts: {
+    prompt: string;
+    negativePrompt?: string | undefined;
+    /** Every `{a|b}` expansion of the prompt: each one is checked too. */
+    variants?: readonly string[] | undefined;
+  },
 ): Admission {
   const { guildId } = interaction;
   const policy = effectivePolicy(deps.config, deps.settings, guildId);
@@ -72,7 +77,11 @@ export function admitGeneration(
     );
   };
 
-  const hit = findBlockedTerm(texts, compileBlockedTerms(policy.blockedTerms));
+  const compiled = compileBlockedTerms(policy.blockedTerms);
+  const hit = [texts.prompt, ...(texts.variants ?? [])].reduce<ReturnType<typeof findBlockedTerm>>(
+    (found, prompt) => found ?? findBlockedTerm({ ...texts, prompt }, compiled),
+    undefined,
+  );
   if (hit !== undefined) {
     deps.log.info({ guildId, userId: interaction.user.id, field: hit.field }, 'blocked term in a request');
     audit({ outcome: 'blocked', prompt: texts.prompt, negativePrompt: texts.negativePrompt ?? '' });

@@ -2,6 +2,7 @@
 export const BUTTON_ACTIONS = [
   'cancel',
   'models',
+  'loras',
   // Result buttons (src/discord/results/result-actions.ts): `<action>:<jobId>[:<image index>]`.
   'reroll',
   'vary',

@@ -390,7 +390,7 @@ export const handleDelete: ButtonHandler = async (interaction, [jobId], deps) =>
 };
 
 /** The result buttons and the remix form, for the router. */
-export const RESULT_BUTTONS: Record<Exclude<ButtonAction, 'cancel' | 'models'>, ButtonHandler> = {
+export const RESULT_BUTTONS: Record<Exclude<ButtonAction, 'cancel' | 'models' | 'loras'>, ButtonHandler> = {
   reroll: handleReroll,
   vary: handleVary,
   upscale: handleUpscale,

@@ -1,6 +1,6 @@
 import type { APIEmbed } from 'discord.js';
 import type { Job } from '../../jobs/types.js';
-import { escapeMarkdown, LIMITS, truncate } from '../views/render.js';
+import { escapeMarkdown, LIMITS, renderFeatureFields, renderSize, truncate } from '../views/render.js';
 import { renderOriginLine } from './result-buttons.js';
 
 const COLOR_INFO = 0x5865f2;
@@ -35,7 +35,8 @@ export function renderJobInfo(job: Job): { embeds: APIEmbed[] } {
     add('Steps', String(params.steps));
     add('CFG scale', String(params.cfgScale));
   }
-  add('Size', `${params.width}×${params.height}${params.count > 1 ? ` ×${params.count}` : ''}`);
+  add('Size', `${renderSize(params)}${params.count > 1 ? ` ×${params.count}` : ''}`);
+  for (const field of renderFeatureFields(params)) add(field.name, field.value, field.inline ?? true);
   if (job.kind === 'img2img') add('Denoising strength', String(params.denoisingStrength ?? 0.75));
   if (params.upscale !== undefined)
     add('Upscaler', `${escapeMarkdown(params.upscale.upscaler)} ×${params.upscale.factor}`);

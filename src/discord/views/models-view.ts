@@ -29,6 +29,8 @@ export function renderModelsPage(
   guildDefault: string | undefined,
   invokerId: string,
   isLoaded: (model: SdModel, loaded: string) => boolean,
+  /** Each checkpoint's family label (`SDXL`), where known. */
+  familyOf?: (model: SdModel) => string | undefined,
 ): MessageView {
   const pages = Math.max(1, Math.ceil(models.length / MODELS_PER_PAGE));
   const current = Math.min(Math.max(0, page), pages - 1);
@@ -42,7 +44,9 @@ export function renderModelsPage(
     });
     if (guildDefault !== undefined && guildDefault === model.title) marks.push('this server’s default');
     const hash = model.hash === null ? '' : ` \`${model.hash}\``;
-    return `• **${escapeMarkdown(truncate(model.model_name, 120))}**${hash}${marks.length > 0 ? ` — ${marks.join(', ')}` : ''}`;
+    const family = familyOf?.(model);
+    const tail = [marks.join(', '), family ?? ''].filter((part) => part !== '').join(' · ');
+    return `• **${escapeMarkdown(truncate(model.model_name, 120))}**${hash}${tail === '' ? '' : ` — ${tail}`}`;
   });
   const status = backends.map(
     (backend, index) =>

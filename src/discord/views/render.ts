@@ -201,11 +201,8 @@ export function renderResult(
     },
     { name: 'Steps', value: String(params.steps), inline: true },
     { name: 'CFG', value: String(params.cfgScale), inline: true },
-    {
-      name: 'Size',
-      value: `${result.width ?? params.width}×${result.height ?? params.height}`,
-      inline: true,
-    },
+    { name: 'Size', value: renderSize(params, result), inline: true },
+    ...renderFeatureFields(params),
   ];
   if (params.negativePrompt !== '') {
     fields.unshift({
@@ -227,12 +224,77 @@ export function renderResult(
     },
   };
   if (files[0] !== undefined) embed.image = { url: `attachment://${files[0].name}` };
+  const notes = (params.notes ?? []).filter((note) => !note.startsWith('Style: '));
   return {
-    content: mismatch ?? '',
+    content: truncate(
+      [mismatch, ...notes.map((note) => `ℹ️ ${escapeMarkdown(note)}`)]
+        .filter((line) => line !== undefined)
+        .join('\n'),
+      LIMITS.content,
+    ),
     embeds: [embed],
     components: renderResultButtons(job, images.length, options),
     files,
   };
+}
+
+/** The size, and with hires fix the size it was enlarged to: `512×512 → 1024×1024 (hires ×2)`. */
+export function renderSize(
+  params: GenerationParams,
+  /** The size the images really came out at, where the reply read it from them. */
+  actual?: { width?: number | undefined; height?: number | undefined },
+): string {
+  const width = actual?.width;
+  const height = actual?.height;
+  const hires = params.hires;
+  if (hires === undefined) return `${width ?? params.width}×${height ?? params.height}`;
+  return `${params.width}×${params.height} → ${width ?? hires.width}×${height ?? hires.height} (hires ×${hires.scale})`;
+}
+
+/** LoRAs, style, hires upscaler, ADetailer and which image is which variant, where used. */
+export function renderFeatureFields(params: GenerationParams): NonNullable<APIEmbed['fields']> {
+  const fields: NonNullable<APIEmbed['fields']> = [];
+  const loras = params.loras ?? [];
+  if (loras.length > 0) {
+    fields.push({
+      name: 'LoRAs',
+      value: truncate(loras.map((lora) => `${escapeMarkdown(lora.name)}:${lora.weight}`).join(', '), 1024),
+      inline: true,
+    });
+  }
+  const style =
+    params.styles?.[0] ?? params.notes?.find((note) => note.startsWith('Style: '))?.slice('Style: '.length);
+  if (style !== undefined)
+    fields.push({ name: 'Style', value: truncate(escapeMarkdown(style), 1024), inline: true });
+  if (params.hires !== undefined) {
+    fields.push({
+      name: 'Hires fix',
+      value: truncate(
+        [
+          `×${params.hires.scale}`,
+          params.hires.upscaler === undefined ? undefined : escapeMarkdown(params.hires.upscaler),
+          `denoise ${params.hires.denoise}`,
+          params.hires.steps === undefined ? undefined : `${params.hires.steps} steps`,
+        ]
+          .filter((part) => part !== undefined)
+          .join(' · '),
+        1024,
+      ),
+      inline: true,
+    });
+  }
+  if (params.adetailer === true) fields.push({ name: 'ADetailer', value: 'faces fixed', inline: true });
+  const variants = params.variants ?? [];
+  if (variants.length > 1) {
+    const per = Math.max(1, params.count);
+    const lines = variants.map((variant, index) => {
+      const first = index * per + 1;
+      const images = per === 1 ? `Image ${first}` : `Images ${first}–${first + per - 1}`;
+      return `${images}: ${escapeMarkdown(variant.label)}`;
+    });
+    fields.push({ name: 'Variants', value: truncate(lines.join('\n'), 1024), inline: false });
+  }
+  return fields;
 }
 
 export function renderCancelled(job: Job): MessageView {

@@ -1,6 +1,11 @@
 import type { APIEmbed } from 'discord.js';
 import type { GenerationDefaults } from '../../generation/request.js';
-import type { EffectivePolicy, GuildPolicy } from '../../policy/policy.js';
+import {
+  type EffectivePolicy,
+  FEATURE_NAMES,
+  type FeaturePolicy,
+  type GuildPolicy,
+} from '../../policy/policy.js';
 import { formatSeconds } from '../../policy/quota.js';
 import { describeNsfwMode } from '../../policy/settings-changes.js';
 import { escapeMarkdown, truncate } from './render.js';
@@ -46,8 +51,27 @@ export function renderSettingsView(input: {
     fields: [
       { name: '/imagine defaults', value: truncate(defaultsLines.join('\n'), 1024) },
       { name: 'Policies', value: truncate(policyLines.join('\n'), 1024) },
+      { name: 'Features', value: truncate(renderFeatureLines(stored.features).join('\n'), 1024) },
     ],
   };
+}
+
+function renderFeatureLines(features: FeaturePolicy | undefined): string[] {
+  const allowed = features?.allowed ?? {};
+  const off = FEATURE_NAMES.filter((name) => allowed[name] === false);
+  const styles = features?.styles ?? [];
+  const families = Object.entries(features?.families ?? {});
+  return [
+    `Turned off: ${off.length === 0 ? 'nothing' : off.join(', ')}`,
+    `Most LoRAs: ${features?.maxLoras ?? 'MAX_LORAS'} · highest hires scale: ${features?.maxHiresScale ?? 'MAX_HIRES_SCALE'}`,
+    `Hires defaults: ${[features?.hiresUpscaler === undefined ? 'server’s upscaler' : escapeMarkdown(features.hiresUpscaler), `denoise ${features?.hiresDenoise ?? 0.5}`, features?.hiresSteps === undefined ? undefined : `${features.hiresSteps} steps`].filter((part) => part !== undefined).join(' · ')}`,
+    `Styles defined here: ${styles.length === 0 ? 'none' : escapeMarkdown(styles.map((style) => style.name).join(', '))}`,
+    ...(families.length === 0
+      ? []
+      : [
+          `Families set: ${escapeMarkdown(families.map(([model, family]) => `${model} = ${family}`).join(', '))}`,
+        ]),
+  ];
 }
 
 /** The blocked list for moderators (ephemeral); each entry in a code span so nothing renders or pings. */

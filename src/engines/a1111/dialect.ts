@@ -14,6 +14,7 @@ export const PROBED_ROUTES = [
   'scripts',
   'sd-modules',
   'sd-vae',
+  'detailers',
   'schedulers',
   'internal-progress',
   'version',
@@ -119,7 +120,8 @@ export function toCapabilities(signals: A1111Signals): Capabilities {
     embeddings: routes.embeddings,
     styles: routes['prompt-styles'],
     hires: true,
-    adetailer: signals.scripts.includes('adetailer'),
+    // The ADetailer extension's script, or SD.Next's built-in detailer (`/detailers`).
+    adetailer: signals.scripts.includes('adetailer') || (dialect === 'sdnext' && routes.detailers),
     auth: signals.auth,
   };
 }

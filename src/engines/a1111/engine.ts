@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { LoraCatalogEntry } from '../../generation/loras.js';
 import type { Logger } from '../../log.js';
 import type { SdClient } from '../../sd/types.js';
 import { SdError, SdUnsupportedError } from '../errors.js';
@@ -11,10 +12,12 @@ import type {
   EngineResult,
   EngineRun,
   GenerateRequest,
+  RequestOptions,
   RunOptions,
 } from '../types.js';
 import { refineDialect } from './dialect.js';
-import { probeA1111 } from './probe.js';
+import { type FeatureContext, toFeatureFields } from './features.js';
+import { type ProbedFeatures, probeA1111 } from './probe.js';
 import { toImg2ImgRequest, toTxt2ImgRequest } from './wire.js';
 
 /** Before the first probe: what every `/sdapi` server has, and nothing more. */
@@ -63,6 +66,47 @@ export function createA1111Engine(options: A1111EngineOptions): Engine {
     firstProbeSettled = resolve;
   });
   let names: ServerNames = { samplers: [], schedulers: null };
+  let features: ProbedFeatures = { sdModules: [], detailer: 'none' };
+  /** The server's LoRAs as last listed (for aliases and paths); fetched before a request that uses one. */
+  let loraCatalog: LoraCatalogEntry[] | undefined;
+  const listLoras = async (requestOptions?: RequestOptions) => {
+    const loras = await client.listLoras(requestOptions);
+    loraCatalog = loras.map((lora) => ({
+      name: lora.name,
+      ...(lora.alias === null ? {} : { alias: lora.alias }),
+      ...(lora.path === null ? {} : { path: lora.path }),
+    }));
+    return loras.map((lora) => ({
+      name: lora.name,
+      alias: lora.alias ?? undefined,
+      path: lora.path ?? undefined,
+      metadata: lora.metadata,
+    }));
+  };
+  /** The request's features as this server takes them, merged into a body built by `wire.ts`. */
+  const withFeatures = async <B extends { prompt: string; override_settings?: Record<string, unknown> }>(
+    body: B,
+    request: GenerateRequest,
+    signal: AbortSignal,
+  ): Promise<B> => {
+    if ((request.loras?.length ?? 0) > 0 && loraCatalog === undefined && capabilities.loras) {
+      await listLoras({ signal, timeoutMs: 15_000 }).catch(() => undefined);
+    }
+    const context: FeatureContext = {
+      capabilities,
+      loras: loraCatalog ?? [],
+      sdModules: features.sdModules,
+      detailer: features.detailer,
+    };
+    const extra = toFeatureFields({ ...request, prompt: body.prompt }, context);
+    const overrides = { ...body.override_settings, ...extra.overrides };
+    return {
+      ...body,
+      ...extra.fields,
+      prompt: extra.prompt,
+      ...(Object.keys(overrides).length === 0 ? {} : { override_settings: overrides }),
+    };
+  };
   /** Fallbacks already logged: one warning per server and name. */
   const warned = new Set<string>();
 
@@ -191,6 +235,7 @@ export function createA1111Engine(options: A1111EngineOptions): Engine {
       const probing = probeA1111(client, options.auth, requestOptions).then((result) => {
         capabilities = result.capabilities;
         names = result.names;
+        features = result.features;
         return { capabilities: result.capabilities, loadedModel: result.loadedModel };
       });
       probing.then(firstProbeSettled, firstProbeSettled);
@@ -216,10 +261,17 @@ export function createA1111Engine(options: A1111EngineOptions): Engine {
         const result =
           wire.kind === 'img2img' && wire.initImage !== undefined
             ? await client.img2img(
-                { ...toImg2ImgRequest({ ...wire, initImage: wire.initImage }), ...forced },
+                await withFeatures(
+                  { ...toImg2ImgRequest({ ...wire, initImage: wire.initImage }), ...forced },
+                  wire,
+                  signal,
+                ),
                 requestOptions,
               )
-            : await client.txt2img({ ...toTxt2ImgRequest(wire), ...forced }, requestOptions);
+            : await client.txt2img(
+                await withFeatures({ ...toTxt2ImgRequest(wire), ...forced }, wire, signal),
+                requestOptions,
+              );
         return toResult(result);
       }, run);
     },
@@ -258,15 +310,24 @@ export function createA1111Engine(options: A1111EngineOptions): Engine {
     listSamplers: (requestOptions) => client.listSamplers(requestOptions),
     listSchedulers: (requestOptions) => client.listSchedulers(requestOptions),
     listUpscalers: (requestOptions) => client.listUpscalers(requestOptions),
-    async listLoras() {
-      return [];
+    // A list route the server lacks (404) is an empty list: styles on stable-diffusion.cpp, say.
+    listLoras: (requestOptions) => listLoras(requestOptions).catch(emptyOn404),
+    async listEmbeddings(requestOptions) {
+      const embeddings = await client.listEmbeddings(requestOptions).catch(emptyOn404);
+      return embeddings.map((embedding) => ({
+        name: embedding.name,
+        shape: embedding.shape ?? undefined,
+      }));
     },
-    async listEmbeddings() {
-      return [];
+    async listStyles(requestOptions) {
+      const styles = await client.listStyles(requestOptions).catch(emptyOn404);
+      return styles.map((style) => ({
+        name: style.name,
+        prompt: style.prompt,
+        negativePrompt: style.negative_prompt,
+      }));
     },
-    async listStyles() {
-      return [];
-    },
+    listHiresUpscalers: (requestOptions) => client.listLatentUpscaleModes(requestOptions),
     async loadedModel(requestOptions) {
       return (await client.getOptions(requestOptions)).sd_model_checkpoint ?? null;
     },
@@ -286,6 +347,11 @@ function snapSize<T extends { width: number; height: number }>(request: T, multi
   if (multiple <= 8) return request;
   const snap = (value: number) => Math.max(multiple, Math.round(value / multiple) * multiple);
   return { ...request, width: snap(request.width), height: snap(request.height) };
+}
+
+function emptyOn404(error: unknown): never[] {
+  if (error instanceof SdError && error.status === 404) return [];
+  throw error;
 }
 
 function unsupportedError(backend: string, capability: string): SdUnsupportedError {

@@ -4,6 +4,13 @@ import type { ServerNames } from '../server-names.js';
 import type { Capabilities, RequestOptions } from '../types.js';
 import { type A1111Signals, PROBED_ROUTES, type ProbedRoute, toCapabilities } from './dialect.js';
 
+/** What the probe found for the optional features (see `features.ts`). */
+export interface ProbedFeatures {
+  /** Forge's `/sd-modules` names (VAE and text encoders). */
+  sdModules: string[];
+  detailer: 'adetailer' | 'sdnext' | 'none';
+}
+
 /** How each route is asked without changing anything. A route exists when it answers anything but 404. */
 const REQUESTS: Record<ProbedRoute, { method: 'GET' | 'POST'; route: string; body?: unknown }> = {
   progress: { method: 'GET', route: '/sdapi/v1/progress?skip_current_image=true' },
@@ -14,6 +21,7 @@ const REQUESTS: Record<ProbedRoute, { method: 'GET' | 'POST'; route: string; bod
   scripts: { method: 'GET', route: '/sdapi/v1/scripts' },
   'sd-modules': { method: 'GET', route: '/sdapi/v1/sd-modules' },
   'sd-vae': { method: 'GET', route: '/sdapi/v1/sd-vae' },
+  detailers: { method: 'GET', route: '/sdapi/v1/detailers' },
   schedulers: { method: 'GET', route: '/sdapi/v1/schedulers' },
   // The page's task queue (UI mode): where it answers, so does POST /internal/progress.
   'internal-progress': { method: 'GET', route: '/internal/pending-tasks' },
@@ -38,7 +46,12 @@ export async function probeA1111(
   client: SdClient,
   auth: A1111Signals['auth'],
   options: RequestOptions = {},
-): Promise<{ capabilities: Capabilities; loadedModel: string | null; names: ServerNames }> {
+): Promise<{
+  capabilities: Capabilities;
+  loadedModel: string | null;
+  names: ServerNames;
+  features: ProbedFeatures;
+}> {
   const answers = await Promise.all(
     PROBED_ROUTES.map(async (name) => {
       const request = REQUESTS[name];
@@ -93,5 +106,15 @@ export async function probeA1111(
     samplers: samplers.map((sampler) => sampler.name),
     schedulers: schedulers === null ? null : schedulers.map((scheduler) => scheduler.label),
   };
-  return { capabilities, loadedModel: optionsValue?.sd_model_checkpoint ?? null, names };
+  const modulesAnswer = byName.get('sd-modules');
+  const modulesBody = modulesAnswer?.status === 200 ? parse(modulesAnswer.text) : null;
+  const features: ProbedFeatures = {
+    sdModules: Array.isArray(modulesBody)
+      ? modulesBody.flatMap((module) =>
+          isRecord(module) && typeof module.model_name === 'string' ? [module.model_name] : [],
+        )
+      : [],
+    detailer: scripts.includes('adetailer') ? 'adetailer' : capabilities.adetailer ? 'sdnext' : 'none',
+  };
+  return { capabilities, loadedModel: optionsValue?.sd_model_checkpoint ?? null, names, features };
 }

@@ -130,13 +130,19 @@ function resolveNames(
   return { sampler: wire.sampler, scheduler: wire.scheduler ?? fallback, fallbacks: wire.fallbacks };
 }
 
-function resolveLoras(prompt: string, context: ComfyJobContext): { prompt: string; loras: ComfyLora[] } {
+/** The request's LoRAs (`request.loras`, by listed name) and any `<lora:…>` tags left in its prompt. */
+function resolveLoras(
+  prompt: string,
+  requested: GenerateRequest['loras'],
+  context: ComfyJobContext,
+): { prompt: string; loras: ComfyLora[] } {
   const extracted = extractLoraTags(prompt);
-  if (extracted.loras.length === 0) return { prompt, loras: [] };
+  const all = [...(requested ?? []), ...extracted.loras];
+  if (all.length === 0) return { prompt, loras: [] };
   if (!context.loraLoader) return { prompt: extracted.prompt, loras: [] };
   const wire = toLoraWire(
     'comfyui',
-    extracted.loras,
+    all,
     context.lists.loras.map((name) => ({ name })),
   );
   return { prompt: extracted.prompt, loras: wire.comfy ?? [] };
@@ -216,7 +222,7 @@ function variationChains(
 /** The graph for a generation, and what to read back from its result. */
 export function toComfyJob(request: GenerateRequest, context: ComfyJobContext): ComfyJob {
   const names = resolveNames(request, context.lists);
-  const { prompt, loras } = resolveLoras(request.prompt, context);
+  const { prompt, loras } = resolveLoras(request.prompt, request.loras, context);
   const checkpoint =
     matchCheckpoint(request.model, context.lists.checkpoints) ??
     context.lastCheckpoint ??

@@ -1,0 +1,121 @@
+import {
+  type APIActionRowComponent,
+  type APIComponentInMessageActionRow,
+  ButtonStyle,
+  ComponentType,
+} from 'discord.js';
+import type { EmbeddingInfo, LoraInfo } from '../../engines/types.js';
+import { loraTrainingTags } from '../../generation/loras.js';
+import { detectFamily, FAMILY_LABELS, type ModelFamily } from '../../models/family.js';
+import { encodeCustomId } from '../intake/custom-id.js';
+import { backendName } from './models-view.js';
+import { escapeMarkdown, LIMITS, type MessageView, truncate } from './render.js';
+
+export const LORAS_PER_PAGE = 10;
+
+/** One LoRA or embedding and the servers (by position in the backend list) that have it. */
+export interface ListedItem<T> {
+  item: T;
+  servers: number[];
+}
+
+/** Each name once, with every server that lists it. */
+export function mergeByServer<T extends { name: string }>(
+  lists: readonly (readonly T[] | undefined)[],
+): ListedItem<T>[] {
+  const byName = new Map<string, ListedItem<T>>();
+  lists.forEach((list, server) => {
+    for (const item of list ?? []) {
+      const known = byName.get(item.name);
+      if (known === undefined) byName.set(item.name, { item, servers: [server] });
+      else if (!known.servers.includes(server)) known.servers.push(server);
+    }
+  });
+  return [...byName.values()].sort((a, b) => a.item.name.localeCompare(b.item.name));
+}
+
+/** An embedding's family from its vector width (`shape`). */
+export function embeddingFamily(shape: number | undefined): ModelFamily | undefined {
+  if (shape === undefined) return undefined;
+  const family = detectFamily({ name: '', embeddingShapes: [shape] });
+  return family.source === 'server' ? family.family : undefined;
+}
+
+function where(servers: readonly number[], total: number): string {
+  if (total <= 1) return '';
+  if (servers.length === total) return ' — on every server';
+  return ` — on ${servers.map((server) => backendName(server, total)).join(', ')}`;
+}
+
+/** One page of /loras: name, alias, training tags, and which servers have each; or the embeddings. */
+export function renderLorasPage(
+  kind: 'loras' | 'embeddings',
+  items: readonly ListedItem<LoraInfo | EmbeddingInfo>[],
+  page: number,
+  totalServers: number,
+  invokerId: string,
+): MessageView {
+  const pages = Math.max(1, Math.ceil(items.length / LORAS_PER_PAGE));
+  const current = Math.min(Math.max(0, page), pages - 1);
+  const slice = items.slice(current * LORAS_PER_PAGE, (current + 1) * LORAS_PER_PAGE);
+  const lines = slice.map(({ item, servers }) => {
+    const name = `**${escapeMarkdown(truncate(item.name, 80))}**`;
+    if (kind === 'embeddings') {
+      const family = embeddingFamily((item as EmbeddingInfo).shape);
+      return `• ${name}${family === undefined ? '' : ` (${FAMILY_LABELS[family]})`}${where(servers, totalServers)}`;
+    }
+    const lora = item as LoraInfo;
+    const alias =
+      lora.alias !== undefined && lora.alias !== lora.name
+        ? ` alias \`${truncate(lora.alias.replace(/`/g, 'ˋ'), 60)}\``
+        : '';
+    const tags = loraTrainingTags(lora.metadata, 5);
+    const tagLine = tags.length === 0 ? '' : `\n  tags: ${escapeMarkdown(truncate(tags.join(', '), 150))}`;
+    return `• ${name}${alias}${where(servers, totalServers)}${tagLine}`;
+  });
+  const title = kind === 'loras' ? 'LoRAs' : 'Embeddings';
+  const hint =
+    kind === 'loras'
+      ? 'Use one with `/imagine lora:name:0.8` (several: `a:0.8, b:0.5`).'
+      : 'Write an embedding’s name in the prompt or the negative prompt.';
+  const description = truncate(
+    [items.length === 0 ? `No ${title.toLowerCase()} found.` : lines.join('\n'), '', hint].join('\n'),
+    LIMITS.embedDescription,
+  );
+  const components: APIActionRowComponent<APIComponentInMessageActionRow>[] =
+    pages > 1
+      ? [
+          {
+            type: ComponentType.ActionRow,
+            components: [
+              {
+                type: ComponentType.Button,
+                style: ButtonStyle.Secondary,
+                label: 'Previous',
+                custom_id: encodeCustomId('loras', invokerId, kind, current - 1),
+                disabled: current === 0,
+              },
+              {
+                type: ComponentType.Button,
+                style: ButtonStyle.Secondary,
+                label: 'Next',
+                custom_id: encodeCustomId('loras', invokerId, kind, current + 1),
+                disabled: current >= pages - 1,
+              },
+            ],
+          },
+        ]
+      : [];
+  return {
+    content: '',
+    embeds: [
+      {
+        color: 0x5865f2,
+        title: `${title} (${items.length}) — page ${current + 1} of ${pages}`,
+        description,
+      },
+    ],
+    components,
+    files: [],
+  };
+}
