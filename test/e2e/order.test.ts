@@ -47,6 +47,13 @@ async function startDelayingProxy(
     const n = counts.get(key) ?? 0;
     counts.set(key, n + 1);
     const delayMs = delayFor(req.method ?? 'GET', url.pathname, n);
+    if (delayMs < 0) {
+      // A negative delay: the WebUI "fails" this one (500), as a busy server may.
+      req.resume();
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'RuntimeError', detail: '', body: '', errors: 'busy' }));
+      return;
+    }
     const upstream = httpRequest(url, { method: req.method, headers: req.headers }, (answer) => {
       setTimeout(() => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -104,9 +111,10 @@ describe('the order of jobs across a restart and right after start', () => {
     harness = await startHarness({ webuis: [{ generationMs: 200 }], env: { MAX_PENDING_PER_USER: '10' } });
     const h = harness;
     // The restarted bot reaches the WebUI through a proxy that makes the first list answers slow (so
-    // the catalog is still cold when the commands arrive) and answers the first three option reads
-    // (the loaded model each command asks for) last-asked first.
-    const optionDelays = [900, 600, 300];
+    // the catalog is still cold when the commands arrive), fails the probe's read of the loaded model
+    // (so each command has to ask for it), and answers the next three option reads (the loaded model
+    // each command asks for) last-asked first.
+    const optionDelays = [-1, 900, 600, 300];
     proxy = await startDelayingProxy(h.webui.url, (method, path, n) => {
       if (method === 'GET' && path === '/sdapi/v1/samplers' && n === 0) return 500;
       if (method === 'GET' && path === '/sdapi/v1/options') return optionDelays[n] ?? 0;
@@ -127,7 +135,7 @@ describe('the order of jobs across a restart and right after start', () => {
     const optionReads = requestsTo(h.webui, '/sdapi/v1/options').filter(
       (request) => request.method === 'GET',
     );
-    expect(optionReads.length).toBeGreaterThanOrEqual(3);
+    expect(optionReads.length).toBeGreaterThanOrEqual(4);
     const byId = new Map(jobs.map((job) => [job.jobId, job.prompt]));
     const queuedOrder = logLines(h, from)
       .filter((line) => line.msg === 'job queued')
