@@ -1,5 +1,6 @@
 import { type ButtonInteraction, type ChatInputCommandInteraction, SlashCommandBuilder } from 'discord.js';
 import type { BotDeps, ButtonHandler, Command } from '../src/discord/intake/command.js';
+import { localized, localizedChoice, localizeOption } from '../src/discord/intake/localized.js';
 import { mergeByServer, renderLorasPage } from '../src/discord/views/loras-view.js';
 import { UserError } from '../src/user-error.js';
 
@@ -9,11 +10,16 @@ type Kind = (typeof KINDS)[number];
 const data = new SlashCommandBuilder()
   .setName('loras')
   .setDescription('List the LoRAs (or embeddings) on the image servers')
+  .setNameLocalizations(localized('commands.loras.commandName'))
+  .setDescriptionLocalizations(localized('commands.loras.commandDescription'))
   .addStringOption((option) =>
-    option
-      .setName('show')
-      .setDescription('LoRAs (default) or embeddings')
-      .addChoices(...KINDS.map((kind) => ({ name: kind, value: kind }))),
+    localizeOption(
+      option
+        .setName('show')
+        .setDescription('LoRAs (default) or embeddings')
+        .addChoices(...KINDS.map((kind) => localizedChoice(kind, kind, `commands.loras.${kind}Choice`))),
+      'commands.loras.show',
+    ),
   )
   .toJSON();
 

@@ -5,6 +5,7 @@ import {
   SlashCommandBuilder,
 } from 'discord.js';
 import type { BotDeps, ButtonHandler, Command } from '../src/discord/intake/command.js';
+import { localized, localizeOption } from '../src/discord/intake/localized.js';
 import { type BackendModelState, renderModelsPage } from '../src/discord/views/models-view.js';
 import { toUserMessage } from '../src/discord/views/user-message.js';
 import { SdUnsupportedError } from '../src/engines/errors.js';
@@ -17,8 +18,13 @@ import { UserError } from '../src/user-error.js';
 const data = new SlashCommandBuilder()
   .setName('models')
   .setDescription('List the checkpoints on the image server')
+  .setNameLocalizations(localized('commands.models.commandName'))
+  .setDescriptionLocalizations(localized('commands.models.commandDescription'))
   .addBooleanOption((option) =>
-    option.setName('rescan').setDescription('Rescan the model folder first (Manage Server)'),
+    localizeOption(
+      option.setName('rescan').setDescription('Rescan the model folder first (Manage Server)'),
+      'commands.models.rescan',
+    ),
   )
   .toJSON();
 

@@ -1,5 +1,6 @@
 import { type ChatInputCommandInteraction, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import type { BotDeps, Command } from '../src/discord/intake/command.js';
+import { localized } from '../src/discord/intake/localized.js';
 import { whenProbed } from '../src/discord/intake/probed.js';
 import { backendName } from '../src/discord/views/models-view.js';
 import { escapeMarkdown, truncate } from '../src/discord/views/render.js';
@@ -8,6 +9,8 @@ import { describeLimits } from '../src/engines/describe.js';
 const data = new SlashCommandBuilder()
   .setName('queue')
   .setDescription('Your images in line, the queue length and the image servers’ state')
+  .setNameLocalizations(localized('commands.queue.commandName'))
+  .setDescriptionLocalizations(localized('commands.queue.commandDescription'))
   .toJSON();
 
 async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void> {

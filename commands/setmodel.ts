@@ -6,6 +6,7 @@ import {
 } from 'discord.js';
 import { autocompleteModel } from '../src/discord/intake/autocomplete.js';
 import type { BotDeps, Command } from '../src/discord/intake/command.js';
+import { localized, localizeOption } from '../src/discord/intake/localized.js';
 import { whenProbed } from '../src/discord/intake/probed.js';
 import { backendName } from '../src/discord/views/models-view.js';
 import { escapeMarkdown } from '../src/discord/views/render.js';
@@ -16,10 +17,15 @@ import { UserError } from '../src/user-error.js';
 const data = new SlashCommandBuilder()
   .setName('setmodel')
   .setDescription('Switch the checkpoint and make it this server’s default')
+  .setNameLocalizations(localized('commands.setmodel.commandName'))
+  .setDescriptionLocalizations(localized('commands.setmodel.commandDescription'))
   .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
   .setContexts(0)
   .addStringOption((option) =>
-    option.setName('model').setDescription('Checkpoint').setRequired(true).setAutocomplete(true),
+    localizeOption(
+      option.setName('model').setDescription('Checkpoint').setRequired(true).setAutocomplete(true),
+      'commands.setmodel.model',
+    ),
   )
   .toJSON();
 

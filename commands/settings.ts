@@ -7,6 +7,7 @@ import {
 } from 'discord.js';
 import { autocompleteGenerationOption } from '../src/discord/intake/autocomplete.js';
 import type { BotDeps, Command } from '../src/discord/intake/command.js';
+import { localizeCommand, localized, localizeOption } from '../src/discord/intake/localized.js';
 import { renderBlockedList, renderSettingsView } from '../src/discord/views/settings-view.js';
 import { MODEL_FAMILIES, type ModelFamily } from '../src/models/family.js';
 import { planFeaturesChange, planStyleChange } from '../src/policy/feature-changes.js';
@@ -36,184 +37,347 @@ const TEXT_CHANNELS = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as 
 const data = new SlashCommandBuilder()
   .setName('settings')
   .setDescription('This server’s /imagine defaults and policies')
+  .setNameLocalizations(localized('commands.settings.commandName'))
+  .setDescriptionLocalizations(localized('commands.settings.commandDescription'))
   .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
   .setContexts(0)
-  .addSubcommand((sub) => sub.setName('view').setDescription('Show the defaults and policies in force'))
   .addSubcommand((sub) =>
-    sub
-      .setName('defaults')
-      .setDescription('Change this server’s /imagine defaults')
-      .addStringOption((option) =>
-        option.setName('model').setDescription('Default checkpoint').setAutocomplete(true),
-      )
-      .addStringOption((option) =>
-        option.setName('negative_prompt').setDescription('Default negative prompt').setMaxLength(1000),
-      )
-      .addIntegerOption((option) =>
-        option.setName('steps').setDescription('Default steps').setMinValue(1).setMaxValue(150),
-      )
-      .addIntegerOption((option) =>
-        option
-          .setName('width')
-          .setDescription('Default width, a multiple of 8')
-          .setMinValue(64)
-          .setMaxValue(2048),
-      )
-      .addIntegerOption((option) =>
-        option
-          .setName('height')
-          .setDescription('Default height, a multiple of 8')
-          .setMinValue(64)
-          .setMaxValue(2048),
-      )
-      .addStringOption((option) =>
-        option.setName('sampler').setDescription('Default sampler').setAutocomplete(true),
-      )
-      .addStringOption((option) =>
-        option.setName('scheduler').setDescription('Default scheduler').setAutocomplete(true),
-      )
-      .addStringOption((option) =>
-        option
-          .setName('reset')
-          .setDescription('Back to the bot’s default')
-          .addChoices(...DEFAULTS_RESETS.map((value) => ({ name: value, value }))),
-      ),
+    localizeCommand(
+      sub.setName('view').setDescription('Show the defaults and policies in force'),
+      'commands.settings.view',
+    ),
   )
   .addSubcommand((sub) =>
-    sub
-      .setName('policy')
-      .setDescription('Change this server’s content policy and quotas')
-      .addStringOption((option) =>
-        option
-          .setName('nsfw_mode')
-          .setDescription('Outside age-restricted channels')
-          .addChoices(...NSFW_MODES.map((value) => ({ name: value, value }))),
-      )
-      .addStringOption((option) =>
-        option
-          .setName('sfw_negative_prompt')
-          .setDescription('Added outside age-restricted channels')
-          .setMaxLength(1000),
-      )
-      .addChannelOption((option) =>
-        option
-          .setName('audit_channel')
-          .setDescription('Where to record who asked for what')
-          .addChannelTypes(...TEXT_CHANNELS),
-      )
-      .addIntegerOption((option) =>
-        option
-          .setName('cooldown_seconds')
-          .setDescription('Per member; 0 = off')
-          .setMinValue(0)
-          .setMaxValue(86_400),
-      )
-      .addIntegerOption((option) =>
-        option
-          .setName('hourly_limit')
-          .setDescription('Requests per hour for the server; 0 = off')
-          .setMinValue(0)
-          .setMaxValue(100_000),
-      )
-      .addRoleOption((option) =>
-        option.setName('bypass_role').setDescription('Members with this role skip quotas'),
-      )
-      .addBooleanOption((option) =>
-        option.setName('bypass_manage_server').setDescription('Members with Manage Server skip quotas'),
-      )
-      .addStringOption((option) =>
-        option
-          .setName('clear')
-          .setDescription('Back to the bot’s default')
-          .addChoices(...POLICY_CLEARS.map((value) => ({ name: value, value }))),
-      ),
+    localizeCommand(
+      sub
+        .setName('defaults')
+        .setDescription('Change this server’s /imagine defaults')
+        .addStringOption((option) =>
+          localizeOption(
+            option.setName('model').setDescription('Default checkpoint').setAutocomplete(true),
+            'commands.settings.defaults.model',
+          ),
+        )
+        .addStringOption((option) =>
+          localizeOption(
+            option.setName('negative_prompt').setDescription('Default negative prompt').setMaxLength(1000),
+            'commands.settings.defaults.negativePrompt',
+          ),
+        )
+        .addIntegerOption((option) =>
+          localizeOption(
+            option.setName('steps').setDescription('Default steps').setMinValue(1).setMaxValue(150),
+            'commands.settings.defaults.steps',
+          ),
+        )
+        .addIntegerOption((option) =>
+          localizeOption(
+            option
+              .setName('width')
+              .setDescription('Default width, a multiple of 8')
+              .setMinValue(64)
+              .setMaxValue(2048),
+            'commands.settings.defaults.width',
+          ),
+        )
+        .addIntegerOption((option) =>
+          localizeOption(
+            option
+              .setName('height')
+              .setDescription('Default height, a multiple of 8')
+              .setMinValue(64)
+              .setMaxValue(2048),
+            'commands.settings.defaults.height',
+          ),
+        )
+        .addStringOption((option) =>
+          localizeOption(
+            option.setName('sampler').setDescription('Default sampler').setAutocomplete(true),
+            'commands.settings.defaults.sampler',
+          ),
+        )
+        .addStringOption((option) =>
+          localizeOption(
+            option.setName('scheduler').setDescription('Default scheduler').setAutocomplete(true),
+            'commands.settings.defaults.scheduler',
+          ),
+        )
+        .addStringOption((option) =>
+          localizeOption(
+            option
+              .setName('reset')
+              .setDescription('Back to the bot’s default')
+              .addChoices(...DEFAULTS_RESETS.map((value) => ({ name: value, value }))),
+            'commands.settings.defaults.reset',
+          ),
+        ),
+      'commands.settings.defaults',
+    ),
   )
   .addSubcommand((sub) =>
-    sub
-      .setName('features')
-      .setDescription('Which of LoRAs, styles, hires fix, ADetailer and variants members may use')
-      .addBooleanOption((option) => option.setName('allow_loras').setDescription('LoRAs in /imagine'))
-      .addBooleanOption((option) => option.setName('allow_styles').setDescription('Styles in /imagine'))
-      .addBooleanOption((option) => option.setName('allow_hires').setDescription('Hires fix in /imagine'))
-      .addBooleanOption((option) => option.setName('allow_adetailer').setDescription('ADetailer in /imagine'))
-      .addBooleanOption((option) =>
-        option.setName('allow_variants').setDescription('{a|b} prompt variants in /imagine'),
-      )
-      .addIntegerOption((option) =>
-        option.setName('max_loras').setDescription('Most LoRAs per request').setMinValue(0).setMaxValue(10),
-      )
-      .addNumberOption((option) =>
-        option.setName('max_hires_scale').setDescription('Highest hires scale').setMinValue(1).setMaxValue(4),
-      )
-      .addStringOption((option) =>
-        option.setName('hires_upscaler').setDescription('Default hires upscaler').setAutocomplete(true),
-      )
-      .addNumberOption((option) =>
-        option
-          .setName('hires_denoise')
-          .setDescription('Default hires denoise (0-1)')
-          .setMinValue(0.01)
-          .setMaxValue(1),
-      )
-      .addIntegerOption((option) =>
-        option.setName('hires_steps').setDescription('Default hires steps').setMinValue(1).setMaxValue(150),
-      )
-      .addStringOption((option) =>
-        option.setName('model').setDescription('A checkpoint whose family to set').setAutocomplete(true),
-      )
-      .addStringOption((option) =>
-        option
-          .setName('family')
-          .setDescription('That checkpoint’s family (auto: detect)')
-          .addChoices(...['auto', ...MODEL_FAMILIES].map((value) => ({ name: value, value }))),
-      )
-      .addBooleanOption((option) =>
-        option.setName('reset').setDescription('Back to the bot’s defaults (styles are kept)'),
-      ),
+    localizeCommand(
+      sub
+        .setName('policy')
+        .setDescription('Change this server’s content policy and quotas')
+        .addStringOption((option) =>
+          localizeOption(
+            option
+              .setName('nsfw_mode')
+              .setDescription('Outside age-restricted channels')
+              .addChoices(...NSFW_MODES.map((value) => ({ name: value, value }))),
+            'commands.settings.policy.nsfwMode',
+          ),
+        )
+        .addStringOption((option) =>
+          localizeOption(
+            option
+              .setName('sfw_negative_prompt')
+              .setDescription('Added outside age-restricted channels')
+              .setMaxLength(1000),
+            'commands.settings.policy.sfwNegativePrompt',
+          ),
+        )
+        .addChannelOption((option) =>
+          localizeOption(
+            option
+              .setName('audit_channel')
+              .setDescription('Where to record who asked for what')
+              .addChannelTypes(...TEXT_CHANNELS),
+            'commands.settings.policy.auditChannel',
+          ),
+        )
+        .addIntegerOption((option) =>
+          localizeOption(
+            option
+              .setName('cooldown_seconds')
+              .setDescription('Per member; 0 = off')
+              .setMinValue(0)
+              .setMaxValue(86_400),
+            'commands.settings.policy.cooldownSeconds',
+          ),
+        )
+        .addIntegerOption((option) =>
+          localizeOption(
+            option
+              .setName('hourly_limit')
+              .setDescription('Requests per hour for the server; 0 = off')
+              .setMinValue(0)
+              .setMaxValue(100_000),
+            'commands.settings.policy.hourlyLimit',
+          ),
+        )
+        .addRoleOption((option) =>
+          localizeOption(
+            option.setName('bypass_role').setDescription('Members with this role skip quotas'),
+            'commands.settings.policy.bypassRole',
+          ),
+        )
+        .addBooleanOption((option) =>
+          localizeOption(
+            option.setName('bypass_manage_server').setDescription('Members with Manage Server skip quotas'),
+            'commands.settings.policy.bypassManageServer',
+          ),
+        )
+        .addStringOption((option) =>
+          localizeOption(
+            option
+              .setName('clear')
+              .setDescription('Back to the bot’s default')
+              .addChoices(...POLICY_CLEARS.map((value) => ({ name: value, value }))),
+            'commands.settings.policy.clear',
+          ),
+        ),
+      'commands.settings.policy',
+    ),
   )
   .addSubcommand((sub) =>
-    sub
-      .setName('style')
-      .setDescription('Define a style for /imagine (for image servers without styles)')
-      .addStringOption((option) =>
-        option.setName('name').setDescription('The style’s name').setRequired(true).setMaxLength(100),
-      )
-      .addStringOption((option) =>
-        option
-          .setName('prompt')
-          .setDescription('Added to the prompt; {prompt} stands for it')
-          .setMaxLength(1000),
-      )
-      .addStringOption((option) =>
-        option.setName('negative_prompt').setDescription('Added to the negative prompt').setMaxLength(1000),
-      )
-      .addBooleanOption((option) => option.setName('remove').setDescription('Remove this style')),
+    localizeCommand(
+      sub
+        .setName('features')
+        .setDescription('Which of LoRAs, styles, hires fix, ADetailer and variants members may use')
+        .addBooleanOption((option) =>
+          localizeOption(
+            option.setName('allow_loras').setDescription('LoRAs in /imagine'),
+            'commands.settings.features.allowLoras',
+          ),
+        )
+        .addBooleanOption((option) =>
+          localizeOption(
+            option.setName('allow_styles').setDescription('Styles in /imagine'),
+            'commands.settings.features.allowStyles',
+          ),
+        )
+        .addBooleanOption((option) =>
+          localizeOption(
+            option.setName('allow_hires').setDescription('Hires fix in /imagine'),
+            'commands.settings.features.allowHires',
+          ),
+        )
+        .addBooleanOption((option) =>
+          localizeOption(
+            option.setName('allow_adetailer').setDescription('ADetailer in /imagine'),
+            'commands.settings.features.allowAdetailer',
+          ),
+        )
+        .addBooleanOption((option) =>
+          localizeOption(
+            option.setName('allow_variants').setDescription('{a|b} prompt variants in /imagine'),
+            'commands.settings.features.allowVariants',
+          ),
+        )
+        .addIntegerOption((option) =>
+          localizeOption(
+            option
+              .setName('max_loras')
+              .setDescription('Most LoRAs per request')
+              .setMinValue(0)
+              .setMaxValue(10),
+            'commands.settings.features.maxLoras',
+          ),
+        )
+        .addNumberOption((option) =>
+          localizeOption(
+            option
+              .setName('max_hires_scale')
+              .setDescription('Highest hires scale')
+              .setMinValue(1)
+              .setMaxValue(4),
+            'commands.settings.features.maxHiresScale',
+          ),
+        )
+        .addStringOption((option) =>
+          localizeOption(
+            option.setName('hires_upscaler').setDescription('Default hires upscaler').setAutocomplete(true),
+            'commands.settings.features.hiresUpscaler',
+          ),
+        )
+        .addNumberOption((option) =>
+          localizeOption(
+            option
+              .setName('hires_denoise')
+              .setDescription('Default hires denoise (0-1)')
+              .setMinValue(0.01)
+              .setMaxValue(1),
+            'commands.settings.features.hiresDenoise',
+          ),
+        )
+        .addIntegerOption((option) =>
+          localizeOption(
+            option
+              .setName('hires_steps')
+              .setDescription('Default hires steps')
+              .setMinValue(1)
+              .setMaxValue(150),
+            'commands.settings.features.hiresSteps',
+          ),
+        )
+        .addStringOption((option) =>
+          localizeOption(
+            option.setName('model').setDescription('A checkpoint whose family to set').setAutocomplete(true),
+            'commands.settings.features.model',
+          ),
+        )
+        .addStringOption((option) =>
+          localizeOption(
+            option
+              .setName('family')
+              .setDescription('That checkpoint’s family (auto: detect)')
+              .addChoices(...['auto', ...MODEL_FAMILIES].map((value) => ({ name: value, value }))),
+            'commands.settings.features.family',
+          ),
+        )
+        .addBooleanOption((option) =>
+          localizeOption(
+            option.setName('reset').setDescription('Back to the bot’s defaults (styles are kept)'),
+            'commands.settings.features.reset',
+          ),
+        ),
+      'commands.settings.features',
+    ),
+  )
+  .addSubcommand((sub) =>
+    localizeCommand(
+      sub
+        .setName('style')
+        .setDescription('Define a style for /imagine (for image servers without styles)')
+        .addStringOption((option) =>
+          localizeOption(
+            option.setName('name').setDescription('The style’s name').setRequired(true).setMaxLength(100),
+            'commands.settings.style.name',
+          ),
+        )
+        .addStringOption((option) =>
+          localizeOption(
+            option
+              .setName('prompt')
+              .setDescription('Added to the prompt; {prompt} stands for it')
+              .setMaxLength(1000),
+            'commands.settings.style.prompt',
+          ),
+        )
+        .addStringOption((option) =>
+          localizeOption(
+            option
+              .setName('negative_prompt')
+              .setDescription('Added to the negative prompt')
+              .setMaxLength(1000),
+            'commands.settings.style.negativePrompt',
+          ),
+        )
+        .addBooleanOption((option) =>
+          localizeOption(
+            option.setName('remove').setDescription('Remove this style'),
+            'commands.settings.style.remove',
+          ),
+        ),
+      'commands.settings.style',
+    ),
   )
   .addSubcommandGroup((group) =>
-    group
-      .setName('blocked-words')
-      .setDescription('Words and /patterns/ refused in prompts')
-      .addSubcommand((sub) =>
-        sub
-          .setName('add')
-          .setDescription('Block a word, a phrase or a /regex/')
-          .addStringOption((option) =>
-            option
-              .setName('term')
-              .setDescription('Word, phrase or /regex/')
-              .setRequired(true)
-              .setMaxLength(100),
+    localizeCommand(
+      group
+        .setName('blocked-words')
+        .setDescription('Words and /patterns/ refused in prompts')
+        .addSubcommand((sub) =>
+          localizeCommand(
+            sub
+              .setName('add')
+              .setDescription('Block a word, a phrase or a /regex/')
+              .addStringOption((option) =>
+                localizeOption(
+                  option
+                    .setName('term')
+                    .setDescription('Word, phrase or /regex/')
+                    .setRequired(true)
+                    .setMaxLength(100),
+                  'commands.settings.blockedWords.add.term',
+                ),
+              ),
+            'commands.settings.blockedWords.add',
           ),
-      )
-      .addSubcommand((sub) =>
-        sub
-          .setName('remove')
-          .setDescription('Unblock a term')
-          .addStringOption((option) =>
-            option.setName('term').setDescription('As listed').setRequired(true).setMaxLength(100),
+        )
+        .addSubcommand((sub) =>
+          localizeCommand(
+            sub
+              .setName('remove')
+              .setDescription('Unblock a term')
+              .addStringOption((option) =>
+                localizeOption(
+                  option.setName('term').setDescription('As listed').setRequired(true).setMaxLength(100),
+                  'commands.settings.blockedWords.remove.term',
+                ),
+              ),
+            'commands.settings.blockedWords.remove',
           ),
-      )
-      .addSubcommand((sub) => sub.setName('list').setDescription('List the blocked terms')),
+        )
+        .addSubcommand((sub) =>
+          localizeCommand(
+            sub.setName('list').setDescription('List the blocked terms'),
+            'commands.settings.blockedWords.list',
+          ),
+        ),
+      'commands.settings.blockedWords',
+    ),
   )
   .toJSON();
 
