@@ -18,6 +18,7 @@ import {
 } from '../src/generation/features.js';
 import { resolveAgainstCatalog } from '../src/generation/prepare.js';
 import { type ImagineInput, validateImagineInput } from '../src/generation/request.js';
+import { resolveLocale } from '../src/i18n/locales.js';
 import { loadGuildPolicy, serverDefaults } from '../src/policy/guild-policy.js';
 import { UserError } from '../src/user-error.js';
 
@@ -296,7 +297,7 @@ async function queueImagine(
     });
     const withFeatures = applyImagineFeatures(deps, resolved, { models, schedulers, lists }, request);
     const prepared = await prepareImg2Img(img2img, withFeatures, input, config);
-    await refuseUnroutable(deps, prepared);
+    await refuseUnroutable(deps, prepared, resolveLocale(interaction.locale));
     const admitted = admission.apply(prepared.params);
     await submitGeneration(interaction, deps, prepared.kind, admitted, null, {
       onQueued: () => admission.accepted(admitted),

@@ -2,6 +2,7 @@ import { type ButtonInteraction, type ChatInputCommandInteraction, SlashCommandB
 import type { BotDeps, ButtonHandler, Command } from '../src/discord/intake/command.js';
 import { localized, localizedChoice, localizeOption } from '../src/discord/intake/localized.js';
 import { mergeByServer, renderLorasPage } from '../src/discord/views/loras-view.js';
+import { msg } from '../src/i18n/translate.js';
 import { UserError } from '../src/user-error.js';
 
 const KINDS = ['loras', 'embeddings'] as const;
@@ -49,14 +50,11 @@ export const handleLorasPage: ButtonHandler = async (
   deps,
 ) => {
   if (ownerId !== interaction.user.id) {
-    throw new UserError(
-      'not-yours',
-      'Only the member who ran /loras can turn its pages. Run /loras yourself.',
-    );
+    throw new UserError('not-yours', msg('commands.loras.notYours'));
   }
   const number = Number(page);
   if (!Number.isInteger(number) || !(KINDS as readonly string[]).includes(kind ?? '')) {
-    throw new UserError('bad-page', 'That page does not exist.');
+    throw new UserError('bad-page', msg('commands.pages.missing'));
   }
   await interaction.deferUpdate();
   await interaction.editReply(toReply(await renderPage(deps, kind as Kind, interaction.user.id, number)));

@@ -10,6 +10,7 @@ import { type BackendModelState, renderModelsPage } from '../src/discord/views/m
 import { toUserMessage } from '../src/discord/views/user-message.js';
 import { SdUnsupportedError } from '../src/engines/errors.js';
 import { familyOfModel } from '../src/generation/features.js';
+import { msg } from '../src/i18n/translate.js';
 import { FAMILY_LABELS } from '../src/models/family.js';
 import { sameModel } from '../src/models/match.js';
 import { loadGuildPolicy } from '../src/policy/guild-policy.js';
@@ -89,7 +90,7 @@ async function rescanAll(deps: BotDeps): Promise<void> {
 async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void> {
   const rescan = interaction.options.getBoolean('rescan') ?? false;
   if (rescan && !(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false)) {
-    throw new UserError('forbidden', 'Rescanning the model folder needs the Manage Server permission.');
+    throw new UserError('forbidden', msg('commands.models.rescanForbidden'));
   }
   await interaction.deferReply();
   if (rescan) {
@@ -106,13 +107,10 @@ export const handleModelsPage: ButtonHandler = async (
   deps,
 ) => {
   if (ownerId !== interaction.user.id) {
-    throw new UserError(
-      'not-yours',
-      'Only the member who ran /models can turn its pages. Run /models yourself.',
-    );
+    throw new UserError('not-yours', msg('commands.models.notYours'));
   }
   const number = Number(page);
-  if (!Number.isInteger(number)) throw new UserError('bad-page', 'That page does not exist.');
+  if (!Number.isInteger(number)) throw new UserError('bad-page', msg('commands.pages.missing'));
   await interaction.deferUpdate();
   await interaction.editReply(
     toReply(await renderPage(deps, interaction.guildId, interaction.user.id, number)),

@@ -2,9 +2,11 @@ import { type ChatInputCommandInteraction, MessageFlags, SlashCommandBuilder } f
 import type { BotDeps, Command } from '../src/discord/intake/command.js';
 import { localized } from '../src/discord/intake/localized.js';
 import { whenProbed } from '../src/discord/intake/probed.js';
-import { backendName } from '../src/discord/views/models-view.js';
 import { escapeMarkdown, truncate } from '../src/discord/views/render.js';
-import { describeLimits } from '../src/engines/describe.js';
+import { serverLabel } from '../src/discord/views/server-label.js';
+import { serverLimits } from '../src/engines/describe.js';
+import { resolveLocale } from '../src/i18n/locales.js';
+import { render, t } from '../src/i18n/translate.js';
 
 const data = new SlashCommandBuilder()
   .setName('queue')
@@ -14,6 +16,7 @@ const data = new SlashCommandBuilder()
   .toJSON();
 
 async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void> {
+  const locale = resolveLocale(interaction.locale);
   // Right after a start the servers may not be probed yet: wait a little (the reply is not deferred).
   await whenProbed(deps.backends, 1500);
   const line = deps.runner.queue();
@@ -22,8 +25,11 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
   const mineLines = mine.map((job) => {
     const where =
       job.state === 'running'
-        ? 'generating now'
-        : `position ${deps.runner.position(job.id)?.position ?? '?'} of ${waiting.length}`;
+        ? t(locale, 'commands.queue.generatingNow')
+        : t(locale, 'commands.queue.position', {
+            position: deps.runner.position(job.id)?.position ?? '?',
+            total: waiting.length,
+          });
     return `• ${where} — ${escapeMarkdown(truncate(job.params.prompt, 80))}`;
   });
   const backends = deps.runner.backends();
@@ -34,24 +40,31 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
     const limits =
       capabilities === undefined
         ? []
-        : describeLimits(capabilities).map((line) => line.split(':')[0] ?? line);
+        : serverLimits(capabilities).map((limit) => render(limit.brief, locale));
     const what = capabilities === undefined ? '' : ` · ${capabilities.name}`;
-    const cannot = limits.length === 0 ? '' : `\n  ${truncate(`It ${limits.slice(0, 4).join('; ')}.`, 300)}`;
-    return `• ${backendName(index, backends.length)}: ${backend.state}${what}${model}${cannot}`;
+    const cannot =
+      limits.length === 0
+        ? ''
+        : `\n  ${truncate(t(locale, 'commands.queue.limits', { limits: limits.slice(0, 4).join('; ') }), 300)}`;
+    const state = t(locale, `commands.server.${backend.state}`);
+    return `• ${serverLabel(index, backends.length, locale)}: ${state}${what}${model}${cannot}`;
   });
   await interaction.reply({
     flags: MessageFlags.Ephemeral,
     allowedMentions: { parse: [] },
     embeds: [
       {
-        title: 'Queue',
+        title: t(locale, 'commands.queue.title'),
         description: [
-          `**${waiting.length}** waiting, **${line.length - waiting.length}** generating.`,
+          t(locale, 'commands.queue.summary', {
+            waiting: waiting.length,
+            running: line.length - waiting.length,
+          }),
           '',
-          '**Yours**',
-          mineLines.length > 0 ? mineLines.join('\n') : 'Nothing in line.',
+          t(locale, 'commands.queue.yours'),
+          mineLines.length > 0 ? mineLines.join('\n') : t(locale, 'commands.queue.nothing'),
           '',
-          '**Image servers**',
+          t(locale, 'commands.queue.servers'),
           backendLines.join('\n'),
         ].join('\n'),
       },

@@ -8,9 +8,11 @@ import { autocompleteModel } from '../src/discord/intake/autocomplete.js';
 import type { BotDeps, Command } from '../src/discord/intake/command.js';
 import { localized, localizeOption } from '../src/discord/intake/localized.js';
 import { whenProbed } from '../src/discord/intake/probed.js';
-import { backendName } from '../src/discord/views/models-view.js';
 import { escapeMarkdown } from '../src/discord/views/render.js';
+import { serverLabel } from '../src/discord/views/server-label.js';
 import { toUserMessage } from '../src/discord/views/user-message.js';
+import { resolveLocale } from '../src/i18n/locales.js';
+import { msg, t } from '../src/i18n/translate.js';
 import { closestModels, findModel, sameModel } from '../src/models/match.js';
 import { UserError } from '../src/user-error.js';
 
@@ -33,10 +35,11 @@ type SwitchOutcome = { ok: true } | { ok: false; reason: string } | { ok: 'fixed
 
 // Long on purpose: the switch on every server, its read-back and the one reply that sums them up.
 async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void> {
-  if (interaction.guildId === null) throw new UserError('guild-only', 'Use /setmodel in a server.');
+  if (interaction.guildId === null) throw new UserError('guild-only', msg('commands.setmodel.guildOnly'));
   if (!(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false)) {
-    throw new UserError('forbidden', 'Changing the server’s model needs the Manage Server permission.');
+    throw new UserError('forbidden', msg('commands.setmodel.forbidden'));
   }
+  const locale = resolveLocale(interaction.locale);
   const input = interaction.options.getString('model', true);
   const models = await deps.catalog.get('models');
   const model = findModel(input, models);
@@ -44,12 +47,14 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
     const closest = closestModels(input, models).map((candidate) => `\`${candidate.title}\``);
     throw new UserError(
       'unknown-model',
-      `Unknown model "${input}".${closest.length > 0 ? ` Closest: ${closest.join(', ')}.` : ''} Use /models to see them all.`,
+      closest.length > 0
+        ? msg('commands.setmodel.unknownClosest', { input, closest: closest.join(', ') })
+        : msg('commands.setmodel.unknown', { input }),
     );
   }
   await interaction.deferReply();
   await interaction.editReply({
-    content: `Loading **${escapeMarkdown(model.title)}** … this can take a minute or two.`,
+    content: t(locale, 'commands.setmodel.loading', { model: escapeMarkdown(model.title) }),
     allowedMentions: { parse: [] },
   });
 
@@ -65,7 +70,10 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
             ? { ok: true }
             : {
                 ok: 'fixed',
-                reason: `keeps \`${loaded ?? 'its model'}\` (${backend.engine.capabilities.name} cannot switch models)`,
+                reason: t(locale, 'commands.setmodel.keepsFixed', {
+                  model: loaded ?? t(locale, 'commands.setmodel.itsModel'),
+                  engine: backend.engine.capabilities.name,
+                }),
               };
         }
         await backend.engine.switchModel(model.title);
@@ -74,17 +82,19 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
         if (!sameModel(loaded, model.title, models)) {
           return {
             ok: false,
-            reason: `it still has \`${loaded ?? 'no model'}\` loaded (the load failed; the WebUI log says why)`,
+            reason: t(locale, 'commands.setmodel.stillLoaded', {
+              model: loaded ?? t(locale, 'commands.setmodel.noModel'),
+            }),
           };
         }
         return { ok: true };
       } catch (error: unknown) {
         deps.log.warn({ err: error, backend: backend.id }, 'model switch failed');
-        return { ok: false, reason: toUserMessage(error) };
+        return { ok: false, reason: toUserMessage(error, locale) };
       }
     }),
   );
-  const name = (index: number) => backendName(index, outcomes.length);
+  const name = (index: number) => serverLabel(index, outcomes.length, locale);
   const failures = outcomes.flatMap((outcome, index) =>
     outcome.ok === false ? [`${name(index)}: ${outcome.reason}`] : [],
   );
@@ -96,9 +106,11 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
     const previous = deps.settings.get(interaction.guildId).defaultModel;
     await interaction.editReply({
       content: [
-        `Could not switch to **${escapeMarkdown(model.title)}**.`,
+        t(locale, 'commands.setmodel.failed', { model: escapeMarkdown(model.title) }),
         ...[...failures, ...fixed].map((line) => `• ${line}`),
-        `This server’s default stays ${previous === undefined ? 'unset' : `**${escapeMarkdown(previous)}**`}.`,
+        previous === undefined
+          ? t(locale, 'commands.setmodel.defaultStaysUnset')
+          : t(locale, 'commands.setmodel.defaultStays', { model: escapeMarkdown(previous) }),
       ].join('\n'),
       allowedMentions: { parse: [] },
     });
@@ -108,8 +120,8 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
   deps.log.info({ guildId: interaction.guildId, model: model.title }, 'server default model changed');
   await interaction.editReply({
     content: [
-      `Switched to **${escapeMarkdown(model.title)}**. It is now this server’s default for /imagine.`,
-      ...fixed.map((line) => `• ${line}: jobs for this model go to the servers that have it.`),
+      t(locale, 'commands.setmodel.switched', { model: escapeMarkdown(model.title) }),
+      ...fixed.map((line) => `• ${t(locale, 'commands.setmodel.fixedElsewhere', { line })}`),
     ].join('\n'),
     allowedMentions: { parse: [] },
   });

@@ -7,6 +7,7 @@ import {
 } from '../engines/comfyui/operator-graphs.js';
 import { isComfyServer, probeComfy, toComfyCapabilities } from '../engines/comfyui/probe.js';
 import { describeLimits } from '../engines/describe.js';
+import { render } from '../i18n/translate.js';
 import type { HttpDeps } from './http.js';
 import { type CheckLine, fail, info, pass, warn } from './report.js';
 
@@ -44,7 +45,7 @@ export async function checkComfy(
         ? fail(`ComfyUI ${label}: ${counts}`, 'put a checkpoint in ComfyUI/models/checkpoints and restart it')
         : pass(`ComfyUI ${label}: ${counts}`),
     );
-    for (const limit of describeLimits(capabilities)) lines.push(info(`ComfyUI ${label} ${limit}`));
+    for (const limit of describeLimits(capabilities)) lines.push(info(`ComfyUI ${label} ${render(limit)}`));
     for (const [kind, file] of Object.entries(graphs) as [OperatorGraphKind, OperatorGraphFile][]) {
       const check = checkOperatorGraph(file, kind, facts.objectInfo, facts.lists);
       lines.push(

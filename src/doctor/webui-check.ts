@@ -11,6 +11,7 @@ import {
 import { toServerNames } from '../engines/server-names.js';
 import type { Capabilities } from '../engines/types.js';
 import { resolveSampler } from '../generation/sampler.js';
+import { render } from '../i18n/translate.js';
 import { createSdClient } from '../sd/client.js';
 import type { SdClient, SdModel, SdOptions, SdSampler, SdScheduler } from '../sd/types.js';
 import { describeNetworkError, type HttpDeps } from './http.js';
@@ -181,7 +182,7 @@ export async function checkWebui(input: WebuiCheckInput, deps: HttpDeps): Promis
     lines.push(...checkDefaultNames(label, input.defaults, samplers, schedulers, capabilities));
     lines.push(info(`WebUI ${label} looks like ${capabilities.name}${dialectDetail(capabilities)}`));
     for (const limit of describeLimits(capabilities))
-      lines.push(info(`WebUI ${label} (${capabilities.name}) ${limit}`));
+      lines.push(info(`WebUI ${label} (${capabilities.name}) ${render(limit)}`));
     return lines;
   } finally {
     await client.close();

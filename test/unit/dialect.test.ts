@@ -7,6 +7,7 @@ import {
   toDialect,
 } from '../../src/engines/a1111/dialect.js';
 import { describeLimits, describeServer } from '../../src/engines/describe.js';
+import { render } from '../../src/i18n/translate.js';
 
 const routes = (present: ProbedRoute[]): Record<ProbedRoute, boolean> =>
   Object.fromEntries(PROBED_ROUTES.map((route) => [route, present.includes(route)])) as Record<
@@ -129,7 +130,8 @@ describe('toCapabilities', () => {
       sizeMultiple: 64,
       styles: false,
     });
-    const limits = describeLimits(capabilities);
+    // Rendered in English, as doctor shows them.
+    const limits = describeLimits(capabilities).map((limit) => render(limit));
     expect(limits).toEqual(
       expect.arrayContaining([
         expect.stringContaining('cannot switch models'),

@@ -8,6 +8,7 @@ import {
   type ModalSubmitInteraction,
 } from 'discord.js';
 import { resolveLocale } from '../../i18n/locales.js';
+import { msg, t } from '../../i18n/translate.js';
 import { UserError } from '../../user-error.js';
 import { LIMITS, truncate } from '../views/render.js';
 import { toUserMessage } from '../views/user-message.js';
@@ -36,21 +37,20 @@ function toRoute(
 ): () => Promise<void> {
   if (interaction.isChatInputCommand()) {
     const command = byName.get(interaction.commandName);
-    if (command === undefined)
-      throw new UserError('unknown-command', 'This command is not available any more.');
+    if (command === undefined) throw new UserError('unknown-command', msg('commands.router.unknownCommand'));
     return () => command.execute(interaction, deps);
   }
   const parsed = parseCustomId(interaction.customId);
   if (interaction.isButton()) {
     const handler = parsed === undefined ? undefined : table.buttons[parsed.action as ButtonAction];
     if (parsed === undefined || handler === undefined) {
-      throw new UserError('unknown-button', 'This button is no longer available.');
+      throw new UserError('unknown-button', msg('commands.router.unknownButton'));
     }
     return () => handler(interaction, parsed.args, deps);
   }
   const handler = parsed === undefined ? undefined : table.modals[parsed.action as ModalAction];
   if (parsed === undefined || handler === undefined || !interaction.isModalSubmit()) {
-    throw new UserError('unknown-form', 'This form is no longer available.');
+    throw new UserError('unknown-form', msg('commands.router.unknownForm'));
   }
   return () => handler(interaction, parsed.args, deps);
 }
@@ -71,7 +71,7 @@ export function createRouter(table: RouterTable, deps: BotDeps): Router {
     const locale = resolveLocale(interaction.locale);
     const text = expected
       ? toUserMessage(error, locale)
-      : `${toUserMessage(error, locale)} (reference ${reference})`;
+      : t(locale, 'commands.router.withReference', { text: toUserMessage(error, locale), reference });
     // Discord refuses content over 2000 characters: the member would get no answer at all.
     const payload = {
       content: truncate(text, LIMITS.content),

@@ -1,5 +1,6 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import type { GenerationParams } from '../../generation/request.js';
+import { msg } from '../../i18n/translate.js';
 import type { JobKind } from '../../jobs/types.js';
 import { UserError } from '../../user-error.js';
 import type { BotDeps } from './command.js';
@@ -58,10 +59,7 @@ export async function submitGeneration(
 /** Refuses new work while the bot shuts down (running jobs finish, the rest wait for the next start). */
 export function refuseWhileStopping(deps: Pick<BotDeps, 'runner'>): void {
   if (!deps.runner.isAccepting()) {
-    throw new UserError(
-      'shutting-down',
-      'The bot is restarting and not taking new images right now. Try again in a minute.',
-    );
+    throw new UserError('shutting-down', msg('commands.submit.shuttingDown'));
   }
 }
 
@@ -70,7 +68,7 @@ export function toLimitRefusal(reason: 'user-limit' | 'queue-full', limit: numbe
   return new UserError(
     reason,
     reason === 'user-limit'
-      ? `You already have ${limit} images waiting or in progress (the limit per member). Wait for one to finish or cancel one.`
-      : `The queue is full (${limit} images). Try again in a few minutes.`,
+      ? msg('commands.submit.userLimit', { limit })
+      : msg('commands.submit.queueFull', { limit }),
   );
 }

@@ -20,6 +20,8 @@ import {
   toVaryParams,
 } from '../../generation/derive.js';
 import type { GenerationParams, JobOrigin } from '../../generation/request.js';
+import { resolveLocale } from '../../i18n/locales.js';
+import { msg, t } from '../../i18n/translate.js';
 import type { Job, JobKind, JobResult } from '../../jobs/types.js';
 import { effectivePolicy } from '../../policy/guild-policy.js';
 import { UserError } from '../../user-error.js';
@@ -48,16 +50,10 @@ const MAX_TEXT_INPUT = 4000;
 function loadFinished(deps: BotDeps, jobId: string | undefined): FinishedJob {
   const job = jobId === undefined ? undefined : deps.jobs.get(jobId);
   if (job === undefined) {
-    throw new UserError(
-      'job-gone',
-      'This result is no longer stored, so its buttons cannot work any more. Use /imagine to start again.',
-    );
+    throw new UserError('job-gone', msg('commands.result.jobGone'));
   }
   if (job.state !== 'succeeded' || job.result === null) {
-    throw new UserError(
-      'job-unfinished',
-      'That job did not finish with an image, so there is nothing to work from.',
-    );
+    throw new UserError('job-unfinished', msg('commands.result.jobUnfinished'));
   }
   return job as FinishedJob;
 }
@@ -67,7 +63,7 @@ function imageIndex(job: FinishedJob, raw: string | undefined): number {
   const index = Number(raw ?? '0');
   const count = Math.max(job.result.seeds.length, job.params.count);
   if (!Number.isInteger(index) || index < 0 || index >= count) {
-    throw new UserError('unknown-button', 'This button is no longer available.');
+    throw new UserError('unknown-button', msg('commands.router.unknownButton'));
   }
   return index;
 }
@@ -121,7 +117,7 @@ async function startChildInOrder(
 ): Promise<void> {
   refuseOverLimits(deps, interaction.user.id, params);
   const { channelId } = interaction;
-  if (channelId === null) throw new UserError('no-channel', 'This button only works in a channel.');
+  if (channelId === null) throw new UserError('no-channel', msg('commands.result.noChannel'));
   // Without a remix the member typed nothing new: the prompt is checked against today's blocked
   // terms, but not the stored negative prompt, which may hold the SFW terms the policy added.
   const admission = admitGeneration(interaction, deps, options.texts ?? { prompt: params.prompt });
@@ -152,10 +148,7 @@ async function startChildInOrder(
 /** Reroll, Vary and Remix start a generation of the parent's kind; an upscale has none. */
 function generationKind(parent: FinishedJob): Exclude<JobKind, 'upscale'> {
   if (parent.kind === 'upscale') {
-    throw new UserError(
-      'not-a-generation',
-      'An upscaled image cannot be generated again. Use the buttons of its original.',
-    );
+    throw new UserError('not-a-generation', msg('commands.result.notAGeneration'));
   }
   return parent.kind;
 }
@@ -182,10 +175,7 @@ async function checkUpscaler(deps: BotDeps, name: string): Promise<void> {
   await whenProbed(deps.backends);
   const capable = deps.backends.filter((backend) => backend.engine.capabilities.upscale);
   if (capable.length === 0) {
-    throw new UserError(
-      'cannot-upscale',
-      'The image server cannot upscale images (it has no upscaler route), so nothing was upscaled.',
-    );
+    throw new UserError('cannot-upscale', msg('commands.result.cannotUpscale'));
   }
   let lists: Map<string, { name: string }[]>;
   try {
@@ -193,26 +183,22 @@ async function checkUpscaler(deps: BotDeps, name: string): Promise<void> {
   } catch (error: unknown) {
     throw error instanceof SdError
       ? error
-      : new UserError(
-          'sd-unavailable',
-          'The image server is not reachable right now. Try again in a minute.',
-        );
+      : new UserError('sd-unavailable', msg('commands.result.serverUnreachable'));
   }
   const known = capable.flatMap((backend) => {
     const list = lists.get(backend.id);
     return list === undefined ? [] : [list.map((upscaler) => upscaler.name)];
   });
   if (known.length === 0) {
-    throw new UserError(
-      'sd-unavailable',
-      'The image server is not reachable right now. Try again in a minute.',
-    );
+    throw new UserError('sd-unavailable', msg('commands.result.serverUnreachable'));
   }
   if (known.some((names) => names.includes(name))) return;
   const available = [...new Set(known.flat())].filter((candidate) => candidate !== 'None');
   throw new UserError(
     'unknown-upscaler',
-    `The upscaler "${name}" (UPSCALER) is not installed on the image server, so nothing was upscaled. Ask the bot's operator to set UPSCALER to one of: ${available.join(', ') || 'none listed'}.`,
+    available.length > 0
+      ? msg('commands.result.unknownUpscaler', { name, available: available.join(', ') })
+      : msg('commands.result.unknownUpscalerNoneListed', { name }),
   );
 }
 
@@ -221,10 +207,7 @@ export const handleUpscale: ButtonHandler = async (interaction, [jobId, rawIndex
   const index = imageIndex(parent, rawIndex);
   const image = await deps.images.get(parent.id, index);
   if (image === undefined) {
-    throw new UserError(
-      'image-gone',
-      'The original of this image is no longer kept, so it cannot be upscaled.',
-    );
+    throw new UserError('image-gone', msg('commands.result.originalGoneUpscale'));
   }
   const { width, height } = await sharp(image).metadata();
   const { upscaler, upscaleFactor } = deps.config.results;
@@ -249,6 +232,7 @@ export const handleUpscale: ButtonHandler = async (interaction, [jobId, rawIndex
 export const handleRemix: ButtonHandler = async (interaction, [jobId], deps) => {
   const parent = loadFinished(deps, jobId);
   generationKind(parent);
+  const locale = resolveLocale(interaction.locale);
   const limit = deps.config.limits.maxPromptLength;
   const prompt = new TextInputBuilder()
     .setCustomId(REMIX_PROMPT)
@@ -265,10 +249,12 @@ export const handleRemix: ButtonHandler = async (interaction, [jobId], deps) => 
     negative.setValue(parent.params.negativePrompt.slice(0, MAX_TEXT_INPUT));
   const modal = new ModalBuilder()
     .setCustomId(encodeCustomId('remixed', parent.id))
-    .setTitle('Remix')
+    .setTitle(t(locale, 'commands.result.remixModalTitle'))
     .addLabelComponents(
-      new LabelBuilder().setLabel('Prompt').setTextInputComponent(prompt),
-      new LabelBuilder().setLabel('Negative prompt').setTextInputComponent(negative),
+      new LabelBuilder().setLabel(t(locale, 'commands.result.promptLabel')).setTextInputComponent(prompt),
+      new LabelBuilder()
+        .setLabel(t(locale, 'commands.result.negativePromptLabel'))
+        .setTextInputComponent(negative),
     );
   await interaction.showModal(modal);
 };
@@ -300,7 +286,7 @@ export const handleRemixSubmit: ModalHandler = async (interaction, [jobId], deps
   if (typed.negativePrompt.length > limit) {
     throw new UserError(
       'invalid-options',
-      `The negative prompt is ${typed.negativePrompt.length} characters; the limit is ${limit}.`,
+      msg('commands.result.negativeTooLong', { length: typed.negativePrompt.length, limit }),
     );
   }
   const origin: JobOrigin = { action: 'remix', messageUrl: messageUrlOf(interaction) };
@@ -319,7 +305,7 @@ export const handleRemixSubmit: ModalHandler = async (interaction, [jobId], deps
 export const handleInfo: ButtonHandler = async (interaction, [jobId], deps) => {
   const job = jobId === undefined ? undefined : deps.jobs.get(jobId);
   if (job === undefined) {
-    throw new UserError('job-gone', 'This result is no longer stored, so there is nothing to show.');
+    throw new UserError('job-gone', msg('commands.result.infoGone'));
   }
   await interaction.reply({
     ...renderJobInfo(job),
@@ -334,12 +320,16 @@ export const handleImage: ButtonHandler = async (interaction, [jobId, rawIndex],
   const index = imageIndex(job, rawIndex);
   const image = await deps.images.get(job.id, index);
   if (image === undefined) {
-    throw new UserError('image-gone', 'The original of this image is no longer kept.');
+    throw new UserError('image-gone', msg('commands.result.originalGone'));
   }
   const seed = seedOf(job, index);
   const view = await prepareUpload(
     {
-      content: `Image ${index + 1} of ${job.result.seeds.length} · seed ${seed}`,
+      content: t(resolveLocale(interaction.locale), 'commands.result.image', {
+        number: index + 1,
+        count: job.result.seeds.length,
+        seed,
+      }),
       embeds: [],
       components: [],
       files: [{ name: imageFileName(seed, index, job.params.count), data: image }],
@@ -373,20 +363,20 @@ export const handleDelete: ButtonHandler = async (interaction, [jobId], deps) =>
   const job = jobId === undefined ? undefined : deps.jobs.get(jobId);
   const moderator = interaction.memberPermissions?.has(PermissionFlagsBits.ManageMessages) ?? false;
   if (job !== undefined && job.userId !== interaction.user.id && !moderator) {
-    throw new UserError(
-      'not-yours',
-      'Only the member who asked for this image (or a moderator) can delete it.',
-    );
+    throw new UserError('not-yours', msg('commands.result.deleteNotYours'));
   }
   if (job === undefined && !moderator) {
-    throw new UserError('job-gone', 'This result is no longer stored; only a moderator can delete it now.');
+    throw new UserError('job-gone', msg('commands.result.deleteGone'));
   }
   await interaction.client.rest.delete(
     Routes.channelMessage(interaction.message.channelId, interaction.message.id),
   );
   if (job !== undefined) await deps.images.remove(job.id);
   deps.log.info({ jobId, userId: interaction.user.id }, 'result deleted');
-  await interaction.reply({ content: 'Deleted.', flags: MessageFlags.Ephemeral });
+  await interaction.reply({
+    content: t(resolveLocale(interaction.locale), 'commands.result.deleted'),
+    flags: MessageFlags.Ephemeral,
+  });
 };
 
 /** The result buttons and the remix form, for the router. */

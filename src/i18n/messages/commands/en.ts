@@ -52,7 +52,8 @@ export const en = {
   'commands.result.serverUnreachable': 'The image server is not reachable right now. Try again in a minute.',
   'commands.result.unknownUpscaler':
     'The upscaler "{name}" (UPSCALER) is not installed on the image server, so nothing was upscaled. Ask the bot’s operator to set UPSCALER to one of: {available}.',
-  'commands.result.noneListed': 'none listed',
+  'commands.result.unknownUpscalerNoneListed':
+    'The upscaler "{name}" (UPSCALER) is not installed on the image server, so nothing was upscaled, and the server lists no other upscaler. Ask the bot’s operator to install one.',
   'commands.result.originalGoneUpscale':
     'The original of this image is no longer kept, so it cannot be upscaled.',
   'commands.result.originalGone': 'The original of this image is no longer kept.',
@@ -77,12 +78,12 @@ export const en = {
   'commands.setmodel.guildOnly': 'Use /setmodel in a server.',
   'commands.setmodel.forbidden': 'Changing the server’s model needs the Manage Server permission.',
   'commands.setmodel.unknown': 'Unknown model "{input}". Use /models to see them all.',
-  'commands.setmodel.unknownClosest': 'Unknown model "{input}". Closest: {closest}. Use /models to see them all.',
+  'commands.setmodel.unknownClosest':
+    'Unknown model "{input}". Closest: {closest}. Use /models to see them all.',
   'commands.setmodel.loading': 'Loading **{model}** … this can take a minute or two.',
   'commands.setmodel.keepsFixed': 'keeps `{model}` ({engine} cannot switch models)',
   'commands.setmodel.itsModel': 'its model',
-  'commands.setmodel.stillLoaded':
-    'it still has `{model}` loaded (the load failed; the WebUI log says why)',
+  'commands.setmodel.stillLoaded': 'it still has `{model}` loaded (the load failed; the WebUI log says why)',
   'commands.setmodel.noModel': 'no model',
   'commands.setmodel.failed': 'Could not switch to **{model}**.',
   'commands.setmodel.defaultStays': 'This server’s default stays **{model}**.',
@@ -102,8 +103,7 @@ export const en = {
 
   // What a server cannot do (the short form for /queue, the long one for doctor and the logs)
   'commands.limit.noProgress': 'shows no progress while it works',
-  'commands.limit.noProgressDetail':
-    'shows no progress while it works: the reply says how long it has been',
+  'commands.limit.noProgressDetail': 'shows no progress while it works: the reply says how long it has been',
   'commands.limit.globalProgress': 'reports progress for the whole server only',
   'commands.limit.globalProgressDetail':
     'reports progress for the whole server only: the bot shows it while its job is the only one there',
@@ -163,13 +163,16 @@ export const en = {
   'commands.imagine.imageOptionName': 'image',
   'commands.imagine.imageOptionDescription': 'Start from this image (PNG, JPEG or WebP): img2img',
   'commands.imagine.strengthOptionName': 'strength',
-  'commands.imagine.strengthOptionDescription': 'How much of the image to change with an image (0-1, default 0.75)',
+  'commands.imagine.strengthOptionDescription':
+    'How much of the image to change with an image (0-1, default 0.75)',
   'commands.imagine.loraOptionName': 'lora',
-  'commands.imagine.loraOptionDescription': 'LoRAs: name or name:0.8, several separated by commas (see /loras)',
+  'commands.imagine.loraOptionDescription':
+    'LoRAs: name or name:0.8, several separated by commas (see /loras)',
   'commands.imagine.styleOptionName': 'style',
   'commands.imagine.styleOptionDescription': 'A style to apply',
   'commands.imagine.hiresOptionName': 'hires',
-  'commands.imagine.hiresOptionDescription': 'Hires fix: scale, then denoise and upscaler, e.g. "2 R-ESRGAN 4x+ 0.4"',
+  'commands.imagine.hiresOptionDescription':
+    'Hires fix: scale, then denoise and upscaler, e.g. "2 R-ESRGAN 4x+ 0.4"',
   'commands.imagine.adetailerOptionName': 'adetailer',
   'commands.imagine.adetailerOptionDescription': 'Fix faces with ADetailer (where the server has it)',
 
@@ -234,7 +237,8 @@ export const en = {
   'commands.settings.policy.clearOptionName': 'clear',
   'commands.settings.policy.clearOptionDescription': 'Back to the bot’s default',
   'commands.settings.featuresCommandName': 'features',
-  'commands.settings.featuresCommandDescription': 'Which of LoRAs, styles, hires fix, ADetailer and variants members may use',
+  'commands.settings.featuresCommandDescription':
+    'Which of LoRAs, styles, hires fix, ADetailer and variants members may use',
   'commands.settings.features.allowLorasOptionName': 'allow_loras',
   'commands.settings.features.allowLorasOptionDescription': 'LoRAs in /imagine',
   'commands.settings.features.allowStylesOptionName': 'allow_styles',
@@ -262,7 +266,8 @@ export const en = {
   'commands.settings.features.resetOptionName': 'reset',
   'commands.settings.features.resetOptionDescription': 'Back to the bot’s defaults (styles are kept)',
   'commands.settings.styleCommandName': 'style',
-  'commands.settings.styleCommandDescription': 'Define a style for /imagine (for image servers without styles)',
+  'commands.settings.styleCommandDescription':
+    'Define a style for /imagine (for image servers without styles)',
   'commands.settings.style.nameOptionName': 'name',
   'commands.settings.style.nameOptionDescription': 'The style’s name',
   'commands.settings.style.promptOptionName': 'prompt',
