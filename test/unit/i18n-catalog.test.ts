@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { fill, placeholdersOf } from '../../src/i18n/format.js';
+import { LOCALES } from '../../src/i18n/locales.js';
+import { CATALOGS, en, type MessageKey } from '../../src/i18n/messages/index.js';
+
+/** Discord's limit for a text by the slot its key names (see docs: the key suffixes). */
+const LIMITS: readonly { suffix: string; max: number }[] = [
+  { suffix: 'Button', max: 80 },
+  { suffix: 'Choice', max: 100 },
+  { suffix: 'ModalTitle', max: 45 },
+  { suffix: 'Label', max: 45 },
+  { suffix: 'Placeholder', max: 100 },
+  { suffix: 'Title', max: 256 },
+  { suffix: 'Field', max: 256 },
+  { suffix: 'CommandDescription', max: 100 },
+  { suffix: 'OptionDescription', max: 100 },
+  { suffix: 'CommandName', max: 32 },
+  { suffix: 'OptionName', max: 32 },
+];
+const CONTENT_LIMIT = 2000;
+/** Discord's rule for (localized) command and option names. */
+const NAME = /^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+/** A long value for every parameter, so a text that fits with it fits with any realistic one. */
+const SAMPLE = 'x'.repeat(40);
+
+const KEYS = Object.keys(en) as MessageKey[];
+const limitOf = (key: string) => LIMITS.find((limit) => key.endsWith(limit.suffix))?.max ?? CONTENT_LIMIT;
+const isName = (key: string) => key.endsWith('CommandName') || key.endsWith('OptionName');
+/** Registration texts go to Discord as written; every other text is filled first. */
+const isRegistration = (key: string) => isName(key) || /(Command|Option)Description$/.test(key);
+const filled = (key: string, template: string, locale: string) =>
+  isRegistration(key)
+    ? template
+    : fill(template, Object.fromEntries(placeholdersOf(template).map((name) => [name, SAMPLE])), locale);
+
+describe('i18n catalog', () => {
+  it('has texts in English when the areas are merged', () => {
+    expect(KEYS.length).toBeGreaterThan(0);
+    for (const key of KEYS) expect(en[key].trim(), key).not.toBe('');
+  });
+
+  it('names every key <area>.<what> in lower camel segments', () => {
+    for (const key of KEYS) expect(key, key).toMatch(/^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*)+$/);
+  });
+
+  for (const locale of LOCALES) {
+    describe(locale, () => {
+      const catalog = CATALOGS[locale];
+
+      it('has every key, and no key English lacks', () => {
+        expect(KEYS.filter((key) => catalog[key] === undefined)).toEqual([]);
+        expect(Object.keys(catalog).filter((key) => !(key in en))).toEqual([]);
+      });
+
+      it('uses the same placeholders as English in every text', () => {
+        const mismatched = KEYS.filter(
+          (key) =>
+            catalog[key] !== undefined &&
+            placeholdersOf(catalog[key] ?? '').join(',') !== placeholdersOf(en[key]).join(','),
+        );
+        expect(mismatched).toEqual([]);
+      });
+
+      it('keeps every text within Discord’s limit for its slot, with long parameters filled in', () => {
+        const over = KEYS.flatMap((key) => {
+          const template = catalog[key];
+          if (template === undefined) return [];
+          const text = filled(key, template, locale);
+          return text.length > limitOf(key) ? [`${key}: ${text.length} > ${limitOf(key)}`] : [];
+        });
+        expect(over).toEqual([]);
+      });
+
+      it('gives commands and options names Discord accepts (lower case, no spaces)', () => {
+        const bad = KEYS.filter((key) => isName(key) && catalog[key] !== undefined).flatMap((key) => {
+          const name = catalog[key] ?? '';
+          return NAME.test(name) && name === name.toLowerCase() ? [] : [`${key}: ${name}`];
+        });
+        expect(bad).toEqual([]);
+      });
+
+      it('gives no empty text', () => {
+        expect(KEYS.filter((key) => catalog[key]?.trim() === '')).toEqual([]);
+      });
+    });
+  }
+});
