@@ -10,6 +10,7 @@ import { type BackendModelState, renderModelsPage } from '../src/discord/views/m
 import { toUserMessage } from '../src/discord/views/user-message.js';
 import { SdUnsupportedError } from '../src/engines/errors.js';
 import { familyOfModel } from '../src/generation/features.js';
+import { type Locale, resolveLocale } from '../src/i18n/locales.js';
 import { msg } from '../src/i18n/translate.js';
 import { FAMILY_LABELS } from '../src/models/family.js';
 import { sameModel } from '../src/models/match.js';
@@ -43,7 +44,13 @@ async function loadedModels(deps: BotDeps): Promise<BackendModelState[]> {
   );
 }
 
-async function renderPage(deps: BotDeps, guildId: string | null, invokerId: string, page: number) {
+async function renderPage(
+  deps: BotDeps,
+  guildId: string | null,
+  invokerId: string,
+  page: number,
+  locale: Locale,
+) {
   const [models, backends] = await Promise.all([deps.catalog.get('models'), loadedModels(deps)]);
   const guildDefault = guildId === null ? undefined : deps.settings.get(guildId).defaultModel;
   const families = loadGuildPolicy(deps.settings, guildId).features?.families ?? {};
@@ -58,6 +65,7 @@ async function renderPage(deps: BotDeps, guildId: string | null, invokerId: stri
       const family = familyOfModel(model, families);
       return family === 'other' ? undefined : FAMILY_LABELS[family];
     },
+    locale,
   );
 }
 
@@ -97,7 +105,11 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
     await rescanAll(deps);
     deps.catalog.invalidate('models');
   }
-  await interaction.editReply(toReply(await renderPage(deps, interaction.guildId, interaction.user.id, 0)));
+  await interaction.editReply(
+    toReply(
+      await renderPage(deps, interaction.guildId, interaction.user.id, 0, resolveLocale(interaction.locale)),
+    ),
+  );
 }
 
 /** Turning a /models page: only the member who asked may. */
@@ -113,7 +125,15 @@ export const handleModelsPage: ButtonHandler = async (
   if (!Number.isInteger(number)) throw new UserError('bad-page', msg('commands.pages.missing'));
   await interaction.deferUpdate();
   await interaction.editReply(
-    toReply(await renderPage(deps, interaction.guildId, interaction.user.id, number)),
+    toReply(
+      await renderPage(
+        deps,
+        interaction.guildId,
+        interaction.user.id,
+        number,
+        resolveLocale(interaction.locale),
+      ),
+    ),
   );
 };
 

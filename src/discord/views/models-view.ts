@@ -4,9 +4,12 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord.js';
+import { DEFAULT_LOCALE, type Locale } from '../../i18n/locales.js';
+import { t } from '../../i18n/translate.js';
 import type { SdModel } from '../../sd/types.js';
 import { encodeCustomId } from '../intake/custom-id.js';
 import { escapeMarkdown, type MessageView, truncate } from './render.js';
+import { serverLabel } from './server-label.js';
 
 export const MODELS_PER_PAGE = 10;
 
@@ -31,7 +34,10 @@ export function renderModelsPage(
   isLoaded: (model: SdModel, loaded: string) => boolean,
   /** Each checkpoint's family label (`SDXL`), where known. */
   familyOf?: (model: SdModel) => string | undefined,
+  /** The member's language. */
+  locale: Locale = DEFAULT_LOCALE,
 ): MessageView {
+  const name = (index: number) => serverLabel(index, backends.length, locale);
   const pages = Math.max(1, Math.ceil(models.length / MODELS_PER_PAGE));
   const current = Math.min(Math.max(0, page), pages - 1);
   const slice = models.slice(current * MODELS_PER_PAGE, (current + 1) * MODELS_PER_PAGE);
@@ -39,10 +45,11 @@ export function renderModelsPage(
     const marks: string[] = [];
     backends.forEach((backend, index) => {
       if (backend.loaded !== null && isLoaded(model, backend.loaded)) {
-        marks.push(`loaded on ${backendName(index, backends.length)}`);
+        marks.push(t(locale, 'commands.models.loadedOn', { server: name(index) }));
       }
     });
-    if (guildDefault !== undefined && guildDefault === model.title) marks.push('this server’s default');
+    if (guildDefault !== undefined && guildDefault === model.title)
+      marks.push(t(locale, 'commands.models.serverDefault'));
     const hash = model.hash === null ? '' : ` \`${model.hash}\``;
     const family = familyOf?.(model);
     const tail = [marks.join(', '), family ?? ''].filter((part) => part !== '').join(' · ');
@@ -50,12 +57,12 @@ export function renderModelsPage(
   });
   const status = backends.map(
     (backend, index) =>
-      `${backendName(index, backends.length)}: ${backend.loaded === null ? 'not reachable' : `\`${truncate(backend.loaded, 150)}\``}`,
+      `${name(index)}: ${backend.loaded === null ? t(locale, 'commands.models.notReachable') : `\`${truncate(backend.loaded, 150)}\``}`,
   );
   const description = [
-    models.length === 0 ? 'No checkpoints found.' : lines.join('\n'),
+    models.length === 0 ? t(locale, 'commands.models.none') : lines.join('\n'),
     '',
-    `**Loaded** — ${status.join(' · ')}`,
+    t(locale, 'commands.models.loaded', { status: status.join(' · ') }),
   ].join('\n');
   const components: APIActionRowComponent<APIComponentInMessageActionRow>[] =
     pages > 1
@@ -66,14 +73,14 @@ export function renderModelsPage(
               {
                 type: ComponentType.Button,
                 style: ButtonStyle.Secondary,
-                label: 'Previous',
+                label: t(locale, 'commands.pages.previousButton'),
                 custom_id: encodeCustomId('models', invokerId, current - 1),
                 disabled: current === 0,
               },
               {
                 type: ComponentType.Button,
                 style: ButtonStyle.Secondary,
-                label: 'Next',
+                label: t(locale, 'commands.pages.nextButton'),
                 custom_id: encodeCustomId('models', invokerId, current + 1),
                 disabled: current >= pages - 1,
               },
@@ -85,9 +92,9 @@ export function renderModelsPage(
     content: '',
     embeds: [
       {
-        title: `Checkpoints (${models.length})`,
+        title: t(locale, 'commands.models.listTitle', { count: models.length }),
         description: truncate(description, 4096),
-        footer: { text: `Page ${current + 1} of ${pages}` },
+        footer: { text: t(locale, 'commands.pages.footer', { page: current + 1, pages }) },
       },
     ],
     components,
