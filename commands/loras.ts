@@ -1,6 +1,6 @@
 import { type ButtonInteraction, type ChatInputCommandInteraction, SlashCommandBuilder } from 'discord.js';
 import type { BotDeps, ButtonHandler, Command } from '../src/discord/intake/command.js';
-import { localized, localizedChoice, localizeOption } from '../src/discord/intake/localized.js';
+import { localized, localizedChoices, localizeOption } from '../src/discord/intake/localized.js';
 import { mergeByServer, renderLorasPage } from '../src/discord/views/loras-view.js';
 import { type Locale, resolveLocale } from '../src/i18n/locales.js';
 import { msg } from '../src/i18n/translate.js';
@@ -19,7 +19,7 @@ const data = new SlashCommandBuilder()
       option
         .setName('show')
         .setDescription('LoRAs (default) or embeddings')
-        .addChoices(...KINDS.map((kind) => localizedChoice(kind, kind, `commands.loras.${kind}Choice`))),
+        .addChoices(...localizedChoices(KINDS, 'commands.loras')),
       'commands.loras.show',
     ),
   )

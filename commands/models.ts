@@ -80,7 +80,7 @@ const toReply = (view: Awaited<ReturnType<typeof renderPage>>) => ({
  * Rescans every server that can; a server without the route (stable-diffusion.cpp, KoboldCpp: an
  * empty 404) is skipped. Only when none can is the member told so.
  */
-async function rescanAll(deps: BotDeps): Promise<void> {
+async function rescanAll(deps: BotDeps, locale: Locale): Promise<void> {
   const answers = await Promise.allSettled(
     deps.backends.map((backend) => backend.engine.refreshCheckpoints()),
   );
@@ -91,7 +91,7 @@ async function rescanAll(deps: BotDeps): Promise<void> {
   if (broken !== undefined) throw broken;
   const [unsupported] = failures;
   if (unsupported !== undefined && failures.length === answers.length) {
-    throw new UserError('cannot-rescan', toUserMessage(unsupported));
+    throw new UserError('cannot-rescan', toUserMessage(unsupported, locale));
   }
 }
 
@@ -102,7 +102,7 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
   }
   await interaction.deferReply();
   if (rescan) {
-    await rescanAll(deps);
+    await rescanAll(deps, resolveLocale(interaction.locale));
     deps.catalog.invalidate('models');
   }
   await interaction.editReply(

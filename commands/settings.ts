@@ -7,7 +7,12 @@ import {
 } from 'discord.js';
 import { autocompleteGenerationOption } from '../src/discord/intake/autocomplete.js';
 import type { BotDeps, Command } from '../src/discord/intake/command.js';
-import { localizeCommand, localized, localizeOption } from '../src/discord/intake/localized.js';
+import {
+  localizeCommand,
+  localized,
+  localizedChoices,
+  localizeOption,
+} from '../src/discord/intake/localized.js';
 import { renderBlockedList, renderSettingsView } from '../src/discord/views/settings-view.js';
 import { MODEL_FAMILIES, type ModelFamily } from '../src/models/family.js';
 import { planFeaturesChange, planStyleChange } from '../src/policy/feature-changes.js';
@@ -107,7 +112,7 @@ const data = new SlashCommandBuilder()
             option
               .setName('reset')
               .setDescription('Back to the bot’s default')
-              .addChoices(...DEFAULTS_RESETS.map((value) => ({ name: value, value }))),
+              .addChoices(...localizedChoices(DEFAULTS_RESETS, 'commands.settings.reset')),
             'commands.settings.defaults.reset',
           ),
         ),
@@ -124,7 +129,7 @@ const data = new SlashCommandBuilder()
             option
               .setName('nsfw_mode')
               .setDescription('Outside age-restricted channels')
-              .addChoices(...NSFW_MODES.map((value) => ({ name: value, value }))),
+              .addChoices(...localizedChoices(NSFW_MODES, 'commands.settings.nsfwMode')),
             'commands.settings.policy.nsfwMode',
           ),
         )
@@ -183,7 +188,7 @@ const data = new SlashCommandBuilder()
             option
               .setName('clear')
               .setDescription('Back to the bot’s default')
-              .addChoices(...POLICY_CLEARS.map((value) => ({ name: value, value }))),
+              .addChoices(...localizedChoices(POLICY_CLEARS, 'commands.settings.clear')),
             'commands.settings.policy.clear',
           ),
         ),

@@ -49,11 +49,25 @@ export function localizeOption<T extends Localizable>(
   return builder;
 }
 
-/** A choice with its name localized from `key` (a `…Choice` text). */
-export function localizedChoice<V extends string | number>(
-  name: string,
-  value: V,
-  key: MessageKey,
-): { name: string; value: V; name_localizations: LocalizationMap } {
-  return { name, value, name_localizations: localized(key) };
+/** `negative_prompt` → `negativePrompt`, at the type level. */
+type Camel<S extends string> = S extends `${infer Head}${'_' | '-'}${infer Tail}`
+  ? `${Head}${Capitalize<Camel<Tail>>}`
+  : S;
+
+const camel = (text: string) => text.replace(/[-_](\w)/g, (_, letter: string) => letter.toUpperCase());
+
+/**
+ * Choices whose value is also their (English) name, each with its name localized from
+ * `<prefix>.<value in lower camel>Choice`: `localizedChoices(['off', 'negative-prompt'], 'commands.x')`
+ * reads `commands.x.offChoice` and `commands.x.negativePromptChoice` (a missing key fails to compile).
+ */
+export function localizedChoices<V extends string, P extends string>(
+  values: readonly V[],
+  prefix: P & (`${P}.${Camel<V>}Choice` extends MessageKey ? unknown : never),
+): { name: V; value: V; name_localizations: LocalizationMap }[] {
+  return values.map((value) => ({
+    name: value,
+    value,
+    name_localizations: localized(`${prefix}.${camel(value)}Choice` as MessageKey),
+  }));
 }
