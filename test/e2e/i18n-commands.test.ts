@@ -72,6 +72,14 @@ describe('the commands in the members’ languages end to end', () => {
     const words = settings?.options?.find((option) => option.name === 'blocked-words');
     const add = words?.options?.find((option) => option.name === 'add');
     expect(add?.options?.[0]?.name_localizations?.ru).toBe('термин');
+    const policy = settings?.options?.find((option) => option.name === 'policy');
+    const nsfw = policy?.options?.find((option) => option.name === 'nsfw_mode');
+    expect(nsfw?.choices?.map((choice) => choice.name_localizations?.de)).toEqual([
+      'aus',
+      'negativer Prompt',
+      'Spoiler',
+      'beides',
+    ]);
   });
 
   it('answers a Japanese member’s /queue and Cancel in Japanese, and an English one’s in English', async () => {
