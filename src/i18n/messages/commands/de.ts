@@ -74,7 +74,7 @@ export const de: AreaCatalog<typeof en> = {
   'commands.pages.nextButton': 'Weiter',
   'commands.pages.footer': 'Seite {page} von {pages}',
   'commands.models.listTitle': 'Checkpoints ({count})',
-  'commands.models.loadedOn': 'geladen auf {server}',
+  'commands.models.loadedOn': 'geladen ({server})',
   'commands.models.serverDefault': 'Standard dieses Servers',
   'commands.models.none': 'Keine Checkpoints gefunden.',
   'commands.models.loaded': '**Geladen** — {status}',

@@ -68,7 +68,7 @@ export const ptbr: AreaCatalog<typeof en> = {
   'commands.pages.nextButton': 'Próxima',
   'commands.pages.footer': 'Página {page} de {pages}',
   'commands.models.listTitle': 'Checkpoints ({count})',
-  'commands.models.loadedOn': 'carregado em {server}',
+  'commands.models.loadedOn': 'carregado ({server})',
   'commands.models.serverDefault': 'padrão deste servidor',
   'commands.models.none': 'Nenhum checkpoint encontrado.',
   'commands.models.loaded': '**Carregados** — {status}',

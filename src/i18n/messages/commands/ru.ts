@@ -20,9 +20,9 @@ export const ru: AreaCatalog<typeof en> = {
   'commands.unroutable.anyModel': 'Ни один сервер изображений здесь не может выполнить эту задачу. {holds}.',
   'commands.unroutable.model':
     'Ни один сервер изображений здесь не может использовать **{model}**: {holds}. Выберите одну из этих моделей или посмотрите /models.',
-  'commands.unroutable.holds': 'у {server} — `{model}`',
-  'commands.unroutable.holdsEngine': 'у {server} ({engine}) — `{model}`',
-  'commands.unroutable.holdsFixed': 'у {server} ({engine}) — `{model}` (фиксирована: сменить нельзя)',
+  'commands.unroutable.holds': '{server}: `{model}`',
+  'commands.unroutable.holdsEngine': '{server} ({engine}): `{model}`',
+  'commands.unroutable.holdsFixed': '{server} ({engine}): `{model}` (фиксирована: сменить нельзя)',
   'commands.unroutable.noModelLoaded': 'модель не загружена',
   'commands.server.numbered': 'сервер {number}',
   'commands.server.only': 'сервер',
