@@ -2,7 +2,6 @@ import { pathToFileURL } from 'node:url';
 import { Client, Events, GatewayIntentBits, Partials, type REST, Status } from 'discord.js';
 import { config as loadDotenv } from 'dotenv';
 import type { DestinationStream } from 'pino';
-import sharp from 'sharp';
 import { commands, handleModelsPage } from '../commands/index.js';
 import { createCatalog } from './catalog/catalog.js';
 import { ConfigError, type Env, parseConfig } from './config.js';
@@ -50,8 +49,6 @@ const CATALOG_TTL_MS = 5 * 60_000;
 /** The composition root: builds every real adapter from the environment and starts the bot. */
 export async function startBot(env: Env, options: StartOptions = {}): Promise<BotHandle> {
   const config = parseConfig(env);
-  // libvips' operation cache keeps decoded images around; the bot never reuses them.
-  sharp.cache(false);
   const now = options.now ?? Date.now;
   const secrets = [
     config.discord.token,

@@ -9,7 +9,6 @@ import {
   TextInputBuilder,
   TextInputStyle,
 } from 'discord.js';
-import sharp from 'sharp';
 import {
   checkDerivedLimits,
   toRemixParams,
@@ -18,6 +17,7 @@ import {
   toVaryParams,
 } from '../generation/derive.js';
 import type { GenerationParams, JobOrigin } from '../generation/request.js';
+import { loadSharp } from '../images/sharp.js';
 import type { Job, JobKind, JobResult } from '../jobs/types.js';
 import { effectivePolicy } from '../policy/guild-policy.js';
 import { SdError } from '../sd/errors.js';
@@ -175,6 +175,7 @@ export const handleUpscale: ButtonHandler = async (interaction, [jobId, rawIndex
       'The original of this image is no longer kept, so it cannot be upscaled.',
     );
   }
+  const sharp = await loadSharp();
   const { width, height } = await sharp(image).metadata();
   const { upscaler, upscaleFactor } = deps.config.results;
   const origin: JobOrigin = { action: 'upscale', index, messageUrl: messageUrlOf(interaction) };
