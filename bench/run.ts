@@ -9,14 +9,15 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { cpus, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BotRuntime, prepareBot, REPO_ROOT } from './bot-process.js';
-import { benchParams } from './params.js';
+import { type BotRuntime, npmStartEntry, prepareBot, prepareMinimalBot, REPO_ROOT } from './bot-process.js';
+import { benchParams, GRAIN_RUN } from './params.js';
 import { type BenchResults, checkTargets, type Figures, renderTable } from './report.js';
 import { measureAcknowledgement } from './scenarios/acknowledgement.js';
 import { measureMemory } from './scenarios/memory.js';
 import { measureModelLoads } from './scenarios/model-loads.js';
 import { measureOverhead } from './scenarios/overhead.js';
 import { measureUtilisationRun, type UtilisationRun } from './scenarios/utilisation.js';
+import { measureStartup, measureWave, type StartupFigures, type WaveFigures } from './scenarios/versus.js';
 import { round } from './stats.js';
 import type { BenchContext } from './world.js';
 
@@ -40,26 +41,57 @@ async function main(): Promise<void> {
   say(
     `bench${smoke ? ' (smoke)' : ''}: ${cpus().length} CPUs, Node ${process.version}, bot runtime ${runtime}`,
   );
-  const entry = await prepareBot(runtime);
-  if (entry.typeErrors > 0)
-    say(`  note: tsc reported ${entry.typeErrors} type error(s) in src/; it emitted anyway`);
+  const entry = prepareBot(runtime);
+  const minimal = prepareMinimalBot();
   const context: BenchContext = { entry, warnings: [] };
+  // The minimal bot's warnings are its own business (it has no logger); kept apart from ours.
+  const floor: BenchContext = { entry: minimal, warnings: [] };
 
-  say('1/5 acknowledgement burst');
+  say('1/7 start-up: the minimal bot, ours, ours through `npm start`');
+  const startup: StartupFigures[] = [
+    await measureStartup(floor, minimal, params.versus),
+    await measureStartup(context, entry, params.versus),
+  ];
+  // npm start runs dist/, which the compiled runtime has just brought up to date.
+  if (runtime === 'compiled') startup.push(await measureStartup(context, npmStartEntry(), params.versus));
+  say('2/7 acknowledgement burst: the minimal bot, then ours');
+  const ackMinimal = await measureAcknowledgement(floor, params.ack);
   const acknowledgement = await measureAcknowledgement(context, params.ack);
-  say('2/5 overhead per job');
+  say('3/7 overhead per job: the minimal bot (grain run), then ours');
+  const overheadMinimal = await measureOverhead(floor, {
+    ...params.overhead,
+    runs: params.overhead.runs.filter((run) => run.label === GRAIN_RUN),
+  });
   const overhead = await measureOverhead(context, params.overhead);
-  say('3/5 memory');
+  say('4/7 peak RSS in a wave of realistic 4×1024² jobs: the minimal bot, then ours');
+  const waves: WaveFigures[] = [
+    await measureWave(floor, minimal, params.versus),
+    await measureWave(context, entry, params.versus),
+  ];
+  say('5/7 memory');
   const memory = await measureMemory(context, params.memory);
-  say('4/5 backend utilisation');
+  say('6/7 backend utilisation');
   const utilisation: UtilisationRun[] = [];
   for (const shape of params.utilisation.runs) {
     utilisation.push(await measureUtilisationRun(context, params.utilisation, shape));
   }
-  say('5/5 model loads, affinity on and off');
+  say('7/7 model loads, affinity on and off');
   const modelLoads = await measureModelLoads(context, params.modelLoads);
 
-  const figures: Figures = { acknowledgement, overhead, memory, utilisation, modelLoads };
+  const figures: Figures = {
+    acknowledgement,
+    overhead,
+    memory,
+    utilisation,
+    modelLoads,
+    versus: {
+      startup,
+      acknowledgement: ackMinimal,
+      overhead: overheadMinimal.runs[0] ?? null,
+      waves,
+      minimalWarnings: floor.warnings.slice(0, 10),
+    },
+  };
   const targets = checkTargets(figures, params);
   const results: BenchResults = {
     date: new Date().toISOString(),
@@ -69,7 +101,6 @@ async function main(): Promise<void> {
     platform: `${platform()} ${process.arch}`,
     smoke,
     runtime,
-    buildTypeErrors: entry.typeErrors,
     durationSeconds: round((performance.now() - started) / 1000),
     parameters: params,
     figures,

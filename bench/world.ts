@@ -16,6 +16,8 @@ export interface World {
   discord: FakeDiscord;
   webuis: FakeWebui[];
   bot: BotProcess;
+  /** From the spawn to the fake gateway receiving IDENTIFY, ms: when the bot is ready to log in. */
+  identifyMs: number;
   close(): Promise<void>;
 }
 
@@ -60,7 +62,9 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     rmSync(dir, { recursive: true, force: true });
   };
   let bot: BotProcess;
+  let identifyMs: number;
   try {
+    const identified = discord.waitForIdentify(60_000).then(() => performance.now());
     bot = await spawnBot(
       options.context.entry,
       {
@@ -74,6 +78,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       },
       await freePort(),
     );
+    identifyMs = (await identified) - bot.spawnedAt;
     // Commands registered, and each backend asked which model it has loaded (for affinity).
     await until(
       () => discord.commands.guild(discord.guildId).some((command) => command.name === 'imagine'),
@@ -94,6 +99,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     discord,
     webuis,
     bot,
+    identifyMs,
     async close() {
       await bot.stop();
       options.context.warnings.push(...bot.warnings);

@@ -65,7 +65,13 @@ async function read(bot: BotProcess, jobs: number): Promise<MemoryReading> {
   };
 }
 
-async function wave(world: World, count: number, members: number, options: Record<string, string | number>) {
+/** Sends `count` jobs at once and waits for them all; resolves with how many failed. */
+export async function wave(
+  world: World,
+  count: number,
+  members: number,
+  options: Record<string, string | number>,
+) {
   const handles = Array.from({ length: count }, (_, i) =>
     imagine(world, i % members, { prompt: `a paper boat ${i}`, ...options }),
   );
