@@ -53,12 +53,10 @@ export function placeCells(
   cells: readonly RawCell[],
   background: { r: number; g: number; b: number } = GRID_BACKGROUND,
 ): Buffer {
-  const canvas = Buffer.alloc(layout.width * layout.height * 3);
-  for (let at = 0; at < canvas.length; at += 3) {
-    canvas[at] = background.r;
-    canvas[at + 1] = background.g;
-    canvas[at + 2] = background.b;
-  }
+  const canvas = Buffer.alloc(
+    layout.width * layout.height * 3,
+    Buffer.from([background.r, background.g, background.b]),
+  );
   cells.forEach((cell, index) => {
     const corner = layout.cells[index];
     if (corner === undefined) return;
@@ -79,7 +77,20 @@ export function placeCells(
  * take the first image's size (a batch shares one size), and a stray image of another size is fitted
  * inside its cell rather than breaking the grid.
  */
-export async function composeGrid(images: readonly Buffer[], maxCell = GRID_MAX_CELL): Promise<Buffer> {
+export function composeGrid(images: readonly Buffer[], maxCell = GRID_MAX_CELL): Promise<Buffer> {
+  // One grid at a time: its four decodes already fill the cores, and a second grid in parallel only
+  // doubles the memory libvips holds at once (without MALLOC_ARENA_MAX, glibc keeps most of it).
+  const turn = gridTurn.then(() => composeGridNow(images, maxCell));
+  gridTurn = turn.then(
+    () => undefined,
+    () => undefined,
+  );
+  return turn;
+}
+
+let gridTurn: Promise<void> = Promise.resolve();
+
+async function composeGridNow(images: readonly Buffer[], maxCell: number): Promise<Buffer> {
   const [first] = images;
   if (first === undefined) throw new Error('a grid needs at least one image');
   const sharp = await loadSharp();

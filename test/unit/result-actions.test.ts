@@ -143,6 +143,21 @@ describe('composeGrid', () => {
     expect(grid.length).toBeLessThan((images[0]?.length ?? 0) / 4);
   });
 
+  it('composes grids one at a time, and a failed grid does not hold up the next', async () => {
+    const image = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer();
+    const results = await Promise.allSettled([
+      composeGrid([image, image]),
+      composeGrid([Buffer.from('not an image'), image]),
+      composeGrid([image, image, image, image]),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const last = results[2];
+    const meta = last?.status === 'fulfilled' ? await sharp(last.value).metadata() : undefined;
+    expect([meta?.width, meta?.height]).toEqual([32, 32]);
+  });
+
   it('composes each image into its cell and fills the empty cell with the background', async () => {
     const colour = (r: number) =>
       sharp({ create: { width: 64, height: 32, channels: 3, background: { r, g: 0, b: 0 } } })
