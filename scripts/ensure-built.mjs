@@ -90,12 +90,13 @@ function main() {
   const args = new Set(process.argv.slice(2));
   const prepare = args.has('--prepare');
   const force = args.has('--force');
+  const built = existsSync(ENTRY);
   if (!existsSync(join(ROOT, 'src'))) {
-    if (prepare) return 0;
-    say(`ensure-built: no src/ in ${ROOT}`);
+    // The Docker dependency layer (no sources yet), or an image that ships dist/ alone.
+    if (prepare || built) return 0;
+    say(`ensure-built: neither src/ nor a build in ${ROOT}`);
     return 1;
   }
-  const built = existsSync(ENTRY);
   if (!force && built && readStamp() === fingerprint()) return 0;
   const tsc = findTsc();
   if (tsc === undefined) {
