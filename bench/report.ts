@@ -15,7 +15,7 @@ export interface VersusFigures {
   acknowledgement: AckResult;
   /** The grain run of the overhead scenario. */
   overhead: OverheadRun | null;
-  /** The minimal bot, then ours. */
+  /** The minimal bot, ours, then ours with MALLOC_ARENA_MAX=2 (as systemd and Docker run it). */
   waves: WaveFigures[];
   minimalWarnings: string[];
 }
@@ -101,7 +101,7 @@ function versusChecks(figures: Figures): TargetCheck[] {
       met: grain.overheadMs.n > 0 && grain.overheadMs.p50 <= 85,
     });
   }
-  const [floorWave, ourWave] = versus.waves;
+  const [floorWave, ourWave, ...otherWaves] = versus.waves;
   if (floorWave !== undefined && ourWave !== undefined) {
     checks.push({
       name: `peak RSS, ${ourWave.jobs} jobs of ${ourWave.images} at once, 2 backends`,
@@ -109,6 +109,14 @@ function versusChecks(figures: Figures): TargetCheck[] {
       value: `${mib(ourWave.peakRssMiB)} (idle ${mib(ourWave.idleRssMiB)}); minimal ${mib(floorWave.peakRssMiB)} (idle ${mib(floorWave.idleRssMiB)}), ${ratio(toRatio(ourWave.peakRssMiB, floorWave.peakRssMiB))}`,
       met: ourWave.peakRssMiB <= 145 && ourWave.failedJobs === 0,
     });
+    for (const other of otherWaves) {
+      checks.push({
+        name: `peak RSS, same wave, ${other.label}`,
+        target: '—',
+        value: `${mib(other.peakRssMiB)} (idle ${mib(other.idleRssMiB)})`,
+        met: null,
+      });
+    }
   }
   return checks;
 }

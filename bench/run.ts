@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { type BotRuntime, npmStartEntry, prepareBot, prepareMinimalBot, REPO_ROOT } from './bot-process.js';
 import { benchParams, GRAIN_RUN } from './params.js';
 import { type BenchResults, checkTargets, type Figures, renderTable } from './report.js';
-import { measureAcknowledgement } from './scenarios/acknowledgement.js';
+import { measureAcknowledgements } from './scenarios/acknowledgement.js';
 import { measureMemory } from './scenarios/memory.js';
 import { measureModelLoads } from './scenarios/model-loads.js';
 import { measureOverhead } from './scenarios/overhead.js';
@@ -54,9 +54,9 @@ async function main(): Promise<void> {
   ];
   // npm start runs dist/, which the compiled runtime has just brought up to date.
   if (runtime === 'compiled') startup.push(await measureStartup(context, npmStartEntry(), params.versus));
-  say('2/7 acknowledgement burst: the minimal bot, then ours');
-  const ackMinimal = await measureAcknowledgement(floor, params.ack);
-  const acknowledgement = await measureAcknowledgement(context, params.ack);
+  say('2/7 acknowledgement bursts: the minimal bot and ours, taking turns');
+  const [ackMinimal, acknowledgement] = await measureAcknowledgements([floor, context], params.ack);
+  if (ackMinimal === undefined || acknowledgement === undefined) throw new Error('bench: no acknowledgement');
   say('3/7 overhead per job: the minimal bot (grain run), then ours');
   const overheadMinimal = await measureOverhead(floor, {
     ...params.overhead,
@@ -67,6 +67,8 @@ async function main(): Promise<void> {
   const waves: WaveFigures[] = [
     await measureWave(floor, minimal, params.versus),
     await measureWave(context, entry, params.versus),
+    // For reference: as the systemd unit and the Dockerfile run it (glibc reads this before any JS runs).
+    await measureWave(context, entry, params.versus, { MALLOC_ARENA_MAX: '2' }),
   ];
   say('5/7 memory');
   const memory = await measureMemory(context, params.memory);

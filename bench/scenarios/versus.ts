@@ -71,10 +71,12 @@ export async function measureWave(
   context: BenchContext,
   entry: BotEntry,
   params: BenchParams['versus'],
+  env: Record<string, string> = {},
 ): Promise<WaveFigures> {
   const { wave: shape } = params;
   const world = await startWorld({
     context: { ...context, entry },
+    env,
     webuis: Array.from({ length: shape.backends }, () => ({
       generationMs: shape.generationMs,
       noise: 'grain' as const,
@@ -97,8 +99,9 @@ export async function measureWave(
     const seconds = round((performance.now() - started) / 1000, 2);
     clearInterval(sampler);
     const peak = Math.max(sampled, resetWorked ? world.bot.memory().peak : 0);
+    const settings = Object.entries(env).map(([key, value]) => `${key}=${value}`);
     return {
-      label: entry.label,
+      label: settings.length === 0 ? entry.label : `${entry.label}, ${settings.join(' ')}`,
       jobs: shape.jobs,
       images: `${shape.count}×${shape.size}² grain`,
       idleRssMiB,
