@@ -84,13 +84,16 @@ export async function wave(
   return outcomes.filter((outcome) => !outcome.ok).length;
 }
 
+/** `env`: settings over the bench defaults, e.g. MALLOC_ARENA_MAX as systemd and Docker set it. */
 export async function measureMemory(
   context: BenchContext,
   params: BenchParams['memory'],
+  env: Record<string, string> = {},
 ): Promise<MemoryResult> {
   const { volume, peak } = params;
   const world = await startWorld({
     context,
+    env,
     webuis: Array.from({ length: params.backends }, () => ({ generationMs: volume.generationMs })),
   });
   try {
