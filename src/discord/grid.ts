@@ -107,7 +107,8 @@ async function composeGridNow(images: readonly Buffer[], maxCell: number): Promi
         .toColourspace('srgb')
         .raw()
         .toBuffer({ resolveWithObject: true });
-      if (info.channels !== 3) throw new Error(`a grid cell has ${info.channels} channels, not 3`);
+      if (info.channels !== 3 || data.length !== info.width * info.height * 3)
+        throw new Error(`a grid cell is not 8-bit RGB (${info.channels} channels, ${data.length} bytes)`);
       return { data, width: info.width, height: info.height };
     }),
   );
