@@ -10,7 +10,6 @@ import {
   TextInputBuilder,
   TextInputStyle,
 } from 'discord.js';
-import sharp from 'sharp';
 import { SdError } from '../../engines/errors.js';
 import {
   checkDerivedLimits,
@@ -20,6 +19,7 @@ import {
   toVaryParams,
 } from '../../generation/derive.js';
 import type { GenerationParams, JobOrigin } from '../../generation/request.js';
+import { loadSharp } from '../../images/sharp.js';
 import type { Job, JobKind, JobResult } from '../../jobs/types.js';
 import { effectivePolicy } from '../../policy/guild-policy.js';
 import { UserError } from '../../user-error.js';
@@ -226,6 +226,7 @@ export const handleUpscale: ButtonHandler = async (interaction, [jobId, rawIndex
       'The original of this image is no longer kept, so it cannot be upscaled.',
     );
   }
+  const sharp = await loadSharp();
   const { width, height } = await sharp(image).metadata();
   const { upscaler, upscaleFactor } = deps.config.results;
   const origin: JobOrigin = { action: 'upscale', index, messageUrl: messageUrlOf(interaction) };

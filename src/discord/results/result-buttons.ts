@@ -11,7 +11,7 @@ import { type CustomIdAction, encodeCustomId } from '../intake/custom-id.js';
 type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
 
 /** The name of a batch's composite image on the reply. */
-export const GRID_FILE_NAME = 'grid.png';
+export const GRID_FILE_NAME = 'grid.jpg';
 
 function button(
   label: string,

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { loadSharp } from '../../images/sharp.js';
 import type { MessageView } from '../views/render.js';
 
 /** Discord's per-file limit when the interaction does not say otherwise (10 MiB). */
@@ -68,6 +68,7 @@ async function encode(
   encoding: Encoding,
   original: { width: number; height: number },
 ): Promise<{ data: Buffer; width: number; height: number }> {
+  const sharp = await loadSharp();
   let image = sharp(data, { limitInputPixels: false });
   let { width, height } = original;
   if (encoding.scale !== 1) {
@@ -109,6 +110,7 @@ export async function fitAttachments(
     const label = `Image ${index + 1} was ${formatBytes(file.data.length)}, over Discord’s ${limit} limit here`;
     let fitted: { file: UploadFile; how: string } | undefined;
     try {
+      const sharp = await loadSharp();
       const meta = await sharp(file.data, { limitInputPixels: false }).metadata();
       const original = { width: meta.width ?? 0, height: meta.height ?? 0 };
       for (const encoding of LADDER) {

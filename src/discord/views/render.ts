@@ -160,6 +160,11 @@ function modelMismatch(asked: string | undefined, result: JobResult): string | u
   return `⚠️ You asked for **${escapeMarkdown(asked)}**, but the server used **${escapeMarkdown(result.model)}**.`;
 }
 
+/** Under a batch's grid: what it is, and where the originals are. */
+export function renderGridNote(count: number): string {
+  return `*This grid is a preview. The Image 1–${count} buttons send each original at full size.*`;
+}
+
 /** The finished reply: the images, byte for byte, and an embed with what was really used. */
 export function renderResult(
   job: Job,
@@ -215,7 +220,11 @@ export function renderResult(
   const embed: APIEmbed = {
     color: COLOR_DONE,
     title: truncate(params.prompt.replace(/\s+/g, ' '), LIMITS.embedTitle),
-    description: [renderOriginLine(job), truncate(escapeMarkdown(params.prompt), 1500)]
+    description: [
+      renderOriginLine(job),
+      truncate(escapeMarkdown(params.prompt), 1500),
+      grid === undefined ? '' : renderGridNote(images.length),
+    ]
       .filter((line) => line !== '')
       .join('\n'),
     fields,
