@@ -19,14 +19,8 @@ import { type ServerNames, toServerNames } from '../server-names.js';
 import type { EngineProgress, GenerateRequest, UpscaleRequest } from '../types.js';
 import { type ApiGraph, type ApiNode, nextNodeId } from './api-graph.js';
 import type { ComfyRunState } from './events.js';
-import {
-  buildGraph,
-  type ComfyGraphInput,
-  type ComfyLora,
-  fillOperatorGraph,
-  spliceLoras,
-  upscaleModelScale,
-} from './graph.js';
+import { buildGraph, type ComfyGraphInput, fillOperatorGraph, upscaleModelScale } from './graph.js';
+import { type ComfyLora, spliceLoras } from './lora-splice.js';
 
 export interface ComfyLists {
   checkpoints: readonly string[];
