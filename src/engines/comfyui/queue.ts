@@ -3,7 +3,7 @@
  * from (the queue, then the history).
  */
 import type { ComfyClient } from './client.js';
-import type { ComfyQueueSnapshot } from './events.js';
+import type { ComfyQueueSnapshot } from './messages.js';
 
 export type ComfyQueue = ComfyQueueSnapshot['data'];
 

@@ -11,9 +11,10 @@ import {
 } from '../errors.js';
 import type { EngineResult } from '../types.js';
 import type { ComfyClient } from './client.js';
-import type { ComfyImageRef, ComfyRunState } from './events.js';
+import type { ComfyRunState } from './events.js';
 import { parseHistoryEntry } from './history.js';
 import type { ComfyJobRecord } from './job-graph.js';
+import type { ComfyImageRef } from './messages.js';
 
 const OUT_OF_MEMORY = /out of memory|OutOfMemory/i;
 

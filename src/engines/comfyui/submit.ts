@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { toHttpError } from '../../sd/error-mapping.js';
 import { SdInvalidRequestError, SdMalformedResponseError } from '../errors.js';
 import type { ComfyClient } from './client.js';
-import { toComfyErrorMessage } from './events.js';
 import type { ComfyJob } from './job-graph.js';
+import { toComfyErrorMessage } from './prompt-errors.js';
 import { RECORD_KEY } from './prompt-record.js';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
