@@ -31,12 +31,11 @@ import {
   type ComfyFluxFiles,
   type ComfyJob,
   type ComfyLists,
-  matchCheckpoint,
-  matchUpscaleModel,
   toComfyJob,
   toComfyUpscaleJob,
 } from './job-graph.js';
 import { createComfyListReaders, probedLists } from './lists.js';
+import { matchCheckpoint, matchUpscaleModel } from './model-match.js';
 import { checkOperatorGraph, type OperatorGraphFile, type OperatorGraphKind } from './operator-graphs.js';
 import {
   type ComfyServerFacts,

@@ -15,10 +15,11 @@ import type { ComfyClient } from './client.js';
 import { type ComfyRunState, createComfyRunState, reduceComfyMessage } from './events.js';
 import { progressNodeIds } from './graph.js';
 import { type ComfyHistoryOutcome, parseHistoryEntry } from './history.js';
-import { type ComfyJobRecord, toEngineProgress } from './job-graph.js';
+import type { ComfyJobRecord } from './job-graph.js';
 import type { ComfyImageRef } from './messages.js';
 import { getQueue, inQueue } from './queue.js';
 import { collectResult } from './results.js';
+import { toEngineProgress } from './run-progress.js';
 import type { ComfySocket } from './socket.js';
 
 /** Consecutive polls that find a prompt neither queued nor in history before it counts as lost. */
