@@ -1,6 +1,6 @@
 /**
- * Cancelling a ComfyUI prompt: out of the queue while it waits, an interrupt while it runs; never
- * anyone else's.
+ * Cancelling a ComfyUI prompt, and the control record a run shares with its cancel (a dequeue ends the
+ * run through `abort`).
  */
 import { SdAbortedError, type SdError } from '../errors.js';
 import type { CancelOutcome } from '../types.js';
