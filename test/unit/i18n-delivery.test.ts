@@ -153,6 +153,35 @@ describe('delivery views in a locale', () => {
     expect(labelsOf(view.components)).toEqual(['Reroll', 'Vary', 'Upscale', 'Remix', 'Info', 'Delete']);
   });
 
+  it('writes the hires fix, the variants and the Flux note in German', () => {
+    const flux: Job = {
+      ...job,
+      params: {
+        ...job.params,
+        count: 2,
+        hires: { scale: 1.5, width: 768, height: 768, upscaler: 'Latent', denoise: 0.45, steps: 10 },
+        variants: [
+          { prompt: 'a red fox', label: 'red' },
+          { prompt: 'a blue fox', label: 'blue' },
+        ],
+        notes: ['Flux models ignore the negative prompt.'],
+      },
+    };
+    const view = renderResult(flux, result, [Buffer.alloc(1)], undefined, {}, 'de');
+    const fields = view.embeds[0]?.fields ?? [];
+    expect(fields.find((field) => field.name === 'Größe')?.value).toBe('512×512 → 768×768 (Hires ×1,5)');
+    expect(fields.find((field) => field.name === 'Hires fix')?.value).toBe(
+      '×1,5 · Latent · Denoising 0,45 · 10 Schritte',
+    );
+    expect(fields.find((field) => field.name === 'Varianten')?.value).toBe(
+      'Bilder 1–2: red\nBilder 3–4: blue',
+    );
+    expect(view.content.split('\n')).toContain('ℹ️ Flux-Modelle beachten den negativen Prompt nicht.');
+    expect(renderResult(flux, result, [Buffer.alloc(1)]).content.split('\n')).toContain(
+      'ℹ️ Flux models ignore the negative prompt.',
+    );
+  });
+
   it.each(NON_ENGLISH)('labels the result buttons in %s, and a batch keeps its numbers', (locale) => {
     const single = labelsOf(renderResultButtons(job, 1, {}, locale));
     expect(single).toHaveLength(6);

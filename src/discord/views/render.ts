@@ -327,7 +327,7 @@ export function renderFeatureFields(
       name: t(locale, 'delivery.result.hiresField'),
       value: truncate(
         [
-          `×${params.hires.scale}`,
+          `×${new Intl.NumberFormat(locale, { useGrouping: false }).format(params.hires.scale)}`,
           params.hires.upscaler === undefined ? undefined : escapeMarkdown(params.hires.upscaler),
           t(locale, 'delivery.result.hiresDenoise', { denoise: params.hires.denoise }),
           params.hires.steps === undefined
