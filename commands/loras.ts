@@ -1,6 +1,7 @@
 import { type ButtonInteraction, type ChatInputCommandInteraction, SlashCommandBuilder } from 'discord.js';
 import type { BotDeps, ButtonHandler, Command } from '../src/discord/intake/command.js';
 import { mergeByServer, renderLorasPage } from '../src/discord/views/loras-view.js';
+import { type Locale, resolveLocale } from '../src/i18n/locales.js';
 import { UserError } from '../src/user-error.js';
 
 const KINDS = ['loras', 'embeddings'] as const;
@@ -17,10 +18,10 @@ const data = new SlashCommandBuilder()
   )
   .toJSON();
 
-async function renderPage(deps: BotDeps, kind: Kind, invokerId: string, page: number) {
+async function renderPage(deps: BotDeps, kind: Kind, invokerId: string, page: number, locale: Locale) {
   const byBackend = await deps.catalog.byBackend(kind);
   const lists = deps.backends.map((backend) => byBackend.get(backend.id));
-  return renderLorasPage(kind, mergeByServer(lists), page, deps.backends.length, invokerId);
+  return renderLorasPage(kind, mergeByServer(lists), page, deps.backends.length, invokerId, locale);
 }
 
 const toReply = (view: Awaited<ReturnType<typeof renderPage>>) => ({
@@ -33,7 +34,9 @@ const toReply = (view: Awaited<ReturnType<typeof renderPage>>) => ({
 async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void> {
   const kind = (interaction.options.getString('show') ?? 'loras') as Kind;
   await interaction.deferReply();
-  await interaction.editReply(toReply(await renderPage(deps, kind, interaction.user.id, 0)));
+  await interaction.editReply(
+    toReply(await renderPage(deps, kind, interaction.user.id, 0, resolveLocale(interaction.locale))),
+  );
 }
 
 /** Turning a /loras page: only the member who asked may. */
@@ -53,7 +56,11 @@ export const handleLorasPage: ButtonHandler = async (
     throw new UserError('bad-page', 'That page does not exist.');
   }
   await interaction.deferUpdate();
-  await interaction.editReply(toReply(await renderPage(deps, kind as Kind, interaction.user.id, number)));
+  await interaction.editReply(
+    toReply(
+      await renderPage(deps, kind as Kind, interaction.user.id, number, resolveLocale(interaction.locale)),
+    ),
+  );
 };
 
 export const loras: Command = { data, execute };

@@ -19,6 +19,8 @@ import {
   toVaryParams,
 } from '../../generation/derive.js';
 import type { GenerationParams, JobOrigin } from '../../generation/request.js';
+import { resolveLocale } from '../../i18n/locales.js';
+import { t } from '../../i18n/translate.js';
 import { loadSharp } from '../../images/sharp.js';
 import type { Job, JobKind, JobResult } from '../../jobs/types.js';
 import { effectivePolicy } from '../../policy/guild-policy.js';
@@ -323,7 +325,7 @@ export const handleInfo: ButtonHandler = async (interaction, [jobId], deps) => {
     throw new UserError('job-gone', 'This result is no longer stored, so there is nothing to show.');
   }
   await interaction.reply({
-    ...renderJobInfo(job),
+    ...renderJobInfo(job, resolveLocale(interaction.locale)),
     flags: MessageFlags.Ephemeral,
     allowedMentions: { parse: [] },
   });
@@ -338,14 +340,20 @@ export const handleImage: ButtonHandler = async (interaction, [jobId, rawIndex],
     throw new UserError('image-gone', 'The original of this image is no longer kept.');
   }
   const seed = seedOf(job, index);
+  const locale = resolveLocale(interaction.locale);
   const view = await prepareUpload(
     {
-      content: `Image ${index + 1} of ${job.result.seeds.length} · seed ${seed}`,
+      content: t(locale, 'delivery.image.caption', {
+        image: index + 1,
+        count: job.result.seeds.length,
+        seed: String(seed),
+      }),
       embeds: [],
       components: [],
       files: [{ name: imageFileName(seed, index, job.params.count), data: image }],
     },
     { attachmentSizeLimit: interaction.attachmentSizeLimit, spoiler: job.params.delivery?.spoiler },
+    locale,
   );
   // The callback goes out as one multipart Buffer, as job results do (see multipart.ts), not as the
   // Blobs `interaction.reply({ files })` would make.

@@ -1,14 +1,10 @@
-import {
-  type APIActionRowComponent,
-  type APIComponentInMessageActionRow,
-  ButtonStyle,
-  ComponentType,
-} from 'discord.js';
 import type { EmbeddingInfo, LoraInfo } from '../../engines/types.js';
 import { loraTrainingTags } from '../../generation/loras.js';
+import { DEFAULT_LOCALE, type Locale } from '../../i18n/locales.js';
+import { t } from '../../i18n/translate.js';
 import { detectFamily, FAMILY_LABELS, type ModelFamily } from '../../models/family.js';
 import { encodeCustomId } from '../intake/custom-id.js';
-import { backendName } from './models-view.js';
+import { backendName, renderPageButtons } from './models-view.js';
 import { escapeMarkdown, LIMITS, type MessageView, truncate } from './render.js';
 
 export const LORAS_PER_PAGE = 10;
@@ -41,10 +37,11 @@ export function embeddingFamily(shape: number | undefined): ModelFamily | undefi
   return family.source === 'server' ? family.family : undefined;
 }
 
-function where(servers: readonly number[], total: number): string {
+function where(servers: readonly number[], total: number, locale: Locale): string {
   if (total <= 1) return '';
-  if (servers.length === total) return ' — on every server';
-  return ` — on ${servers.map((server) => backendName(server, total)).join(', ')}`;
+  if (servers.length === total) return ` — ${t(locale, 'delivery.loras.onEveryServer')}`;
+  const names = servers.map((server) => backendName(server, total, locale)).join(', ');
+  return ` — ${t(locale, 'delivery.loras.onServers', { servers: names })}`;
 }
 
 /** One page of /loras: name, alias, training tags, and which servers have each; or the embeddings. */
@@ -54,6 +51,7 @@ export function renderLorasPage(
   page: number,
   totalServers: number,
   invokerId: string,
+  locale: Locale = DEFAULT_LOCALE,
 ): MessageView {
   const pages = Math.max(1, Math.ceil(items.length / LORAS_PER_PAGE));
   const current = Math.min(Math.max(0, page), pages - 1);
@@ -62,56 +60,42 @@ export function renderLorasPage(
     const name = `**${escapeMarkdown(truncate(item.name, 80))}**`;
     if (kind === 'embeddings') {
       const family = embeddingFamily((item as EmbeddingInfo).shape);
-      return `• ${name}${family === undefined ? '' : ` (${FAMILY_LABELS[family]})`}${where(servers, totalServers)}`;
+      return `• ${name}${family === undefined ? '' : ` (${FAMILY_LABELS[family]})`}${where(servers, totalServers, locale)}`;
     }
     const lora = item as LoraInfo;
     const alias =
       lora.alias !== undefined && lora.alias !== lora.name
-        ? ` alias \`${truncate(lora.alias.replace(/`/g, 'ˋ'), 60)}\``
+        ? ` ${t(locale, 'delivery.loras.alias', { alias: `\`${truncate(lora.alias.replace(/`/g, 'ˋ'), 60)}\`` })}`
         : '';
     const tags = loraTrainingTags(lora.metadata, 5);
-    const tagLine = tags.length === 0 ? '' : `\n  tags: ${escapeMarkdown(truncate(tags.join(', '), 150))}`;
-    return `• ${name}${alias}${where(servers, totalServers)}${tagLine}`;
+    const tagLine =
+      tags.length === 0
+        ? ''
+        : `\n  ${t(locale, 'delivery.loras.tags', { tags: escapeMarkdown(truncate(tags.join(', '), 150)) })}`;
+    return `• ${name}${alias}${where(servers, totalServers, locale)}${tagLine}`;
   });
-  const title = kind === 'loras' ? 'LoRAs' : 'Embeddings';
-  const hint =
-    kind === 'loras'
-      ? 'Use one with `/imagine lora:name:0.8` (several: `a:0.8, b:0.5`).'
-      : 'Write an embedding’s name in the prompt or the negative prompt.';
+  const hint = t(locale, kind === 'loras' ? 'delivery.loras.lorasHint' : 'delivery.loras.embeddingsHint');
+  const none = t(locale, kind === 'loras' ? 'delivery.loras.noLoras' : 'delivery.loras.noEmbeddings');
   const description = truncate(
-    [items.length === 0 ? `No ${title.toLowerCase()} found.` : lines.join('\n'), '', hint].join('\n'),
+    [items.length === 0 ? none : lines.join('\n'), '', hint].join('\n'),
     LIMITS.embedDescription,
   );
-  const components: APIActionRowComponent<APIComponentInMessageActionRow>[] =
-    pages > 1
-      ? [
-          {
-            type: ComponentType.ActionRow,
-            components: [
-              {
-                type: ComponentType.Button,
-                style: ButtonStyle.Secondary,
-                label: 'Previous',
-                custom_id: encodeCustomId('loras', invokerId, kind, current - 1),
-                disabled: current === 0,
-              },
-              {
-                type: ComponentType.Button,
-                style: ButtonStyle.Secondary,
-                label: 'Next',
-                custom_id: encodeCustomId('loras', invokerId, kind, current + 1),
-                disabled: current >= pages - 1,
-              },
-            ],
-          },
-        ]
-      : [];
+  const components = renderPageButtons(
+    current,
+    pages,
+    (target) => encodeCustomId('loras', invokerId, kind, target),
+    locale,
+  );
   return {
     content: '',
     embeds: [
       {
         color: 0x5865f2,
-        title: `${title} (${items.length}) — page ${current + 1} of ${pages}`,
+        title: t(locale, kind === 'loras' ? 'delivery.loras.lorasTitle' : 'delivery.loras.embeddingsTitle', {
+          count: items.length,
+          page: current + 1,
+          pages,
+        }),
         description,
       },
     ],
