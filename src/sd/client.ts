@@ -7,6 +7,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { type Dispatcher, Pool } from 'undici';
 import type { z } from 'zod';
+import { toAuthorization } from '../engines/endpoint.js';
 import { parseErrorBody } from './error-body.js';
 import { toHttpError } from './error-mapping.js';
 import { selectImageStrings, toGenerationResult } from './generation-answer.js';
@@ -65,13 +66,7 @@ export function createSdClient(options: SdClientOptions): SdClient {
   const base = new URL(options.url);
   const username = options.username ?? decodeURIComponent(base.username);
   const password = options.password ?? decodeURIComponent(base.password);
-  // `--api-auth user:pass` is HTTP Basic; a password alone is a bearer key (KoboldCpp's --password).
-  const authorization =
-    username === '' && password === ''
-      ? null
-      : username === ''
-        ? `Bearer ${password}`
-        : `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+  const authorization = toAuthorization(username, password);
   const prefix = base.pathname.replace(/\/+$/, '');
   const origin = base.origin;
   const label = `${origin}${prefix}`;
