@@ -11,6 +11,8 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
+COPY scripts ./scripts
+# `prepare` (scripts/ensure-built.mjs) skips itself here: the sources come in below.
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -18,6 +20,7 @@ COPY commands ./commands
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-slim
+# MALLOC_ARENA_MAX: glibc reads it before any code runs, so the bot cannot set it itself (README, Performance).
 ENV NODE_ENV=production \
     MALLOC_ARENA_MAX=2 \
     DATABASE_PATH=/app/data/bot.sqlite

@@ -1,11 +1,13 @@
 /**
- * The real bot as a child process (`node --import tsx src/index.ts`, the `npm start` entry point run
- * from source), so its RSS and event loop are its own and not shared with the fakes in this process.
+ * A bot as a child process (ours as `npm start` runs it, or the minimal bot), so its RSS and event
+ * loop are its own and not shared with the fakes in this process. No MALLOC_ARENA_MAX or other
+ * tuning in its environment: what a newcomer's `npm start` gets.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TSX_LOADER = pathToFileURL(`${REPO_ROOT}node_modules/tsx/dist/loader.mjs`).href;
@@ -18,7 +20,12 @@ export interface MemoryStatus {
 }
 
 export interface BotProcess {
+  /** The bot's own node process (under `npm start`: npm's descendant). */
   readonly pid: number;
+  /** performance.now() just before the spawn. */
+  readonly spawnedAt: number;
+  /** From the spawn until `/healthz` first answered 200, ms (20 ms polls). */
+  readonly healthyMs: number;
   readonly metricsPort: number;
   /** Log lines at warn level or above (the bot runs with LOG_LEVEL=warn), and anything on stderr. */
   readonly warnings: string[];
@@ -65,62 +72,105 @@ const LEVEL_WARN = 40;
 /** USER_HZ, which Linux fixes at 100 for /proc. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** Starts the bot with exactly `env` (plus PATH) and resolves once `/healthz` answers 200. */
 /**
- * How the bot is started. `compiled`: what `npm start` runs (tsc with tsconfig.build.json, then plain
- * node), built into node_modules/.cache so dist/ is left alone. `tsx`: from source, quicker to start
- * but with tsx's loader thread in the process (about 35 MB more RSS).
+ * How the bot is started. `compiled`: what `npm start` runs (`scripts/ensure-built.mjs`, which builds
+ * dist/ only when the sources changed, then plain `node dist/src/index.js`). `tsx`: from source,
+ * quicker to prepare but with tsx's loader thread in the process (about 35 MB more RSS).
  */
 export type BotRuntime = 'compiled' | 'tsx';
 
 export interface BotEntry {
-  runtime: BotRuntime;
+  /** What the report calls it: `ours`, `ours (npm start)`, `minimal`. */
+  label: string;
+  command: string;
   args: string[];
-  /** Type errors tsc reported while building (it emits anyway); 0 for tsx. */
-  typeErrors: number;
+  /**
+   * The command is a launcher (`npm start`): the process measured is its node descendant, and the
+   * whole process group is stopped.
+   */
+  launcher: boolean;
 }
 
-const BUILD_DIR = `${REPO_ROOT}node_modules/.cache/sdbot-bench`;
+const NODE = process.execPath;
+const CACHE_DIR = `${REPO_ROOT}node_modules/.cache/sdbot-bench`;
+const BOT_SCRIPT = 'dist/src/index.js';
 
-/** Builds the bot when `runtime` is `compiled`; resolves with the node arguments that start it. */
-export async function prepareBot(runtime: BotRuntime): Promise<BotEntry> {
-  if (runtime === 'tsx') return { runtime, args: ['--import', TSX_LOADER, 'src/index.ts'], typeErrors: 0 };
-  rmSync(BUILD_DIR, { recursive: true, force: true });
-  const tsc = spawn(
-    process.execPath,
-    [`${REPO_ROOT}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json', '--outDir', BUILD_DIR],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let output = '';
-  tsc.stdout?.setEncoding('utf8');
-  tsc.stdout?.on('data', (chunk: string) => {
-    output += chunk;
+/** Prepares the bot as `runtime` says (for `compiled`: builds dist/ when stale, as `npm start` does). */
+export function prepareBot(runtime: BotRuntime): BotEntry {
+  if (runtime === 'tsx') {
+    return { label: 'ours', command: NODE, args: ['--import', TSX_LOADER, 'src/index.ts'], launcher: false };
+  }
+  const build = spawnSync(NODE, ['scripts/ensure-built.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('bench: scripts/ensure-built.mjs failed (errors above)');
+  return { label: 'ours', command: NODE, args: [BOT_SCRIPT], launcher: false };
+}
+
+/** `npm start` itself, as a newcomer runs it (dist/ is up to date after `prepareBot('compiled')`). */
+export function npmStartEntry(): BotEntry {
+  return { label: 'ours (npm start)', command: 'npm', args: ['start', '--silent'], launcher: true };
+}
+
+/** bench/minimal-bot.ts as plain JavaScript (types stripped), so no loader sits in its process. */
+export function prepareMinimalBot(): BotEntry {
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const out = `${CACHE_DIR}/minimal-bot.mjs`;
+  const source = readFileSync(`${REPO_ROOT}bench/minimal-bot.ts`, 'utf8');
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
   });
-  await new Promise<void>((resolve) => tsc.once('exit', () => resolve()));
-  const entry = `${BUILD_DIR}/src/index.js`;
-  if (!existsSync(entry)) throw new Error(`bench: tsc produced no ${entry}:\n${output}`);
-  return { runtime, args: [entry], typeErrors: (output.match(/error TS\d+/g) ?? []).length };
+  writeFileSync(out, outputText);
+  return { label: 'minimal', command: NODE, args: [out], launcher: false };
 }
 
-/** Starts the bot with exactly `env` (plus PATH) and resolves once `/healthz` answers 200. */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter((word) => word !== '')
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** The descendant of `pid` running node with `script`, or undefined while there is none yet. */
+function findDescendant(pid: number, script: string): number | undefined {
+  const queue = childrenOf(pid);
+  for (let child = queue.shift(); child !== undefined; child = queue.shift()) {
+    try {
+      if (readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').includes(script)) return child;
+    } catch {
+      // Gone already.
+    }
+    queue.push(...childrenOf(child));
+  }
+  return undefined;
+}
+
+/** Starts the bot with exactly `env` (plus PATH and HOME) and resolves once `/healthz` answers 200. */
 export async function spawnBot(
   entry: BotEntry,
   env: Record<string, string>,
   metricsPort: number,
 ): Promise<BotProcess> {
-  const child: ChildProcess = spawn(process.execPath, entry.args, {
+  const spawnedAt = performance.now();
+  const child: ChildProcess = spawn(entry.command, entry.args, {
     cwd: REPO_ROOT,
-    // As the systemd unit and the Dockerfile run it (fewer glibc malloc arenas for sharp's threads).
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
-      MALLOC_ARENA_MAX: '2',
+      // npm wants a home for its cache and config.
+      ...(entry.launcher ? { HOME: process.env.HOME ?? REPO_ROOT } : {}),
       ...env,
       METRICS_PORT: String(metricsPort),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A launcher and its children form one process group, stopped together.
+    detached: entry.launcher,
   });
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('bench: the bot process did not start');
+  const launcherPid = child.pid;
+  if (launcherPid === undefined) throw new Error('bench: the bot process did not start');
+  let stopping = false;
   const warnings: string[] = [];
   let exited: number | null | undefined;
   const exit = new Promise<void>((resolve) =>
@@ -143,7 +193,8 @@ export async function spawnBot(
         } catch {
           // Not a log line (a crash trace): keep it.
         }
-        if (always || level >= LEVEL_WARN) warnings.push(line);
+        // npm reports the SIGTERM that stopped it: not the bot's.
+        if (!stopping && (always || level >= LEVEL_WARN)) warnings.push(line);
       }
     });
   };
@@ -169,11 +220,24 @@ export async function spawnBot(
       child.kill('SIGKILL');
       throw new Error(`bench: the bot was not healthy within 60 s:\n${warnings.join('\n')}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  const healthyMs = performance.now() - spawnedAt;
+  const pid = entry.launcher ? findDescendant(launcherPid, BOT_SCRIPT) : launcherPid;
+  if (pid === undefined) throw new Error(`bench: no node ${BOT_SCRIPT} under ${entry.command}`);
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (entry.launcher) process.kill(-launcherPid, name);
+      else child.kill(name);
+    } catch {
+      // Already gone.
+    }
+  };
 
   return {
     pid,
+    spawnedAt,
+    healthyMs,
     metricsPort,
     warnings,
     async scrape() {
@@ -198,8 +262,9 @@ export async function spawnBot(
     },
     async stop() {
       if (exited !== undefined) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      stopping = true;
+      signal('SIGTERM');
+      const timer = setTimeout(() => signal('SIGKILL'), 15_000);
       await exit;
       clearTimeout(timer);
     },

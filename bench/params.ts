@@ -6,8 +6,11 @@ export interface ImageRun {
   width: number;
   height: number;
   count: number;
-  /** Incompressible pixels on the fake WebUI (a 2048² PNG is 12 MiB, over Discord's 10 MiB). */
-  noise: boolean;
+  /**
+   * `true`: incompressible pixels on the fake WebUI (a 2048² PNG is 12 MiB, over Discord's 10 MiB);
+   * `'grain'`: realistic noisy PNGs (about 1.9 MB at 1024², as real outputs are).
+   */
+  noise: boolean | 'grain';
   repeats: number;
 }
 
@@ -41,6 +44,21 @@ export interface BenchParams {
     generationMs: number;
     size: number;
   };
+  /** Ours against the defer-only minimal bot (bench/minimal-bot.ts), measured alike in this run. */
+  versus: {
+    /** Starts of each bot: spawn → IDENTIFY, and idle RSS `idleSettleMs` after `/healthz` answered. */
+    startups: number;
+    idleSettleMs: number;
+    /** A wave of `jobs` × `count` × `size`² grain PNGs on `backends` at `generationMs`: peak RSS. */
+    wave: {
+      jobs: number;
+      count: number;
+      size: number;
+      backends: number;
+      generationMs: number;
+      members: number;
+    };
+  };
   modelLoads: {
     jobs: number;
     models: number;
@@ -55,6 +73,9 @@ export interface BenchParams {
 
 const MIB = 1024 * 1024;
 
+/** The overhead run with realistic noisy PNGs, also measured on the minimal bot. */
+export const GRAIN_RUN = '4×1024² grain';
+
 export function benchParams(smoke: boolean, runtime: BotRuntime): BenchParams {
   if (smoke) {
     return {
@@ -68,7 +89,13 @@ export function benchParams(smoke: boolean, runtime: BotRuntime): BenchParams {
         runs: [
           { label: '1×512²', width: 512, height: 512, count: 1, noise: false, repeats: 2 },
           { label: '4×1024²', width: 1024, height: 1024, count: 4, noise: false, repeats: 1 },
+          { label: GRAIN_RUN, width: 1024, height: 1024, count: 4, noise: 'grain', repeats: 1 },
         ],
+      },
+      versus: {
+        startups: 1,
+        idleSettleMs: 500,
+        wave: { jobs: 2, count: 4, size: 1024, backends: 2, generationMs: 50, members: 2 },
       },
       memory: {
         backends: 2,
@@ -106,6 +133,7 @@ export function benchParams(smoke: boolean, runtime: BotRuntime): BenchParams {
       runs: [
         { label: '1×512²', width: 512, height: 512, count: 1, noise: false, repeats: 30 },
         { label: '4×1024²', width: 1024, height: 1024, count: 4, noise: false, repeats: 15 },
+        { label: GRAIN_RUN, width: 1024, height: 1024, count: 4, noise: 'grain', repeats: 15 },
         { label: '1×2048² noise', width: 2048, height: 2048, count: 1, noise: true, repeats: 3 },
       ],
     },
@@ -115,6 +143,11 @@ export function benchParams(smoke: boolean, runtime: BotRuntime): BenchParams {
       volume: { waves: 10, perWave: 100, size: 256, generationMs: 5 },
       peak: { jobs: 50, count: 4, size: 1024, generationMs: 200 },
       noiseBytes: 10 * MIB,
+    },
+    versus: {
+      startups: 5,
+      idleSettleMs: 2000,
+      wave: { jobs: 30, count: 4, size: 1024, backends: 2, generationMs: 200, members: 30 },
     },
     utilisation: {
       runs: [

@@ -5,8 +5,21 @@ import type { AckResult } from './scenarios/acknowledgement.js';
 import type { ComfyOverheadResult } from './scenarios/comfy-overhead.js';
 import type { MemoryResult } from './scenarios/memory.js';
 import type { ModelLoadResult } from './scenarios/model-loads.js';
-import type { OverheadResult } from './scenarios/overhead.js';
+import type { OverheadResult, OverheadRun } from './scenarios/overhead.js';
 import type { UtilisationRun } from './scenarios/utilisation.js';
+import { type StartupFigures, toRatio, type WaveFigures } from './scenarios/versus.js';
+
+/** The minimal bot's figures, measured alike in the same run. */
+export interface VersusFigures {
+  /** The minimal bot, ours (node dist/src/index.js) and, compiled runtime only, ours through `npm start`. */
+  startup: StartupFigures[];
+  acknowledgement: AckResult;
+  /** The grain run of the overhead scenario. */
+  overhead: OverheadRun | null;
+  /** The minimal bot, ours, then ours with MALLOC_ARENA_MAX=2 (as systemd and Docker run it). */
+  waves: WaveFigures[];
+  minimalWarnings: string[];
+}
 
 export interface Figures {
   acknowledgement: AckResult;
@@ -16,6 +29,7 @@ export interface Figures {
   memory: MemoryResult;
   utilisation: UtilisationRun[];
   modelLoads: ModelLoadResult;
+  versus: VersusFigures;
 }
 
 export interface TargetCheck {
@@ -34,8 +48,6 @@ export interface BenchResults {
   platform: string;
   smoke: boolean;
   runtime: BotRuntime;
-  /** Type errors tsc reported while building the bot (it emits anyway). */
-  buildTypeErrors: number;
   durationSeconds: number;
   parameters: BenchParams;
   figures: Figures;
@@ -47,9 +59,74 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 const mib = (value: number) => `${value.toFixed(1)} MiB`;
 const percent = (fraction: number) => `${(fraction * 100).toFixed(1)} %`;
 
-/** Each figure next to its target (issue #9); timing never fails the run, it is only reported. */
-export function checkTargets(figures: Figures, params: BenchParams): TargetCheck[] {
+const ratio = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '—');
+
+/** Issue #18: start-up, memory, the grid and the acknowledgement tail, each also against the minimal bot. */
+function versusChecks(figures: Figures): TargetCheck[] {
   const checks: TargetCheck[] = [];
+  const versus = figures.versus;
+  const [floorStart, ...ourStarts] = versus.startup;
+  if (floorStart !== undefined) {
+    for (const start of ourStarts) {
+      checks.push({
+        name: `start-up, spawn → IDENTIFY, ${start.label} (median of ${start.identifyMs.n})`,
+        target: '≤ 1000 ms',
+        value: `${ms(start.identifyMs.p50)} (max ${ms(start.identifyMs.max)}; healthy ${ms(start.healthyMs.p50)}); minimal ${ms(floorStart.identifyMs.p50)}, ${ratio(toRatio(start.identifyMs.p50, floorStart.identifyMs.p50))}`,
+        met: start.identifyMs.p50 <= 1000,
+      });
+    }
+    for (const start of ourStarts) {
+      checks.push({
+        name: `idle RSS, ${start.label} (median of ${start.idleRssByStartMiB.length} starts)`,
+        target: '≤ 90 MiB',
+        value: `${mib(start.idleRssMiB)} (starts ${start.idleRssByStartMiB.join('/')}); minimal ${mib(floorStart.idleRssMiB)}, ${ratio(toRatio(start.idleRssMiB, floorStart.idleRssMiB))}`,
+        met: start.idleRssMiB <= 90,
+      });
+    }
+  }
+  const ack = figures.acknowledgement;
+  const floorAck = versus.acknowledgement;
+  const ackRatio = toRatio(ack.latencyMs.p99, floorAck.latencyMs.p99);
+  checks.push({
+    name: 'ack latency p99 against the minimal bot, same bursts',
+    target: '≤ 1.10×',
+    value: `${ratio(ackRatio)} (${ms(ack.latencyMs.p99)} / ${ms(floorAck.latencyMs.p99)}; p50 ${ms(ack.latencyMs.p50)} / ${ms(floorAck.latencyMs.p50)})`,
+    met: ack.unacknowledged === 0 && ackRatio <= 1.1,
+  });
+  const grain = figures.overhead.runs.find((run) => run.label === '4×1024² grain');
+  const floorGrain = versus.overhead;
+  if (grain !== undefined) {
+    const perImage = grain.overheadMs.p50 / 4;
+    checks.push({
+      name: `bot overhead per job, median, ${grain.label} (~${(grain.generatedMiB / 4).toFixed(2)} MiB PNGs)`,
+      target: '≤ 85 ms',
+      value: `${ms(grain.overheadMs.p50)} (${ms(perImage)} per image; p95 ${ms(grain.overheadMs.p95)}; sent ${grain.uploadedMiB} MiB)${floorGrain === null ? '' : `; minimal ${ms(floorGrain.overheadMs.p50)} (sends all 4 PNGs), ${ratio(toRatio(grain.overheadMs.p50, floorGrain.overheadMs.p50))}`}`,
+      met: grain.overheadMs.n > 0 && grain.overheadMs.p50 <= 85,
+    });
+  }
+  const [floorWave, ourWave, ...otherWaves] = versus.waves;
+  if (floorWave !== undefined && ourWave !== undefined) {
+    checks.push({
+      name: `peak RSS, ${ourWave.jobs} jobs of ${ourWave.images} at once, 2 backends`,
+      target: '≤ 145 MiB',
+      value: `${mib(ourWave.peakRssMiB)} (idle ${mib(ourWave.idleRssMiB)}); minimal ${mib(floorWave.peakRssMiB)} (idle ${mib(floorWave.idleRssMiB)}), ${ratio(toRatio(ourWave.peakRssMiB, floorWave.peakRssMiB))}`,
+      met: ourWave.peakRssMiB <= 145 && ourWave.failedJobs === 0,
+    });
+    for (const other of otherWaves) {
+      checks.push({
+        name: `peak RSS, same wave, ${other.label}`,
+        target: '—',
+        value: `${mib(other.peakRssMiB)} (idle ${mib(other.idleRssMiB)})`,
+        met: null,
+      });
+    }
+  }
+  return checks;
+}
+
+/** Each figure next to its target (issues #9 and #18); timing never fails the run, it is only reported. */
+export function checkTargets(figures: Figures, params: BenchParams): TargetCheck[] {
+  const checks: TargetCheck[] = versusChecks(figures);
   const ack = figures.acknowledgement;
   checks.push({
     name: `ack latency p99 (${ack.rounds.length} × ${ack.commands} /imagine, ${ack.members} members at once)`,
@@ -78,14 +155,14 @@ export function checkTargets(figures: Figures, params: BenchParams): TargetCheck
   }
   const memory = figures.memory;
   checks.push({
-    name: `peak RSS, ${memory.peak.jobs} jobs of ${memory.peak.images} waiting`,
+    name: `peak RSS, ${memory.peak.jobs} jobs of ${memory.peak.images} waiting (MALLOC_ARENA_MAX=2)`,
     target: '≤ 250 MiB',
-    value: mib(memory.peak.peakRssMiB),
+    value: `${mib(memory.peak.peakRssMiB)} (idle ${mib(memory.idleRssMiB)})`,
     met: memory.peak.peakRssMiB <= 250,
   });
   const noiseMiB = params.memory.noiseBytes / 2 ** 20;
   checks.push({
-    name: `RSS growth, ${memory.afterFirst.jobs} → ${memory.afterLast.jobs} jobs (trend over ${memory.rssByWaveMiB.length} waves)`,
+    name: `RSS growth, ${memory.afterFirst.jobs} → ${memory.afterLast.jobs} jobs (trend over ${memory.rssByWaveMiB.length} waves, MALLOC_ARENA_MAX=2)`,
     target: `≤ ${noiseMiB} MiB (noise)`,
     value: `${mib(memory.trendGrowthMiB)} ± ${mib(memory.noiseSdMiB)} (readings ${mib(memory.afterFirst.rssMiB)} → ${mib(memory.afterLast.rssMiB)}; heap ${mib(memory.afterFirst.heapUsedMiB)} → ${mib(memory.afterLast.heapUsedMiB)}, external ${mib(memory.afterFirst.externalMiB)} → ${mib(memory.afterLast.externalMiB)})`,
     met: memory.trendGrowthMiB <= noiseMiB,

@@ -9,15 +9,16 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { cpus, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BotRuntime, prepareBot, REPO_ROOT } from './bot-process.js';
-import { benchParams } from './params.js';
+import { type BotRuntime, npmStartEntry, prepareBot, prepareMinimalBot, REPO_ROOT } from './bot-process.js';
+import { benchParams, GRAIN_RUN } from './params.js';
 import { type BenchResults, checkTargets, type Figures, renderTable } from './report.js';
-import { measureAcknowledgement } from './scenarios/acknowledgement.js';
+import { measureAcknowledgements } from './scenarios/acknowledgement.js';
 import { measureComfyOverhead } from './scenarios/comfy-overhead.js';
 import { measureMemory } from './scenarios/memory.js';
 import { measureModelLoads } from './scenarios/model-loads.js';
 import { measureOverhead } from './scenarios/overhead.js';
 import { measureUtilisationRun, type UtilisationRun } from './scenarios/utilisation.js';
+import { measureStartup, measureWave, type StartupFigures, type WaveFigures } from './scenarios/versus.js';
 import { round } from './stats.js';
 import type { BenchContext } from './world.js';
 
@@ -41,28 +42,64 @@ async function main(): Promise<void> {
   say(
     `bench${smoke ? ' (smoke)' : ''}: ${cpus().length} CPUs, Node ${process.version}, bot runtime ${runtime}`,
   );
-  const entry = await prepareBot(runtime);
-  if (entry.typeErrors > 0)
-    say(`  note: tsc reported ${entry.typeErrors} type error(s) in src/; it emitted anyway`);
+  const entry = prepareBot(runtime);
+  const minimal = prepareMinimalBot();
   const context: BenchContext = { entry, warnings: [] };
+  // The minimal bot's warnings are its own business (it has no logger); kept apart from ours.
+  const floor: BenchContext = { entry: minimal, warnings: [] };
 
-  say('1/6 acknowledgement burst');
-  const acknowledgement = await measureAcknowledgement(context, params.ack);
-  say('2/6 overhead per job');
+  say('1/7 start-up: the minimal bot, ours, ours through `npm start`');
+  const startup: StartupFigures[] = [
+    await measureStartup(floor, minimal, params.versus),
+    await measureStartup(context, entry, params.versus),
+  ];
+  // npm start runs dist/, which the compiled runtime has just brought up to date.
+  if (runtime === 'compiled') startup.push(await measureStartup(context, npmStartEntry(), params.versus));
+  say('2/7 acknowledgement bursts: the minimal bot and ours, taking turns');
+  const [ackMinimal, acknowledgement] = await measureAcknowledgements([floor, context], params.ack);
+  if (ackMinimal === undefined || acknowledgement === undefined) throw new Error('bench: no acknowledgement');
+  say('3/7 overhead per job: the minimal bot (grain run), then ours');
+  const overheadMinimal = await measureOverhead(floor, {
+    ...params.overhead,
+    runs: params.overhead.runs.filter((run) => run.label === GRAIN_RUN),
+  });
   const overhead = await measureOverhead(context, params.overhead);
-  say('3/6 overhead per job on ComfyUI');
+  say('3b/7 overhead per job on ComfyUI');
   const comfyOverhead = await measureComfyOverhead(context, params.overhead);
-  say('4/6 memory');
-  const memory = await measureMemory(context, params.memory);
-  say('5/6 backend utilisation');
+  say('4/7 peak RSS in a wave of realistic 4×1024² jobs: the minimal bot, then ours');
+  const waves: WaveFigures[] = [
+    await measureWave(floor, minimal, params.versus),
+    await measureWave(context, entry, params.versus),
+    // For reference: as the systemd unit and the Dockerfile run it (glibc reads this before any JS runs).
+    await measureWave(context, entry, params.versus, { MALLOC_ARENA_MAX: '2' }),
+  ];
+  say('5/7 memory: growth over many jobs and a large wave, as systemd and Docker run the bot');
+  // With MALLOC_ARENA_MAX=2, as before: glibc's per-thread arenas otherwise add tens of MiB of noise
+  // to a figure that is there to catch leaks. The versus figures above are without it.
+  const memory = await measureMemory(context, params.memory, { MALLOC_ARENA_MAX: '2' });
+  say('6/7 backend utilisation');
   const utilisation: UtilisationRun[] = [];
   for (const shape of params.utilisation.runs) {
     utilisation.push(await measureUtilisationRun(context, params.utilisation, shape));
   }
-  say('6/6 model loads, affinity on and off');
+  say('7/7 model loads, affinity on and off');
   const modelLoads = await measureModelLoads(context, params.modelLoads);
 
-  const figures: Figures = { acknowledgement, overhead, comfyOverhead, memory, utilisation, modelLoads };
+  const figures: Figures = {
+    acknowledgement,
+    overhead,
+    comfyOverhead,
+    memory,
+    utilisation,
+    modelLoads,
+    versus: {
+      startup,
+      acknowledgement: ackMinimal,
+      overhead: overheadMinimal.runs[0] ?? null,
+      waves,
+      minimalWarnings: floor.warnings.slice(0, 10),
+    },
+  };
   const targets = checkTargets(figures, params);
   const results: BenchResults = {
     date: new Date().toISOString(),
@@ -72,7 +109,6 @@ async function main(): Promise<void> {
     platform: `${platform()} ${process.arch}`,
     smoke,
     runtime,
-    buildTypeErrors: entry.typeErrors,
     durationSeconds: round((performance.now() - started) / 1000),
     parameters: params,
     figures,

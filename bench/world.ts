@@ -19,6 +19,8 @@ export interface World {
   /** ComfyUI fakes, after the WebUIs in SD_API_URL. */
   comfys: FakeComfy[];
   bot: BotProcess;
+  /** From the spawn to the fake gateway receiving IDENTIFY, ms: when the bot is ready to log in. */
+  identifyMs: number;
   close(): Promise<void>;
 }
 
@@ -69,7 +71,9 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     rmSync(dir, { recursive: true, force: true });
   };
   let bot: BotProcess;
+  let identifyMs: number;
   try {
+    const identified = discord.waitForIdentify(60_000).then(() => performance.now());
     bot = await spawnBot(
       options.context.entry,
       {
@@ -83,6 +87,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       },
       await freePort(),
     );
+    identifyMs = (await identified) - bot.spawnedAt;
     // Commands registered, and each backend asked which model it has loaded (for affinity).
     await until(
       () => discord.commands.guild(discord.guildId).some((command) => command.name === 'imagine'),
@@ -108,6 +113,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     webuis,
     comfys,
     bot,
+    identifyMs,
     async close() {
       await bot.stop();
       options.context.warnings.push(...bot.warnings);

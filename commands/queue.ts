@@ -2,8 +2,8 @@ import { type ChatInputCommandInteraction, MessageFlags, SlashCommandBuilder } f
 import type { BotDeps, Command } from '../src/discord/intake/command.js';
 import { localized } from '../src/discord/intake/localized.js';
 import { whenProbed } from '../src/discord/intake/probed.js';
+import { backendName } from '../src/discord/views/models-view.js';
 import { escapeMarkdown, truncate } from '../src/discord/views/render.js';
-import { serverLabel } from '../src/discord/views/server-label.js';
 import { serverLimits } from '../src/engines/describe.js';
 import { resolveLocale } from '../src/i18n/locales.js';
 import { render, t } from '../src/i18n/translate.js';
@@ -47,7 +47,7 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
         ? ''
         : `\n  ${truncate(t(locale, 'commands.queue.limits', { limits: limits.slice(0, 4).join('; ') }), 300)}`;
     const state = t(locale, `commands.server.${backend.state}`);
-    return `• ${serverLabel(index, backends.length, locale)}: ${state}${what}${model}${cannot}`;
+    return `• ${backendName(index, backends.length, locale)}: ${state}${what}${model}${cannot}`;
   });
   await interaction.reply({
     flags: MessageFlags.Ephemeral,

@@ -8,8 +8,8 @@ import { autocompleteModel } from '../src/discord/intake/autocomplete.js';
 import type { BotDeps, Command } from '../src/discord/intake/command.js';
 import { localized, localizeOption } from '../src/discord/intake/localized.js';
 import { whenProbed } from '../src/discord/intake/probed.js';
+import { backendName } from '../src/discord/views/models-view.js';
 import { escapeMarkdown } from '../src/discord/views/render.js';
-import { serverLabel } from '../src/discord/views/server-label.js';
 import { toUserMessage } from '../src/discord/views/user-message.js';
 import { resolveLocale } from '../src/i18n/locales.js';
 import { msg, t } from '../src/i18n/translate.js';
@@ -94,7 +94,7 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
       }
     }),
   );
-  const name = (index: number) => serverLabel(index, outcomes.length, locale);
+  const name = (index: number) => backendName(index, outcomes.length, locale);
   const failures = outcomes.flatMap((outcome, index) =>
     outcome.ok === false ? [`${name(index)}: ${outcome.reason}`] : [],
   );

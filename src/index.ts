@@ -1,3 +1,4 @@
+import './runtime/tuning.js';
 import { pathToFileURL } from 'node:url';
 import type { Client, REST } from 'discord.js';
 import { config as loadDotenv } from 'dotenv';

@@ -53,7 +53,13 @@ describe('bench smoke', () => {
       'modelLoads',
       'overhead',
       'utilisation',
+      'versus',
     ]);
+    // The minimal bot ran the same burst and the same realistic 4×1024² job.
+    expect(results.figures.versus.acknowledgement.latencyMs.n).toBe(results.parameters.ack.commands);
+    expect(results.figures.versus.overhead?.overheadMs.n).toBe(1);
+    expect(results.figures.versus.startup.map((start) => start.label)).toEqual(['minimal', 'ours']);
+    for (const start of results.figures.versus.startup) expect(start.identifyMs.p50).toBeGreaterThan(0);
     expect(results.figures.acknowledgement.latencyMs.n).toBe(results.parameters.ack.commands);
     // Every ComfyUI job of the overhead runs was delivered and measured.
     for (const run of results.figures.comfyOverhead.runs) {

@@ -2,6 +2,7 @@
  * Acknowledgement latency: many /imagine sent at once from many members; for each, the time from
  * INTERACTION_CREATE leaving the fake gateway to the deferral (callback type 5) reaching the fake REST.
  * A few jobs run first so the burst meets a warm bot; then several bursts, each drained before the next.
+ * Several bots (ours and the minimal one) take turns burst by burst.
  */
 import { type LoopDelay, startLoopWindow } from '../event-loop.js';
 import type { BenchParams } from '../params.js';
@@ -74,38 +75,58 @@ async function burst(
   };
 }
 
-export async function measureAcknowledgement(
-  context: BenchContext,
-  params: BenchParams['ack'],
-): Promise<AckResult> {
+async function startAckWorld(context: BenchContext, params: BenchParams['ack']): Promise<World> {
   const world = await startWorld({
     context,
     webuis: Array.from({ length: params.backends }, () => ({ generationMs: params.generationMs })),
   });
+  for (let i = 0; i < params.warmup; i++) await waitForOutcome(imagine(world, 0, { prompt: `warm-up ${i}` }));
+  return world;
+}
+
+interface Tally {
+  rounds: AckRound[];
+  acks: number[];
+  failedJobs: number;
+}
+
+function toResult(params: BenchParams['ack'], tally: Tally): AckResult {
+  const acknowledged = tally.acks.filter((ms) => Number.isFinite(ms));
+  const worst = tally.rounds.reduce((a, b) => (b.loop.p99Ms > a.loop.p99Ms ? b : a));
+  return {
+    commands: params.commands,
+    members: params.members,
+    latencyMs: summarize(acknowledged),
+    rounds: tally.rounds,
+    unacknowledged: tally.acks.length - acknowledged.length,
+    failedJobs: tally.failedJobs,
+    loop: worst.loop,
+  };
+}
+
+/**
+ * Bots side by side: each warmed up, then their bursts take turns (round 1 of each, round 2 of
+ * each, …), so a change in the machine's load meets every bot alike and their ratio stays fair.
+ */
+export async function measureAcknowledgements(
+  contexts: readonly BenchContext[],
+  params: BenchParams['ack'],
+): Promise<AckResult[]> {
+  const worlds: World[] = [];
   try {
-    for (let i = 0; i < params.warmup; i++)
-      await waitForOutcome(imagine(world, 0, { prompt: `warm-up ${i}` }));
-    const rounds: AckRound[] = [];
-    const all: number[] = [];
-    let failedJobs = 0;
+    for (const context of contexts) worlds.push(await startAckWorld(context, params));
+    const tallies: Tally[] = worlds.map(() => ({ rounds: [], acks: [], failedJobs: 0 }));
     for (let i = 0; i < params.rounds; i++) {
-      const result = await burst(world, params, i);
-      rounds.push(result.round);
-      all.push(...result.acks);
-      failedJobs += result.failed;
+      for (const [index, world] of worlds.entries()) {
+        const tally = tallies[index] as Tally;
+        const result = await burst(world, params, i);
+        tally.rounds.push(result.round);
+        tally.acks.push(...result.acks);
+        tally.failedJobs += result.failed;
+      }
     }
-    const acknowledged = all.filter((ms) => Number.isFinite(ms));
-    const worst = rounds.reduce((a, b) => (b.loop.p99Ms > a.loop.p99Ms ? b : a));
-    return {
-      commands: params.commands,
-      members: params.members,
-      latencyMs: summarize(acknowledged),
-      rounds,
-      unacknowledged: all.length - acknowledged.length,
-      failedJobs,
-      loop: worst.loop,
-    };
+    return tallies.map((tally) => toResult(params, tally));
   } finally {
-    await world.close();
+    await Promise.all(worlds.map((world) => world.close()));
   }
 }

@@ -65,7 +65,13 @@ async function read(bot: BotProcess, jobs: number): Promise<MemoryReading> {
   };
 }
 
-async function wave(world: World, count: number, members: number, options: Record<string, string | number>) {
+/** Sends `count` jobs at once and waits for them all; resolves with how many failed. */
+export async function wave(
+  world: World,
+  count: number,
+  members: number,
+  options: Record<string, string | number>,
+) {
   const handles = Array.from({ length: count }, (_, i) =>
     imagine(world, i % members, { prompt: `a paper boat ${i}`, ...options }),
   );
@@ -78,13 +84,16 @@ async function wave(world: World, count: number, members: number, options: Recor
   return outcomes.filter((outcome) => !outcome.ok).length;
 }
 
+/** `env`: settings over the bench defaults, e.g. MALLOC_ARENA_MAX as systemd and Docker set it. */
 export async function measureMemory(
   context: BenchContext,
   params: BenchParams['memory'],
+  env: Record<string, string> = {},
 ): Promise<MemoryResult> {
   const { volume, peak } = params;
   const world = await startWorld({
     context,
+    env,
     webuis: Array.from({ length: params.backends }, () => ({ generationMs: volume.generationMs })),
   });
   try {

@@ -130,7 +130,10 @@ async function measureRun(world: World, run: ImageRun, warmup: number): Promise<
     generatedMiB: round((generated * run.count) / 2 ** 20, 2),
     uploadedMiB: round((last?.uploadedBytes ?? 0) / 2 ** 20, 2),
     uploadedFiles: last?.files ?? [],
-    reencoded: jobs.some((job) => job.files.some((name) => isResultFile(name) && !name.endsWith('.png'))),
+    // The batch grid is a JPEG preview by design; any other file not a PNG was re-encoded to fit.
+    reencoded: jobs.some((job) =>
+      job.files.some((name) => isResultFile(name) && !name.endsWith('.png') && !/^grid\./.test(name)),
+    ),
     failedJobs: failed,
   };
 }
@@ -145,8 +148,8 @@ export async function measureOverhead(
   });
   try {
     const runs: OverheadRun[] = [];
-    const plain = params.runs.filter((run) => !run.noise);
-    const noisy = params.runs.filter((run) => run.noise);
+    const plain = params.runs.filter((run) => run.noise !== true);
+    const noisy = params.runs.filter((run) => run.noise === true);
     let endWindow = await startLoopWindow(world.bot);
     for (const run of plain) runs.push(await measureRun(world, run, params.warmup));
     const loop = await endWindow();

@@ -6,6 +6,7 @@ import { createComfyEngine } from '../engines/comfyui/engine.js';
 import type { OperatorGraphFile, OperatorGraphKind } from '../engines/comfyui/operator-graphs.js';
 import { isComfyServer } from '../engines/comfyui/probe.js';
 import { createDetectingEngine } from '../engines/detect.js';
+import { toAuthKind } from '../engines/endpoint.js';
 import type { Backend } from '../jobs/backend-pool.js';
 import type { Logger } from '../log.js';
 
@@ -55,7 +56,7 @@ export function withComfy(
       : { warn: log.warn.bind(log), info: () => undefined, debug: () => undefined };
   const comfy = createComfyEngine({
     client,
-    auth: backend.password === undefined ? 'none' : backend.username === undefined ? 'bearer' : 'basic',
+    auth: toAuthKind(backend.username, backend.password),
     log: comfyLog,
     graphs: readOperatorGraphs(config.comfy.graphDir, log),
     flux: config.comfy.flux,

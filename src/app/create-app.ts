@@ -1,6 +1,5 @@
 import { Client, Events, GatewayIntentBits, Partials, type REST, Status } from 'discord.js';
 import type { DestinationStream } from 'pino';
-import sharp from 'sharp';
 import { commands, handleLorasPage, handleModelsPage } from '../../commands/index.js';
 import { createCatalog } from '../catalog/catalog.js';
 import type { Config } from '../config.js';
@@ -58,8 +57,6 @@ const CATALOG_TTL_MS = 5 * 60_000;
 /** Builds every real adapter from the configuration. Nothing talks to Discord or a server yet. */
 /** One function on purpose: it is the wiring diagram of the bot, every part built once and handed to the next. */
 export function createApp(config: Config, options: AppOptions = {}): App {
-  // libvips' operation cache keeps decoded images around; the bot never reuses them.
-  sharp.cache(false);
   const now = options.now ?? Date.now;
   const log = createLogger({
     level: config.logLevel,

@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import { createA1111Engine } from '../engines/a1111/engine.js';
+import { toAuthKind } from '../engines/endpoint.js';
 import type { Backend } from '../jobs/backend-pool.js';
 import type { Logger } from '../log.js';
 import { createSdClient } from '../sd/client.js';
@@ -15,8 +16,7 @@ export function createBackends(config: Config, log?: Pick<Logger, 'warn'>): Back
       timeoutMs: config.limits.requestTimeoutMs,
       gzip: config.sdGzip,
     });
-    const auth =
-      backend.password === undefined ? 'none' : backend.username === undefined ? 'bearer' : 'basic';
+    const auth = toAuthKind(backend.username, backend.password);
     return withComfy(
       { id: client.label, engine: createA1111Engine({ client, auth, log }) },
       backend,

@@ -1,28 +1,21 @@
 /**
  * HTTP client for one Stable Diffusion WebUI (`/sdapi/v1`), on an undici keep-alive pool.
- * Validates every answer with zod and turns every failure into an `SdError` subclass.
+ * Validates every answer with zod and turns every failure into an `SdError` subclass. The exchange
+ * itself is `transport.ts`; parsing and validation `response.ts`; generation answers `generation-answer.ts`.
  */
 
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { promisify } from 'node:util';
-import { createGunzip, gunzip } from 'node:zlib';
 import { type Dispatcher, Pool } from 'undici';
 import type { z } from 'zod';
-import { SdAbortedError, SdError, SdMalformedResponseError, SdTimeoutError } from '../engines/errors.js';
+import { toAuthorization } from '../engines/endpoint.js';
 import { parseErrorBody } from './error-body.js';
-import { describeRequest, type RequestContext, toHttpError, toTransportError } from './error-mapping.js';
-import {
-  type ExtractedImage,
-  JsonImageStream,
-  type JsonPath,
-  type StringAction,
-} from './json-image-stream.js';
+import { toHttpError } from './error-mapping.js';
+import { selectImageStrings, toGenerationResult } from './generation-answer.js';
+import { type ExtractedImage, JsonImageStream } from './json-image-stream.js';
+import { expectSuccess, imageOrThrow, parseJsonBody, parseJsonText, validate } from './response.js';
 import {
   embeddingListSchema,
   extraSingleImageResponseSchema,
-  generationInfoSchema,
   generationResponseSchema,
   latentUpscaleModesSchema,
   loraListSchema,
@@ -36,8 +29,8 @@ import {
   taskProgressSchema,
   upscalerListSchema,
 } from './schemas.js';
+import { API, type CallOptions, createSend } from './transport.js';
 import type {
-  GenerationInfo,
   GenerationResult,
   RequestOptions,
   SdClient,
@@ -63,55 +56,17 @@ export interface SdClientOptions {
   dispatcher?: Dispatcher | undefined;
 }
 
-const API = '/sdapi/v1';
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const CLOSE_GRACE_MS = 1_000;
-/** Routes this client must never call (they leak secrets, stop the server, or start long jobs). */
-const FORBIDDEN_ROUTES =
-  /\/(cmd-flags|server-kill|server-restart|server-stop|shutdown|train|create)(\/|$|\?)/;
-
-const gunzipAsync = promisify(gunzip);
 /** Answers longer than this (in characters) are parsed in a later tick than the one that read them. */
 const LARGE_ANSWER_CHARS = 1_000_000;
-
-interface CallOptions extends RequestOptions {
-  body?: unknown;
-  /** The route is outside `/sdapi/v1` (`/internal/progress`). */
-  outsideApi?: boolean;
-  query?: Record<string, string>;
-  /** Stream a successful answer into this instead of reading it as text. */
-  stream?: JsonImageStream;
-}
-
-/**
- * Which strings of a generation answer are images: decoded as they arrive. The echo of img2img's
- * input images in `parameters` is left out (nobody reads it, and it is as large as the input).
- */
-function selectImageStrings(path: JsonPath): StringAction {
-  if (path.length === 2 && path[0] === 'images' && typeof path[1] === 'number') return 'decode';
-  if (path.length === 1 && path[0] === 'image') return 'decode';
-  if (path[0] === 'parameters' && (path[1] === 'init_images' || path[1] === 'mask')) return 'drop';
-  return 'keep';
-}
-
-interface RawResponse {
-  status: number;
-  text: string;
-  request: RequestContext;
-}
 
 // One closure on purpose: the pool, the credentials and the base path are shared by every route.
 export function createSdClient(options: SdClientOptions): SdClient {
   const base = new URL(options.url);
   const username = options.username ?? decodeURIComponent(base.username);
   const password = options.password ?? decodeURIComponent(base.password);
-  // `--api-auth user:pass` is HTTP Basic; a password alone is a bearer key (KoboldCpp's --password).
-  const authorization =
-    username === '' && password === ''
-      ? null
-      : username === ''
-        ? `Bearer ${password}`
-        : `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+  const authorization = toAuthorization(username, password);
   const prefix = base.pathname.replace(/\/+$/, '');
   const origin = base.origin;
   const label = `${origin}${prefix}`;
@@ -125,87 +80,15 @@ export function createSdClient(options: SdClientOptions): SdClient {
   /** Only a pool we created is ours to close. */
   const ownPool = dispatcher === options.dispatcher ? null : dispatcher;
 
-  async function send(method: Dispatcher.HttpMethod, route: string, call: CallOptions): Promise<RawResponse> {
-    const query = call.query === undefined ? '' : `?${new URLSearchParams(call.query).toString()}`;
-    const api = call.outsideApi === true ? '' : API;
-    const path = `${prefix}${api}${route}${query}`;
-    const request: RequestContext = { backend: label, method, path: `${api}${route}${query}` };
-    if (FORBIDDEN_ROUTES.test(route)) {
-      throw new Error(`Refusing to call ${describeRequest(request)}: this route is never used by the bot`);
-    }
-    const timeoutMs = call.timeoutMs ?? options.timeoutMs;
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const signal = call.signal;
-    const onAbort = (): void => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      'accept-encoding': options.gzip === false ? 'identity' : 'gzip',
-    };
-    if (authorization !== null) {
-      headers.authorization = authorization;
-    }
-    let payload: string | null = null;
-    if (call.body !== undefined) {
-      headers['content-type'] = 'application/json';
-      payload = JSON.stringify(call.body);
-    }
-
-    try {
-      if (signal?.aborted) {
-        throw signal.reason;
-      }
-      const response = await dispatcher.request({
-        origin,
-        path,
-        method,
-        headers,
-        body: payload,
-        signal: controller.signal,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-      call.onResponseStart?.(response.statusCode);
-      const encoding = response.headers['content-encoding'];
-      if (call.stream !== undefined && response.statusCode >= 200 && response.statusCode < 300) {
-        const source: Readable =
-          encoding === 'gzip' ? pipeline(response.body, createGunzip(), () => undefined) : response.body;
-        for await (const chunk of source) call.stream.write(chunk as Buffer);
-        return { status: response.statusCode, text: '', request };
-      }
-      const raw = Buffer.from(await response.body.arrayBuffer());
-      const bytes = encoding === 'gzip' ? await gunzipAsync(raw) : raw;
-      return { status: response.statusCode, text: bytes.toString('utf8'), request };
-    } catch (error: unknown) {
-      if (error instanceof SdError) {
-        throw error;
-      }
-      if (signal?.aborted) {
-        throw new SdAbortedError(`${describeRequest(request)} was aborted by the caller`, {
-          ...request,
-          backend: label,
-          cause: signal.reason,
-        });
-      }
-      if (timedOut || isUndiciTimeout(error)) {
-        throw new SdTimeoutError(`${describeRequest(request)} timed out after ${timeoutMs} ms`, {
-          ...request,
-          cause: error,
-          timeoutMs,
-        });
-      }
-      throw toTransportError(error, request);
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    }
-  }
+  const send = createSend({
+    origin,
+    prefix,
+    label,
+    authorization,
+    dispatcher,
+    timeoutMs: options.timeoutMs,
+    gzip: options.gzip !== false,
+  });
 
   /** Sends, maps error statuses to typed errors, parses JSON and validates it with `schema`. */
   async function call<S extends z.ZodType>(
@@ -248,26 +131,7 @@ export function createSdClient(options: SdClientOptions): SdClient {
       ...requestOptions,
       body,
     });
-    const request = { backend: label, method: 'POST', path: `${API}${route}` };
-    const parsedInfo = validate(generationInfoSchema, parseJsonText(response.info, request), request);
-    const info = toGenerationInfo(parsedInfo);
-    const byIndex = new Map(decoded.map((image) => [image.path[1], image.bytes]));
-    // Forge appends extra images and img2img may append masks: keep one image per seed.
-    const first = info.index_of_first_image;
-    const expected = parsedInfo.all_seeds.length;
-    const end = expected > 0 ? Math.min(first + expected, response.images.length) : response.images.length;
-    const images: Buffer[] = [];
-    for (let index = first; index < end; index++) {
-      images.push(imageOrThrow(byIndex.get(index), `images[${index - first}]`, request));
-    }
-    return { images, info, parameters: response.parameters };
-  }
-
-  function imageOrThrow(bytes: Buffer | null | undefined, where: string, request: RequestContext): Buffer {
-    if (bytes === null || bytes === undefined) {
-      throw malformed(request, `${where} is not valid base64`);
-    }
-    return bytes;
+    return toGenerationResult(response, decoded, { backend: label, method: 'POST', path: `${API}${route}` });
   }
 
   return {
@@ -414,79 +278,5 @@ export function createSdClient(options: SdClientOptions): SdClient {
         clearTimeout(timer);
       }
     },
-  };
-}
-
-function expectSuccess(response: RawResponse): void {
-  if (response.status < 200 || response.status >= 300) {
-    throw toHttpError(response.status, response.text, response.request);
-  }
-}
-
-function parseJsonBody(response: RawResponse): unknown {
-  return parseJsonText(response.text, response.request);
-}
-
-function parseJsonText(text: string, request: RequestContext): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error: unknown) {
-    if (error instanceof SyntaxError) {
-      const preview = text.slice(0, 80).replace(/\s+/g, ' ');
-      throw malformed(request, `not JSON: ${preview === '' ? '(empty body)' : preview}`, error);
-    }
-    throw error;
-  }
-}
-
-function validate<S extends z.ZodType>(schema: S, value: unknown, request: RequestContext): z.output<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issues = result.error.issues
-      .slice(0, 3)
-      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-      .join('; ');
-    throw malformed(request, `unexpected shape: ${issues}`, result.error);
-  }
-  return result.data;
-}
-
-function malformed(request: RequestContext, detail: string, cause?: unknown): SdMalformedResponseError {
-  return new SdMalformedResponseError(
-    `${describeRequest(request)} returned a malformed response: ${detail}`,
-    {
-      ...request,
-      status: 200,
-      detail,
-      ...(cause === undefined ? {} : { cause }),
-    },
-  );
-}
-
-function isUndiciTimeout(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) {
-    return false;
-  }
-  const code: unknown = Reflect.get(error, 'code');
-  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
-}
-
-function toGenerationInfo(info: z.output<typeof generationInfoSchema>): GenerationInfo {
-  return {
-    prompt: info.prompt,
-    negative_prompt: info.negative_prompt,
-    seed: info.seed,
-    all_seeds: info.all_seeds.length > 0 ? info.all_seeds : [info.seed],
-    subseed: info.subseed,
-    width: info.width,
-    height: info.height,
-    sampler_name: info.sampler_name,
-    cfg_scale: info.cfg_scale,
-    steps: info.steps,
-    sd_model_name: info.sd_model_name,
-    sd_model_hash: info.sd_model_hash,
-    infotexts: info.infotexts,
-    index_of_first_image: info.index_of_first_image,
-    version: info.version,
   };
 }

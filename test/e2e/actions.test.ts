@@ -20,7 +20,7 @@ afterEach(async () => {
 
 const hasImage = (message: FakeMessage) =>
   message.attachments.some(
-    (attachment) => attachment.filename.endsWith('.png') && attachment.filename !== 'preview.png',
+    (attachment) => /\.(png|jpg)$/.test(attachment.filename) && attachment.filename !== 'preview.png',
   );
 
 interface Button {
@@ -306,7 +306,7 @@ describe('result buttons end to end', () => {
   ])('shows a batch of %i as one %i×%i grid with U and V buttons', async (count, width, height) => {
     harness = await startHarness();
     const reply = await imagine(harness, { seed: 10, count });
-    expect(reply.attachments.map((attachment) => attachment.filename)).toEqual(['grid.png']);
+    expect(reply.attachments.map((attachment) => attachment.filename)).toEqual(['grid.jpg']);
     const meta = await sharp(reply.attachments[0]?.bytes).metadata();
     expect([meta.width, meta.height]).toEqual([width, height]);
     const labels = buttonsOf(reply).map((button) => button.label);

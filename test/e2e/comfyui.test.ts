@@ -19,9 +19,12 @@ afterEach(async () => {
 
 type Graph = Record<string, { class_type: string; inputs: Record<string, unknown> }>;
 
+/** An image result: a PNG (not the live preview), or a batch's JPEG grid preview. */
 const hasImage = (message: FakeMessage) =>
   message.attachments.some(
-    (attachment) => attachment.filename.endsWith('.png') && attachment.filename !== 'preview.png',
+    (attachment) =>
+      (attachment.filename.endsWith('.png') && attachment.filename !== 'preview.png') ||
+      attachment.filename === 'grid.jpg',
   );
 const describedAs = (message: FakeMessage) =>
   message.embeds.map((embed) => String((embed as { description?: unknown }).description ?? '')).join('\n');
@@ -102,7 +105,7 @@ describe('ComfyUI end to end', () => {
     const reply = await h.discord
       .sendCommand({ name: 'imagine', options: { prompt: 'cats', seed: 100, count: 4, steps: 8 } })
       .waitForEdit(hasImage, WAIT_MS);
-    expect(reply.attachments.map((attachment) => attachment.filename)).toEqual(['grid.png']);
+    expect(reply.attachments.map((attachment) => attachment.filename)).toEqual(['grid.jpg']);
     const [graph] = graphs(comfyOf(h));
     expect(nodesOf(graph, 'KSampler').map((node) => node.inputs.seed)).toEqual([100, 101, 102, 103]);
     expect(nodesOf(graph, 'SaveImage')).toHaveLength(4);

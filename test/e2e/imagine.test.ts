@@ -16,7 +16,7 @@ const SEED_OPTIONS = {
 
 const hasImage = (message: FakeMessage) =>
   message.attachments.some(
-    (attachment) => attachment.filename.endsWith('.png') && attachment.filename !== 'preview.png',
+    (attachment) => /\.(png|jpg)$/.test(attachment.filename) && attachment.filename !== 'preview.png',
   );
 
 /** The custom id of the "Image n" button (0-based) of a batch result. */
@@ -113,7 +113,7 @@ describe('/imagine end to end', () => {
     });
     const reply = await interaction.waitForEdit(hasImage, 15_000);
     // Since issue #6 the batch is one composite image (2×2, one cell empty) instead of three files.
-    expect(reply.attachments.map((attachment) => attachment.filename)).toEqual(['grid.png']);
+    expect(reply.attachments.map((attachment) => attachment.filename)).toEqual(['grid.jpg']);
     const names: string[] = [];
     for (const index of [0, 1, 2]) {
       const click = harness.discord.clickButton({ customId: imageButtonOf(reply, index), message: reply });

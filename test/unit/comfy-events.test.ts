@@ -1,16 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import {
-  type ComfyMessage,
   type ComfyRunState,
   createComfyRunState,
-  parseComfyFrame,
-  parseComfyMessage,
   reduceComfyMessage,
-  toComfyErrorMessage,
 } from '../../src/engines/comfyui/events.js';
 import { type ApiGraph, buildGraph, progressNodeIds } from '../../src/engines/comfyui/graph.js';
 import { parseHistoryEntry } from '../../src/engines/comfyui/history.js';
+import { type ComfyMessage, parseComfyFrame, parseComfyMessage } from '../../src/engines/comfyui/messages.js';
+import { toComfyErrorMessage } from '../../src/engines/comfyui/prompt-errors.js';
 import { type ComfyVersion, type FakeComfy, startFakeComfy } from '../fakes/comfyui/server.js';
 
 const ID = 'prompt-ours';

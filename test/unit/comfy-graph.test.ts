@@ -4,13 +4,13 @@ import {
   buildGraph,
   ComfyGraphError,
   type ComfyGraphInput,
-  checkGraph,
   fillOperatorGraph,
   parseOperatorGraph,
   progressNodeIds,
-  spliceLoras,
   upscaleModelScale,
 } from '../../src/engines/comfyui/graph.js';
+import { checkGraph } from '../../src/engines/comfyui/graph-check.js';
+import { spliceLoras } from '../../src/engines/comfyui/lora-splice.js';
 import { buildObjectInfo, type ComfyVersion, DEFAULT_MODEL_LISTS } from '../fakes/comfyui/object-info.js';
 import { validatePrompt } from '../fakes/comfyui/validation.js';
 

@@ -4,14 +4,13 @@ import { createComfyRunState } from '../../src/engines/comfyui/events.js';
 import {
   type ComfyJobContext,
   type ComfyLists,
-  matchCheckpoint,
-  matchUpscaleModel,
   toComfyJob,
   toComfyUpscaleJob,
-  toEngineProgress,
 } from '../../src/engines/comfyui/job-graph.js';
+import { matchCheckpoint, matchUpscaleModel } from '../../src/engines/comfyui/model-match.js';
 import { parseObjectInfo } from '../../src/engines/comfyui/object-info.js';
 import { checkOperatorGraph } from '../../src/engines/comfyui/operator-graphs.js';
+import { toEngineProgress } from '../../src/engines/comfyui/run-progress.js';
 import type { GenerateRequest } from '../../src/engines/types.js';
 import { buildObjectInfo, DEFAULT_MODEL_LISTS } from '../fakes/comfyui/object-info.js';
 import { COMFY_SAMPLERS, COMFY_SCHEDULERS } from './fixtures/sampler-lists.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UNPROBED_CAPABILITIES } from '../../src/engines/a1111/engine.js';
-import { UNPROBED_COMFY_CAPABILITIES } from '../../src/engines/comfyui/engine.js';
+import { UNPROBED_COMFY_CAPABILITIES } from '../../src/engines/comfyui/probe.js';
 import { createDetectingEngine } from '../../src/engines/detect.js';
 import { SdUnreachableError } from '../../src/engines/errors.js';
 import type { Capabilities, Engine, EngineResult } from '../../src/engines/types.js';

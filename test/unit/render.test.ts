@@ -66,6 +66,18 @@ describe('renderResult', () => {
     );
   });
 
+  it('sends a batch as its grid and says the grid is a preview with the originals behind the Image buttons', () => {
+    const grid = Buffer.from([0xff, 0xd8, 0xff, 1]);
+    const images = [Buffer.alloc(1), Buffer.alloc(2), Buffer.alloc(3)];
+    const view = renderResult(job, { ...result, seeds: [1, 2, 3] }, images, grid);
+    expect(view.files).toEqual([{ name: 'grid.jpg', data: grid }]);
+    expect(view.embeds[0]?.image?.url).toBe('attachment://grid.jpg');
+    expect(view.embeds[0]?.description).toContain(
+      'This grid is a preview. The Image 1–3 buttons send each original at full size.',
+    );
+    expect(renderResult(job, result, [Buffer.alloc(1)]).embeds[0]?.description).not.toContain('preview');
+  });
+
   it('says so when the WebUI used another model than the one asked for', () => {
     const view = renderResult(job, { ...result, model: 'chilloutmix-Ni', modelHash: '7234b76e42' }, [
       Buffer.alloc(1),

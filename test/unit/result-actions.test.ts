@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { composeGrid, toGridCell, toGridLayout } from '../../src/discord/results/grid.js';
+import {
+  composeGrid,
+  GRID_BACKGROUND,
+  placeCells,
+  toGridCell,
+  toGridLayout,
+} from '../../src/discord/results/grid.js';
 import { renderResultButtons } from '../../src/discord/results/result-buttons.js';
 import { renderJobInfo } from '../../src/discord/results/result-info.js';
 import { detectImageFormat, downloadAttachment } from '../../src/discord/uploads/input-image.js';
@@ -21,6 +27,7 @@ import { createFileImageStore } from '../../src/jobs/image-store.js';
 import type { Job } from '../../src/jobs/types.js';
 import { openDatabase } from '../../src/store/database.js';
 import { UserError } from '../../src/user-error.js';
+import { renderPng } from '../fakes/webui/png.js';
 
 const PARAMS: GenerationParams = {
   prompt: 'apple',
@@ -118,26 +125,84 @@ describe('composeGrid', () => {
         .toBuffer();
     const grid = await composeGrid([await big(40), await big(80), await big(120), await big(160)]);
     const { data, info } = await sharp(grid).raw().toBuffer({ resolveWithObject: true });
+    expect((await sharp(grid).metadata()).format).toBe('jpeg');
     expect([info.width, info.height]).toEqual([1024, 768]);
-    const green = (x: number, y: number) => data[(y * info.width + x) * info.channels + 1];
-    expect([green(256, 192), green(768, 192), green(256, 576), green(768, 576)]).toEqual([40, 80, 120, 160]);
+    const green = (x: number, y: number) => data[(y * info.width + x) * info.channels + 1] ?? Number.NaN;
+    const cells = [green(256, 192), green(768, 192), green(256, 576), green(768, 576)];
+    // A lossy preview: each cell within a few levels of its image.
+    const expected = [40, 80, 120, 160];
+    for (const [index, value] of cells.entries())
+      expect(Math.abs(value - (expected[index] ?? 0))).toBeLessThan(6);
     expect(toGridCell(1024, 768)).toEqual({ width: 512, height: 384 });
     expect(toGridCell(512, 512)).toEqual({ width: 512, height: 512 });
   });
 
-  it('composes each image into its cell and leaves the empty cell transparent', async () => {
+  it('is smaller than the images it shows when they are noisy 1024² PNGs', async () => {
+    const images = [1, 2, 3, 4].map((seed) => renderPng({ width: 1024, height: 1024, seed, noise: 'grain' }));
+    const grid = await composeGrid(images);
+    expect(grid.length).toBeLessThan((images[0]?.length ?? 0) / 4);
+  });
+
+  it('composes grids one at a time, and a failed grid does not hold up the next', async () => {
+    const image = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer();
+    const results = await Promise.allSettled([
+      composeGrid([image, image]),
+      composeGrid([Buffer.from('not an image'), image]),
+      composeGrid([image, image, image, image]),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const last = results[2];
+    const meta = last?.status === 'fulfilled' ? await sharp(last.value).metadata() : undefined;
+    expect([meta?.width, meta?.height]).toEqual([32, 32]);
+  });
+
+  it('composes each image into its cell and fills the empty cell with the background', async () => {
     const colour = (r: number) =>
-      sharp({ create: { width: 16, height: 8, channels: 3, background: { r, g: 0, b: 0 } } })
+      sharp({ create: { width: 64, height: 32, channels: 3, background: { r, g: 0, b: 0 } } })
         .png()
         .toBuffer();
-    const grid = await composeGrid([await colour(10), await colour(20), await colour(30)]);
+    const grid = await composeGrid([await colour(200), await colour(120), await colour(40)]);
     const { data, info } = await sharp(grid).raw().toBuffer({ resolveWithObject: true });
-    expect([info.width, info.height, info.channels]).toEqual([32, 16, 4]);
-    const pixel = (x: number, y: number) => [...data.subarray((y * 32 + x) * 4, (y * 32 + x) * 4 + 4)];
-    expect(pixel(0, 0)).toEqual([10, 0, 0, 255]);
-    expect(pixel(20, 0)).toEqual([20, 0, 0, 255]);
-    expect(pixel(0, 12)).toEqual([30, 0, 0, 255]);
-    expect(pixel(20, 12)?.[3]).toBe(0);
+    expect([info.width, info.height, info.channels]).toEqual([128, 64, 3]);
+    const pixel = (x: number, y: number) => [...data.subarray((y * 128 + x) * 3, (y * 128 + x) * 3 + 3)];
+    const near = (actual: number[], expected: number[]) => {
+      for (const [index, value] of actual.entries())
+        expect(Math.abs(value - (expected[index] ?? 0))).toBeLessThan(12);
+    };
+    near(pixel(16, 16), [200, 0, 0]);
+    near(pixel(80, 16), [120, 0, 0]);
+    near(pixel(16, 48), [40, 0, 0]);
+    near(pixel(96, 48), [GRID_BACKGROUND.r, GRID_BACKGROUND.g, GRID_BACKGROUND.b]);
+  });
+});
+
+describe('placeCells', () => {
+  it('copies each cell to its corner row by row and fills the rest with the background', () => {
+    const cell = (value: number) => ({ data: Buffer.alloc(2 * 1 * 3, value), width: 2, height: 1 });
+    const canvas = placeCells(toGridLayout(3, 2, 1), [cell(1), cell(2), cell(3)], { r: 9, g: 8, b: 7 });
+    const pixels = Array.from({ length: 8 }, (_, i) => [...canvas.subarray(i * 3, i * 3 + 3)]);
+    expect(pixels).toEqual([
+      [1, 1, 1],
+      [1, 1, 1],
+      [2, 2, 2],
+      [2, 2, 2],
+      [3, 3, 3],
+      [3, 3, 3],
+      [9, 8, 7],
+      [9, 8, 7],
+    ]);
+  });
+
+  it('keeps a smaller stray cell inside its corner', () => {
+    const small = { data: Buffer.alloc(3, 5), width: 1, height: 1 };
+    const canvas = placeCells(toGridLayout(2, 2, 2), [small, small], { r: 0, g: 0, b: 0 });
+    expect(canvas.length).toBe(4 * 2 * 3);
+    expect([...canvas.subarray(0, 3)]).toEqual([5, 5, 5]);
+    expect([...canvas.subarray(3, 6)]).toEqual([0, 0, 0]);
+    expect([...canvas.subarray(6, 9)]).toEqual([5, 5, 5]);
+    expect([...canvas.subarray(12, 24)].every((value) => value === 0)).toBe(true);
   });
 });
 

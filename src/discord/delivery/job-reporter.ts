@@ -1,5 +1,6 @@
 import { DiscordAPIError, type REST, Routes } from 'discord.js';
 import type { EngineProgress, EngineResult } from '../../engines/types.js';
+import { type Locale, resolveLocale } from '../../i18n/locales.js';
 import type { JobStore } from '../../jobs/job-store.js';
 import type { JobReporter, QueueNote } from '../../jobs/reporter.js';
 import { canUseInteractionToken } from '../../jobs/scheduling.js';
@@ -32,6 +33,11 @@ export interface DiscordReporterOptions {
   onDiscordError?: (code: string | number) => void;
   /** Whether any server can upscale (else results carry no Upscale buttons). */
   canUpscale?: () => boolean;
+  /**
+   * The server's default locale, for a job that stored no requester's locale (jobs from before
+   * locales were kept); default English.
+   */
+  defaultLocale?: (guildId: string | null) => Locale;
 }
 
 /** Progress edits in flight at once (see edit-lane.ts); finals are not limited. */
@@ -82,6 +88,10 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
   const finished = new Set<string>();
   const lastView = new Map<string, MessageView>();
   const progressLane = createEditLane(PROGRESS_EDITS_IN_FLIGHT);
+  // server default locale: until the server policy carries one, English.
+  const defaultLocale = options.defaultLocale ?? (() => resolveLocale(undefined));
+  /** Every view of a job speaks its requester's language, after a restart and in a channel post too. */
+  const localeOf = (job: Job): Locale => resolveLocale(job.locale, defaultLocale(job.guildId));
 
   const noteError = (error: unknown) => {
     if (error instanceof DiscordAPIError) options.onDiscordError?.(error.code);
@@ -201,7 +211,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
       return inOrder(job.id, () =>
         progressLane.run(job.id, async () => {
           if (finished.has(job.id)) return;
-          await show(job, renderQueued(job, position, total, note));
+          await show(job, renderQueued(job, position, total, note, localeOf(job)));
         }),
       );
     },
@@ -211,9 +221,14 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
           if (finished.has(job.id)) return;
           // The live preview is a spoiler too where the result will be one.
           const elapsed = job.startedAt === null ? undefined : now() - job.startedAt;
+          const locale = localeOf(job);
           await show(
             job,
-            await prepareUpload(renderRunning(job, progress, elapsed), job.params.delivery ?? {}),
+            await prepareUpload(
+              renderRunning(job, progress, elapsed, locale),
+              job.params.delivery ?? {},
+              locale,
+            ),
           );
         }),
       );
@@ -230,18 +245,29 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
               })
             : undefined;
         // Fits Discord's limits (size per file, files per message) and applies spoilers; notes go in the content.
+        const locale = localeOf(job);
         const view = await prepareUpload(
-          renderResult(job, job.result, result.images, grid, { upscale: options.canUpscale?.() ?? true }),
+          renderResult(
+            job,
+            job.result,
+            result.images,
+            grid,
+            { upscale: options.canUpscale?.() ?? true },
+            locale,
+          ),
           job.params.delivery ?? {},
+          locale,
         );
         await deliverFinal(job, view);
       });
     },
     failed(job, error) {
-      return finalUpdate(job.id, () => deliverFinal(job, renderFailed(job, toUserMessage(error))));
+      return finalUpdate(job.id, () =>
+        deliverFinal(job, renderFailed(job, toUserMessage(error, localeOf(job)))),
+      );
     },
     cancelled(job) {
-      return finalUpdate(job.id, () => deliverFinal(job, renderCancelled(job)));
+      return finalUpdate(job.id, () => deliverFinal(job, renderCancelled(job, localeOf(job))));
     },
     keepReachable(job) {
       if (finished.has(job.id) || chains.has(job.id)) return Promise.resolve();
@@ -250,7 +276,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
       if (canUseInteractionToken(job.tokenExpiresAt, now())) return Promise.resolve();
       const current = store.get(job.id);
       if (current === undefined || current.interactionToken === null) return Promise.resolve();
-      const view = lastView.get(job.id) ?? renderQueued(current, 1, 1, undefined);
+      const view = lastView.get(job.id) ?? renderQueued(current, 1, 1, undefined, localeOf(current));
       return inOrder(job.id, async () => {
         if (finished.has(job.id)) return;
         await moveToMessage(current, view, true);

@@ -2,7 +2,7 @@ import { DEFAULT_LOCALE, type Locale } from '../../i18n/locales.js';
 import { msg, t } from '../../i18n/translate.js';
 import type { Job } from '../../jobs/types.js';
 import { UserError } from '../../user-error.js';
-import { serverLabel } from '../views/server-label.js';
+import { backendName } from '../views/models-view.js';
 import type { BotDeps } from './command.js';
 import { whenProbed } from './probed.js';
 
@@ -21,7 +21,7 @@ export async function refuseUnroutable(
   const statuses = deps.runner.backends();
   const holds = statuses.map((status, index) => {
     const capabilities = deps.backends.find((backend) => backend.id === status.id)?.engine.capabilities;
-    const server = serverLabel(index, statuses.length, locale);
+    const server = backendName(index, statuses.length, locale);
     const model = status.loadedModel ?? t(locale, 'commands.unroutable.noModelLoaded');
     if (capabilities === undefined) return t(locale, 'commands.unroutable.holds', { server, model });
     const engine = capabilities.name;

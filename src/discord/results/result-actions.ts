@@ -10,7 +10,6 @@ import {
   TextInputBuilder,
   TextInputStyle,
 } from 'discord.js';
-import sharp from 'sharp';
 import { SdError } from '../../engines/errors.js';
 import {
   checkDerivedLimits,
@@ -22,6 +21,7 @@ import {
 import type { GenerationParams, JobOrigin } from '../../generation/request.js';
 import { resolveLocale } from '../../i18n/locales.js';
 import { msg, t } from '../../i18n/translate.js';
+import { loadSharp } from '../../images/sharp.js';
 import type { Job, JobKind, JobResult } from '../../jobs/types.js';
 import { effectivePolicy } from '../../policy/guild-policy.js';
 import { UserError } from '../../user-error.js';
@@ -209,6 +209,7 @@ export const handleUpscale: ButtonHandler = async (interaction, [jobId, rawIndex
   if (image === undefined) {
     throw new UserError('image-gone', msg('commands.result.originalGoneUpscale'));
   }
+  const sharp = await loadSharp();
   const { width, height } = await sharp(image).metadata();
   const { upscaler, upscaleFactor } = deps.config.results;
   const origin: JobOrigin = { action: 'upscale', index, messageUrl: messageUrlOf(interaction) };
@@ -308,7 +309,7 @@ export const handleInfo: ButtonHandler = async (interaction, [jobId], deps) => {
     throw new UserError('job-gone', msg('commands.result.infoGone'));
   }
   await interaction.reply({
-    ...renderJobInfo(job),
+    ...renderJobInfo(job, resolveLocale(interaction.locale)),
     flags: MessageFlags.Ephemeral,
     allowedMentions: { parse: [] },
   });
@@ -323,18 +324,20 @@ export const handleImage: ButtonHandler = async (interaction, [jobId, rawIndex],
     throw new UserError('image-gone', msg('commands.result.originalGone'));
   }
   const seed = seedOf(job, index);
+  const locale = resolveLocale(interaction.locale);
   const view = await prepareUpload(
     {
-      content: t(resolveLocale(interaction.locale), 'commands.result.image', {
-        number: index + 1,
+      content: t(locale, 'delivery.image.caption', {
+        image: index + 1,
         count: job.result.seeds.length,
-        seed,
+        seed: String(seed),
       }),
       embeds: [],
       components: [],
       files: [{ name: imageFileName(seed, index, job.params.count), data: image }],
     },
     { attachmentSizeLimit: interaction.attachmentSizeLimit, spoiler: job.params.delivery?.spoiler },
+    locale,
   );
   // The callback goes out as one multipart Buffer, as job results do (see multipart.ts), not as the
   // Blobs `interaction.reply({ files })` would make.

@@ -5,13 +5,15 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord.js';
+import { DEFAULT_LOCALE, type Locale } from '../../i18n/locales.js';
+import { t } from '../../i18n/translate.js';
 import type { Job } from '../../jobs/types.js';
 import { type CustomIdAction, encodeCustomId } from '../intake/custom-id.js';
 
 type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
 
 /** The name of a batch's composite image on the reply. */
-export const GRID_FILE_NAME = 'grid.png';
+export const GRID_FILE_NAME = 'grid.jpg';
 
 function button(
   label: string,
@@ -37,20 +39,21 @@ export function renderResultButtons(
   imageCount: number,
   /** `upscale: false`: no server can upscale, so no Upscale buttons are offered. */
   options: { upscale?: boolean } = {},
+  locale: Locale = DEFAULT_LOCALE,
 ): Row[] {
   const upscale = options.upscale ?? true;
   const id = job.id;
-  const info = button('Info', 'info', [id]);
-  const remove = button('Delete', 'delete', [id], ButtonStyle.Danger);
+  const info = button(t(locale, 'delivery.buttons.infoButton'), 'info', [id]);
+  const remove = button(t(locale, 'delivery.buttons.deleteButton'), 'delete', [id], ButtonStyle.Danger);
   if (job.kind === 'upscale' || imageCount === 0) return [row([info, remove])];
-  const reroll = button('Reroll', 'reroll', [id], ButtonStyle.Primary);
-  const remix = button('Remix', 'remix', [id]);
+  const reroll = button(t(locale, 'delivery.buttons.rerollButton'), 'reroll', [id], ButtonStyle.Primary);
+  const remix = button(t(locale, 'delivery.buttons.remixButton'), 'remix', [id]);
   if (imageCount === 1) {
     return [
       row([
         reroll,
-        button('Vary', 'vary', [id, 0]),
-        ...(upscale ? [button('Upscale', 'upscale', [id, 0])] : []),
+        button(t(locale, 'delivery.buttons.varyButton'), 'vary', [id, 0]),
+        ...(upscale ? [button(t(locale, 'delivery.buttons.upscaleButton'), 'upscale', [id, 0])] : []),
         remix,
       ]),
       row([info, remove]),
@@ -58,9 +61,28 @@ export function renderResultButtons(
   }
   const indexes = Array.from({ length: Math.min(imageCount, 5) }, (_, index) => index);
   return [
-    ...(upscale ? [row(indexes.map((index) => button(`U${index + 1}`, 'upscale', [id, index])))] : []),
-    row(indexes.map((index) => button(`V${index + 1}`, 'vary', [id, index]))),
-    row(indexes.map((index) => button(`Image ${index + 1}`, 'image', [id, index]))),
+    ...(upscale
+      ? [
+          row(
+            indexes.map((index) =>
+              button(t(locale, 'delivery.buttons.upscaleImageButton', { image: index + 1 }), 'upscale', [
+                id,
+                index,
+              ]),
+            ),
+          ),
+        ]
+      : []),
+    row(
+      indexes.map((index) =>
+        button(t(locale, 'delivery.buttons.varyImageButton', { image: index + 1 }), 'vary', [id, index]),
+      ),
+    ),
+    row(
+      indexes.map((index) =>
+        button(t(locale, 'delivery.buttons.imageButton', { image: index + 1 }), 'image', [id, index]),
+      ),
+    ),
     row([reroll, remix, info, remove]),
   ];
 }
@@ -71,19 +93,37 @@ export function toMessageUrl(guildId: string | null, channelId: string, messageI
 }
 
 /** "Variation of image 2 from [this result](…)", or '' for a job no button made. */
-export function renderOriginLine(job: Pick<Job, 'parentId' | 'params'>): string {
+export function renderOriginLine(
+  job: Pick<Job, 'parentId' | 'params'>,
+  locale: Locale = DEFAULT_LOCALE,
+): string {
   const origin = job.params.origin;
   if (job.parentId === null || origin === undefined) return '';
-  const image = origin.index === undefined ? '' : ` of image ${origin.index + 1}`;
-  const what =
-    origin.action === 'reroll'
-      ? 'Reroll'
-      : origin.action === 'vary'
-        ? `Variation${image}`
-        : origin.action === 'remix'
-          ? 'Remix'
-          : `Upscale${image}${job.params.upscale === undefined ? '' : ` (×${job.params.upscale.factor}, ${job.params.upscale.upscaler})`}`;
+  const image = origin.index === undefined ? undefined : origin.index + 1;
+  const upscale = job.params.upscale;
+  let what: string;
+  if (origin.action === 'reroll') what = t(locale, 'delivery.origin.reroll');
+  else if (origin.action === 'remix') what = t(locale, 'delivery.origin.remix');
+  else if (origin.action === 'vary')
+    what =
+      image === undefined
+        ? t(locale, 'delivery.origin.vary')
+        : t(locale, 'delivery.origin.varyImage', { image });
+  else if (upscale === undefined)
+    what =
+      image === undefined
+        ? t(locale, 'delivery.origin.upscale')
+        : t(locale, 'delivery.origin.upscaleImage', { image });
+  else {
+    const how = { factor: upscale.factor, upscaler: upscale.upscaler };
+    what =
+      image === undefined
+        ? t(locale, 'delivery.origin.upscaleWith', how)
+        : t(locale, 'delivery.origin.upscaleImageWith', { image, ...how });
+  }
   const from =
-    origin.messageUrl === undefined ? `job ${job.parentId}` : `[this result](${origin.messageUrl})`;
-  return `${what} from ${from}`;
+    origin.messageUrl === undefined
+      ? t(locale, 'delivery.origin.fromJob', { jobId: job.parentId })
+      : t(locale, 'delivery.origin.fromResult', { url: origin.messageUrl });
+  return t(locale, 'delivery.origin.line', { what, from });
 }

@@ -1,6 +1,15 @@
 import type { APIEmbed } from 'discord.js';
-import type { Job } from '../../jobs/types.js';
-import { escapeMarkdown, LIMITS, renderFeatureFields, renderSize, truncate } from '../views/render.js';
+import { DEFAULT_LOCALE, type Locale } from '../../i18n/locales.js';
+import { t } from '../../i18n/translate.js';
+import type { Job, JobState } from '../../jobs/types.js';
+import {
+  escapeMarkdown,
+  LIMITS,
+  oneDecimal,
+  renderFeatureFields,
+  renderSize,
+  truncate,
+} from '../views/render.js';
 import { renderOriginLine } from './result-buttons.js';
 
 const COLOR_INFO = 0x5865f2;
@@ -9,54 +18,92 @@ const EMBEDS_BUDGET = LIMITS.embedsTotal - 200;
 
 const code = (text: string) => `\`${text.replace(/`/g, 'ˋ')}\``;
 
+const STATE_KEYS = {
+  queued: 'delivery.info.stateQueued',
+  running: 'delivery.info.stateRunning',
+  succeeded: 'delivery.info.stateSucceeded',
+  failed: 'delivery.info.stateFailed',
+  cancelled: 'delivery.info.stateCancelled',
+} as const satisfies Record<JobState, string>;
+
 /** The Info button's answer (ephemeral): every parameter, the seeds, the model, and the infotext. */
-export function renderJobInfo(job: Job): { embeds: APIEmbed[] } {
+export function renderJobInfo(job: Job, locale: Locale = DEFAULT_LOCALE): { embeds: APIEmbed[] } {
   const { params, result } = job;
   const fields: NonNullable<APIEmbed['fields']> = [];
   const add = (name: string, value: string | undefined, inline = true) => {
     if (value !== undefined && value !== '')
       fields.push({ name, value: truncate(value, LIMITS.fieldValue), inline });
   };
-  add('Negative prompt', escapeMarkdown(params.negativePrompt), false);
-  add('Kind', job.kind);
-  add('Seed asked', params.seed === -1 ? 'random (-1)' : String(params.seed));
-  add('Seeds used', result === null ? undefined : result.seeds.join(', '));
+  add(t(locale, 'delivery.result.negativePromptField'), escapeMarkdown(params.negativePrompt), false);
+  add(t(locale, 'delivery.info.kindField'), job.kind);
+  add(
+    t(locale, 'delivery.info.seedAskedField'),
+    params.seed === -1 ? t(locale, 'delivery.info.randomSeed') : String(params.seed),
+  );
+  add(t(locale, 'delivery.info.seedsUsedField'), result === null ? undefined : result.seeds.join(', '));
   if (params.subseedStrength !== undefined) {
     add(
-      'Variation',
-      `subseed ${params.subseed === -1 ? 'random' : String(params.subseed)} · strength ${params.subseedStrength}`,
+      t(locale, 'delivery.info.variationField'),
+      t(locale, 'delivery.info.variation', {
+        subseed: params.subseed === -1 ? t(locale, 'delivery.info.randomSubseed') : String(params.subseed),
+        strength: params.subseedStrength,
+      }),
     );
   }
   if (job.kind !== 'upscale') {
     add(
-      'Sampler',
+      t(locale, 'delivery.result.samplerField'),
       `${escapeMarkdown(params.sampler)}${params.scheduler === undefined ? '' : ` · ${escapeMarkdown(params.scheduler)}`}`,
     );
-    add('Steps', String(params.steps));
-    add('CFG scale', String(params.cfgScale));
+    add(t(locale, 'delivery.result.stepsField'), String(params.steps));
+    add(t(locale, 'delivery.info.cfgScaleField'), String(params.cfgScale));
   }
-  add('Size', `${renderSize(params)}${params.count > 1 ? ` ×${params.count}` : ''}`);
-  for (const field of renderFeatureFields(params)) add(field.name, field.value, field.inline ?? true);
-  if (job.kind === 'img2img') add('Denoising strength', String(params.denoisingStrength ?? 0.75));
+  add(
+    t(locale, 'delivery.result.sizeField'),
+    `${renderSize(params, undefined, locale)}${params.count > 1 ? ` ×${params.count}` : ''}`,
+  );
+  for (const field of renderFeatureFields(params, locale)) add(field.name, field.value, field.inline ?? true);
+  if (job.kind === 'img2img')
+    add(t(locale, 'delivery.info.denoisingField'), String(params.denoisingStrength ?? 0.75));
   if (params.upscale !== undefined)
-    add('Upscaler', `${escapeMarkdown(params.upscale.upscaler)} ×${params.upscale.factor}`);
-  add('Model asked', params.model === undefined ? undefined : code(params.model));
+    add(
+      t(locale, 'delivery.info.upscalerField'),
+      `${escapeMarkdown(params.upscale.upscaler)} ×${params.upscale.factor}`,
+    );
+  add(
+    t(locale, 'delivery.info.modelAskedField'),
+    params.model === undefined ? undefined : code(params.model),
+  );
   if (result !== null) {
     add(
-      'Model used',
+      t(locale, 'delivery.info.modelUsedField'),
       result.model === null
-        ? 'unknown'
+        ? t(locale, 'delivery.result.unknown')
         : `${code(result.model)}${result.modelHash ? ` [${result.modelHash}]` : ''}`,
     );
-    add('Time', `${(result.durationMs / 1000).toFixed(1)}s`);
+    add(
+      t(locale, 'delivery.info.timeField'),
+      t(locale, 'delivery.info.seconds', { seconds: oneDecimal(result.durationMs / 1000, locale) }),
+    );
   }
-  add('Job', `${job.id} · ${job.state}${job.parentId === null ? '' : ` · from ${job.parentId}`}`, false);
-  add('Asked by', `<@${job.userId}> <t:${Math.floor(job.createdAt / 1000)}:R>`, false);
+  const state = t(locale, STATE_KEYS[job.state]);
+  add(
+    t(locale, 'delivery.info.jobField'),
+    job.parentId === null
+      ? t(locale, 'delivery.info.job', { jobId: job.id, state })
+      : t(locale, 'delivery.info.jobFrom', { jobId: job.id, state, parentId: job.parentId }),
+    false,
+  );
+  add(
+    t(locale, 'delivery.info.askedByField'),
+    `<@${job.userId}> <t:${Math.floor(job.createdAt / 1000)}:R>`,
+    false,
+  );
 
-  const origin = renderOriginLine(job);
+  const origin = renderOriginLine(job, locale);
   const main: APIEmbed = {
     color: COLOR_INFO,
-    title: 'Parameters',
+    title: t(locale, 'delivery.info.parametersTitle'),
     description: truncate(
       [origin, escapeMarkdown(params.prompt)].filter((line) => line !== '').join('\n'),
       1500,
@@ -77,7 +124,7 @@ export function renderJobInfo(job: Job): { embeds: APIEmbed[] } {
     if (room > 100) {
       embeds.push({
         color: COLOR_INFO,
-        title: 'Infotext',
+        title: t(locale, 'delivery.info.infotextTitle'),
         description: `\`\`\`\n${truncate(text.replace(/```/g, 'ˋˋˋ'), room)}\n\`\`\``,
       });
     }

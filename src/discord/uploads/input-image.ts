@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { loadSharp } from '../../images/sharp.js';
 import { UserError } from '../../user-error.js';
 import { formatBytes } from './upload-preflight.js';
 
@@ -116,6 +116,7 @@ export async function loadInputImage(
     'The attachment is not a PNG, JPEG or WebP image (whatever its name says). Attach one of those.',
   );
   if (format === undefined) throw notAnImage;
+  const sharp = await loadSharp();
   const metadata = await sharp(bytes)
     .metadata()
     .catch(() => undefined);

@@ -1,4 +1,6 @@
-import sharp from 'sharp';
+import { DEFAULT_LOCALE, type Locale } from '../../i18n/locales.js';
+import { t } from '../../i18n/translate.js';
+import { loadSharp } from '../../images/sharp.js';
 import type { MessageView } from '../views/render.js';
 
 /** Discord's per-file limit when the interaction does not say otherwise (10 MiB). */
@@ -40,10 +42,11 @@ const LADDER: readonly Encoding[] = [
 const MIB = 1024 * 1024;
 
 /** "12.6 MB", "10 MB", "850 KB" (binary units, as Discord counts its limit). */
-export function formatBytes(bytes: number): string {
-  if (bytes >= MIB) return `${Number((bytes / MIB).toFixed(1))} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${bytes} bytes`;
+export function formatBytes(bytes: number, locale: Locale = DEFAULT_LOCALE): string {
+  if (bytes >= MIB)
+    return t(locale, 'delivery.upload.megabytes', { value: Number((bytes / MIB).toFixed(1)) });
+  if (bytes >= 1024) return t(locale, 'delivery.upload.kilobytes', { value: Math.round(bytes / 1024) });
+  return t(locale, 'delivery.upload.bytes', { value: bytes });
 }
 
 export function contentTypeFor(name: string): string {
@@ -56,11 +59,19 @@ const withExtension = (name: string, format: 'webp' | 'jpeg') =>
   `${name.replace(/\.[a-z0-9]+$/i, '')}.${format === 'jpeg' ? 'jpg' : 'webp'}`;
 
 /** "WebP (quality 90, 3.3 MB)", "lossless WebP (8.1 MB)", "WebP at 1536×1536 (quality 80, 2 MB)". */
-function describeEncoding(encoding: Encoding, width: number, height: number, bytes: number): string {
-  if (encoding.lossless) return `lossless WebP (${formatBytes(bytes)})`;
-  const kind = encoding.format === 'jpeg' ? 'JPEG' : 'WebP';
-  const size = encoding.scale === 1 ? '' : ` at ${width}×${height}`;
-  return `${kind}${size} (quality ${encoding.quality}, ${formatBytes(bytes)})`;
+function describeEncoding(
+  encoding: Encoding,
+  width: number,
+  height: number,
+  bytes: number,
+  locale: Locale,
+): string {
+  const size = formatBytes(bytes, locale);
+  if (encoding.lossless) return t(locale, 'delivery.upload.lossless', { size });
+  const format = encoding.format === 'jpeg' ? 'JPEG' : 'WebP';
+  return encoding.scale === 1
+    ? t(locale, 'delivery.upload.lossy', { format, quality: encoding.quality, size })
+    : t(locale, 'delivery.upload.lossyResized', { format, width, height, quality: encoding.quality, size });
 }
 
 async function encode(
@@ -68,6 +79,7 @@ async function encode(
   encoding: Encoding,
   original: { width: number; height: number },
 ): Promise<{ data: Buffer; width: number; height: number }> {
+  const sharp = await loadSharp();
   let image = sharp(data, { limitInputPixels: false });
   let { width, height } = original;
   if (encoding.scale !== 1) {
@@ -92,11 +104,12 @@ async function encode(
 export async function fitAttachments(
   files: readonly UploadFile[],
   limitBytes: number,
+  locale: Locale = DEFAULT_LOCALE,
 ): Promise<PreflightResult> {
   const notes: string[] = [];
   const renamed = new Map<string, string | undefined>();
   const out: UploadFile[] = [];
-  const limit = formatBytes(limitBytes);
+  const limit = formatBytes(limitBytes, locale);
   for (const [index, file] of files.entries()) {
     if (index >= MAX_FILES_PER_MESSAGE) {
       renamed.set(file.name, undefined);
@@ -106,9 +119,10 @@ export async function fitAttachments(
       out.push(file);
       continue;
     }
-    const label = `Image ${index + 1} was ${formatBytes(file.data.length)}, over Discord’s ${limit} limit here`;
+    const label = { image: index + 1, size: formatBytes(file.data.length, locale), limit };
     let fitted: { file: UploadFile; how: string } | undefined;
     try {
+      const sharp = await loadSharp();
       const meta = await sharp(file.data, { limitInputPixels: false }).metadata();
       const original = { width: meta.width ?? 0, height: meta.height ?? 0 };
       for (const encoding of LADDER) {
@@ -117,7 +131,7 @@ export async function fitAttachments(
           const name = withExtension(file.name, encoding.format);
           fitted = {
             file: { ...file, name, data: result.data },
-            how: describeEncoding(encoding, result.width, result.height, result.data.length),
+            how: describeEncoding(encoding, result.width, result.height, result.data.length, locale),
           };
           break;
         }
@@ -127,17 +141,19 @@ export async function fitAttachments(
     }
     if (fitted === undefined) {
       renamed.set(file.name, undefined);
-      notes.push(`${label}, and could not be made small enough: it was left out.`);
+      notes.push(t(locale, 'delivery.upload.leftOut', label));
       continue;
     }
     renamed.set(file.name, fitted.file.name);
     out.push(fitted.file);
-    notes.push(`${label}: sent as ${fitted.how}.`);
+    notes.push(t(locale, 'delivery.upload.sentAs', { ...label, how: fitted.how }));
   }
   const dropped = files.length - MAX_FILES_PER_MESSAGE;
   if (dropped > 0) {
     notes.push(
-      `${dropped} more image${dropped === 1 ? ' was' : 's were'} left out: Discord allows ${MAX_FILES_PER_MESSAGE} per message.`,
+      dropped === 1
+        ? t(locale, 'delivery.upload.oneMoreLeftOut', { max: MAX_FILES_PER_MESSAGE })
+        : t(locale, 'delivery.upload.moreLeftOut', { count: dropped, max: MAX_FILES_PER_MESSAGE }),
     );
   }
   return { files: out, notes, renamed };
@@ -155,7 +171,11 @@ export interface UploadOptions {
  * limit, `attachment://` references kept in step, and the notes appended to the content.
  * A spoiler image is never shown in an embed (embeds do not blur), only as the attachment.
  */
-export async function prepareUpload(view: MessageView, options: UploadOptions): Promise<MessageView> {
+export async function prepareUpload(
+  view: MessageView,
+  options: UploadOptions,
+  locale: Locale = DEFAULT_LOCALE,
+): Promise<MessageView> {
   if (view.files.length === 0) return view;
   const limit =
     options.attachmentSizeLimit !== undefined &&
@@ -163,7 +183,7 @@ export async function prepareUpload(view: MessageView, options: UploadOptions): 
     options.attachmentSizeLimit > 0
       ? options.attachmentSizeLimit
       : DEFAULT_ATTACHMENT_SIZE_LIMIT;
-  const fitted = await fitAttachments(view.files, limit);
+  const fitted = await fitAttachments(view.files, limit, locale);
   const finalName = (name: string) => (options.spoiler === true ? `${SPOILER_PREFIX}${name}` : name);
   const files = fitted.files.map((file) => ({ ...file, name: finalName(file.name) }));
   const reference = (url: string | undefined): string | undefined => {

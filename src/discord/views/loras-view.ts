@@ -1,17 +1,11 @@
-import {
-  type APIActionRowComponent,
-  type APIComponentInMessageActionRow,
-  ButtonStyle,
-  ComponentType,
-} from 'discord.js';
 import type { EmbeddingInfo, LoraInfo } from '../../engines/types.js';
 import { loraTrainingTags } from '../../generation/loras.js';
 import { DEFAULT_LOCALE, type Locale } from '../../i18n/locales.js';
 import { t } from '../../i18n/translate.js';
 import { detectFamily, FAMILY_LABELS, type ModelFamily } from '../../models/family.js';
 import { encodeCustomId } from '../intake/custom-id.js';
+import { backendName, renderPageButtons } from './models-view.js';
 import { escapeMarkdown, LIMITS, type MessageView, truncate } from './render.js';
-import { serverLabel } from './server-label.js';
 
 export const LORAS_PER_PAGE = 10;
 
@@ -45,9 +39,9 @@ export function embeddingFamily(shape: number | undefined): ModelFamily | undefi
 
 function where(servers: readonly number[], total: number, locale: Locale): string {
   if (total <= 1) return '';
-  if (servers.length === total) return ` — ${t(locale, 'commands.loras.onEveryServer')}`;
-  const names = servers.map((server) => serverLabel(server, total, locale)).join(', ');
-  return ` — ${t(locale, 'commands.loras.onServers', { servers: names })}`;
+  if (servers.length === total) return ` — ${t(locale, 'delivery.loras.onEveryServer')}`;
+  const names = servers.map((server) => backendName(server, total, locale)).join(', ');
+  return ` — ${t(locale, 'delivery.loras.onServers', { servers: names })}`;
 }
 
 /** One page of /loras: name, alias, training tags, and which servers have each; or the embeddings. */
@@ -57,7 +51,6 @@ export function renderLorasPage(
   page: number,
   totalServers: number,
   invokerId: string,
-  /** The member's language. */
   locale: Locale = DEFAULT_LOCALE,
 ): MessageView {
   const pages = Math.max(1, Math.ceil(items.length / LORAS_PER_PAGE));
@@ -72,51 +65,33 @@ export function renderLorasPage(
     const lora = item as LoraInfo;
     const alias =
       lora.alias !== undefined && lora.alias !== lora.name
-        ? ` ${t(locale, 'commands.loras.alias', { alias: `\`${truncate(lora.alias.replace(/`/g, 'ˋ'), 60)}\`` })}`
+        ? ` ${t(locale, 'delivery.loras.alias', { alias: `\`${truncate(lora.alias.replace(/`/g, 'ˋ'), 60)}\`` })}`
         : '';
     const tags = loraTrainingTags(lora.metadata, 5);
     const tagLine =
       tags.length === 0
         ? ''
-        : `\n  ${t(locale, 'commands.loras.tags', { tags: escapeMarkdown(truncate(tags.join(', '), 150)) })}`;
+        : `\n  ${t(locale, 'delivery.loras.tags', { tags: escapeMarkdown(truncate(tags.join(', '), 150)) })}`;
     return `• ${name}${alias}${where(servers, totalServers, locale)}${tagLine}`;
   });
-  const hint = t(locale, kind === 'loras' ? 'commands.loras.lorasHint' : 'commands.loras.embeddingsHint');
-  const none = t(locale, kind === 'loras' ? 'commands.loras.noLoras' : 'commands.loras.noEmbeddings');
+  const hint = t(locale, kind === 'loras' ? 'delivery.loras.lorasHint' : 'delivery.loras.embeddingsHint');
+  const none = t(locale, kind === 'loras' ? 'delivery.loras.noLoras' : 'delivery.loras.noEmbeddings');
   const description = truncate(
     [items.length === 0 ? none : lines.join('\n'), '', hint].join('\n'),
     LIMITS.embedDescription,
   );
-  const components: APIActionRowComponent<APIComponentInMessageActionRow>[] =
-    pages > 1
-      ? [
-          {
-            type: ComponentType.ActionRow,
-            components: [
-              {
-                type: ComponentType.Button,
-                style: ButtonStyle.Secondary,
-                label: t(locale, 'commands.pages.previousButton'),
-                custom_id: encodeCustomId('loras', invokerId, kind, current - 1),
-                disabled: current === 0,
-              },
-              {
-                type: ComponentType.Button,
-                style: ButtonStyle.Secondary,
-                label: t(locale, 'commands.pages.nextButton'),
-                custom_id: encodeCustomId('loras', invokerId, kind, current + 1),
-                disabled: current >= pages - 1,
-              },
-            ],
-          },
-        ]
-      : [];
+  const components = renderPageButtons(
+    current,
+    pages,
+    (target) => encodeCustomId('loras', invokerId, kind, target),
+    locale,
+  );
   return {
     content: '',
     embeds: [
       {
         color: 0x5865f2,
-        title: t(locale, kind === 'loras' ? 'commands.loras.lorasTitle' : 'commands.loras.embeddingsTitle', {
+        title: t(locale, kind === 'loras' ? 'delivery.loras.lorasTitle' : 'delivery.loras.embeddingsTitle', {
           count: items.length,
           page: current + 1,
           pages,

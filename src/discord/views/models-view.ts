@@ -9,7 +9,6 @@ import { t } from '../../i18n/translate.js';
 import type { SdModel } from '../../sd/types.js';
 import { encodeCustomId } from '../intake/custom-id.js';
 import { escapeMarkdown, type MessageView, truncate } from './render.js';
-import { serverLabel } from './server-label.js';
 
 export const MODELS_PER_PAGE = 10;
 
@@ -20,8 +19,41 @@ export interface BackendModelState {
 }
 
 /** Backend labels are shown as "server 1", "server 2": host names stay out of replies. */
-export function backendName(index: number, total: number): string {
-  return total > 1 ? `server ${index + 1}` : 'the server';
+export function backendName(index: number, total: number, locale: Locale = DEFAULT_LOCALE): string {
+  return total > 1
+    ? t(locale, 'delivery.models.serverNumber', { number: index + 1 })
+    : t(locale, 'delivery.models.theServer');
+}
+
+/** The Previous / Next row of a paged list. */
+export function renderPageButtons(
+  current: number,
+  pages: number,
+  customIdOf: (page: number) => string,
+  locale: Locale,
+): APIActionRowComponent<APIComponentInMessageActionRow>[] {
+  if (pages <= 1) return [];
+  return [
+    {
+      type: ComponentType.ActionRow,
+      components: [
+        {
+          type: ComponentType.Button,
+          style: ButtonStyle.Secondary,
+          label: t(locale, 'delivery.pages.previousButton'),
+          custom_id: customIdOf(current - 1),
+          disabled: current === 0,
+        },
+        {
+          type: ComponentType.Button,
+          style: ButtonStyle.Secondary,
+          label: t(locale, 'delivery.pages.nextButton'),
+          custom_id: customIdOf(current + 1),
+          disabled: current >= pages - 1,
+        },
+      ],
+    },
+  ];
 }
 
 /** One page of /models: each checkpoint with its short hash, the loaded one(s) and this server's default marked. */
@@ -34,10 +66,8 @@ export function renderModelsPage(
   isLoaded: (model: SdModel, loaded: string) => boolean,
   /** Each checkpoint's family label (`SDXL`), where known. */
   familyOf?: (model: SdModel) => string | undefined,
-  /** The member's language. */
   locale: Locale = DEFAULT_LOCALE,
 ): MessageView {
-  const name = (index: number) => serverLabel(index, backends.length, locale);
   const pages = Math.max(1, Math.ceil(models.length / MODELS_PER_PAGE));
   const current = Math.min(Math.max(0, page), pages - 1);
   const slice = models.slice(current * MODELS_PER_PAGE, (current + 1) * MODELS_PER_PAGE);
@@ -45,11 +75,13 @@ export function renderModelsPage(
     const marks: string[] = [];
     backends.forEach((backend, index) => {
       if (backend.loaded !== null && isLoaded(model, backend.loaded)) {
-        marks.push(t(locale, 'commands.models.loadedOn', { server: name(index) }));
+        marks.push(
+          t(locale, 'delivery.models.loadedOn', { server: backendName(index, backends.length, locale) }),
+        );
       }
     });
     if (guildDefault !== undefined && guildDefault === model.title)
-      marks.push(t(locale, 'commands.models.serverDefault'));
+      marks.push(t(locale, 'delivery.models.guildDefault'));
     const hash = model.hash === null ? '' : ` \`${model.hash}\``;
     const family = familyOf?.(model);
     const tail = [marks.join(', '), family ?? ''].filter((part) => part !== '').join(' · ');
@@ -57,44 +89,26 @@ export function renderModelsPage(
   });
   const status = backends.map(
     (backend, index) =>
-      `${name(index)}: ${backend.loaded === null ? t(locale, 'commands.models.notReachable') : `\`${truncate(backend.loaded, 150)}\``}`,
+      `${backendName(index, backends.length, locale)}: ${backend.loaded === null ? t(locale, 'delivery.models.notReachable') : `\`${truncate(backend.loaded, 150)}\``}`,
   );
   const description = [
-    models.length === 0 ? t(locale, 'commands.models.none') : lines.join('\n'),
+    models.length === 0 ? t(locale, 'delivery.models.none') : lines.join('\n'),
     '',
-    t(locale, 'commands.models.loaded', { status: status.join(' · ') }),
+    t(locale, 'delivery.models.loaded', { status: status.join(' · ') }),
   ].join('\n');
-  const components: APIActionRowComponent<APIComponentInMessageActionRow>[] =
-    pages > 1
-      ? [
-          {
-            type: ComponentType.ActionRow,
-            components: [
-              {
-                type: ComponentType.Button,
-                style: ButtonStyle.Secondary,
-                label: t(locale, 'commands.pages.previousButton'),
-                custom_id: encodeCustomId('models', invokerId, current - 1),
-                disabled: current === 0,
-              },
-              {
-                type: ComponentType.Button,
-                style: ButtonStyle.Secondary,
-                label: t(locale, 'commands.pages.nextButton'),
-                custom_id: encodeCustomId('models', invokerId, current + 1),
-                disabled: current >= pages - 1,
-              },
-            ],
-          },
-        ]
-      : [];
+  const components = renderPageButtons(
+    current,
+    pages,
+    (target) => encodeCustomId('models', invokerId, target),
+    locale,
+  );
   return {
     content: '',
     embeds: [
       {
-        title: t(locale, 'commands.models.listTitle', { count: models.length }),
+        title: t(locale, 'delivery.models.checkpointsTitle', { count: models.length }),
         description: truncate(description, 4096),
-        footer: { text: t(locale, 'commands.pages.footer', { page: current + 1, pages }) },
+        footer: { text: t(locale, 'delivery.models.page', { page: current + 1, pages }) },
       },
     ],
     components,

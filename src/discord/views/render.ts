@@ -8,6 +8,8 @@ import {
 } from 'discord.js';
 import type { EngineProgress } from '../../engines/types.js';
 import type { GenerationParams } from '../../generation/request.js';
+import { DEFAULT_LOCALE, type Locale } from '../../i18n/locales.js';
+import { t } from '../../i18n/translate.js';
 import type { Job, JobResult } from '../../jobs/types.js';
 import { encodeCustomId } from '../intake/custom-id.js';
 import { GRID_FILE_NAME, renderOriginLine, renderResultButtons } from '../results/result-buttons.js';
@@ -48,11 +50,20 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/([\\*_`~|])/g, '\\$1').replace(/^([>#-])/gm, '\\$1');
 }
 
-function cancelRow(jobId: string): APIActionRowComponent<APIComponentInMessageActionRow> {
+/** A number with one decimal, as the locale writes it: `2.0`, `2,0`. */
+export function oneDecimal(value: number, locale: Locale): string {
+  return new Intl.NumberFormat(locale, {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+    useGrouping: false,
+  }).format(value);
+}
+
+function cancelRow(jobId: string, locale: Locale): APIActionRowComponent<APIComponentInMessageActionRow> {
   const button: APIButtonComponent = {
     type: ComponentType.Button,
     style: ButtonStyle.Secondary,
-    label: 'Cancel',
+    label: t(locale, 'delivery.cancelButton'),
     custom_id: encodeCustomId('cancel', jobId),
   };
   return { type: ComponentType.ActionRow, components: [button] };
@@ -67,22 +78,23 @@ export function renderQueued(
   position: number,
   total: number,
   note?: 'restarted' | 'retrying',
+  locale: Locale = DEFAULT_LOCALE,
 ): MessageView {
   const lead =
     note === 'restarted'
-      ? 'The bot restarted; your job is back in line.\n'
+      ? `${t(locale, 'delivery.queued.restarted')}\n`
       : note === 'retrying'
-        ? 'The image server failed; retrying on another server.\n'
+        ? `${t(locale, 'delivery.queued.retrying')}\n`
         : '';
   return {
     content: '',
     embeds: [
       {
         color: COLOR_MUTED,
-        description: `${lead}**Queued** — position ${position} of ${total}\n${promptLine(job.params)}`,
+        description: `${lead}${t(locale, 'delivery.queued.position', { position, total })}\n${promptLine(job.params)}`,
       },
     ],
-    components: [cancelRow(job.id)],
+    components: [cancelRow(job.id, locale)],
     files: [],
   };
 }
@@ -105,36 +117,47 @@ function previewName(bytes: Buffer): string {
  * its place in the server's own line while it waits there; only the time so far where the server
  * gives no progress at all.
  */
-export function renderRunning(job: Job, progress: EngineProgress | null, elapsedMs?: number): MessageView {
-  const lines = [`**Generating** on ${job.backend === null ? 'the image server' : 'an image server'}`];
+export function renderRunning(
+  job: Job,
+  progress: EngineProgress | null,
+  elapsedMs?: number,
+  locale: Locale = DEFAULT_LOCALE,
+): MessageView {
+  const lines = [
+    t(locale, job.backend === null ? 'delivery.running.heading' : 'delivery.running.headingAssigned'),
+  ];
   const files: MessageView['files'] = [];
   const embed: APIEmbed = { color: COLOR_WORKING };
   if (progress === null) {
-    lines.push('Starting…');
+    lines.push(t(locale, 'delivery.running.starting'));
   } else if (progress.state === 'queued') {
     lines.push(
       progress.position === undefined
-        ? 'Waiting for the image server to finish other work first…'
-        : `Waiting for the image server to finish other work first (place ${progress.position} in its line)…`,
+        ? t(locale, 'delivery.running.serverQueue')
+        : t(locale, 'delivery.running.serverQueuePlace', { position: progress.position }),
     );
   } else if (progress.fraction !== undefined && (progress.steps ?? 1) > 0) {
     const percent = Math.round(progress.fraction * 100);
     lines.push(`\`${renderProgressBar(progress.fraction)}\` ${percent}%`);
     const details: string[] = [];
     if (progress.stage !== undefined && progress.stage.count > 1) {
-      details.push(`Pass ${progress.stage.index} of ${progress.stage.count}`);
+      details.push(
+        t(locale, 'delivery.running.pass', { index: progress.stage.index, count: progress.stage.count }),
+      );
     }
     if (progress.step !== undefined && progress.steps !== undefined)
-      details.push(`Step ${progress.step}/${progress.steps}`);
+      details.push(t(locale, 'delivery.running.step', { step: progress.step, steps: progress.steps }));
     if (progress.etaSeconds !== undefined)
-      details.push(`about ${Math.max(0, Math.round(progress.etaSeconds))}s left`);
+      details.push(
+        t(locale, 'delivery.running.eta', { seconds: Math.max(0, Math.round(progress.etaSeconds)) }),
+      );
     if (details.length > 0) lines.push(details.join(' · '));
   } else {
     // The server tells nothing while it works: say how long it has been.
     lines.push(
       elapsedMs === undefined
-        ? 'Generating…'
-        : `Generating… (${Math.max(0, Math.round(elapsedMs / 1000))}s so far)`,
+        ? t(locale, 'delivery.running.generating')
+        : t(locale, 'delivery.running.elapsed', { seconds: Math.max(0, Math.round(elapsedMs / 1000)) }),
     );
   }
   if (progress?.preview !== undefined) {
@@ -144,20 +167,40 @@ export function renderRunning(job: Job, progress: EngineProgress | null, elapsed
   }
   lines.push(promptLine(job.params));
   embed.description = lines.join('\n');
-  return { content: '', embeds: [embed], components: [cancelRow(job.id)], files };
+  return { content: '', embeds: [embed], components: [cancelRow(job.id, locale)], files };
 }
 
 export function imageFileName(seed: number, index: number, count: number): string {
   return count > 1 ? `${seed}-${index + 1}.png` : `${seed}.png`;
 }
 
-function modelMismatch(asked: string | undefined, result: JobResult): string | undefined {
+function modelMismatch(asked: string | undefined, result: JobResult, locale: Locale): string | undefined {
   if (asked === undefined || result.model === null) return undefined;
   const stem = asked.replace(/\s*\[[0-9a-f]+\]$/i, '').replace(/\.(safetensors|ckpt|pt|bin|gguf)$/i, '');
   const base = stem.split(/[\\/]/).pop() ?? stem;
   const hashMatch = result.modelHash !== null && asked.includes(`[${result.modelHash}]`);
   if (hashMatch || base === result.model) return undefined;
-  return `⚠️ You asked for **${escapeMarkdown(asked)}**, but the server used **${escapeMarkdown(result.model)}**.`;
+  return t(locale, 'delivery.result.modelMismatch', {
+    asked: escapeMarkdown(asked),
+    used: escapeMarkdown(result.model),
+  });
+}
+
+const NEGATIVE_IGNORED = /^(.+) models ignore the negative prompt\.$/;
+
+/**
+ * A note stored with the job (in English, see generation/features.ts) in the locale: the ones we
+ * know by their shape get their key; any other stays as written.
+ */
+function renderNote(note: string, locale: Locale): string {
+  const ignored = NEGATIVE_IGNORED.exec(note);
+  if (ignored?.[1] !== undefined) return t(locale, 'delivery.result.negativeIgnored', { family: ignored[1] });
+  return note;
+}
+
+/** Under a batch's grid: what it is, and where the originals are. */
+export function renderGridNote(count: number, locale: Locale = DEFAULT_LOCALE): string {
+  return t(locale, 'delivery.result.gridNote', { count });
 }
 
 /** The finished reply: the images, byte for byte, and an embed with what was really used. */
@@ -167,8 +210,10 @@ export function renderResult(
   images: Buffer[],
   grid?: Buffer,
   options: { upscale?: boolean } = {},
+  locale: Locale = DEFAULT_LOCALE,
 ): MessageView {
   const params = job.params;
+  const unknown = t(locale, 'delivery.result.unknown');
   const seeds = result.seeds;
   // A batch shows as one composite (see grid.ts); its originals stay one button away.
   const files =
@@ -180,60 +225,68 @@ export function renderResult(
       : [{ name: GRID_FILE_NAME, data: grid }];
   const fields: NonNullable<APIEmbed['fields']> = [
     {
-      name: 'Seed',
-      value: seeds.length > 1 ? seeds.join(', ') : String(seeds[0] ?? 'unknown'),
+      name: t(locale, 'delivery.result.seedField'),
+      value: seeds.length > 1 ? seeds.join(', ') : String(seeds[0] ?? unknown),
       inline: true,
     },
     {
-      name: 'Model',
+      name: t(locale, 'delivery.result.modelField'),
       value: truncate(
         result.model === null
-          ? 'unknown'
+          ? unknown
           : `${escapeMarkdown(result.model)}${result.modelHash ? ` [${result.modelHash}]` : ''}`,
         1024,
       ),
       inline: true,
     },
     {
-      name: 'Sampler',
+      name: t(locale, 'delivery.result.samplerField'),
       value: `${escapeMarkdown(params.sampler)}${params.scheduler !== undefined ? ` · ${escapeMarkdown(params.scheduler)}` : ''}`,
       inline: true,
     },
-    { name: 'Steps', value: String(params.steps), inline: true },
-    { name: 'CFG', value: String(params.cfgScale), inline: true },
-    { name: 'Size', value: renderSize(params, result), inline: true },
-    ...renderFeatureFields(params),
+    { name: t(locale, 'delivery.result.stepsField'), value: String(params.steps), inline: true },
+    { name: t(locale, 'delivery.result.cfgField'), value: String(params.cfgScale), inline: true },
+    { name: t(locale, 'delivery.result.sizeField'), value: renderSize(params, result, locale), inline: true },
+    ...renderFeatureFields(params, locale),
   ];
   if (params.negativePrompt !== '') {
     fields.unshift({
-      name: 'Negative prompt',
+      name: t(locale, 'delivery.result.negativePromptField'),
       value: truncate(escapeMarkdown(params.negativePrompt), 1024),
       inline: false,
     });
   }
-  const mismatch = modelMismatch(params.model, result);
+  const mismatch = modelMismatch(params.model, result, locale);
+  const seconds = oneDecimal(result.durationMs / 1000, locale);
   const embed: APIEmbed = {
     color: COLOR_DONE,
     title: truncate(params.prompt.replace(/\s+/g, ' '), LIMITS.embedTitle),
-    description: [renderOriginLine(job), truncate(escapeMarkdown(params.prompt), 1500)]
+    description: [
+      renderOriginLine(job, locale),
+      truncate(escapeMarkdown(params.prompt), 1500),
+      grid === undefined ? '' : renderGridNote(images.length, locale),
+    ]
       .filter((line) => line !== '')
       .join('\n'),
     fields,
     footer: {
-      text: `Generated in ${(result.durationMs / 1000).toFixed(1)}s · job ${job.id}${job.parentId === null ? '' : ` · from job ${job.parentId}`}`,
+      text:
+        job.parentId === null
+          ? t(locale, 'delivery.result.footer', { seconds, jobId: job.id })
+          : t(locale, 'delivery.result.footerFromJob', { seconds, jobId: job.id, parentId: job.parentId }),
     },
   };
   if (files[0] !== undefined) embed.image = { url: `attachment://${files[0].name}` };
   const notes = (params.notes ?? []).filter((note) => !note.startsWith('Style: '));
   return {
     content: truncate(
-      [mismatch, ...notes.map((note) => `ℹ️ ${escapeMarkdown(note)}`)]
+      [mismatch, ...notes.map((note) => `ℹ️ ${escapeMarkdown(renderNote(note, locale))}`)]
         .filter((line) => line !== undefined)
         .join('\n'),
       LIMITS.content,
     ),
     embeds: [embed],
-    components: renderResultButtons(job, images.length, options),
+    components: renderResultButtons(job, images.length, options, locale),
     files,
   };
 }
@@ -243,21 +296,29 @@ export function renderSize(
   params: GenerationParams,
   /** The size the images really came out at, where the reply read it from them. */
   actual?: { width?: number | undefined; height?: number | undefined },
+  locale: Locale = DEFAULT_LOCALE,
 ): string {
   const width = actual?.width;
   const height = actual?.height;
   const hires = params.hires;
   if (hires === undefined) return `${width ?? params.width}×${height ?? params.height}`;
-  return `${params.width}×${params.height} → ${width ?? hires.width}×${height ?? hires.height} (hires ×${hires.scale})`;
+  return t(locale, 'delivery.result.hiresSize', {
+    from: `${params.width}×${params.height}`,
+    to: `${width ?? hires.width}×${height ?? hires.height}`,
+    scale: hires.scale,
+  });
 }
 
 /** LoRAs, style, hires upscaler, ADetailer and which image is which variant, where used. */
-export function renderFeatureFields(params: GenerationParams): NonNullable<APIEmbed['fields']> {
+export function renderFeatureFields(
+  params: GenerationParams,
+  locale: Locale = DEFAULT_LOCALE,
+): NonNullable<APIEmbed['fields']> {
   const fields: NonNullable<APIEmbed['fields']> = [];
   const loras = params.loras ?? [];
   if (loras.length > 0) {
     fields.push({
-      name: 'LoRAs',
+      name: t(locale, 'delivery.result.lorasField'),
       value: truncate(loras.map((lora) => `${escapeMarkdown(lora.name)}:${lora.weight}`).join(', '), 1024),
       inline: true,
     });
@@ -265,16 +326,22 @@ export function renderFeatureFields(params: GenerationParams): NonNullable<APIEm
   const style =
     params.styles?.[0] ?? params.notes?.find((note) => note.startsWith('Style: '))?.slice('Style: '.length);
   if (style !== undefined)
-    fields.push({ name: 'Style', value: truncate(escapeMarkdown(style), 1024), inline: true });
+    fields.push({
+      name: t(locale, 'delivery.result.styleField'),
+      value: truncate(escapeMarkdown(style), 1024),
+      inline: true,
+    });
   if (params.hires !== undefined) {
     fields.push({
-      name: 'Hires fix',
+      name: t(locale, 'delivery.result.hiresField'),
       value: truncate(
         [
-          `×${params.hires.scale}`,
+          `×${new Intl.NumberFormat(locale, { useGrouping: false }).format(params.hires.scale)}`,
           params.hires.upscaler === undefined ? undefined : escapeMarkdown(params.hires.upscaler),
-          `denoise ${params.hires.denoise}`,
-          params.hires.steps === undefined ? undefined : `${params.hires.steps} steps`,
+          t(locale, 'delivery.result.hiresDenoise', { denoise: params.hires.denoise }),
+          params.hires.steps === undefined
+            ? undefined
+            : t(locale, 'delivery.result.hiresSteps', { steps: params.hires.steps }),
         ]
           .filter((part) => part !== undefined)
           .join(' · '),
@@ -283,29 +350,44 @@ export function renderFeatureFields(params: GenerationParams): NonNullable<APIEm
       inline: true,
     });
   }
-  if (params.adetailer === true) fields.push({ name: 'ADetailer', value: 'faces fixed', inline: true });
+  if (params.adetailer === true) {
+    fields.push({
+      name: t(locale, 'delivery.result.adetailerField'),
+      value: t(locale, 'delivery.result.adetailerFaces'),
+      inline: true,
+    });
+  }
   const variants = params.variants ?? [];
   if (variants.length > 1) {
     const per = Math.max(1, params.count);
     const lines = variants.map((variant, index) => {
       const first = index * per + 1;
-      const images = per === 1 ? `Image ${first}` : `Images ${first}–${first + per - 1}`;
-      return `${images}: ${escapeMarkdown(variant.label)}`;
+      const label = escapeMarkdown(variant.label);
+      return per === 1
+        ? t(locale, 'delivery.result.variantImage', { image: first, label })
+        : t(locale, 'delivery.result.variantImages', { first, last: first + per - 1, label });
     });
-    fields.push({ name: 'Variants', value: truncate(lines.join('\n'), 1024), inline: false });
+    fields.push({
+      name: t(locale, 'delivery.result.variantsField'),
+      value: truncate(lines.join('\n'), 1024),
+      inline: false,
+    });
   }
   return fields;
 }
 
-export function renderCancelled(job: Job): MessageView {
+export function renderCancelled(job: Job, locale: Locale = DEFAULT_LOCALE): MessageView {
   return {
     content: '',
-    embeds: [{ color: COLOR_MUTED, description: `**Cancelled.**\n${promptLine(job.params)}` }],
+    embeds: [
+      { color: COLOR_MUTED, description: `${t(locale, 'delivery.cancelled')}\n${promptLine(job.params)}` },
+    ],
     components: [],
     files: [],
   };
 }
 
+/** A failed job; `message` is already in the requester's language (`toUserMessage(error, locale)`). */
 export function renderFailed(job: Job, message: string): MessageView {
   return {
     content: '',

@@ -1,38 +1,69 @@
 import { SdError, SdUnsupportedError } from '../../engines/errors.js';
 import { DEFAULT_LOCALE, type Locale } from '../../i18n/locales.js';
-import { render } from '../../i18n/translate.js';
+import { type Message, msg, render } from '../../i18n/translate.js';
 import { UserError } from '../../user-error.js';
 
 /**
- * Turns any error into one or two plain sentences for a member: what happened and what to do.
- * Never a stack trace, host name, token or raw status code.
+ * What a server lacks, by the phrase the engines and the error mapping give it (sd/error-mapping.ts
+ * `describeRoute`, engines/a1111/engine.ts, engines/comfyui/engine.ts), as a whole sentence per
+ * capability so that every language can phrase it its own way.
  */
-export function toUserMessage(error: unknown, locale: Locale = DEFAULT_LOCALE): string {
-  if (error instanceof UserError)
-    return error.text === undefined ? error.message : render(error.text, locale);
+const CAPABILITY_MESSAGES: Readonly<Record<string, Message>> = {
+  'upscale images': msg('delivery.error.unsupportedUpscale'),
+  'switch models': msg('delivery.error.unsupportedSwitchModels'),
+  'start from an image': msg('delivery.error.unsupportedImg2img'),
+  'report progress': msg('delivery.error.unsupportedProgress'),
+  'stop a generation': msg('delivery.error.unsupportedInterrupt'),
+  'rescan its model folder': msg('delivery.error.unsupportedRescan'),
+  'finish this request': msg('delivery.error.unsupportedFinish'),
+};
+
+/** `answer /sdapi/v1/…`: a route the server does not have (see `describeRoute`). */
+const ANSWER_ROUTE = /^answer (\/\S*)$/;
+
+function toUnsupportedMessage(capability: string): Message {
+  const known = CAPABILITY_MESSAGES[capability];
+  if (known !== undefined) return known;
+  const route = ANSWER_ROUTE.exec(capability)?.[1];
+  if (route !== undefined) return msg('delivery.error.unsupportedRoute', { route });
+  return msg('delivery.error.unsupportedOther', { capability });
+}
+
+/** The error as a message to render: what happened and what to do. */
+export function toUserErrorMessage(error: unknown): Message | string {
+  if (error instanceof UserError) return error.text ?? error.message;
   if (error instanceof SdError) {
     switch (error.code) {
       case 'unreachable':
-        return 'The image server is not reachable right now. Try again in a minute; if it keeps happening, tell the bot operator.';
+        return msg('delivery.error.unreachable');
       case 'timeout':
-        return 'The image server took too long to answer. Try again with fewer steps or a smaller size.';
+        return msg('delivery.error.timeout');
       case 'unauthorized':
-        return 'The image server refused the bot’s credentials. The bot operator needs to check SD_API_USERNAME and SD_API_PASSWORD.';
+        return msg('delivery.error.unauthorized');
       case 'api-disabled':
-        return 'The image server’s API is not enabled. The bot operator needs to start the WebUI with --api.';
+        return msg('delivery.error.apiDisabled');
       case 'invalid-request':
-        return 'The image server rejected the request as invalid. Check the options and try again.';
+        return msg('delivery.error.invalidRequest');
       case 'out-of-memory':
-        return 'The image server ran out of GPU memory. Try a smaller size or fewer images.';
+        return msg('delivery.error.outOfMemory');
       case 'unsupported':
         return error instanceof SdUnsupportedError
-          ? `The image server cannot ${error.capability}. Ask the bot operator if another server can.`
-          : 'The image server cannot do that.';
+          ? toUnsupportedMessage(error.capability)
+          : msg('delivery.error.unsupported');
       case 'malformed-response':
-        return 'The image server sent an answer the bot could not read. Try again; if it keeps happening, tell the bot operator.';
+        return msg('delivery.error.malformedResponse');
       default:
-        return 'The image server failed while making your image. Try again in a moment.';
+        return msg('delivery.error.serverFailed');
     }
   }
-  return 'Something went wrong on our side. Try again in a moment.';
+  return msg('delivery.error.internal');
+}
+
+/**
+ * Turns any error into one or two plain sentences for a member, in their language: what happened
+ * and what to do. Never a stack trace, host name, token or raw status code.
+ */
+export function toUserMessage(error: unknown, locale: Locale = DEFAULT_LOCALE): string {
+  const message = toUserErrorMessage(error);
+  return typeof message === 'string' ? message : render(message, locale);
 }

@@ -1,14 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import type { LoraCatalogEntry } from '../../generation/loras.js';
 import type { Logger } from '../../log.js';
 import type { SdClient } from '../../sd/types.js';
 import { SdError, SdUnsupportedError } from '../errors.js';
 import { type ServerNames, toServerNames } from '../server-names.js';
 import type {
-  CancelOutcome,
   Capabilities,
   Engine,
-  EngineProgress,
   EngineResult,
   EngineRun,
   GenerateRequest,
@@ -18,6 +15,7 @@ import type {
 import { refineDialect } from './dialect.js';
 import { type FeatureContext, toFeatureFields } from './features.js';
 import { type ProbedFeatures, probeA1111 } from './probe.js';
+import { type SendRequest, trackRequest } from './track.js';
 import { toImg2ImgRequest, toTxt2ImgRequest } from './wire.js';
 
 /** Before the first probe: what every `/sdapi` server has, and nothing more. */
@@ -51,9 +49,6 @@ export interface A1111EngineOptions {
   /** Where a configured name the server lacks is reported (once). */
   log?: Pick<Logger, 'warn'> | undefined;
 }
-
-const DATA_URI = /^data:[\w/+.-]+;base64,/;
-const IN_QUEUE = /(\d+)\s*\/\s*(\d+)/;
 
 /** The AUTOMATIC1111 family (A1111, Forge and its forks, SD.Next, stable-diffusion.cpp, KoboldCpp) over `/sdapi/v1`. */
 // One closure on purpose: the probed capabilities and names are this server's state, read by every call.
@@ -133,98 +128,9 @@ export function createA1111Engine(options: A1111EngineOptions): Engine {
     };
   };
 
-  /**
-   * Sends one request and follows it until it answers: polls its progress where the server can tell,
-   * and carries out a cancel without ever stopping a generation that is not this one.
-   */
-  function track(
-    send: (taskId: string | undefined, signal: AbortSignal, onStart: () => void) => Promise<EngineResult>,
-    run: RunOptions,
-  ): EngineRun {
-    const caps = capabilities;
-    const taskId = caps.progress === 'task' ? `sdbot-${randomBytes(8).toString('hex')}` : undefined;
-    let answered = false;
-    let interruptWhenActive = false;
-    let interrupted = false;
-    let timer: NodeJS.Timeout | undefined;
-
-    const interrupt = async () => {
-      interrupted = true;
-      await client.interrupt({ timeoutMs: 5000 });
-    };
-
-    const poll = async () => {
-      if (answered) return;
-      try {
-        const progress = await progressOnce();
-        if (progress !== undefined && !answered && !interrupted) run.onProgress?.(progress);
-      } catch {
-        // A missed poll only delays the next progress edit.
-      }
-      if (!answered) timer = setTimeout(() => void poll(), run.progressIntervalMs);
-    };
-
-    const progressOnce = async (): Promise<EngineProgress | undefined> => {
-      if (caps.progress === 'none') return { state: 'running' };
-      if (taskId !== undefined) {
-        const task = await client.taskProgress(taskId, {}, { timeoutMs: 5000, signal: run.signal });
-        if (task.queued) {
-          const place = IN_QUEUE.exec(task.textinfo ?? '');
-          return { state: 'queued', position: place === null ? undefined : Number(place[1]) };
-        }
-        if (!task.active) return undefined;
-        if (interruptWhenActive && !interrupted) {
-          await interrupt();
-          return undefined;
-        }
-      } else if (run.alone !== undefined && !run.alone()) {
-        // The server's progress is global: with another job of ours there it describes that one.
-        return { state: 'running' };
-      }
-      const global = await client.progress(
-        { skipCurrentImage: !(run.livePreview && caps.preview) },
-        { timeoutMs: 5000, signal: run.signal },
-      );
-      return {
-        state: 'running',
-        fraction: global.progress,
-        step: global.samplingStep,
-        steps: global.samplingSteps,
-        etaSeconds: global.etaRelativeSeconds,
-        preview:
-          global.currentImage === null
-            ? undefined
-            : Buffer.from(global.currentImage.replace(DATA_URI, ''), 'base64'),
-      };
-    };
-
-    const onStart = () => {
-      answered = true;
-      if (timer !== undefined) clearTimeout(timer);
-      run.onFree?.();
-    };
-    timer = setTimeout(() => void poll(), run.progressIntervalMs);
-    const result = send(taskId, run.signal, onStart).finally(() => {
-      answered = true;
-      if (timer !== undefined) clearTimeout(timer);
-    });
-
-    return {
-      result,
-      async cancel(): Promise<CancelOutcome> {
-        if (answered || caps.interrupt === 'none' || taskId === undefined) return 'discard';
-        const task = await client.taskProgress(taskId, {}, { timeoutMs: 5000 });
-        if (task.active) {
-          await interrupt();
-          return 'interrupted';
-        }
-        if (task.completed) return 'discard';
-        // Waiting behind someone else's generation (or not registered yet): stop it once it starts.
-        interruptWhenActive = true;
-        return 'pending';
-      },
-    };
-  }
+  /** One request, tracked with the capabilities of the moment it is sent. */
+  const track = (send: SendRequest, run: RunOptions): EngineRun =>
+    trackRequest(client, capabilities, send, run);
 
   return {
     id: client.label,

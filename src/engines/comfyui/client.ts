@@ -3,6 +3,7 @@
  * subclass whose message carries the method, the credential-free label and the path. A 400 from
  * `POST /prompt` (`node_errors`) is left to the caller, which knows the graph it sent.
  */
+
 import { type Dispatcher, Pool } from 'undici';
 import {
   describeRequest,
@@ -10,6 +11,7 @@ import {
   toHttpError,
   toTransportError,
 } from '../../sd/error-mapping.js';
+import { toAuthorization } from '../endpoint.js';
 import { SdAbortedError, SdError, SdMalformedResponseError, SdTimeoutError } from '../errors.js';
 import type { RequestOptions } from '../types.js';
 
@@ -75,13 +77,7 @@ export function createComfyClient(options: ComfyClientOptions): ComfyClient {
   const base = new URL(options.url);
   const username = options.username ?? decodeURIComponent(base.username);
   const password = options.password ?? decodeURIComponent(base.password);
-  // A password alone is a bearer key (as for KoboldCpp), a pair is HTTP Basic.
-  const authorization =
-    username === '' && password === ''
-      ? null
-      : username === ''
-        ? `Bearer ${password}`
-        : `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+  const authorization = toAuthorization(username, password);
   const prefix = base.pathname.replace(/\/+$/, '');
   const origin = base.origin;
   const label = `${origin}${prefix}`;

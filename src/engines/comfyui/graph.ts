@@ -1,11 +1,11 @@
 /**
  * Pure graph building for ComfyUI: the bot's job → an API-format graph (txt2img, img2img, upscale; SD 1.x /
- * SDXL checkpoints or the Flux split loaders), LoRA splicing for operator graphs, and a check of any graph
- * against the server's `/object_info` before it is queued. Node ids follow ComfyUI's default workflow
+ * SDXL checkpoints or the Flux split loaders), its LoRAs spliced in by `lora-splice.ts`; `graph-check.ts`
+ * checks any graph against the server's `/object_info` before it is queued. Node ids follow ComfyUI's default workflow
  * (3 KSampler, 4 loader, 5 latent, 6/7 prompts, 8 decode, 9 save) so server logs read familiarly.
  */
-import { type ApiGraph, type ApiNode, ComfyGraphError, isLink, type Link, nextNodeId } from './api-graph.js';
-import { describeInput, type ObjectInfo } from './object-info.js';
+import { type ApiGraph, type ApiNode, ComfyGraphError, type Link } from './api-graph.js';
+import { type ComfyLora, spliceLoras } from './lora-splice.js';
 
 export { type ApiGraph, type ApiNode, ComfyGraphError, type ComfyGraphErrorCode } from './api-graph.js';
 export {
@@ -15,11 +15,6 @@ export {
   type Placeholder,
   parseOperatorGraph,
 } from './templates.js';
-
-export interface ComfyLora {
-  name: string;
-  weight: number;
-}
 
 export interface ComfyGraphInput {
   kind: 'txt2img' | 'img2img' | 'upscale';
@@ -229,72 +224,6 @@ export function buildGraph(input: ComfyGraphInput): ApiGraph {
   return spliceLoras(samplingGraph(input), input.loras);
 }
 
-const MODEL_LOADERS = ['CheckpointLoaderSimple', 'CheckpointLoader', 'UNETLoader'];
-const CLIP_LOADERS = ['DualCLIPLoader', 'CLIPLoader', 'TripleCLIPLoader'];
-
-function firstOf(graph: ApiGraph, classes: string[]): string | undefined {
-  for (const classType of classes) {
-    const id = Object.keys(graph).find((key) => graph[key]?.class_type === classType);
-    if (id !== undefined) return id;
-  }
-  return undefined;
-}
-
-const sameLink = (value: unknown, link: Link): boolean =>
-  isLink(value) && String(value[0]) === link[0] && value[1] === link[1];
-
-/**
- * Inserts a LoraLoader chain after the graph's model loader (CheckpointLoaderSimple, or UNETLoader with a
- * CLIP loader) and rewires every consumer of its MODEL and CLIP outputs to the last LoRA. Returns a copy.
- */
-export function spliceLoras(graph: ApiGraph, loras: readonly ComfyLora[]): ApiGraph {
-  const out: ApiGraph = structuredClone(graph);
-  if (loras.length === 0) return out;
-  const checkpoint = firstOf(out, ['CheckpointLoaderSimple', 'CheckpointLoader']);
-  const unet = checkpoint === undefined ? firstOf(out, MODEL_LOADERS) : undefined;
-  const clipLoader = checkpoint === undefined ? firstOf(out, CLIP_LOADERS) : undefined;
-  let model: Link;
-  let clip: Link;
-  if (checkpoint !== undefined) {
-    model = [checkpoint, 0];
-    clip = [checkpoint, 1];
-  } else if (unet !== undefined && clipLoader !== undefined) {
-    model = [unet, 0];
-    clip = [clipLoader, 0];
-  } else {
-    throw new ComfyGraphError(
-      'no-model-loader',
-      'the graph has no CheckpointLoaderSimple (or UNETLoader and CLIP loader) to attach LoRAs to',
-    );
-  }
-  const sourceModel = model;
-  const sourceClip = clip;
-  let id = nextNodeId(out);
-  const added = new Set<string>();
-  for (const lora of loras) {
-    const key = String(id);
-    out[key] = node('LoraLoader', `LoRA ${lora.name}`, {
-      lora_name: lora.name,
-      strength_model: lora.weight,
-      strength_clip: lora.weight,
-      model,
-      clip,
-    });
-    added.add(key);
-    model = [key, 0];
-    clip = [key, 1];
-    id += 1;
-  }
-  for (const [nodeId, entry] of Object.entries(out)) {
-    if (added.has(nodeId)) continue;
-    for (const [name, value] of Object.entries(entry.inputs)) {
-      if (sameLink(value, sourceModel)) entry.inputs[name] = [...model];
-      else if (sameLink(value, sourceClip)) entry.inputs[name] = [...clip];
-    }
-  }
-  return out;
-}
-
 /** Ids of the nodes that report progress (samplers, model upscalers), in graph order: one stage each. */
 export function progressNodeIds(graph: ApiGraph): string[] {
   return Object.keys(graph).filter((id) => PROGRESS_CLASSES.has(graph[id]?.class_type ?? ''));
@@ -303,100 +232,4 @@ export function progressNodeIds(graph: ApiGraph): string[] {
 /** Ids of the sampler nodes only. */
 export function samplerNodeIds(graph: ApiGraph): string[] {
   return Object.keys(graph).filter((id) => SAMPLER_CLASSES.has(graph[id]?.class_type ?? ''));
-}
-
-function label(id: string, entry: ApiNode): string {
-  const title = entry._meta?.title;
-  return title !== undefined && title !== entry.class_type
-    ? `node ${id} (${entry.class_type} "${title}")`
-    : `node ${id} (${entry.class_type})`;
-}
-
-function typesMatch(received: string, expected: string): boolean {
-  if (received === '*' || expected === '*') return true;
-  const left = received.split(',');
-  return expected.split(',').some((type) => left.includes(type));
-}
-
-/**
- * Checks a graph against the server's `/object_info`: every class known, required inputs present, links to
- * existing outputs of the right type, listed values in their list (uploaded images excepted), numbers within
- * bounds, and at least one output node. Each problem names the node id, its class and the input.
- */
-export function checkGraph(
-  graph: ApiGraph,
-  objectInfo: ObjectInfo,
-): { ok: true } | { ok: false; problems: string[] } {
-  const problems: string[] = [];
-  let outputs = 0;
-  for (const [id, entry] of Object.entries(graph)) {
-    const info = objectInfo[entry.class_type];
-    const where = label(id, entry);
-    if (info === undefined) {
-      problems.push(`${where}: the server has no node class "${entry.class_type}"`);
-      continue;
-    }
-    if (info.output_node === true) outputs += 1;
-    const specs = [
-      ...Object.entries(info.input.required ?? {}).map(([name, spec]) => ({ name, spec, required: true })),
-      ...Object.entries(info.input.optional ?? {}).map(([name, spec]) => ({ name, spec, required: false })),
-    ];
-    for (const { name, spec, required } of specs) {
-      if (!(name in entry.inputs)) {
-        if (required) problems.push(`${where}: required input "${name}" is missing`);
-        continue;
-      }
-      const value = entry.inputs[name];
-      const kind = describeInput(spec);
-      if (isLink(value)) {
-        const source = graph[String(value[0])];
-        if (source === undefined) {
-          problems.push(`${where}: input "${name}" links to node ${value[0]}, which is not in the graph`);
-          continue;
-        }
-        const sourceInfo = objectInfo[source.class_type];
-        if (sourceInfo === undefined) continue;
-        const received = sourceInfo.output[value[1]];
-        if (received === undefined) {
-          problems.push(
-            `${where}: input "${name}" links to output ${value[1]} of node ${value[0]} (${source.class_type}), which has no such output`,
-          );
-          continue;
-        }
-        const expected = kind.kind === 'link' ? kind.type : kind.kind === 'combo' ? 'COMBO' : String(spec[0]);
-        if (!typesMatch(received, expected)) {
-          problems.push(
-            `${where}: input "${name}" expects ${expected} but node ${value[0]} (${source.class_type}) output ${value[1]} is ${received}`,
-          );
-        }
-        continue;
-      }
-      switch (kind.kind) {
-        case 'combo':
-          if (!kind.upload && !(typeof value === 'string' && kind.choices.includes(value))) {
-            problems.push(`${where}: ${name} ${JSON.stringify(value)} is not one of the server's values`);
-          }
-          break;
-        case 'number': {
-          const number =
-            typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
-          if (!Number.isFinite(number)) {
-            problems.push(`${where}: ${name} ${JSON.stringify(value)} is not a number`);
-          } else if (kind.min !== null && number < kind.min) {
-            problems.push(`${where}: ${name} ${number} is below the minimum of ${kind.min}`);
-          } else if (kind.max !== null && number > kind.max) {
-            problems.push(`${where}: ${name} ${number} is above the maximum of ${kind.max}`);
-          }
-          break;
-        }
-        case 'link':
-          problems.push(`${where}: input "${name}" must be a link to a ${kind.type} output, not a value`);
-          break;
-        default:
-          break;
-      }
-    }
-  }
-  if (outputs === 0) problems.push('the graph has no output node (such as SaveImage)');
-  return problems.length === 0 ? { ok: true } : { ok: false, problems };
 }

@@ -3,7 +3,7 @@
  * socket, a restart of the bot). `{}` means the server does not know the prompt (pending, running, or lost).
  */
 import { z } from 'zod';
-import type { ComfyImageRef } from './events.js';
+import type { ComfyImageRef } from './messages.js';
 
 const imageRef = z.object({
   filename: z.string(),

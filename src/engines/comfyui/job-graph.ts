@@ -1,6 +1,6 @@
 /**
  * Pure: a neutral request (`GenerateRequest`, `UpscaleRequest`) → the graph queued on ComfyUI, with the
- * seed of each image it saves, and a run's state → the neutral progress.
+ * seed of each image it saves (the name matching in `model-match.ts`, the batch chains in `batch-chains.ts`).
  *
  * - Names: the member's sampler and scheduler (`DPM++ 2M`, `Euler a`, `Karras`) become the server's
  *   (`dpmpp_2m`, `euler_ancestral`, `karras`) through `names.ts`; the checkpoint is matched to a file
@@ -16,17 +16,12 @@
 import { randomInt } from 'node:crypto';
 import { extractLoraTags, toLoraWire } from '../../generation/loras.js';
 import { type ServerNames, toServerNames } from '../server-names.js';
-import type { EngineProgress, GenerateRequest, UpscaleRequest } from '../types.js';
-import { type ApiGraph, type ApiNode, nextNodeId } from './api-graph.js';
-import type { ComfyRunState } from './events.js';
-import {
-  buildGraph,
-  type ComfyGraphInput,
-  type ComfyLora,
-  fillOperatorGraph,
-  spliceLoras,
-  upscaleModelScale,
-} from './graph.js';
+import type { GenerateRequest, UpscaleRequest } from '../types.js';
+import type { ApiGraph } from './api-graph.js';
+import { perImageChains, variationChains } from './batch-chains.js';
+import { buildGraph, type ComfyGraphInput, fillOperatorGraph } from './graph.js';
+import { type ComfyLora, spliceLoras } from './lora-splice.js';
+import { matchCheckpoint } from './model-match.js';
 
 export interface ComfyLists {
   checkpoints: readonly string[];
@@ -78,48 +73,6 @@ export interface ComfyJobContext {
 const MAX_SEED = 4_294_967_294;
 const drawSeed = () => randomInt(0, MAX_SEED);
 
-const stem = (name: string): string =>
-  (name.split(/[\\/]/).pop() ?? name).replace(/\.(safetensors|ckpt|pt|pth|bin|gguf|sft)$/i, '').toLowerCase();
-
-/** The checkpoint file a catalog title means: exact, without a ` [hash]` suffix, or by file stem. */
-export function matchCheckpoint(
-  wanted: string | undefined,
-  checkpoints: readonly string[],
-): string | undefined {
-  if (wanted === undefined || wanted.trim() === '') return undefined;
-  const bare = wanted.replace(/\s*\[[0-9a-f]{8,64}\]\s*$/i, '').trim();
-  return (
-    checkpoints.find((name) => name === wanted || name === bare) ??
-    checkpoints.find((name) => name.toLowerCase() === bare.toLowerCase()) ??
-    checkpoints.find((name) => stem(name) === stem(bare))
-  );
-}
-
-const norm = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '');
-
-/**
- * The upscale model for an upscaler name (the A1111 default `R-ESRGAN 4x+` included): exact, by stem, by a
- * shared name, by the scale the name announces, by the factor asked for, else the first.
- */
-export function matchUpscaleModel(
-  wanted: string,
-  models: readonly string[],
-  factor: number,
-): string | undefined {
-  const wantedNorm = norm(wanted);
-  return (
-    models.find((name) => name === wanted) ??
-    models.find((name) => stem(name) === stem(wanted)) ??
-    models.find((name) => norm(stem(name)).includes(wantedNorm) || wantedNorm.includes(norm(stem(name)))) ??
-    models.find((name) => {
-      const named = upscaleModelScale(wanted);
-      return named !== null && upscaleModelScale(name) === named;
-    }) ??
-    models.find((name) => upscaleModelScale(name) === Math.round(factor)) ??
-    models[0]
-  );
-}
-
 function resolveNames(
   request: Pick<GenerateRequest, 'sampler' | 'scheduler'>,
   lists: ComfyLists,
@@ -148,79 +101,22 @@ function resolveLoras(
   return { prompt: extracted.prompt, loras: wire.comfy ?? [] };
 }
 
-const clone = (entry: ApiNode): ApiNode => structuredClone(entry);
-
-/** Adds, for images 2..count, a sampler → decode → save chain of its own (seed + i) next to the first. */
-function perImageChains(
-  graph: ApiGraph,
-  seed: number,
-  count: number,
-): { graph: ApiGraph; outputs: string[] } {
-  const sampler = graph['3'];
-  const decode = graph['8'];
-  const save = graph['9'];
-  if (sampler === undefined || decode === undefined || save === undefined || count <= 1) {
-    return { graph, outputs: ['9'] };
-  }
-  const out = structuredClone(graph);
-  const outputs = ['9'];
-  let id = nextNodeId(out);
-  for (let index = 1; index < count; index += 1) {
-    const [s, d, v] = [String(id), String(id + 1), String(id + 2)];
-    id += 3;
-    const nextSampler = clone(sampler);
-    nextSampler.inputs.seed = seed + index;
-    nextSampler._meta = { title: `KSampler (image ${index + 1})` };
-    const nextDecode = clone(decode);
-    nextDecode.inputs.samples = [s, 0];
-    const nextSave = clone(save);
-    nextSave.inputs.images = [d, 0];
-    out[s] = nextSampler;
-    out[d] = nextDecode;
-    out[v] = nextSave;
-    outputs.push(v);
-  }
-  return { graph: out, outputs };
+/** What every graph of a generation is made from, once names, LoRAs, model and seeds are resolved. */
+interface ResolvedJob {
+  names: { sampler: string; scheduler: string; fallbacks: string[] };
+  prompt: string;
+  loras: ComfyLora[];
+  checkpoint: string | undefined;
+  seed: number;
+  count: number;
+  model: string | null;
+  denoise: number;
+  /** Vary: `subseedStrength` is set. */
+  varying: boolean;
+  subseed: number;
 }
 
-/** Vary: the parent image again (sampler 3), then `count` img2img passes over its latent with new seeds. */
-function variationChains(
-  graph: ApiGraph,
-  subseed: number,
-  strength: number,
-  count: number,
-): { graph: ApiGraph; outputs: string[] } {
-  const sampler = graph['3'];
-  const decode = graph['8'];
-  const save = graph['9'];
-  if (sampler === undefined || decode === undefined || save === undefined) return { graph, outputs: ['9'] };
-  const out = structuredClone(graph);
-  delete out['8'];
-  delete out['9'];
-  const outputs: string[] = [];
-  let id = nextNodeId(out);
-  for (let index = 0; index < count; index += 1) {
-    const [s, d, v] = [String(id), String(id + 1), String(id + 2)];
-    id += 3;
-    const pass = clone(sampler);
-    pass.inputs.seed = subseed + index;
-    pass.inputs.denoise = strength;
-    pass.inputs.latent_image = ['3', 0];
-    pass._meta = { title: `Variation ${index + 1}` };
-    const nextDecode = clone(decode);
-    nextDecode.inputs.samples = [s, 0];
-    const nextSave = clone(save);
-    nextSave.inputs.images = [d, 0];
-    out[s] = pass;
-    out[d] = nextDecode;
-    out[v] = nextSave;
-    outputs.push(v);
-  }
-  return { graph: out, outputs };
-}
-
-/** The graph for a generation, and what to read back from its result. */
-export function toComfyJob(request: GenerateRequest, context: ComfyJobContext): ComfyJob {
+function resolveJob(request: GenerateRequest, context: ComfyJobContext): ResolvedJob {
   const names = resolveNames(request, context.lists);
   const { prompt, loras } = resolveLoras(request.prompt, request.loras, context);
   const checkpoint =
@@ -234,50 +130,62 @@ export function toComfyJob(request: GenerateRequest, context: ComfyJobContext): 
 
   const varying = request.subseedStrength !== undefined && request.subseedStrength > 0;
   const subseed = request.subseed === undefined || request.subseed < 0 ? drawSeed() : request.subseed;
+  return { names, prompt, loras, checkpoint, seed, count, model, denoise, varying, subseed };
+}
 
-  if (context.template !== undefined) {
-    // An operator graph has no second pass to vary with: Vary is a new seed there.
-    const graphSeed = varying ? subseed : seed;
-    const filled = fillOperatorGraph(context.template, {
-      prompt,
-      negative_prompt: request.negativePrompt,
-      seed: graphSeed,
-      steps: request.steps,
-      cfg: request.cfgScale,
-      width: request.width,
-      height: request.height,
+/** The operator's graph, filled and with the LoRAs spliced in. */
+function toOperatorJob(
+  request: GenerateRequest,
+  context: ComfyJobContext,
+  template: unknown,
+  job: ResolvedJob,
+): ComfyJob {
+  const { names, count } = job;
+  // An operator graph has no second pass to vary with: Vary is a new seed there.
+  const graphSeed = job.varying ? job.subseed : job.seed;
+  const filled = fillOperatorGraph(template, {
+    prompt: job.prompt,
+    negative_prompt: request.negativePrompt,
+    seed: graphSeed,
+    steps: request.steps,
+    cfg: request.cfgScale,
+    width: request.width,
+    height: request.height,
+    sampler: names.sampler,
+    scheduler: names.scheduler,
+    checkpoint: job.checkpoint ?? '',
+    batch: count,
+    image: context.image ?? '',
+    denoise: job.denoise,
+  });
+  return {
+    graph: spliceLoras(filled, job.loras),
+    // One seed drives the operator's sampler; every image of its batch carries it.
+    record: {
+      seeds: Array.from({ length: count }, () => graphSeed),
+      outputs: [],
+      model: job.model,
       sampler: names.sampler,
-      scheduler: names.scheduler,
-      checkpoint: checkpoint ?? '',
-      batch: count,
-      image: context.image ?? '',
-      denoise,
-    });
-    return {
-      graph: spliceLoras(filled, loras),
-      // One seed drives the operator's sampler; every image of its batch carries it.
-      record: {
-        seeds: Array.from({ length: count }, () => graphSeed),
-        outputs: [],
-        model,
-        sampler: names.sampler,
-      },
-      fallbacks: names.fallbacks,
-    };
-  }
+    },
+    fallbacks: names.fallbacks,
+  };
+}
 
-  const input: ComfyGraphInput = {
+/** The built-in graph's input for the first image. */
+function toGraphInput(request: GenerateRequest, context: ComfyJobContext, job: ResolvedJob): ComfyGraphInput {
+  const { checkpoint } = job;
+  return {
     kind: request.kind,
-    prompt,
+    prompt: job.prompt,
     negativePrompt: request.negativePrompt,
-    seed,
+    seed: job.seed,
     steps: request.steps,
     cfg: request.cfgScale,
     width: request.width,
     height: request.height,
     batch: 1,
-    sampler: names.sampler,
-    scheduler: names.scheduler,
+    sampler: job.names.sampler,
+    scheduler: job.names.scheduler,
     ...(context.flux === undefined
       ? checkpoint === undefined
         ? {}
@@ -291,21 +199,28 @@ export function toComfyJob(request: GenerateRequest, context: ComfyJobContext): 
             guidance: context.flux.guidance,
           },
         }),
-    ...(request.kind === 'img2img' ? { denoise } : {}),
+    ...(request.kind === 'img2img' ? { denoise: job.denoise } : {}),
     ...(context.image === undefined ? {} : { image: context.image }),
-    loras,
+    loras: job.loras,
     filenamePrefix: context.prefix,
   };
-  const base = buildGraph(input);
-  if (varying) {
-    const { graph, outputs } = variationChains(base, subseed, request.subseedStrength ?? 0.3, count);
+}
+
+/** The graph for a generation, and what to read back from its result. */
+export function toComfyJob(request: GenerateRequest, context: ComfyJobContext): ComfyJob {
+  const job = resolveJob(request, context);
+  if (context.template !== undefined) return toOperatorJob(request, context, context.template, job);
+  const { names, seed, model } = job;
+  const base = buildGraph(toGraphInput(request, context, job));
+  if (job.varying) {
+    const { graph, outputs } = variationChains(base, job.subseed, request.subseedStrength ?? 0.3, job.count);
     return {
       graph,
       record: { seeds: outputs.map(() => seed), outputs, model, sampler: names.sampler },
       fallbacks: names.fallbacks,
     };
   }
-  const { graph, outputs } = perImageChains(base, seed, count);
+  const { graph, outputs } = perImageChains(base, seed, job.count);
   return {
     graph,
     record: { seeds: outputs.map((_, index) => seed + index), outputs, model, sampler: names.sampler },
@@ -340,25 +255,5 @@ export function toComfyUpscaleJob(
     graph,
     record: { seeds: [], outputs: ['9'], model: context.upscaleModel, sampler: null },
     fallbacks: [],
-  };
-}
-
-/** The neutral progress of a run: its place in line, or its step, pass and preview. */
-export function toEngineProgress(state: ComfyRunState, livePreview: boolean): EngineProgress {
-  if (state.phase === 'queued') {
-    // `ahead` counts the running prompt too: one ahead means ours is next.
-    return { state: 'queued', position: state.ahead === null ? undefined : Math.max(1, state.ahead) };
-  }
-  const progress = state.progress;
-  if (progress === null) return { state: 'running' };
-  const within = progress.max > 0 ? Math.min(1, progress.value / progress.max) : 0;
-  const stages = Math.max(1, progress.stages);
-  return {
-    state: 'running',
-    fraction: Math.min(1, (progress.stage - 1 + within) / stages),
-    step: progress.value,
-    steps: progress.max,
-    stage: stages > 1 ? { index: progress.stage, count: stages } : undefined,
-    preview: livePreview && state.preview !== null ? state.preview : undefined,
   };
 }

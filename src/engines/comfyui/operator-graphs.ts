@@ -4,7 +4,8 @@
  * checkpoint, sampler and scheduler) and the result goes through `checkGraph`, so that a graph which
  * names a node class or an input the server lacks is refused at start, not when a member's job fails.
  */
-import { checkGraph, fillOperatorGraph, parseOperatorGraph } from './graph.js';
+import { fillOperatorGraph, parseOperatorGraph } from './graph.js';
+import { checkGraph } from './graph-check.js';
 import type { ComfyLists } from './job-graph.js';
 import type { ObjectInfo } from './object-info.js';
 

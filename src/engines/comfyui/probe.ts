@@ -18,6 +18,29 @@ export interface ComfyServerFacts {
   embeddings: string[];
 }
 
+/** Before the first probe: what every ComfyUI server can do. */
+export const UNPROBED_COMFY_CAPABILITIES: Capabilities = {
+  dialect: 'comfyui',
+  name: 'ComfyUI',
+  version: null,
+  img2img: true,
+  progress: 'task',
+  preview: true,
+  interrupt: 'task',
+  dequeue: true,
+  upscale: false,
+  models: 'switch',
+  schedulers: 'separate',
+  sizeMultiple: 8,
+  ownSeeds: true,
+  loras: false,
+  embeddings: false,
+  styles: false,
+  hires: false,
+  adetailer: false,
+  auth: 'none',
+};
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 

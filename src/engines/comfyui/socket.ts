@@ -9,7 +9,12 @@
  */
 import WebSocket from 'ws';
 import type { Logger } from '../../log.js';
-import { type ComfyPreviewFrame, type ComfyWsMessage, parseComfyFrame, parseComfyMessage } from './events.js';
+import {
+  type ComfyPreviewFrame,
+  type ComfyWsMessage,
+  parseComfyFrame,
+  parseComfyMessage,
+} from './messages.js';
 
 export type ComfySocketEvent = ComfyWsMessage | ComfyPreviewFrame;
 

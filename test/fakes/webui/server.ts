@@ -103,8 +103,8 @@ export interface FakeWebuiSettings {
   generationMs: number;
   /** Time to load a checkpoint. Default 10 ms. */
   modelLoadMs: number;
-  /** Incompressible pixels (a 2048² PNG > 10 MiB). Default false: a cheap pattern. */
-  noise: boolean;
+  /** Incompressible pixels (a 2048² PNG > 10 MiB), or `'grain'` (realistic, ~1.9 MB at 1024²). Default false: a cheap pattern. */
+  noise: boolean | 'grain';
   /** POST /options with a checkpoint answers 200 null but the model does not change. Default false. */
   silentLoadFailure: boolean;
   /** Gzip answers ≥ 1000 bytes when asked (A1111/Forge only, as their middleware). Default true. */

@@ -25,8 +25,6 @@ export const de: AreaCatalog<typeof en> = {
   'commands.unroutable.holdsEngine': '{server} ({engine}) hat `{model}`',
   'commands.unroutable.holdsFixed': '{server} ({engine}) hat `{model}` (fest: kann nicht wechseln)',
   'commands.unroutable.noModelLoaded': 'kein Modell geladen',
-  'commands.server.numbered': 'Bildserver {number}',
-  'commands.server.only': 'der Bildserver',
   'commands.server.idle': 'bereit',
   'commands.server.busy': 'beschäftigt',
   'commands.server.down': 'nicht erreichbar',
@@ -57,7 +55,6 @@ export const de: AreaCatalog<typeof en> = {
   'commands.result.negativePromptLabel': 'Negativer Prompt',
   'commands.result.negativeTooLong': 'Der negative Prompt hat {length} Zeichen; erlaubt sind {limit}.',
   'commands.result.infoGone': 'Dieses Ergebnis ist nicht mehr gespeichert, es gibt also nichts anzuzeigen.',
-  'commands.result.image': 'Bild {number} von {count} · Seed {seed}',
   'commands.result.deleteNotYours':
     'Nur das Mitglied, das dieses Bild angefordert hat (oder ein Moderator), kann es löschen.',
   'commands.result.deleteGone':
@@ -70,26 +67,6 @@ export const de: AreaCatalog<typeof en> = {
     'Nur das Mitglied, das /models ausgeführt hat, kann umblättern. Führe /models selbst aus.',
   'commands.models.rescanForbidden':
     'Zum erneuten Einlesen des Modellordners brauchst du die Berechtigung „Server verwalten“.',
-  'commands.pages.previousButton': 'Zurück',
-  'commands.pages.nextButton': 'Weiter',
-  'commands.pages.footer': 'Seite {page} von {pages}',
-  'commands.models.listTitle': 'Checkpoints ({count})',
-  'commands.models.loadedOn': 'geladen ({server})',
-  'commands.models.serverDefault': 'Standard dieses Servers',
-  'commands.models.none': 'Keine Checkpoints gefunden.',
-  'commands.models.loaded': '**Geladen** — {status}',
-  'commands.models.notReachable': 'nicht erreichbar',
-  'commands.loras.lorasTitle': 'LoRAs ({count}) — Seite {page} von {pages}',
-  'commands.loras.embeddingsTitle': 'Embeddings ({count}) — Seite {page} von {pages}',
-  'commands.loras.noLoras': 'Keine LoRAs gefunden.',
-  'commands.loras.noEmbeddings': 'Keine Embeddings gefunden.',
-  'commands.loras.lorasHint': 'Verwende eines mit `/imagine lora:name:0.8` (mehrere: `a:0.8, b:0.5`).',
-  'commands.loras.embeddingsHint':
-    'Schreib den Namen eines Embeddings in den Prompt oder den negativen Prompt.',
-  'commands.loras.onEveryServer': 'auf jedem Bildserver',
-  'commands.loras.onServers': 'auf {servers}',
-  'commands.loras.alias': 'Alias {alias}',
-  'commands.loras.tags': 'Tags: {tags}',
   'commands.setmodel.guildOnly': 'Verwende /setmodel auf einem Server.',
   'commands.setmodel.forbidden':
     'Zum Ändern des Server-Modells brauchst du die Berechtigung „Server verwalten“.',

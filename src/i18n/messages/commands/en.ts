@@ -28,8 +28,6 @@ export const en = {
   'commands.unroutable.noModelLoaded': 'no model loaded',
 
   // Servers by name
-  'commands.server.numbered': 'server {number}',
-  'commands.server.only': 'the server',
   'commands.server.idle': 'idle',
   'commands.server.busy': 'busy',
   'commands.server.down': 'down',
@@ -62,7 +60,6 @@ export const en = {
   'commands.result.negativePromptLabel': 'Negative prompt',
   'commands.result.negativeTooLong': 'The negative prompt is {length} characters; the limit is {limit}.',
   'commands.result.infoGone': 'This result is no longer stored, so there is nothing to show.',
-  'commands.result.image': 'Image {number} of {count} · seed {seed}',
   'commands.result.deleteNotYours':
     'Only the member who asked for this image (or a moderator) can delete it.',
   'commands.result.deleteGone': 'This result is no longer stored; only a moderator can delete it now.',
@@ -73,26 +70,6 @@ export const en = {
   'commands.loras.notYours': 'Only the member who ran /loras can turn its pages. Run /loras yourself.',
   'commands.models.notYours': 'Only the member who ran /models can turn its pages. Run /models yourself.',
   'commands.models.rescanForbidden': 'Rescanning the model folder needs the Manage Server permission.',
-
-  'commands.pages.previousButton': 'Previous',
-  'commands.pages.nextButton': 'Next',
-  'commands.pages.footer': 'Page {page} of {pages}',
-  'commands.models.listTitle': 'Checkpoints ({count})',
-  'commands.models.loadedOn': 'loaded on {server}',
-  'commands.models.serverDefault': 'this server’s default',
-  'commands.models.none': 'No checkpoints found.',
-  'commands.models.loaded': '**Loaded** — {status}',
-  'commands.models.notReachable': 'not reachable',
-  'commands.loras.lorasTitle': 'LoRAs ({count}) — page {page} of {pages}',
-  'commands.loras.embeddingsTitle': 'Embeddings ({count}) — page {page} of {pages}',
-  'commands.loras.noLoras': 'No loras found.',
-  'commands.loras.noEmbeddings': 'No embeddings found.',
-  'commands.loras.lorasHint': 'Use one with `/imagine lora:name:0.8` (several: `a:0.8, b:0.5`).',
-  'commands.loras.embeddingsHint': 'Write an embedding’s name in the prompt or the negative prompt.',
-  'commands.loras.onEveryServer': 'on every server',
-  'commands.loras.onServers': 'on {servers}',
-  'commands.loras.alias': 'alias {alias}',
-  'commands.loras.tags': 'tags: {tags}',
 
   // /setmodel
   'commands.setmodel.guildOnly': 'Use /setmodel in a server.',

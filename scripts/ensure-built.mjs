@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+/**
+ * Builds dist/ only when the sources changed: `npm start` and `npm run doctor` run this first, so a
+ * start costs a few milliseconds instead of a full `tsc`, and `git pull && npm ci && npm start` still
+ * picks up every change.
+ *
+ * The fingerprint is the path, size and mtime of every file under src/ and commands/, plus
+ * package.json, package-lock.json and the tsconfig files; the build writes it to dist/.build-stamp.
+ *
+ *   node scripts/ensure-built.mjs            build when the stamp differs (npm start, npm run doctor)
+ *   node scripts/ensure-built.mjs --force    always build (npm run build)
+ *   node scripts/ensure-built.mjs --prepare  the `prepare` step of `npm ci`: skips quietly where there
+ *                                            is nothing to build with (no src/ yet, as in the Docker
+ *                                            dependency layer, or no TypeScript after --omit=dev), and
+ *                                            never fails the install (a failed build is retried, and
+ *                                            reported, by the next `npm start`)
+ *
+ * SDBOT_ROOT overrides the project folder (the tests build a small project of their own).
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = process.env.SDBOT_ROOT ?? fileURLToPath(new URL('..', import.meta.url));
+const SOURCE_DIRS = ['src', 'commands'];
+const SOURCE_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
+const OUT_DIR = join(ROOT, 'dist');
+const STAMP = join(OUT_DIR, '.build-stamp');
+const ENTRY = join(OUT_DIR, 'src', 'index.js');
+
+const say = (line) => process.stderr.write(`${line}\n`);
+
+function listFiles(dir) {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listFiles(path));
+    else if (entry.isFile()) out.push(path);
+  }
+  return out;
+}
+
+/** sha256 over "path size mtime" of every source file, in a stable order. */
+function fingerprint() {
+  const files = [
+    ...SOURCE_DIRS.flatMap((dir) => listFiles(join(ROOT, dir))),
+    ...SOURCE_FILES.map((file) => join(ROOT, file)).filter((file) => existsSync(file)),
+  ].sort();
+  const hash = createHash('sha256');
+  for (const file of files) {
+    const stat = statSync(file);
+    hash.update(`${relative(ROOT, file)}\0${stat.size}\0${Math.trunc(stat.mtimeMs)}\n`);
+  }
+  return hash.digest('hex');
+}
+
+function readStamp() {
+  try {
+    return readFileSync(STAMP, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function findTsc() {
+  try {
+    return createRequire(join(ROOT, 'package.json')).resolve('typescript/bin/tsc');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs tsc with tsconfig.build.json; writes the stamp of the sources it started from on success. */
+function build(tsc) {
+  const before = fingerprint();
+  const result = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (result.status !== 0 || !existsSync(ENTRY)) return false;
+  writeFileSync(STAMP, `${before}\n`);
+  return true;
+}
+
+function main() {
+  const args = new Set(process.argv.slice(2));
+  const prepare = args.has('--prepare');
+  const force = args.has('--force');
+  const built = existsSync(ENTRY);
+  if (!existsSync(join(ROOT, 'src'))) {
+    // The Docker dependency layer (no sources yet), or an image that ships dist/ alone.
+    if (prepare || built) return 0;
+    say(`ensure-built: neither src/ nor a build in ${ROOT}`);
+    return 1;
+  }
+  if (!force && built && readStamp() === fingerprint()) return 0;
+  const tsc = findTsc();
+  if (tsc === undefined) {
+    if (prepare) return 0;
+    if (built && !force) {
+      say('ensure-built: the sources changed, but TypeScript is not installed (npm ci --omit=dev?);');
+      say('ensure-built: starting the existing build in dist/. Run `npm ci` to rebuild.');
+      return 0;
+    }
+    say('ensure-built: dist/ needs a build, but TypeScript is not installed: run `npm ci` first.');
+    return 1;
+  }
+  say(built ? 'ensure-built: the sources changed; building dist/ …' : 'ensure-built: building dist/ …');
+  if (build(tsc)) return 0;
+  if (prepare) {
+    say('ensure-built: the build failed; `npm start` will try again and stop on the errors above.');
+    return 0;
+  }
+  say('ensure-built: the build failed (errors above).');
+  return 1;
+}
+
+process.exitCode = main();

@@ -1,0 +1,94 @@
+import { spawnSync } from 'node:child_process';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SCRIPT = join(ROOT, 'scripts', 'ensure-built.mjs');
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+/** A tiny project shaped like ours: src/index.ts, the two tsconfig files, and (optionally) TypeScript. */
+function project(options: { typescript: boolean; source?: boolean }): string {
+  dir = mkdtempSync(join(tmpdir(), 'sdbot-ensure-built-'));
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { module: 'NodeNext', target: 'ES2022', outDir: 'dist', rootDir: '.', types: [] },
+    }),
+  );
+  writeFileSync(
+    join(dir, 'tsconfig.build.json'),
+    JSON.stringify({ extends: './tsconfig.json', include: ['src'] }),
+  );
+  if (options.source !== false) {
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'index.ts'), "export const version: string = 'one';\n");
+  }
+  if (options.typescript) symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+function run(root: string, ...args: string[]): { code: number | null; stderr: string } {
+  const result = spawnSync(process.execPath, [SCRIPT, ...args], {
+    env: { ...process.env, SDBOT_ROOT: root },
+    encoding: 'utf8',
+  });
+  return { code: result.status, stderr: result.stderr };
+}
+
+const built = (root: string) => join(root, 'dist', 'src', 'index.js');
+
+describe('ensure-built', () => {
+  it('builds once, skips the build while nothing changed, and rebuilds when a source changes', () => {
+    const root = project({ typescript: true });
+
+    const first = run(root);
+    expect(first.code, first.stderr).toBe(0);
+    expect(readFileSync(built(root), 'utf8')).toContain("'one'");
+    const builtAt = statSync(built(root)).mtimeMs;
+
+    const second = run(root);
+    expect(second).toEqual({ code: 0, stderr: '' });
+    expect(statSync(built(root)).mtimeMs).toBe(builtAt);
+
+    writeFileSync(join(root, 'src', 'index.ts'), "export const version: string = 'two';\n");
+    // As after `git pull`: a new mtime (set explicitly, so the test does not depend on timer resolution).
+    utimesSync(join(root, 'src', 'index.ts'), new Date(), new Date(Date.now() + 5000));
+    const third = run(root);
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stderr).toContain('the sources changed');
+    expect(readFileSync(built(root), 'utf8')).toContain("'two'");
+  }, 60_000);
+
+  it('stops with the errors when the build fails, and leaves no stamp to skip it next time', () => {
+    const root = project({ typescript: true });
+    writeFileSync(join(root, 'src', 'index.ts'), "export const version: number = 'not a number';\n");
+
+    expect(run(root).code).toBe(1);
+    expect(run(root).stderr).toContain('the build failed');
+  }, 60_000);
+
+  it('lets npm ci finish where there is nothing to build with (no sources yet, or no TypeScript)', () => {
+    expect(run(project({ typescript: true, source: false }), '--prepare')).toEqual({ code: 0, stderr: '' });
+    const withoutTypescript = project({ typescript: false });
+    expect(run(withoutTypescript, '--prepare')).toEqual({ code: 0, stderr: '' });
+    expect(run(withoutTypescript).code).toBe(1);
+  });
+});
