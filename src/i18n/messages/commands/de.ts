@@ -225,6 +225,10 @@ export const de: AreaCatalog<typeof en> = {
   'commands.settings.clear.hourlyLimitChoice': 'Stundenlimit',
   'commands.settings.clear.bypassRoleChoice': 'Ausnahmerolle',
   'commands.settings.clear.bypassManageServerChoice': 'Ausnahme für „Server verwalten“',
+  'commands.settings.clear.localeChoice': 'Sprache',
+  'commands.settings.policy.localeOptionName': 'sprache',
+  'commands.settings.policy.localeOptionDescription':
+    'Sprache des Protokollkanals und von Beiträgen, die keinem Mitglied gelten',
   'commands.settings.policyCommandName': 'regeln',
   'commands.settings.policyCommandDescription': 'Inhaltsregeln und Kontingente dieses Servers ändern',
   'commands.settings.policy.nsfwModeOptionName': 'nsfw_modus',

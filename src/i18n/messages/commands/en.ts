@@ -233,6 +233,11 @@ export const en = {
   'commands.settings.clear.hourlyLimitChoice': 'hourly_limit',
   'commands.settings.clear.bypassRoleChoice': 'bypass_role',
   'commands.settings.clear.bypassManageServerChoice': 'bypass_manage_server',
+  // The server's default language (the /settings policy `locale` option, its `clear` choice)
+  'commands.settings.clear.localeChoice': 'locale',
+  'commands.settings.policy.localeOptionName': 'locale',
+  'commands.settings.policy.localeOptionDescription':
+    'Language of the audit channel and of posts to no one member',
   'commands.settings.policyCommandName': 'policy',
   'commands.settings.policyCommandDescription': 'Change this server’s content policy and quotas',
   'commands.settings.policy.nsfwModeOptionName': 'nsfw_mode',

@@ -223,6 +223,10 @@ export const eses: AreaCatalog<typeof en> = {
   'commands.settings.clear.hourlyLimitChoice': 'límite por hora',
   'commands.settings.clear.bypassRoleChoice': 'rol exento',
   'commands.settings.clear.bypassManageServerChoice': 'exención de Gestionar servidor',
+  'commands.settings.clear.localeChoice': 'idioma',
+  'commands.settings.policy.localeOptionName': 'idioma',
+  'commands.settings.policy.localeOptionDescription':
+    'Idioma del canal de registro y de los mensajes no dirigidos a ningún miembro',
   'commands.settings.policyCommandName': 'normas',
   'commands.settings.policyCommandDescription':
     'Cambia las normas de contenido y las cuotas de este servidor',

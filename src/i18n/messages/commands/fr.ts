@@ -225,6 +225,10 @@ export const fr: AreaCatalog<typeof en> = {
   'commands.settings.clear.hourlyLimitChoice': 'limite horaire',
   'commands.settings.clear.bypassRoleChoice': 'rôle exempté',
   'commands.settings.clear.bypassManageServerChoice': 'exemption « Gérer le serveur »',
+  'commands.settings.clear.localeChoice': 'langue',
+  'commands.settings.policy.localeOptionName': 'langue',
+  'commands.settings.policy.localeOptionDescription':
+    'Langue du salon d’audit et des messages adressés à aucun membre en particulier',
   'commands.settings.policyCommandName': 'règles',
   'commands.settings.policyCommandDescription': 'Modifier les règles de contenu et les quotas de ce serveur',
   'commands.settings.policy.nsfwModeOptionName': 'mode_nsfw',

@@ -216,6 +216,10 @@ export const ptbr: AreaCatalog<typeof en> = {
   'commands.settings.clear.hourlyLimitChoice': 'limite por hora',
   'commands.settings.clear.bypassRoleChoice': 'cargo isento',
   'commands.settings.clear.bypassManageServerChoice': 'isenção de Gerenciar servidor',
+  'commands.settings.clear.localeChoice': 'idioma',
+  'commands.settings.policy.localeOptionName': 'idioma',
+  'commands.settings.policy.localeOptionDescription':
+    'Idioma do canal de auditoria e das mensagens que não são para um membro específico',
   'commands.settings.policyCommandName': 'regras',
   'commands.settings.policyCommandDescription': 'Muda as regras de conteúdo e as cotas deste servidor',
   'commands.settings.policy.nsfwModeOptionName': 'modo_nsfw',

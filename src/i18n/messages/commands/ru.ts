@@ -218,6 +218,10 @@ export const ru: AreaCatalog<typeof en> = {
   'commands.settings.clear.hourlyLimitChoice': 'лимит в час',
   'commands.settings.clear.bypassRoleChoice': 'роль без квот',
   'commands.settings.clear.bypassManageServerChoice': 'без квот для «Управлять сервером»',
+  'commands.settings.clear.localeChoice': 'язык',
+  'commands.settings.policy.localeOptionName': 'язык',
+  'commands.settings.policy.localeOptionDescription':
+    'Язык канала журнала и сообщений, не адресованных конкретному участнику',
   'commands.settings.policyCommandName': 'правила',
   'commands.settings.policyCommandDescription': 'Изменить правила контента и квоты этого сервера',
   'commands.settings.policy.nsfwModeOptionName': 'режим_nsfw',
