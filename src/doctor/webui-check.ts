@@ -11,6 +11,7 @@ import {
 import { toServerNames } from '../engines/server-names.js';
 import type { Capabilities } from '../engines/types.js';
 import { resolveSampler } from '../generation/sampler.js';
+import { render } from '../i18n/translate.js';
 import { createSdClient } from '../sd/client.js';
 import type { SdClient, SdModel, SdOptions, SdSampler, SdScheduler } from '../sd/types.js';
 import { describeNetworkError, type HttpDeps } from './http.js';
@@ -113,7 +114,7 @@ function checkDefaultNames(
   const runs = `${wire.sampler}${wire.scheduler === undefined ? '' : ` · ${wire.scheduler}`}`;
   return [
     warn(
-      `WebUI ${label}: the default sampler is not on this server (${resolved.message}); it runs ${runs} instead`,
+      `WebUI ${label}: the default sampler is not on this server (${render(resolved.message)}); it runs ${runs} instead`,
       'set DEFAULT_SAMPLER (and DEFAULT_SCHEDULER) to names this server lists, or leave them: jobs still run',
     ),
   ];

@@ -1,4 +1,4 @@
-import { fill, type Params } from './format.js';
+import { fill, type Params, type ParamsOf } from './format.js';
 import { DEFAULT_LOCALE, type Locale } from './locales.js';
 import { CATALOGS, en, type MessageKey } from './messages/index.js';
 
@@ -11,7 +11,7 @@ export interface Message<K extends MessageKey = MessageKey> {
 /** Builds a message; the parameters are checked against the English template's placeholders. */
 export function msg<K extends MessageKey>(
   key: K,
-  ...params: [keyof Params<(typeof en)[K]>] extends [never] ? [] : [Params<(typeof en)[K]>]
+  ...params: [ParamsOf<(typeof en)[K]>] extends [never] ? [] : [Params<(typeof en)[K]>]
 ): Message<K> {
   return { key, params: (params[0] ?? {}) as Params<(typeof en)[K]> };
 }
@@ -26,7 +26,7 @@ export function render(message: Message, locale: Locale = DEFAULT_LOCALE): strin
 export function t<K extends MessageKey>(
   locale: Locale,
   key: K,
-  ...params: [keyof Params<(typeof en)[K]>] extends [never] ? [] : [Params<(typeof en)[K]>]
+  ...params: [ParamsOf<(typeof en)[K]>] extends [never] ? [] : [Params<(typeof en)[K]>]
 ): string {
   return render({ key, params: params[0] ?? {} } as unknown as Message, locale);
 }

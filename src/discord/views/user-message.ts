@@ -9,7 +9,9 @@ import { UserError } from '../../user-error.js';
  */
 export function toUserMessage(error: unknown, locale: Locale = DEFAULT_LOCALE): string {
   if (error instanceof UserError)
-    return error.text === undefined ? error.message : render(error.text, locale);
+    return error.texts.length === 0
+      ? error.message
+      : error.texts.map((text) => render(text, locale)).join('\n');
   if (error instanceof SdError) {
     switch (error.code) {
       case 'unreachable':
