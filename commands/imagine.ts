@@ -249,7 +249,7 @@ async function queueImagine(
   const guildPolicy = loadGuildPolicy(deps.settings, interaction.guildId);
   const features = toEffectiveFeatures(guildPolicy.features, config.limits);
   const validation = validateImagineInput(input, serverDefaults(deps, interaction.guildId), config.limits);
-  if (!validation.ok) throw new UserError('invalid-options', validation.problems.join('\n'));
+  if (!validation.ok) throw new UserError('invalid-options', validation.problems);
   // LoRA tags typed in the prompt come out of it (each server gets them its own way); then {a|b}.
   const loras = readLoras(validation.params.prompt, featureInput.lora, features.maxLoras);
   if (!loras.ok) throw new UserError('invalid-options', loras.problem);

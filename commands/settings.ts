@@ -14,6 +14,8 @@ import {
   localizeOption,
 } from '../src/discord/intake/localized.js';
 import { renderBlockedList, renderSettingsView } from '../src/discord/views/settings-view.js';
+import { LOCALES, type Locale, resolveLocale } from '../src/i18n/locales.js';
+import { type Message, msg, render } from '../src/i18n/translate.js';
 import { MODEL_FAMILIES, type ModelFamily } from '../src/models/family.js';
 import { planFeaturesChange, planStyleChange } from '../src/policy/feature-changes.js';
 import {
@@ -29,6 +31,7 @@ import {
   type Change,
   DEFAULTS_RESETS,
   type DefaultsReset,
+  LOCALE_NAMES,
   POLICY_CLEARS,
   type PolicyClear,
   planDefaultsChange,
@@ -181,6 +184,15 @@ const data = new SlashCommandBuilder()
           localizeOption(
             option.setName('bypass_manage_server').setDescription('Members with Manage Server skip quotas'),
             'commands.settings.policy.bypassManageServer',
+          ),
+        )
+        .addStringOption((option) =>
+          localizeOption(
+            option
+              .setName('locale')
+              .setDescription('Language of the audit channel and of posts to no one member')
+              .addChoices(...LOCALES.map((value) => ({ name: LOCALE_NAMES[value], value }))),
+            'commands.settings.policy.locale',
           ),
         )
         .addStringOption((option) =>
@@ -392,43 +404,58 @@ const reply = (
   embeds = [] as ReturnType<typeof renderSettingsView>[],
 ) => interaction.reply({ content, embeds, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 
-function unwrap<T>(change: Change<T>): { value: T; summary: string[] } {
+/** The change, or a refusal listing every problem in the member's language (rendered here: bullets). */
+function unwrap<T>(change: Change<T>, locale: Locale): { value: T; summary: Message[] } {
   if (!change.ok)
     throw new UserError(
       'invalid-settings',
-      `Nothing was changed:\n${change.problems.map((p) => `• ${p}`).join('\n')}`,
+      [
+        render(msg('refusals.settings.nothingChanged'), locale),
+        ...change.problems.map((problem) => `• ${render(problem, locale)}`),
+      ].join('\n'),
     );
   return change;
 }
 
+const lines = (summary: readonly Message[], locale: Locale) =>
+  summary.map((line) => render(line, locale)).join('\n');
+
 // Long on purpose: one switch over the subcommands, each a few lines that call a pure planner.
 async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps): Promise<void> {
   const guildId = interaction.guildId;
-  if (guildId === null) throw new UserError('guild-only', 'Use /settings in a server.');
+  if (guildId === null) throw new UserError('guild-only', msg('refusals.settings.guildOnly'));
   if (!(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false)) {
-    throw new UserError('forbidden', 'Changing this server’s settings needs the Manage Server permission.');
+    throw new UserError('forbidden', msg('refusals.settings.needsManageServer'));
   }
+  const locale = resolveLocale(interaction.locale);
   const options = interaction.options;
   const group = options.getSubcommandGroup(false);
   const sub = options.getSubcommand(true);
   const current = loadGuildPolicy(deps.settings, guildId);
 
   if (group === 'blocked-words') {
-    if (sub === 'list') return void (await reply(interaction, renderBlockedList(current.blockedTerms)));
+    if (sub === 'list')
+      return void (await reply(interaction, renderBlockedList(current.blockedTerms, locale)));
     const term = options.getString('term', true);
-    const change = unwrap(sub === 'add' ? addBlockedTerm(current, term) : removeBlockedTerm(current, term));
+    const change = unwrap(
+      sub === 'add' ? addBlockedTerm(current, term) : removeBlockedTerm(current, term),
+      locale,
+    );
     updateGuildPolicy(deps.settings, guildId, () => change.value);
     deps.log.info({ guildId, userId: interaction.user.id, action: sub }, 'blocked terms changed');
-    return void (await reply(interaction, change.summary.join('\n')));
+    return void (await reply(interaction, lines(change.summary, locale)));
   }
 
   if (sub === 'view') {
-    const embed = renderSettingsView({
-      stored: current,
-      effective: effectivePolicy(deps.config, deps.settings, guildId),
-      defaults: serverDefaults(deps, guildId),
-      defaultModel: deps.settings.get(guildId).defaultModel,
-    });
+    const embed = renderSettingsView(
+      {
+        stored: current,
+        effective: effectivePolicy(deps.config, deps.settings, guildId),
+        defaults: serverDefaults(deps, guildId),
+        defaultModel: deps.settings.get(guildId).defaultModel,
+      },
+      locale,
+    );
     return void (await reply(interaction, '', [embed]));
   }
 
@@ -444,10 +471,11 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
         },
         deps.config.limits.maxPromptLength,
       ),
+      locale,
     );
     deps.settings.setPolicyJson(guildId, serializePolicy(change.value));
     deps.log.info({ guildId, userId: interaction.user.id }, 'server styles changed');
-    return void (await reply(interaction, change.summary.join('\n')));
+    return void (await reply(interaction, lines(change.summary, locale)));
   }
 
   if (sub === 'features') {
@@ -481,10 +509,11 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
         models,
         upscalers: [...latent, ...upscalers].map((upscaler) => upscaler.name),
       }),
+      locale,
     );
     deps.settings.setPolicyJson(guildId, serializePolicy(change.value));
     deps.log.info({ guildId, userId: interaction.user.id }, 'server features changed');
-    const text = change.summary.join('\n');
+    const text = lines(change.summary, locale);
     if (interaction.deferred) await interaction.editReply({ content: text, allowedMentions: { parse: [] } });
     else await reply(interaction, text);
     return;
@@ -510,14 +539,16 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
           hourlyLimit: options.getInteger('hourly_limit') ?? undefined,
           bypassRoleId: role?.id,
           bypassManageServer: options.getBoolean('bypass_manage_server') ?? undefined,
+          locale: (options.getString('locale') ?? undefined) as Locale | undefined,
           clear: (options.getString('clear') ?? undefined) as PolicyClear | undefined,
         },
         deps.config.limits.maxPromptLength,
       ),
+      locale,
     );
     deps.settings.setPolicyJson(guildId, serializePolicy(change.value));
     deps.log.info({ guildId, userId: interaction.user.id }, 'server policy changed');
-    return void (await reply(interaction, change.summary.join('\n')));
+    return void (await reply(interaction, lines(change.summary, locale)));
   }
 
   // defaults: the sampler and model are checked against the live lists, fetched only when needed.
@@ -549,12 +580,13 @@ async function execute(interaction: ChatInputCommandInteraction, deps: BotDeps):
         ...(models === undefined ? {} : { models }),
       },
     }),
+    locale,
   );
   deps.settings.setPolicyJson(guildId, serializePolicy(change.value.policy));
   if (change.value.model !== undefined)
     deps.settings.setDefaultModel(guildId, change.value.model ?? undefined);
   deps.log.info({ guildId, userId: interaction.user.id }, 'server defaults changed');
-  const text = change.summary.join('\n');
+  const text = lines(change.summary, locale);
   if (interaction.deferred) await interaction.editReply({ content: text, allowedMentions: { parse: [] } });
   else await reply(interaction, text);
 }

@@ -114,7 +114,7 @@ function checkDefaultNames(
   const runs = `${wire.sampler}${wire.scheduler === undefined ? '' : ` · ${wire.scheduler}`}`;
   return [
     warn(
-      `WebUI ${label}: the default sampler is not on this server (${resolved.message}); it runs ${runs} instead`,
+      `WebUI ${label}: the default sampler is not on this server (${render(resolved.message)}); it runs ${runs} instead`,
       'set DEFAULT_SAMPLER (and DEFAULT_SCHEDULER) to names this server lists, or leave them: jobs still run',
     ),
   ];

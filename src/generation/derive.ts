@@ -1,3 +1,4 @@
+import { type Message, msg } from '../i18n/translate.js';
 import { cleanText, type GenerationLimits, type GenerationParams, type JobOrigin } from './request.js';
 
 /**
@@ -81,40 +82,56 @@ export function toUpscaleParams(
 
 /**
  * The limits a derived job must still meet (the configuration may have changed since its parent
- * ran, and a remix brings new prompts). Empty when it passes; otherwise one sentence per problem.
+ * ran, and a remix brings new prompts). Empty when it passes; otherwise one message per problem.
  */
-export function checkDerivedLimits(params: GenerationParams, limits: GenerationLimits): string[] {
-  const problems: string[] = [];
+export function checkDerivedLimits(params: GenerationParams, limits: GenerationLimits): Message[] {
+  const problems: Message[] = [];
   if (params.upscale !== undefined) {
     const pixels = params.width * params.height;
     const budget = limits.maxTotalPixels ?? limits.maxPixels;
     if (pixels > budget) {
       problems.push(
-        `Upscaling by ${params.upscale.factor} gives ${params.width}×${params.height} (${pixels} pixels); the limit (MAX_TOTAL_PIXELS) is ${budget} pixels.`,
+        msg('refusals.derived.upscaleTooLarge', {
+          factor: params.upscale.factor,
+          width: params.width,
+          height: params.height,
+          pixels,
+          limit: budget,
+        }),
       );
     }
     return problems;
   }
-  if (params.prompt === '') problems.push('The prompt is empty.');
-  for (const [label, text] of [
-    ['prompt', params.prompt],
-    ['negative prompt', params.negativePrompt],
+  if (params.prompt === '') problems.push(msg('refusals.imagine.promptEmpty'));
+  for (const [key, text] of [
+    ['refusals.imagine.promptTooLong', params.prompt],
+    ['refusals.imagine.negativeTooLong', params.negativePrompt],
   ] as const) {
     if (text.length > limits.maxPromptLength) {
-      problems.push(`The ${label} is ${text.length} characters; the limit is ${limits.maxPromptLength}.`);
+      problems.push(msg(key, { length: text.length, limit: limits.maxPromptLength }));
     }
   }
-  if (params.steps > limits.maxSteps) problems.push(`Steps must be at most ${limits.maxSteps} now.`);
-  if (params.count > limits.maxCount) problems.push(`At most ${limits.maxCount} images per request now.`);
+  if (params.steps > limits.maxSteps) problems.push(msg('refusals.derived.steps', { max: limits.maxSteps }));
+  if (params.count > limits.maxCount) problems.push(msg('refusals.derived.count', { max: limits.maxCount }));
   if (params.width * params.height > limits.maxPixels) {
     problems.push(
-      `${params.width}×${params.height} is over the limit of ${limits.maxPixels} pixels per image now.`,
+      msg('refusals.derived.tooManyPixels', {
+        width: params.width,
+        height: params.height,
+        limit: limits.maxPixels,
+      }),
     );
   }
   const total = params.width * params.height * params.count;
   if (limits.maxTotalPixels !== undefined && total > limits.maxTotalPixels) {
     problems.push(
-      `${params.count} images of ${params.width}×${params.height} is ${total} pixels in all; the limit (MAX_TOTAL_PIXELS) is ${limits.maxTotalPixels}.`,
+      msg('refusals.derived.totalPixels', {
+        count: params.count,
+        width: params.width,
+        height: params.height,
+        total,
+        limit: limits.maxTotalPixels,
+      }),
     );
   }
   return problems;

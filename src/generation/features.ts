@@ -4,6 +4,7 @@
  * Pure: every function takes plain data and returns the new parameters or every problem.
  */
 import type { LoraInfo, StyleInfo } from '../engines/types.js';
+import { type Message, msg } from '../i18n/translate.js';
 import { detectFamily, familyDefaults, type ModelFamily } from '../models/family.js';
 import { editDistance } from '../models/match.js';
 import type { CustomStyle, FeatureName, FeaturePolicy } from '../policy/policy.js';
@@ -11,7 +12,7 @@ import { isAspectRatio, toSizeForAspect } from './aspect.js';
 import { checkHiresBudget, hiresTargetSize, type PixelLimits, parseHiresOption } from './hires.js';
 import { closestLoras, extractLoraTags, findLora, parseLoraOption } from './loras.js';
 import type { GenerationParams } from './request.js';
-import { expandVariants } from './variants.js';
+import { expandVariants, VARIANT_SYNTAX } from './variants.js';
 
 export interface FeatureInput {
   lora?: string | undefined;
@@ -60,15 +61,20 @@ export function toEffectiveFeatures(
   };
 }
 
-const FEATURE_LABELS: Record<FeatureName, string> = {
-  loras: 'LoRAs are',
-  styles: 'Styles are',
-  hires: 'Hires fix is',
-  adetailer: 'ADetailer is',
-  variants: 'Prompt variants ({a|b}) are',
+const notAllowed = (feature: FeatureName): Message => {
+  switch (feature) {
+    case 'loras':
+      return msg('refusals.features.lorasOff');
+    case 'styles':
+      return msg('refusals.features.stylesOff');
+    case 'hires':
+      return msg('refusals.features.hiresOff');
+    case 'adetailer':
+      return msg('refusals.features.adetailerOff');
+    case 'variants':
+      return msg('refusals.features.variantsOff', { syntax: VARIANT_SYNTAX });
+  }
 };
-
-const notAllowed = (feature: FeatureName) => `${FEATURE_LABELS[feature]} turned off on this Discord server.`;
 
 const quote = (names: readonly string[]) => names.map((name) => `\`${name.replace(/`/g, 'ˋ')}\``).join(', ');
 const echo = (text: string) => (text.length > 60 ? `${text.slice(0, 59)}…` : text);
@@ -103,14 +109,14 @@ export function readLoras(
   prompt: string,
   option: string | undefined,
   maxLoras: number,
-): { ok: true; value: LoraPrompt } | { ok: false; problem: string } {
+): { ok: true; value: LoraPrompt } | { ok: false; problem: Message } {
   const tagged = extractLoraTags(prompt);
   const typed = option === undefined ? { ok: true as const, loras: [] } : parseLoraOption(option, 10);
   if (!typed.ok) return { ok: false, problem: typed.problem };
   const loras = [...tagged.loras];
   for (const lora of typed.loras) {
     if (loras.some((known) => known.name.toLowerCase() === lora.name.toLowerCase())) {
-      return { ok: false, problem: `${lora.name} is named twice; name each LoRA once.` };
+      return { ok: false, problem: msg('refusals.loras.twice', { name: lora.name }) };
     }
     loras.push(lora);
   }
@@ -119,8 +125,8 @@ export function readLoras(
       ok: false,
       problem:
         maxLoras === 0
-          ? 'LoRAs are turned off on this Discord server.'
-          : `That is ${loras.length} LoRAs; at most ${maxLoras} are allowed per request.`,
+          ? notAllowed('loras')
+          : msg('refusals.loras.tooManyPerRequest', { count: loras.length, max: maxLoras }),
     };
   }
   return { ok: true, value: { prompt: tagged.prompt, loras } };
@@ -139,16 +145,26 @@ export function planVariants(
   count: number,
   maxImages: number,
   allowed: boolean,
-): { ok: true; value: VariantPlan } | { ok: false; problem: string } {
+): { ok: true; value: VariantPlan } | { ok: false; problem: Message } {
   const expanded = expandVariants(prompt, Math.max(1, Math.floor(maxImages / count)) * 8);
   if (!expanded.ok) return { ok: false, problem: expanded.problem };
   if (expanded.variants.length <= 1) return { ok: true, value: { variants: [] } };
   if (!allowed) return { ok: false, problem: notAllowed('variants') };
   const images = expanded.variants.length * count;
   if (images > maxImages) {
+    const params = {
+      variants: expanded.variants.length,
+      syntax: VARIANT_SYNTAX,
+      count,
+      images,
+      limit: maxImages,
+    };
     return {
       ok: false,
-      problem: `The prompt makes ${expanded.variants.length} variants with its {a|b} choices; with ${count} image${count === 1 ? '' : 's'} each that is ${images} images, and the limit is ${maxImages} per request. Use fewer choices or a lower count.`,
+      problem: msg(
+        count === 1 ? 'refusals.variants.tooManyImagesOne' : 'refusals.variants.tooManyImages',
+        params,
+      ),
     };
   }
   return {
@@ -186,7 +202,7 @@ export interface FeatureContext {
   img2img: boolean;
 }
 
-export type FeatureResult = { ok: true; params: GenerationParams } | { ok: false; problems: string[] };
+export type FeatureResult = { ok: true; params: GenerationParams } | { ok: false; problems: Message[] };
 
 /**
  * Checks the features of one request and writes them into its parameters. `loras` are the ones
@@ -199,12 +215,12 @@ export function resolveFeatures(
   context: FeatureContext,
 ): FeatureResult {
   const { features, lists, available } = context;
-  const problems: string[] = [];
+  const problems: Message[] = [];
   const next: GenerationParams = { ...params };
 
   if (input.loras.length > 0) {
     if (!features.allowed.loras) problems.push(notAllowed('loras'));
-    else if (!available.loras) problems.push('No image server here takes LoRAs.');
+    else if (!available.loras) problems.push(msg('refusals.features.noLoraServer'));
     else {
       const resolved: { name: string; weight: number }[] = [];
       for (const lora of input.loras) {
@@ -212,7 +228,9 @@ export function resolveFeatures(
         if (entry === undefined) {
           const closest = closestLoras(lora.name, lists.loras).map((candidate) => candidate.name);
           problems.push(
-            `Unknown LoRA "${echo(lora.name)}".${closest.length > 0 ? ` Closest: ${quote(closest)}.` : ''} Use /loras to see them all.`,
+            closest.length > 0
+              ? msg('refusals.loras.unknownClosest', { name: echo(lora.name), closest: quote(closest) })
+              : msg('refusals.loras.unknown', { name: echo(lora.name) }),
           );
         } else resolved.push({ name: entry.name, weight: lora.weight });
       }
@@ -242,7 +260,9 @@ export function resolveFeatures(
       ];
       const closest = closestNames(input.style, names);
       problems.push(
-        `Unknown style "${echo(input.style)}".${closest.length > 0 ? ` Closest: ${quote(closest)}.` : ' This server has none.'}`,
+        closest.length > 0
+          ? msg('refusals.styles.unknownClosest', { name: echo(input.style), closest: quote(closest) })
+          : msg('refusals.styles.unknownNone', { name: echo(input.style) }),
       );
     }
   }
@@ -255,7 +275,7 @@ export function resolveFeatures(
 
   if (input.adetailer === true) {
     if (!features.allowed.adetailer) problems.push(notAllowed('adetailer'));
-    else if (!available.adetailer) problems.push('No image server here has ADetailer (or a face detailer).');
+    else if (!available.adetailer) problems.push(msg('refusals.features.noAdetailerServer'));
     else next.adetailer = true;
   }
 
@@ -266,12 +286,11 @@ function resolveHires(
   text: string,
   params: GenerationParams,
   context: FeatureContext,
-): { ok: true; value: NonNullable<GenerationParams['hires']> } | { ok: false; problems: string[] } {
+): { ok: true; value: NonNullable<GenerationParams['hires']> } | { ok: false; problems: Message[] } {
   const { features } = context;
   if (!features.allowed.hires) return { ok: false, problems: [notAllowed('hires')] };
-  if (!context.available.hires) return { ok: false, problems: ['No image server here does hires fix.'] };
-  if (context.img2img)
-    return { ok: false, problems: ['Hires fix is for text-to-image; leave out the image.'] };
+  if (!context.available.hires) return { ok: false, problems: [msg('refusals.features.noHiresServer')] };
+  if (context.img2img) return { ok: false, problems: [msg('refusals.hires.img2img')] };
   const parsed = parseHiresOption(text, { maxScale: features.maxHiresScale });
   if (!parsed.ok) return { ok: false, problems: [parsed.problem] };
   const option = parsed.hires;
@@ -279,13 +298,18 @@ function resolveHires(
   const scale =
     option.scale ??
     Math.round(Math.max(final.width / params.width, final.height / params.height) * 100) / 100;
-  const problems: string[] = [];
+  const problems: Message[] = [];
   if (final.width <= params.width && final.height <= params.height) {
     problems.push(
-      `Hires fix must enlarge: ${final.width}×${final.height} is not larger than ${params.width}×${params.height}.`,
+      msg('refusals.hires.mustEnlarge', {
+        finalWidth: final.width,
+        finalHeight: final.height,
+        width: params.width,
+        height: params.height,
+      }),
     );
   } else if (scale > features.maxHiresScale) {
-    problems.push(`That is a hires scale of ${scale}; the most allowed is ${features.maxHiresScale}.`);
+    problems.push(msg('refusals.hires.scaleTooHigh', { scale, max: features.maxHiresScale }));
   }
   problems.push(
     ...checkHiresBudget(
@@ -306,7 +330,9 @@ function resolveHires(
     if (found === undefined) {
       const closest = closestNames(upscaler, context.lists.upscalers);
       problems.push(
-        `Unknown upscaler "${echo(upscaler)}".${closest.length > 0 ? ` Closest: ${quote(closest)}.` : ''}`,
+        closest.length > 0
+          ? msg('refusals.upscaler.unknownClosest', { name: echo(upscaler), closest: quote(closest) })
+          : msg('refusals.upscaler.unknown', { name: echo(upscaler) }),
       );
     } else upscaler = found;
   }

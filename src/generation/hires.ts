@@ -11,6 +11,8 @@
  * e.g. `2x R-ESRGAN 4x+ 0.4`, `1.5 0.55 Latent steps=12`. The job costs pixels of the *final* size.
  */
 
+import { type Message, msg } from '../i18n/translate.js';
+
 export interface HiresOption {
   /** The enlargement (`hr_scale`); absent when a final size is given. */
   scale?: number;
@@ -21,7 +23,7 @@ export interface HiresOption {
   steps?: number;
 }
 
-export type HiresOptionResult = { ok: true; hires: HiresOption } | { ok: false; problem: string };
+export type HiresOptionResult = { ok: true; hires: HiresOption } | { ok: false; problem: Message };
 
 export interface HiresOptionLimits {
   /** Largest scale accepted (default 4). */
@@ -35,9 +37,6 @@ const SCALE = /^(?:x(\d+(?:\.\d*)?|\.\d+)|(\d+(?:\.\d*)?|\.\d+)x?)$/i;
 const SIZE = /^(\d+)[x×](\d+)$/i;
 const STEPS = /^steps[=:](\d+)$/i;
 
-const SYNTAX_HINT =
-  'Write a scale first, such as 2 or 1.5x, then optionally a denoise such as 0.4 and an upscaler.';
-
 /** Reads a member's `hires` option (syntax above); refuses with one sentence. */
 export function parseHiresOption(text: string, limits: HiresOptionLimits = {}): HiresOptionResult {
   const maxScale = limits.maxScale ?? 4;
@@ -46,7 +45,7 @@ export function parseHiresOption(text: string, limits: HiresOptionLimits = {}): 
     .trim()
     .split(/[\s,]+/)
     .filter((token) => token !== '');
-  if (first === undefined) return { ok: false, problem: `The hires option is empty. ${SYNTAX_HINT}` };
+  if (first === undefined) return { ok: false, problem: msg('refusals.hires.empty') };
 
   const hires: HiresOption = {};
   const size = SIZE.exec(first);
@@ -55,23 +54,17 @@ export function parseHiresOption(text: string, limits: HiresOptionLimits = {}): 
     const width = Number(size[1]);
     const height = Number(size[2]);
     if (width < 64 || height < 64) {
-      return {
-        ok: false,
-        problem: `${width}×${height} is too small for hires fix; each side needs 64 pixels.`,
-      };
+      return { ok: false, problem: msg('refusals.hires.tooSmall', { width, height, min: 64 }) };
     }
     hires.resize = { width, height };
   } else if (scale !== null) {
     const value = Number(scale[1] ?? scale[2]);
     if (!(value > 1) || value > maxScale) {
-      return {
-        ok: false,
-        problem: `A hires scale of ${value} is out of range; use more than 1 and at most ${maxScale}.`,
-      };
+      return { ok: false, problem: msg('refusals.hires.scaleRange', { value, max: maxScale }) };
     }
     hires.scale = value;
   } else {
-    return { ok: false, problem: `"${first}" is not a scale or a size. ${SYNTAX_HINT}` };
+    return { ok: false, problem: msg('refusals.hires.notScaleOrSize', { text: first }) };
   }
 
   const upscaler: string[] = [];
@@ -79,17 +72,15 @@ export function parseHiresOption(text: string, limits: HiresOptionLimits = {}): 
     const steps = STEPS.exec(token);
     if (steps !== null) {
       const value = Number(steps[1]);
-      if (hires.steps !== undefined) return { ok: false, problem: 'The hires option gives steps twice.' };
+      if (hires.steps !== undefined) return { ok: false, problem: msg('refusals.hires.stepsTwice') };
       if (value < 1 || value > maxSteps) {
-        return { ok: false, problem: `Hires steps must be from 1 to ${maxSteps}; ${value} is out of range.` };
+        return { ok: false, problem: msg('refusals.hires.stepsRange', { value, max: maxSteps }) };
       }
       hires.steps = value;
     } else if (DECIMAL.test(token) && Number(token) <= 1) {
-      if (hires.denoise !== undefined)
-        return { ok: false, problem: 'The hires option gives a denoise twice.' };
+      if (hires.denoise !== undefined) return { ok: false, problem: msg('refusals.hires.denoiseTwice') };
       const value = Number(token);
-      if (value <= 0)
-        return { ok: false, problem: 'A hires denoise of 0 changes nothing; use more than 0, up to 1.' };
+      if (value <= 0) return { ok: false, problem: msg('refusals.hires.denoiseZero') };
       hires.denoise = value;
     } else {
       upscaler.push(token);
@@ -164,28 +155,45 @@ export function maxHiresScale(width: number, height: number, count: number, limi
   return Math.floor(Math.sqrt(perImage / (width * height)) * 100) / 100;
 }
 
-function scaleAdvice(input: HiresBudgetInput, limits: PixelLimits): string {
-  const fits = maxHiresScale(input.width, input.height, input.count, limits);
-  return fits > 1 ? `A scale of at most ${fits} fits.` : 'Choose a smaller first size or fewer images.';
-}
-
 /**
  * The pixel budget counted on the final size: each image against MAX_PIXELS, all of them against
- * MAX_TOTAL_PIXELS. Empty when it fits; otherwise one sentence per limit, naming the numbers.
+ * MAX_TOTAL_PIXELS. Empty when it fits; otherwise one message per limit, naming the numbers, with
+ * the largest scale that fits (or, when none does, to shrink the first pass).
  */
-export function checkHiresBudget(input: HiresBudgetInput, limits: PixelLimits): string[] {
-  const problems: string[] = [];
+export function checkHiresBudget(input: HiresBudgetInput, limits: PixelLimits): Message[] {
+  const problems: Message[] = [];
+  const fits = maxHiresScale(input.width, input.height, input.count, limits);
   const pixels = input.finalWidth * input.finalHeight;
+  const sizes = {
+    width: input.width,
+    height: input.height,
+    finalWidth: input.finalWidth,
+    finalHeight: input.finalHeight,
+  };
   if (pixels > limits.maxPixels) {
+    const params = { ...sizes, pixels, limit: limits.maxPixels };
     problems.push(
-      `Hires fix enlarges ${input.width}×${input.height} to ${input.finalWidth}×${input.finalHeight}, ${pixels} pixels per image; the limit (MAX_PIXELS) is ${limits.maxPixels}. ${scaleAdvice(input, limits)}`,
+      fits > 1
+        ? msg('refusals.hires.perImageScaleFits', { ...params, fits })
+        : msg('refusals.hires.perImageSmaller', params),
     );
   }
   const total = pixels * input.count;
   if (limits.maxTotalPixels !== undefined && total > limits.maxTotalPixels) {
-    problems.push(
-      `${input.count} image${input.count === 1 ? '' : 's'} of ${input.finalWidth}×${input.finalHeight} after hires fix is ${total} pixels in all; the limit (MAX_TOTAL_PIXELS) is ${limits.maxTotalPixels} pixels per request. ${scaleAdvice(input, limits)}`,
-    );
+    const params = { ...sizes, count: input.count, total, limit: limits.maxTotalPixels };
+    if (input.count === 1) {
+      problems.push(
+        fits > 1
+          ? msg('refusals.hires.totalOneScaleFits', { ...params, fits })
+          : msg('refusals.hires.totalOneSmaller', params),
+      );
+    } else {
+      problems.push(
+        fits > 1
+          ? msg('refusals.hires.totalScaleFits', { ...params, fits })
+          : msg('refusals.hires.totalSmaller', params),
+      );
+    }
   }
   return problems;
 }

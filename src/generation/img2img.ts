@@ -1,3 +1,4 @@
+import { type Message, msg } from '../i18n/translate.js';
 import type { GenerationLimits, GenerationParams, ImagineInput } from './request.js';
 
 /** The A1111 default for `denoising_strength` in img2img. */
@@ -8,7 +9,7 @@ export function toImg2ImgSize(width: number, height: number): { width: number; h
   return { width: Math.floor(width / 8) * 8, height: Math.floor(height / 8) * 8 };
 }
 
-export type Img2ImgResult = { ok: true; params: GenerationParams } | { ok: false; problems: string[] };
+export type Img2ImgResult = { ok: true; params: GenerationParams } | { ok: false; problems: Message[] };
 
 /**
  * Turns validated txt2img parameters into img2img ones: the init image (bare base64), the
@@ -26,16 +27,28 @@ export function toImg2ImgParams(
   const size = sizeGiven
     ? { width: params.width, height: params.height }
     : toImg2ImgSize(image.width, image.height);
-  const problems: string[] = [];
+  const problems: Message[] = [];
   if (strength !== undefined && (!Number.isFinite(strength) || strength < 0 || strength > 1)) {
-    problems.push('Strength must be a number from 0 to 1.');
+    problems.push(msg('refusals.img2img.strengthRange', { min: 0, max: 1 }));
   }
   const total = size.width * size.height * params.count;
   if (size.width * size.height > limits.maxPixels) {
-    problems.push(`${size.width}×${size.height} is over the limit of ${limits.maxPixels} pixels per image.`);
+    problems.push(
+      msg('refusals.img2img.tooManyPixels', {
+        width: size.width,
+        height: size.height,
+        limit: limits.maxPixels,
+      }),
+    );
   } else if (limits.maxTotalPixels !== undefined && total > limits.maxTotalPixels) {
     problems.push(
-      `${params.count} images of ${size.width}×${size.height} is ${total} pixels in all; the limit (MAX_TOTAL_PIXELS) is ${limits.maxTotalPixels} pixels per request. Ask for fewer images.`,
+      msg('refusals.img2img.totalPixels', {
+        count: params.count,
+        width: size.width,
+        height: size.height,
+        total,
+        limit: limits.maxTotalPixels,
+      }),
     );
   }
   if (problems.length > 0) return { ok: false, problems };

@@ -7,6 +7,7 @@
  * - ComfyUI: a `LoraLoader` node per LoRA, its `lora_name` being the file name the server lists.
  */
 
+import { type Message, msg } from '../i18n/translate.js';
 import { editDistance } from '../models/match.js';
 
 export interface LoraRef {
@@ -32,7 +33,7 @@ export interface LoraWire {
   comfy?: { name: string; weight: number }[];
 }
 
-export type LoraOptionResult = { ok: true; loras: LoraRef[] } | { ok: false; problem: string };
+export type LoraOptionResult = { ok: true; loras: LoraRef[] } | { ok: false; problem: Message };
 
 export const LORA_WEIGHT_MIN = -2;
 export const LORA_WEIGHT_MAX = 2;
@@ -63,32 +64,37 @@ export function parseLoraOption(text: string, maxLoras: number): LoraOptionResul
     const colon = entry.lastIndexOf(':');
     const name = (colon === -1 ? entry : entry.slice(0, colon)).trim();
     const weightText = colon === -1 ? undefined : entry.slice(colon + 1).trim();
-    if (name === '') return { ok: false, problem: `"${entry}" names no LoRA; write name or name:0.8.` };
+    if (name === '') return { ok: false, problem: msg('refusals.loras.noName', { entry }) };
     if (/[<>:]/.test(name)) {
-      return { ok: false, problem: `"${name}" is not a LoRA name; write name or name:0.8.` };
+      return { ok: false, problem: msg('refusals.loras.badName', { name }) };
     }
     let weight = LORA_DEFAULT_WEIGHT;
     if (weightText !== undefined) {
       if (!NUMBER.test(weightText)) {
-        return { ok: false, problem: `"${weightText}" is not a weight for ${name}; write ${name}:0.8.` };
+        return { ok: false, problem: msg('refusals.loras.badWeight', { weight: weightText, name }) };
       }
       weight = Number(weightText);
     }
     if (weight < LORA_WEIGHT_MIN || weight > LORA_WEIGHT_MAX) {
       return {
         ok: false,
-        problem: `The weight of ${name} is ${weightText}; use a number from ${LORA_WEIGHT_MIN} to ${LORA_WEIGHT_MAX}.`,
+        problem: msg('refusals.loras.weightRange', {
+          name,
+          weight: weightText ?? String(weight),
+          min: LORA_WEIGHT_MIN,
+          max: LORA_WEIGHT_MAX,
+        }),
       };
     }
     if (loras.some((lora) => lora.name.toLowerCase() === name.toLowerCase())) {
-      return { ok: false, problem: `${name} is named twice; name each LoRA once.` };
+      return { ok: false, problem: msg('refusals.loras.twice', { name }) };
     }
     loras.push({ name, weight });
   }
   if (loras.length > maxLoras) {
     return {
       ok: false,
-      problem: `That is ${loras.length} LoRAs; at most ${maxLoras} are allowed per image.`,
+      problem: msg('refusals.loras.tooManyPerImage', { count: loras.length, max: maxLoras }),
     };
   }
   return { ok: true, loras };

@@ -1,4 +1,5 @@
 import type { CatalogLists } from '../catalog/catalog.js';
+import { msg } from '../i18n/translate.js';
 import { closestModels, findModel } from '../models/match.js';
 import { UserError } from '../user-error.js';
 import type { GenerationParams } from './request.js';
@@ -27,7 +28,9 @@ export function resolveAgainstCatalog(
       const closest = closestModels(params.model, lists.models).map((candidate) => `\`${candidate.title}\``);
       throw new UserError(
         'unknown-model',
-        `Unknown model "${params.model}".${closest.length > 0 ? ` Closest: ${closest.join(', ')}.` : ''} Use /models to see them all.`,
+        closest.length > 0
+          ? msg('refusals.model.unknownClosestHint', { model: params.model, closest: closest.join(', ') })
+          : msg('refusals.model.unknownHint', { model: params.model }),
       );
     }
     model = found.title;

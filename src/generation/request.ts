@@ -1,3 +1,4 @@
+import { type Message, msg } from '../i18n/translate.js';
 import type { ModelFamily } from '../models/family.js';
 import { ASPECT_RATIOS, type AspectRatio, isAspectRatio, toSizeForAspect } from './aspect.js';
 
@@ -99,7 +100,7 @@ export interface JobOrigin {
   messageUrl?: string | undefined;
 }
 
-export type ValidationResult = { ok: true; params: GenerationParams } | { ok: false; problems: string[] };
+export type ValidationResult = { ok: true; params: GenerationParams } | { ok: false; problems: Message[] };
 
 const MAX_SEED = 4_294_967_294;
 /** Longest sampler, scheduler or model name accepted (they are echoed in refusals). */
@@ -118,16 +119,23 @@ export function cleanText(text: string): string {
   return text.replace(CONTROL_CHARS, '').trim();
 }
 
+type RangeKey =
+  | 'refusals.imagine.seedRange'
+  | 'refusals.imagine.stepsRange'
+  | 'refusals.imagine.countRange'
+  | 'refusals.imagine.widthRange'
+  | 'refusals.imagine.heightRange';
+
 function checkInteger(
-  problems: string[],
-  label: string,
+  problems: Message[],
+  key: RangeKey,
   value: number | undefined,
   min: number,
   max: number,
 ): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isFinite(value) || !Number.isInteger(value) || value < min || value > max) {
-    problems.push(`${label} must be a whole number from ${min} to ${max}.`);
+    problems.push(msg(key, { min, max }));
     return undefined;
   }
   return value;
@@ -144,58 +152,66 @@ export function validateImagineInput(
   defaults: GenerationDefaults,
   limits: GenerationLimits,
 ): ValidationResult {
-  const problems: string[] = [];
+  const problems: Message[] = [];
   const prompt = cleanText(input.prompt ?? '');
-  if (prompt === '') problems.push('The prompt is empty.');
+  if (prompt === '') problems.push(msg('refusals.imagine.promptEmpty'));
   if (prompt.length > limits.maxPromptLength) {
-    problems.push(`The prompt is ${prompt.length} characters; the limit is ${limits.maxPromptLength}.`);
+    problems.push(
+      msg('refusals.imagine.promptTooLong', { length: prompt.length, limit: limits.maxPromptLength }),
+    );
   }
   const negativePrompt = cleanText(input.negativePrompt ?? defaults.negativePrompt);
   if (negativePrompt.length > limits.maxPromptLength) {
     problems.push(
-      `The negative prompt is ${negativePrompt.length} characters; the limit is ${limits.maxPromptLength}.`,
+      msg('refusals.imagine.negativeTooLong', {
+        length: negativePrompt.length,
+        limit: limits.maxPromptLength,
+      }),
     );
   }
 
   const seed =
     input.seed === undefined || input.seed === -1
       ? -1
-      : checkInteger(problems, 'Seed', input.seed, 0, MAX_SEED);
-  const steps = checkInteger(problems, 'Steps', input.steps, 1, limits.maxSteps) ?? defaults.steps;
+      : checkInteger(problems, 'refusals.imagine.seedRange', input.seed, 0, MAX_SEED);
+  const steps =
+    checkInteger(problems, 'refusals.imagine.stepsRange', input.steps, 1, limits.maxSteps) ?? defaults.steps;
   let cfgScale = defaults.cfgScale;
   if (input.cfgScale !== undefined) {
     if (!Number.isFinite(input.cfgScale) || input.cfgScale < 1 || input.cfgScale > 30) {
-      problems.push('CFG scale must be a number from 1 to 30.');
+      problems.push(msg('refusals.imagine.cfgRange', { min: 1, max: 30 }));
     } else cfgScale = Math.round(input.cfgScale * 100) / 100;
   }
-  const count = checkInteger(problems, 'Count', input.count, 1, limits.maxCount) ?? 1;
-  for (const [label, value] of [
-    ['sampler', input.sampler],
-    ['scheduler', input.scheduler],
-    ['model', input.model],
+  const count = checkInteger(problems, 'refusals.imagine.countRange', input.count, 1, limits.maxCount) ?? 1;
+  for (const [key, value] of [
+    ['refusals.imagine.samplerNameTooLong', input.sampler],
+    ['refusals.imagine.schedulerNameTooLong', input.scheduler],
+    ['refusals.imagine.modelNameTooLong', input.model],
   ] as const) {
     if (value !== undefined && value.length > MAX_NAME_LENGTH) {
-      problems.push(`The ${label} name is ${value.length} characters; the limit is ${MAX_NAME_LENGTH}.`);
+      problems.push(msg(key, { length: value.length, limit: MAX_NAME_LENGTH }));
     }
   }
 
-  let width = checkInteger(problems, 'Width', input.width, 64, 2048);
-  let height = checkInteger(problems, 'Height', input.height, 64, 2048);
-  for (const [label, value] of [
-    ['Width', width],
-    ['Height', height],
+  let width = checkInteger(problems, 'refusals.imagine.widthRange', input.width, 64, 2048);
+  let height = checkInteger(problems, 'refusals.imagine.heightRange', input.height, 64, 2048);
+  for (const [key, value] of [
+    ['refusals.imagine.widthMultiple', width],
+    ['refusals.imagine.heightMultiple', height],
   ] as const) {
-    if (value !== undefined && value % 8 !== 0)
-      problems.push(`${label} must be a multiple of 8 (got ${value}).`);
+    if (value !== undefined && value % 8 !== 0) problems.push(msg(key, { multiple: 8, value }));
   }
 
   if (input.aspect !== undefined) {
     if (!isAspectRatio(input.aspect)) {
       problems.push(
-        `Unknown aspect ratio "${echo(input.aspect)}". Choose one of ${ASPECT_RATIOS.join(', ')}.`,
+        msg('refusals.imagine.aspectUnknown', {
+          aspect: echo(input.aspect),
+          choices: ASPECT_RATIOS.join(', '),
+        }),
       );
     } else if (input.width !== undefined || input.height !== undefined) {
-      problems.push('Choose either an aspect ratio or a width and height, not both.');
+      problems.push(msg('refusals.imagine.aspectAndSize'));
     } else {
       const size = toSizeForAspect(
         input.aspect as AspectRatio,
@@ -210,14 +226,26 @@ export function validateImagineInput(
   height ??= defaults.height;
   if (width * height > limits.maxPixels) {
     problems.push(
-      `${width}×${height} is ${width * height} pixels; the limit is ${limits.maxPixels} pixels per image (for example ${Math.floor(Math.sqrt(limits.maxPixels) / 8) * 8}×${Math.floor(Math.sqrt(limits.maxPixels) / 8) * 8}).`,
+      msg('refusals.imagine.tooManyPixels', {
+        width,
+        height,
+        pixels: width * height,
+        limit: limits.maxPixels,
+        side: Math.floor(Math.sqrt(limits.maxPixels) / 8) * 8,
+      }),
     );
   }
 
   const total = width * height * count;
   if (limits.maxTotalPixels !== undefined && total > limits.maxTotalPixels) {
     problems.push(
-      `${count} image${count === 1 ? '' : 's'} of ${width}×${height} is ${total} pixels in all; the limit (MAX_TOTAL_PIXELS) is ${limits.maxTotalPixels} pixels per request. Ask for fewer or smaller images.`,
+      msg(count === 1 ? 'refusals.imagine.totalPixelsOne' : 'refusals.imagine.totalPixels', {
+        count,
+        width,
+        height,
+        total,
+        limit: limits.maxTotalPixels,
+      }),
     );
   }
 

@@ -1,9 +1,10 @@
 import { matchSampler, matchScheduler, splitCombinedSampler } from '../engines/names.js';
 import type { SamplerInfo, SchedulerInfo } from '../engines/types.js';
+import { type Message, msg } from '../i18n/translate.js';
 
 export type SamplerResolution =
   | { ok: true; sampler: string; scheduler: string | undefined }
-  | { ok: false; message: string };
+  | { ok: false; message: Message };
 
 function schedulerNames(scheduler: SchedulerInfo): string[] {
   return [scheduler.label, scheduler.name, ...scheduler.aliases];
@@ -23,9 +24,30 @@ function findScheduler(name: string, schedulers: readonly SchedulerInfo[]): Sche
   return schedulers.find((scheduler) => matchScheduler(name, schedulerNames(scheduler)) !== undefined);
 }
 
-function listNames(names: string[], max = 12): string {
+function refuseName(
+  kind: 'sampler' | 'scheduler',
+  name: string,
+  names: string[],
+  max = 12,
+): { ok: false; message: Message } {
   const shown = names.slice(0, max).join(', ');
-  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+  const more = names.length - max;
+  if (kind === 'sampler') {
+    return {
+      ok: false,
+      message:
+        more > 0
+          ? msg('refusals.sampler.unknownMore', { name, names: shown, more })
+          : msg('refusals.sampler.unknown', { name, names: shown }),
+    };
+  }
+  return {
+    ok: false,
+    message:
+      more > 0
+        ? msg('refusals.scheduler.unknownMore', { name, names: shown, more })
+        : msg('refusals.scheduler.unknown', { name, names: shown }),
+  };
 }
 
 export interface ResolveOptions {
@@ -68,19 +90,21 @@ export function resolveSampler(
         scheduler: schedulers === null ? undefined : schedulerName,
       };
     }
-    return {
-      ok: false,
-      message: `Unknown sampler "${samplerInput}". This server has: ${listNames(samplers.map((s) => s.name))}.`,
-    };
+    return refuseName(
+      'sampler',
+      samplerInput,
+      samplers.map((s) => s.name),
+    );
   }
   if (schedulers === null || schedulerName === undefined) return { ok: true, sampler, scheduler: undefined };
   const scheduler = findScheduler(schedulerName, schedulers);
   if (scheduler === undefined) {
     if (!strict.scheduler || schedulers.length === 0) return { ok: true, sampler, scheduler: schedulerName };
-    return {
-      ok: false,
-      message: `Unknown scheduler "${schedulerName}". This server has: ${listNames(schedulers.map((s) => s.label))}.`,
-    };
+    return refuseName(
+      'scheduler',
+      schedulerName,
+      schedulers.map((s) => s.label),
+    );
   }
   return { ok: true, sampler, scheduler: scheduler.label };
 }

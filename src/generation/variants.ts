@@ -12,6 +12,8 @@
  *   square brackets shows choices were meant (`a {red|blue apple`, `red|blue} apple`): then refused.
  */
 
+import { type Message, msg } from '../i18n/translate.js';
+
 export interface PromptVariant {
   /** The prompt with one choice made in every group. */
   text: string;
@@ -19,11 +21,21 @@ export interface PromptVariant {
   choices: string[];
 }
 
-export type VariantsResult = { ok: true; variants: PromptVariant[] } | { ok: false; problem: string };
+export type VariantsResult = { ok: true; variants: PromptVariant[] } | { ok: false; problem: Message };
 
 type Piece = { kind: 'text'; text: string } | { kind: 'group'; options: Piece[][] };
 
-class VariantSyntaxError extends Error {}
+class VariantSyntaxError extends Error {
+  readonly problem: Message;
+  constructor(problem: Message) {
+    super(problem.key);
+    this.problem = problem;
+  }
+}
+
+/** The braces as message parameters (a literal brace in a template would read as a placeholder). */
+const BRACES = { open: '{', close: '}', escapedOpen: '\\{', escapedClose: '\\}' };
+export const VARIANT_SYNTAX = '{a|b}';
 
 const ESCAPABLE = new Set(['{', '|', '}']);
 
@@ -65,15 +77,11 @@ function findGroups(prompt: string): Set<number> {
   const looseBars = bars.filter(isBarOutsideGroups);
   const unclosed = open[0];
   if (unclosed !== undefined && looseBars.some((bar) => bar > unclosed)) {
-    throw new VariantSyntaxError(
-      `The "{" at character ${unclosed + 1} has no matching "}". Close the group, or write \\{ for a literal brace.`,
-    );
+    throw new VariantSyntaxError(msg('refusals.variants.unclosed', { position: unclosed + 1, ...BRACES }));
   }
   const stray = strayCloses.at(-1);
   if (stray !== undefined && looseBars.some((bar) => bar < stray)) {
-    throw new VariantSyntaxError(
-      `The "}" at character ${stray + 1} closes no "{". Write \\} for a literal brace.`,
-    );
+    throw new VariantSyntaxError(msg('refusals.variants.strayClose', { position: stray + 1, ...BRACES }));
   }
   return matched;
 }
@@ -170,14 +178,14 @@ export function expandVariants(prompt: string, maxVariants: number): VariantsRes
   try {
     pieces = parsePrompt(prompt);
   } catch (error: unknown) {
-    if (error instanceof VariantSyntaxError) return { ok: false, problem: error.message };
+    if (error instanceof VariantSyntaxError) return { ok: false, problem: error.problem };
     throw error;
   }
   const count = countVariants(pieces);
   if (count > maxVariants) {
     return {
       ok: false,
-      problem: `The prompt makes ${count} variants with its {a|b} choices; the limit is ${maxVariants}. Use fewer choices.`,
+      problem: msg('refusals.variants.tooMany', { count, limit: maxVariants, syntax: VARIANT_SYNTAX }),
     };
   }
   return { ok: true, variants: expand(pieces) };

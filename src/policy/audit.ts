@@ -1,4 +1,6 @@
 import { type REST, Routes } from 'discord.js';
+import { DEFAULT_LOCALE, type Locale } from '../i18n/locales.js';
+import { t } from '../i18n/translate.js';
 import type { Logger } from '../log.js';
 
 /** One request as the audit channel records it. */
@@ -17,19 +19,24 @@ const clip = (text: string, max: number) => (text.length <= max ? text : `${text
 /** Inside a code span nothing renders or pings; backticks are the only character to neutralise. */
 const code = (text: string) => `\`${clip(text.replace(/`/g, 'ˋ').replace(/\s+/g, ' '), 700) || ' '}\``;
 
-const OUTCOME_LABEL: Record<AuditEntry['outcome'], string> = {
-  queued: 'asked for',
-  blocked: 'was refused (blocked term) for',
-  'over-quota': 'was refused (quota) for',
-};
+const OUTCOME_KEY = {
+  queued: 'refusals.audit.queued',
+  blocked: 'refusals.audit.blocked',
+  'over-quota': 'refusals.audit.overQuota',
+} as const satisfies Record<AuditEntry['outcome'], string>;
 
-/** A short audit line: who, where, what. Stays far below Discord's 2000 characters. */
-export function renderAuditLine(entry: AuditEntry): string {
+/**
+ * A short audit line: who, where, what, in the server's default locale (it is tied to no one
+ * member). Stays far below Discord's 2000 characters.
+ */
+export function renderAuditLine(entry: AuditEntry, locale: Locale = DEFAULT_LOCALE): string {
+  const who = { userId: entry.userId, command: entry.command, channelId: entry.channelId };
   const lines = [
-    `<@${entry.userId}> ${OUTCOME_LABEL[entry.outcome]} /${entry.command} in <#${entry.channelId}>${entry.size === undefined ? '' : ` · ${entry.size}`}`,
-    `Prompt: ${code(entry.prompt)}`,
+    `${t(locale, OUTCOME_KEY[entry.outcome], who)}${entry.size === undefined ? '' : ` · ${entry.size}`}`,
+    t(locale, 'refusals.audit.prompt', { prompt: code(entry.prompt) }),
   ];
-  if (entry.negativePrompt !== '') lines.push(`Negative: ${code(entry.negativePrompt)}`);
+  if (entry.negativePrompt !== '')
+    lines.push(t(locale, 'refusals.audit.negative', { prompt: code(entry.negativePrompt) }));
   return lines.join('\n');
 }
 
@@ -37,10 +44,16 @@ export function renderAuditLine(entry: AuditEntry): string {
  * Posts to the server's audit channel. Never throws and never delays the job: failures (channel
  * gone, no permission) are logged for the operator.
  */
-export function postAudit(rest: REST, channelId: string, entry: AuditEntry, log: Logger): void {
+export function postAudit(
+  rest: REST,
+  channelId: string,
+  entry: AuditEntry,
+  log: Logger,
+  locale: Locale = DEFAULT_LOCALE,
+): void {
   rest
     .post(Routes.channelMessages(channelId), {
-      body: { content: renderAuditLine(entry), allowed_mentions: { parse: [] } },
+      body: { content: renderAuditLine(entry, locale), allowed_mentions: { parse: [] } },
     })
     .catch((error: unknown) => log.warn({ err: error, channelId }, 'could not post to the audit channel'));
 }

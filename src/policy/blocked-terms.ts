@@ -1,5 +1,7 @@
 import { RE2JS, RE2JSException } from 're2js';
 import { cleanText } from '../generation/request.js';
+import { DEFAULT_LOCALE, type Locale } from '../i18n/locales.js';
+import { type Message, msg, render } from '../i18n/translate.js';
 import { MAX_BLOCKED_TERM_LENGTH } from './policy.js';
 
 /**
@@ -17,7 +19,7 @@ export interface TextMatcher {
   test(text: string): boolean;
 }
 
-export type ParseTermResult = { ok: true; term: BlockedTerm } | { ok: false; problem: string };
+export type ParseTermResult = { ok: true; term: BlockedTerm } | { ok: false; problem: Message };
 
 /** A hit: which field, and the word (never a pattern's source, which stays the moderators' business). */
 export interface BlockedHit {
@@ -38,9 +40,9 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 /** Parses one entry as a moderator typed it: `/pattern/` or a word/phrase. */
 export function parseBlockedTerm(input: string): ParseTermResult {
   const text = normalizeForMatching(input).trim();
-  if (text === '') return { ok: false, problem: 'The term is empty.' };
+  if (text === '') return { ok: false, problem: msg('refusals.blocked.termEmpty') };
   if (text.length > MAX_BLOCKED_TERM_LENGTH) {
-    return { ok: false, problem: `A blocked term may be at most ${MAX_BLOCKED_TERM_LENGTH} characters.` };
+    return { ok: false, problem: msg('refusals.blocked.termTooLong', { max: MAX_BLOCKED_TERM_LENGTH }) };
   }
   const regex = /^\/(.+)\/([a-z]*)$/s.exec(text);
   if (regex !== null) {
@@ -55,24 +57,24 @@ export function parseBlockedTerm(input: string): ParseTermResult {
   return { ok: true, term: { kind: 'word', text: text.toLowerCase(), pattern } };
 }
 
-const UNSUPPORTED =
-  'That pattern uses something the linear-time matcher does not support: backreferences (like `\\1`), ' +
-  'lookarounds (like `(?=…)`, `(?!…)`, `(?<=…)`, `(?<!…)`) or a repeat count above 1000. Rewrite it without them.';
-
 /**
  * Compiles a moderator's `/pattern/` with RE2JS: JavaScript syntax (named groups, `\u{…}`) is
  * translated first, matching is case-insensitive with Unicode case folding, and `.`/classes work on
  * code points. RE2's `\w`, `\d` and `\b` stay ASCII (use `\p{L}` for letters). Any pattern RE2
  * accepts runs in linear time, so nested repetitions such as `(a+)+` are fine.
  */
-function compilePattern(source: string): { ok: true; matcher: TextMatcher } | { ok: false; problem: string } {
+function compilePattern(
+  source: string,
+): { ok: true; matcher: TextMatcher } | { ok: false; problem: Message } {
   try {
     return { ok: true, matcher: RE2JS.compile(RE2JS.translateRegExp(source), RE2JS.CASE_INSENSITIVE) };
   } catch (error: unknown) {
     if (!(error instanceof RE2JSException)) throw error;
     return {
       ok: false,
-      problem: isJavaScriptRegExp(source) ? UNSUPPORTED : 'That is not a valid regular expression.',
+      problem: isJavaScriptRegExp(source)
+        ? msg('refusals.blocked.patternUnsupported')
+        : msg('refusals.blocked.patternInvalid'),
     };
   }
 }
@@ -122,8 +124,17 @@ export function findBlockedTerm(
 }
 
 /** The refusal a member sees. Names the word they typed; never a pattern. */
-export function renderBlockedRefusal(hit: BlockedHit): string {
-  const what =
-    hit.word === undefined ? 'a term this server blocks' : `a term this server blocks (“${hit.word}”)`;
-  return `Your ${hit.field} contains ${what}, so nothing was generated. Rephrase it and try again.`;
+export function toBlockedRefusal(hit: BlockedHit): Message {
+  if (hit.field === 'prompt') {
+    return hit.word === undefined
+      ? msg('refusals.blocked.prompt')
+      : msg('refusals.blocked.promptWord', { word: hit.word });
+  }
+  return hit.word === undefined
+    ? msg('refusals.blocked.negativePrompt')
+    : msg('refusals.blocked.negativePromptWord', { word: hit.word });
+}
+
+export function renderBlockedRefusal(hit: BlockedHit, locale: Locale = DEFAULT_LOCALE): string {
+  return render(toBlockedRefusal(hit), locale);
 }

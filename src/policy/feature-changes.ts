@@ -1,5 +1,6 @@
 import type { Checkpoint } from '../engines/types.js';
 import { cleanText } from '../generation/request.js';
+import { type Message, msg } from '../i18n/translate.js';
 import { FAMILY_LABELS, type ModelFamily } from '../models/family.js';
 import { closestModels, findModel } from '../models/match.js';
 import {
@@ -10,7 +11,7 @@ import {
   type GuildPolicy,
   MAX_CUSTOM_STYLES,
 } from './policy.js';
-import type { Change } from './settings-changes.js';
+import { type Change, unknownModel } from './settings-changes.js';
 
 /** `/settings features`: what members may use, the limits, hires defaults, a checkpoint's family. */
 export interface FeaturesInput {
@@ -34,12 +35,18 @@ export interface FeaturesContext {
   upscalers?: readonly string[] | undefined;
 }
 
-const LABELS: Record<FeatureName, string> = {
-  loras: 'LoRAs',
-  styles: 'Styles',
-  hires: 'Hires fix',
-  adetailer: 'ADetailer',
-  variants: 'Prompt variants',
+const TURNED: Readonly<Record<FeatureName, { on: Message; off: Message }>> = {
+  loras: { on: msg('refusals.features.lorasAllowed'), off: msg('refusals.features.lorasTurnedOff') },
+  styles: { on: msg('refusals.features.stylesAllowed'), off: msg('refusals.features.stylesTurnedOff') },
+  hires: { on: msg('refusals.features.hiresAllowed'), off: msg('refusals.features.hiresTurnedOff') },
+  adetailer: {
+    on: msg('refusals.features.adetailerAllowed'),
+    off: msg('refusals.features.adetailerTurnedOff'),
+  },
+  variants: {
+    on: msg('refusals.features.variantsAllowed'),
+    off: msg('refusals.features.variantsTurnedOff'),
+  },
 };
 
 /** Pure: the new policy or every problem; a refused change changes nothing. */
@@ -48,74 +55,71 @@ export function planFeaturesChange(
   input: FeaturesInput,
   context: FeaturesContext,
 ): Change<GuildPolicy> {
-  const problems: string[] = [];
-  const summary: string[] = [];
+  const problems: Message[] = [];
+  const summary: Message[] = [];
   let features: FeaturePolicy =
     input.reset === true ? { styles: current.features?.styles } : { ...current.features };
-  if (input.reset === true)
-    summary.push('Every feature setting is back to the bot’s default (styles are kept).');
+  if (input.reset === true) summary.push(msg('refusals.features.resetAll'));
   const allowed = { ...features.allowed };
   for (const name of FEATURE_NAMES) {
     const value = input.allowed?.[name];
     if (value === undefined) continue;
     allowed[name] = value;
-    summary.push(`${LABELS[name]}: ${value ? 'allowed' : 'turned off'}.`);
+    summary.push(value ? TURNED[name].on : TURNED[name].off);
   }
   if (Object.keys(allowed).length > 0) features = { ...features, allowed };
   if (input.maxLoras !== undefined) {
     if (!Number.isInteger(input.maxLoras) || input.maxLoras < 0 || input.maxLoras > context.limits.maxLoras) {
-      problems.push(`Most LoRAs must be a whole number from 0 to ${context.limits.maxLoras} (MAX_LORAS).`);
+      problems.push(msg('refusals.features.maxLorasRange', { min: 0, max: context.limits.maxLoras }));
     } else {
       features.maxLoras = input.maxLoras;
-      summary.push(`Most LoRAs per request: ${input.maxLoras}.`);
+      summary.push(msg('refusals.features.maxLoras', { count: input.maxLoras }));
     }
   }
   if (input.maxHiresScale !== undefined) {
     if (!(input.maxHiresScale >= 1) || input.maxHiresScale > context.limits.maxHiresScale) {
       problems.push(
-        `The highest hires scale must be from 1 to ${context.limits.maxHiresScale} (MAX_HIRES_SCALE).`,
+        msg('refusals.features.maxHiresScaleRange', { min: 1, max: context.limits.maxHiresScale }),
       );
     } else {
       features.maxHiresScale = input.maxHiresScale;
-      summary.push(`Highest hires scale: ${input.maxHiresScale}.`);
+      summary.push(msg('refusals.features.maxHiresScale', { scale: input.maxHiresScale }));
     }
   }
   if (input.hiresUpscaler !== undefined) {
     const wanted = input.hiresUpscaler.trim().toLowerCase();
     const found = context.upscalers?.find((name) => name.toLowerCase() === wanted);
     if (found === undefined)
-      problems.push(`Unknown upscaler "${cleanText(input.hiresUpscaler).slice(0, 60)}".`);
+      problems.push(msg('refusals.upscaler.unknown', { name: cleanText(input.hiresUpscaler).slice(0, 60) }));
     else {
       features.hiresUpscaler = found;
-      summary.push(`Hires upscaler: ${found}.`);
+      summary.push(msg('refusals.features.hiresUpscaler', { name: found }));
     }
   }
   if (input.hiresDenoise !== undefined) {
     if (!(input.hiresDenoise > 0 && input.hiresDenoise <= 1))
-      problems.push('The hires denoise must be more than 0, up to 1.');
+      problems.push(msg('refusals.features.hiresDenoiseRange'));
     else {
       features.hiresDenoise = input.hiresDenoise;
-      summary.push(`Hires denoise: ${input.hiresDenoise}.`);
+      summary.push(msg('refusals.features.hiresDenoise', { denoise: input.hiresDenoise }));
     }
   }
   if (input.hiresSteps !== undefined) {
     if (!Number.isInteger(input.hiresSteps) || input.hiresSteps < 1 || input.hiresSteps > 150) {
-      problems.push('Hires steps must be a whole number from 1 to 150.');
+      problems.push(msg('refusals.features.hiresStepsRange', { min: 1, max: 150 }));
     } else {
       features.hiresSteps = input.hiresSteps;
-      summary.push(`Hires steps: ${input.hiresSteps}.`);
+      summary.push(msg('refusals.features.hiresSteps', { steps: input.hiresSteps }));
     }
   }
   if (input.model !== undefined || input.family !== undefined) {
     if (input.model === undefined || input.family === undefined) {
-      problems.push('Give both a model and its family.');
+      problems.push(msg('refusals.features.modelAndFamily'));
     } else {
       const found = findModel(input.model, context.models ?? []);
       if (found === undefined) {
         const closest = closestModels(input.model, context.models ?? []).map((model) => `\`${model.title}\``);
-        problems.push(
-          `Unknown model "${input.model}".${closest.length > 0 ? ` Closest: ${closest.join(', ')}.` : ''}`,
-        );
+        problems.push(unknownModel(input.model, closest));
       } else {
         const families = { ...features.families };
         if (input.family === 'auto') delete families[found.title];
@@ -123,14 +127,14 @@ export function planFeaturesChange(
         features.families = families;
         summary.push(
           input.family === 'auto'
-            ? `${found.title}: family detected again.`
-            : `${found.title}: ${FAMILY_LABELS[input.family]}.`,
+            ? msg('refusals.features.familyAuto', { model: found.title })
+            : msg('refusals.features.family', { model: found.title, family: FAMILY_LABELS[input.family] }),
         );
       }
     }
   }
   if (problems.length > 0) return { ok: false, problems };
-  if (summary.length === 0) return { ok: false, problems: ['Nothing to change: give at least one option.'] };
+  if (summary.length === 0) return { ok: false, problems: [msg('refusals.settings.nothingToChange')] };
   return { ok: true, value: { ...current, features }, summary };
 }
 
@@ -148,30 +152,29 @@ export function planStyleChange(
   const name = cleanText(input.name).replace(/\s+/g, ' ');
   const styles = current.features?.styles ?? [];
   const others = styles.filter((style) => style.name.toLowerCase() !== name.toLowerCase());
-  if (name === '') return { ok: false, problems: ['The style needs a name.'] };
+  if (name === '') return { ok: false, problems: [msg('refusals.styles.needsName')] };
   if (input.remove === true) {
     if (others.length === styles.length)
-      return { ok: false, problems: [`There is no style "${name}" to remove.`] };
+      return { ok: false, problems: [msg('refusals.styles.notFound', { name })] };
     return {
       ok: true,
       value: { ...current, features: { ...current.features, styles: others } },
-      summary: [`Style ${name} removed.`],
+      summary: [msg('refusals.styles.removed', { name })],
     };
   }
   const prompt = cleanText(input.prompt ?? '');
   const negativePrompt = cleanText(input.negativePrompt ?? '');
-  const problems: string[] = [];
-  if (prompt === '' && negativePrompt === '')
-    problems.push('A style needs a prompt or a negative prompt addition.');
-  for (const [label, text] of [
-    ['prompt', prompt],
-    ['negative prompt', negativePrompt],
+  const problems: Message[] = [];
+  if (prompt === '' && negativePrompt === '') problems.push(msg('refusals.styles.needsPrompt'));
+  for (const [key, text] of [
+    ['refusals.styles.promptTooLong', prompt],
+    ['refusals.styles.negativeTooLong', negativePrompt],
   ] as const) {
     if (text.length > maxPromptLength)
-      problems.push(`The style’s ${label} is ${text.length} characters; the limit is ${maxPromptLength}.`);
+      problems.push(msg(key, { length: text.length, limit: maxPromptLength }));
   }
   if (others.length === styles.length && styles.length >= MAX_CUSTOM_STYLES) {
-    problems.push(`This server already has ${MAX_CUSTOM_STYLES} styles, the most it can. Remove one first.`);
+    problems.push(msg('refusals.styles.full', { max: MAX_CUSTOM_STYLES }));
   }
   if (problems.length > 0) return { ok: false, problems };
   const style: CustomStyle = { name, prompt, negativePrompt };
@@ -179,7 +182,9 @@ export function planStyleChange(
     ok: true,
     value: { ...current, features: { ...current.features, styles: [...others, style] } },
     summary: [
-      `Style ${name} ${others.length === styles.length ? 'added' : 'replaced'}: use it with /imagine style:${name}.`,
+      others.length === styles.length
+        ? msg('refusals.styles.added', { name })
+        : msg('refusals.styles.replaced', { name }),
     ],
   };
 }

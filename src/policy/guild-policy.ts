@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { GenerationDefaults } from '../generation/request.js';
+import { DEFAULT_LOCALE, type Locale } from '../i18n/locales.js';
 import type { SettingsStore } from '../store/settings-store.js';
 import {
   type EffectivePolicy,
@@ -46,4 +47,12 @@ export function serverDefaults(
     loadGuildPolicy(deps.settings, guildId),
     deps.config.limits.maxPixels,
   );
+}
+
+/**
+ * The language for messages tied to no one member (audit channel posts, channel fallback posts):
+ * the server's `/settings policy locale`, else English. Outside a server: English.
+ */
+export function serverLocale(deps: { settings: SettingsStore }, guildId: string | null): Locale {
+  return loadGuildPolicy(deps.settings, guildId).locale ?? DEFAULT_LOCALE;
 }

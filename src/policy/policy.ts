@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { GenerationDefaults } from '../generation/request.js';
+import { LOCALES, type Locale } from '../i18n/locales.js';
 import { MODEL_FAMILIES, type ModelFamily } from '../models/family.js';
 import { NSFW_MODES, type NsfwMode } from './nsfw-mode.js';
 
@@ -20,6 +21,8 @@ export interface GuildPolicy {
   defaults: Partial<Omit<GenerationDefaults, 'cfgScale'>>;
   /** Which of LoRAs, styles, hires fix, ADetailer and variants members may use, and their limits. */
   features?: FeaturePolicy | undefined;
+  /** The language of messages tied to no one member (the audit channel, channel fallback posts). */
+  locale?: Locale | undefined;
 }
 
 export const FEATURE_NAMES = ['loras', 'styles', 'hires', 'adetailer', 'variants'] as const;
@@ -96,6 +99,7 @@ const policySchema = z.object({
   hourlyLimit: optional(z.number().int().min(0).max(100_000)),
   bypassRoleId: optional(z.string().regex(/^\d{17,20}$/)),
   bypassManageServer: optional(z.boolean()),
+  locale: optional(z.enum(LOCALES)),
   defaults: z
     .object({
       steps: optional(z.number().int().min(1).max(150)),

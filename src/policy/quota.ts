@@ -1,5 +1,8 @@
 /** Pure quota decisions: per-member cooldown and per-server rolling hourly limit. */
 
+import { DEFAULT_LOCALE, type Locale } from '../i18n/locales.js';
+import { type Message, msg, render } from '../i18n/translate.js';
+
 export const HOUR_MS = 60 * 60_000;
 
 export interface QuotaLimits {
@@ -73,15 +76,49 @@ export function relativeTimestamp(at: number): string {
   return `<t:${Math.ceil(at / 1000)}:R>`;
 }
 
-export function renderQuotaRefusal(decision: Exclude<QuotaDecision, { ok: true }>): string {
+/** The refusal a member sees: what the limit is and when to try again (a Discord relative timestamp). */
+export function toQuotaRefusal(decision: Exclude<QuotaDecision, { ok: true }>): Message {
+  const at = Math.ceil(decision.retryAt / 1000);
   if (decision.reason === 'cooldown') {
-    return `You can make one request every ${formatSeconds(decision.cooldownSeconds)} in this server. Try again ${relativeTimestamp(decision.retryAt)}.`;
+    const seconds = decision.cooldownSeconds;
+    if (seconds % 3600 === 0) {
+      return seconds === 3600
+        ? msg('refusals.quota.cooldownHour', { at })
+        : msg('refusals.quota.cooldownHours', { count: seconds / 3600, at });
+    }
+    if (seconds % 60 === 0) {
+      return seconds === 60
+        ? msg('refusals.quota.cooldownMinute', { at })
+        : msg('refusals.quota.cooldownMinutes', { count: seconds / 60, at });
+    }
+    return seconds === 1
+      ? msg('refusals.quota.cooldownSecond', { at })
+      : msg('refusals.quota.cooldownSeconds', { count: seconds, at });
   }
-  return `This server has reached its limit of ${decision.hourlyLimit} request${decision.hourlyLimit === 1 ? '' : 's'} per hour. Try again ${relativeTimestamp(decision.retryAt)}.`;
+  return decision.hourlyLimit === 1
+    ? msg('refusals.quota.hourlyLimitOne', { at })
+    : msg('refusals.quota.hourlyLimit', { limit: decision.hourlyLimit, at });
 }
 
-export function formatSeconds(seconds: number): string {
-  if (seconds % 3600 === 0) return `${seconds / 3600} hour${seconds === 3600 ? '' : 's'}`;
-  if (seconds % 60 === 0) return `${seconds / 60} minute${seconds === 60 ? '' : 's'}`;
-  return `${seconds} second${seconds === 1 ? '' : 's'}`;
+export function renderQuotaRefusal(
+  decision: Exclude<QuotaDecision, { ok: true }>,
+  locale: Locale = DEFAULT_LOCALE,
+): string {
+  return render(toQuotaRefusal(decision), locale);
+}
+
+/** A duration in its largest whole unit, in the locale's words (`1 minute`, `90 Sekunden`, `2 時間`). */
+export function formatSeconds(seconds: number, locale: Locale = DEFAULT_LOCALE): string {
+  const [value, unit] =
+    seconds % 3600 === 0
+      ? [seconds / 3600, 'hour']
+      : seconds % 60 === 0
+        ? [seconds / 60, 'minute']
+        : [seconds, 'second'];
+  return new Intl.NumberFormat(locale, {
+    style: 'unit',
+    unit,
+    unitDisplay: 'long',
+    useGrouping: false,
+  }).format(value);
 }

@@ -1,6 +1,8 @@
 import type { CatalogLists } from '../catalog/catalog.js';
 import { cleanText, type GenerationDefaults, type GenerationLimits } from '../generation/request.js';
 import { resolveSampler } from '../generation/sampler.js';
+import type { Locale } from '../i18n/locales.js';
+import { type Message, msg } from '../i18n/translate.js';
 import { closestModels, findModel } from '../models/match.js';
 import { parseBlockedTerm } from './blocked-terms.js';
 import type { NsfwMode } from './nsfw-mode.js';
@@ -10,7 +12,27 @@ import { type GuildPolicy, MAX_BLOCKED_TERMS } from './policy.js';
  * Pure checks and changes behind /settings. Every function validates everything first and either
  * returns the new policy or every problem; a refused change changes nothing.
  */
-export type Change<T> = { ok: true; value: T; summary: string[] } | { ok: false; problems: string[] };
+export type Change<T> = { ok: true; value: T; summary: Message[] } | { ok: false; problems: Message[] };
+
+/** Native names of the shipped locales (`/settings policy locale`, `/settings view`). */
+export const LOCALE_NAMES: Readonly<Record<Locale, string>> = {
+  'en-US': 'English',
+  de: 'Deutsch',
+  fr: 'Français',
+  'es-ES': 'Español',
+  'pt-BR': 'Português do Brasil',
+  ja: '日本語',
+  ko: '한국어',
+  'zh-CN': '中文（简体）',
+  ru: 'Русский',
+};
+
+/** An unknown model, with the closest titles when there are any. */
+export function unknownModel(model: string, closest: readonly string[]): Message {
+  return closest.length > 0
+    ? msg('refusals.model.unknownClosest', { model, closest: closest.join(', ') })
+    : msg('refusals.model.unknown', { model });
+}
 
 export const DEFAULTS_RESETS = ['all', 'model', 'negative_prompt', 'steps', 'size', 'sampler'] as const;
 export type DefaultsReset = (typeof DEFAULTS_RESETS)[number];
@@ -48,8 +70,8 @@ export function planDefaultsChange(
   input: DefaultsInput,
   context: DefaultsContext,
 ): Change<DefaultsOutcome> {
-  const problems: string[] = [];
-  const summary: string[] = [];
+  const problems: Message[] = [];
+  const summary: Message[] = [];
   const defaults = { ...current.defaults };
   let model: string | null | undefined;
   const reset = input.reset;
@@ -68,7 +90,9 @@ export function planDefaultsChange(
       delete defaults.scheduler;
     }
     summary.push(
-      `Reset ${reset === 'all' ? 'every server default' : reset.replace('_', ' ')} to the bot’s default.`,
+      reset === 'all'
+        ? msg('refusals.settings.resetAll')
+        : msg('refusals.settings.reset', { what: reset.replace('_', ' ') }),
     );
   }
 
@@ -78,41 +102,46 @@ export function planDefaultsChange(
       const closest = closestModels(input.model, context.lists.models ?? []).map(
         (candidate) => `\`${candidate.title}\``,
       );
-      problems.push(
-        `Unknown model "${input.model}".${closest.length > 0 ? ` Closest: ${closest.join(', ')}.` : ''}`,
-      );
+      problems.push(unknownModel(input.model, closest));
     } else {
       model = found.title;
-      summary.push(`Default model: ${found.title}.`);
+      summary.push(msg('refusals.settings.defaultModel', { model: found.title }));
     }
   }
   if (input.negativePrompt !== undefined) {
     const text = cleanText(input.negativePrompt);
     if (text.length > context.limits.maxPromptLength) {
       problems.push(
-        `The negative prompt is ${text.length} characters; the limit is ${context.limits.maxPromptLength}.`,
+        msg('refusals.imagine.negativeTooLong', {
+          length: text.length,
+          limit: context.limits.maxPromptLength,
+        }),
       );
     } else {
       defaults.negativePrompt = text;
-      summary.push(text === '' ? 'Default negative prompt: none.' : 'Default negative prompt set.');
+      summary.push(
+        text === ''
+          ? msg('refusals.settings.defaultNegativeNone')
+          : msg('refusals.settings.defaultNegativeSet'),
+      );
     }
   }
   if (input.steps !== undefined) {
     if (!isWhole(input.steps, 1, context.limits.maxSteps)) {
-      problems.push(`Steps must be a whole number from 1 to ${context.limits.maxSteps} (MAX_STEPS).`);
+      problems.push(msg('refusals.settings.stepsRange', { min: 1, max: context.limits.maxSteps }));
     } else {
       defaults.steps = input.steps;
-      summary.push(`Default steps: ${input.steps}.`);
+      summary.push(msg('refusals.settings.defaultSteps', { steps: input.steps }));
     }
   }
   let sizeOk = true;
-  for (const [label, value] of [
-    ['Width', input.width],
-    ['Height', input.height],
+  for (const [key, value] of [
+    ['refusals.settings.widthRange', input.width],
+    ['refusals.settings.heightRange', input.height],
   ] as const) {
     if (value === undefined) continue;
     if (!isWhole(value, 64, 2048) || value % 8 !== 0) {
-      problems.push(`${label} must be a multiple of 8 from 64 to 2048 (got ${value}).`);
+      problems.push(msg(key, { multiple: 8, min: 64, max: 2048, value }));
       sizeOk = false;
     }
   }
@@ -121,12 +150,17 @@ export function planDefaultsChange(
     const height = input.height ?? defaults.height ?? context.configured.height;
     if (width * height > context.limits.maxPixels) {
       problems.push(
-        `${width}×${height} is ${width * height} pixels; the limit (MAX_PIXELS) is ${context.limits.maxPixels}.`,
+        msg('refusals.settings.tooManyPixels', {
+          width,
+          height,
+          pixels: width * height,
+          limit: context.limits.maxPixels,
+        }),
       );
     } else {
       defaults.width = width;
       defaults.height = height;
-      summary.push(`Default size: ${width}×${height}.`);
+      summary.push(msg('refusals.settings.defaultSize', { width, height }));
     }
   }
   if (input.sampler !== undefined || input.scheduler !== undefined) {
@@ -146,12 +180,14 @@ export function planDefaultsChange(
       if (scheduler !== undefined) defaults.scheduler = scheduler;
       else if (input.sampler !== undefined) delete defaults.scheduler;
       summary.push(
-        `Default sampler: ${resolved.sampler}${scheduler === undefined ? '' : ` · ${scheduler}`}.`,
+        scheduler === undefined
+          ? msg('refusals.settings.defaultSampler', { sampler: resolved.sampler })
+          : msg('refusals.settings.defaultSamplerScheduler', { sampler: resolved.sampler, scheduler }),
       );
     }
   }
   if (problems.length > 0) return { ok: false, problems };
-  if (summary.length === 0) return { ok: false, problems: ['Nothing to change: give at least one option.'] };
+  if (summary.length === 0) return { ok: false, problems: [msg('refusals.settings.nothingToChange')] };
   return { ok: true, value: { policy: { ...current, defaults }, model }, summary };
 }
 
@@ -164,6 +200,7 @@ export const POLICY_CLEARS = [
   'hourly_limit',
   'bypass_role',
   'bypass_manage_server',
+  'locale',
 ] as const;
 export type PolicyClear = (typeof POLICY_CLEARS)[number];
 
@@ -176,6 +213,8 @@ export interface PolicyInput {
   hourlyLimit?: number | undefined;
   bypassRoleId?: string | undefined;
   bypassManageServer?: boolean | undefined;
+  /** The server's language for messages tied to no one member. */
+  locale?: Locale | undefined;
   clear?: PolicyClear | undefined;
 }
 
@@ -187,6 +226,7 @@ const CLEAR_FIELDS: Record<Exclude<PolicyClear, 'all'>, keyof GuildPolicy> = {
   hourly_limit: 'hourlyLimit',
   bypass_role: 'bypassRoleId',
   bypass_manage_server: 'bypassManageServer',
+  locale: 'locale',
 };
 
 export function planPolicyChange(
@@ -194,81 +234,101 @@ export function planPolicyChange(
   input: PolicyInput,
   maxPromptLength: number,
 ): Change<GuildPolicy> {
-  const problems: string[] = [];
-  const summary: string[] = [];
+  const problems: Message[] = [];
+  const summary: Message[] = [];
   let next: GuildPolicy = { ...current };
   if (input.clear === 'all') {
     next = { blockedTerms: current.blockedTerms, defaults: current.defaults };
-    summary.push('Every policy is back to the bot’s default (blocked words are kept).');
+    summary.push(msg('refusals.settings.clearAll'));
   } else if (input.clear !== undefined) {
     delete next[CLEAR_FIELDS[input.clear]];
-    summary.push(`${input.clear.replace(/_/g, ' ')}: back to the bot’s default.`);
+    summary.push(msg('refusals.settings.cleared', { option: input.clear.replace(/_/g, ' ') }));
   }
   if (input.nsfwMode !== undefined) {
     next.nsfwMode = input.nsfwMode;
-    summary.push(`Outside age-restricted channels: ${describeNsfwMode(input.nsfwMode)}.`);
+    summary.push(NSFW_SUMMARY[input.nsfwMode]);
   }
   if (input.sfwNegativePrompt !== undefined) {
     const text = cleanText(input.sfwNegativePrompt);
     if (text.length > maxPromptLength) {
-      problems.push(`The SFW negative prompt is ${text.length} characters; the limit is ${maxPromptLength}.`);
+      problems.push(
+        msg('refusals.settings.sfwNegativeTooLong', { length: text.length, limit: maxPromptLength }),
+      );
     } else {
       next.sfwNegativePrompt = text;
-      summary.push('SFW negative prompt set.');
+      summary.push(msg('refusals.settings.sfwNegativeSet'));
     }
   }
   if (input.auditChannel !== undefined) {
-    if (!input.auditChannel.textBased) problems.push('The audit channel must be a text channel.');
+    if (!input.auditChannel.textBased) problems.push(msg('refusals.settings.auditNotText'));
     else {
       next.auditChannelId = input.auditChannel.id;
-      summary.push(`Audit channel: <#${input.auditChannel.id}>.`);
+      summary.push(msg('refusals.settings.auditChannel', { channelId: input.auditChannel.id }));
     }
   }
   if (input.cooldownSeconds !== undefined) {
     if (!isWhole(input.cooldownSeconds, 0, 86_400))
-      problems.push('The cooldown must be a whole number of seconds from 0 to 86400.');
+      problems.push(msg('refusals.settings.cooldownRange', { min: 0, max: 86_400 }));
     else {
       next.cooldownSeconds = input.cooldownSeconds;
       summary.push(
-        input.cooldownSeconds === 0 ? 'Cooldown: off.' : `Cooldown: ${input.cooldownSeconds} s per member.`,
+        input.cooldownSeconds === 0
+          ? msg('refusals.settings.cooldownOff')
+          : msg('refusals.settings.cooldown', { seconds: input.cooldownSeconds }),
       );
     }
   }
   if (input.hourlyLimit !== undefined) {
     if (!isWhole(input.hourlyLimit, 0, 100_000))
-      problems.push('The hourly limit must be a whole number from 0 to 100000.');
+      problems.push(msg('refusals.settings.hourlyLimitRange', { min: 0, max: 100_000 }));
     else {
       next.hourlyLimit = input.hourlyLimit;
       summary.push(
         input.hourlyLimit === 0
-          ? 'Hourly limit: off.'
-          : `Hourly limit: ${input.hourlyLimit} requests per hour.`,
+          ? msg('refusals.settings.hourlyLimitOff')
+          : msg('refusals.settings.hourlyLimit', { limit: input.hourlyLimit }),
       );
     }
   }
   if (input.bypassRoleId !== undefined) {
     next.bypassRoleId = input.bypassRoleId;
-    summary.push(`Quota bypass role: <@&${input.bypassRoleId}>.`);
+    summary.push(msg('refusals.settings.bypassRole', { roleId: input.bypassRoleId }));
   }
   if (input.bypassManageServer !== undefined) {
     next.bypassManageServer = input.bypassManageServer;
-    summary.push(`Manage Server bypasses quotas: ${input.bypassManageServer ? 'yes' : 'no'}.`);
+    summary.push(
+      input.bypassManageServer
+        ? msg('refusals.settings.bypassManageServerYes')
+        : msg('refusals.settings.bypassManageServerNo'),
+    );
+  }
+  if (input.locale !== undefined) {
+    next.locale = input.locale;
+    summary.push(msg('refusals.settings.locale', { language: LOCALE_NAMES[input.locale] }));
   }
   if (problems.length > 0) return { ok: false, problems };
-  if (summary.length === 0) return { ok: false, problems: ['Nothing to change: give at least one option.'] };
+  if (summary.length === 0) return { ok: false, problems: [msg('refusals.settings.nothingToChange')] };
   return { ok: true, value: next, summary };
 }
 
-export function describeNsfwMode(mode: NsfwMode): string {
+const NSFW_SUMMARY: Readonly<Record<NsfwMode, Message>> = {
+  off: msg('refusals.settings.nsfwOff'),
+  'negative-prompt': msg('refusals.settings.nsfwNegativePrompt'),
+  spoiler: msg('refusals.settings.nsfwSpoiler'),
+  both: msg('refusals.settings.nsfwBoth'),
+};
+
+/** What a mode does outside age-restricted channels, as `/settings view` says it. */
+export function describeNsfwMode(mode: NsfwMode): Message {
   switch (mode) {
     case 'off':
-      return 'nothing is added';
+      return msg('refusals.nsfwMode.off');
     case 'negative-prompt':
-      return 'the SFW negative prompt is added';
+      return msg('refusals.nsfwMode.negativePrompt');
     case 'spoiler':
-      return 'images are posted as spoilers';
+      return msg('refusals.nsfwMode.spoiler');
     case 'both':
-      return 'the SFW negative prompt is added and images are posted as spoilers';
+      return msg('refusals.nsfwMode.both');
   }
 }
 
@@ -277,19 +337,19 @@ export function addBlockedTerm(current: GuildPolicy, input: string): Change<Guil
   if (!parsed.ok) return { ok: false, problems: [parsed.problem] };
   const text = parsed.term.text;
   if (current.blockedTerms.some((term) => sameTerm(term, text))) {
-    return { ok: false, problems: ['That term is already blocked.'] };
+    return { ok: false, problems: [msg('refusals.blocked.already')] };
   }
   if (current.blockedTerms.length >= MAX_BLOCKED_TERMS) {
-    return {
-      ok: false,
-      problems: [`This server already blocks ${MAX_BLOCKED_TERMS} terms, the most it can. Remove one first.`],
-    };
+    return { ok: false, problems: [msg('refusals.blocked.full', { max: MAX_BLOCKED_TERMS })] };
   }
+  const count = current.blockedTerms.length + 1;
   return {
     ok: true,
     value: { ...current, blockedTerms: [...current.blockedTerms, text] },
     summary: [
-      `Blocked ${parsed.term.kind === 'pattern' ? 'pattern' : 'term'} added (${current.blockedTerms.length + 1} in all).`,
+      parsed.term.kind === 'pattern'
+        ? msg('refusals.blocked.patternAdded', { count })
+        : msg('refusals.blocked.termAdded', { count }),
     ],
   };
 }
@@ -299,15 +359,12 @@ export function removeBlockedTerm(current: GuildPolicy, input: string): Change<G
   const text = parsed.ok ? parsed.term.text : input.trim();
   const remaining = current.blockedTerms.filter((term) => !sameTerm(term, text));
   if (remaining.length === current.blockedTerms.length) {
-    return {
-      ok: false,
-      problems: ['That term is not on this server’s blocked list. See /settings blocked-words list.'],
-    };
+    return { ok: false, problems: [msg('refusals.blocked.notListed')] };
   }
   return {
     ok: true,
     value: { ...current, blockedTerms: remaining },
-    summary: [`Blocked term removed (${remaining.length} left).`],
+    summary: [msg('refusals.blocked.removed', { count: remaining.length })],
   };
 }
 

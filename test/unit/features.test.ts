@@ -13,8 +13,13 @@ import {
   toEffectiveFeatures,
 } from '../../src/generation/features.js';
 import type { GenerationParams } from '../../src/generation/request.js';
+import { type Message, render } from '../../src/i18n/translate.js';
 import { runInSequence } from '../../src/jobs/attempt.js';
 import { canRun } from '../../src/jobs/eligibility.js';
+
+/** A one-problem result with its problem in English. */
+const english = <T extends { ok: boolean }>(result: T | { ok: false; problem: Message }) =>
+  'problem' in result ? { ok: false, problem: render(result.problem) } : result;
 
 const caps = (dialect: Dialect, extra: Partial<Capabilities> = {}): Capabilities => ({
   ...UNPROBED_CAPABILITIES,
@@ -196,11 +201,13 @@ describe('resolveFeatures', () => {
     });
     const three = resolveFeatures({ ...PARAMS, count: 3 }, { loras: [], hires: '2' }, intake());
     expect(three.ok).toBe(false);
-    expect(!three.ok && three.problems.join(' ')).toContain(
+    expect(!three.ok && three.problems.map((problem) => render(problem)).join(' ')).toContain(
       '3 images of 1024×1024 after hires fix is 3145728 pixels',
     );
     const big = resolveFeatures({ ...PARAMS, width: 768, height: 768 }, { loras: [], hires: '2' }, intake());
-    expect(!big.ok && big.problems[0]).toContain('Hires fix enlarges 768×768 to 1536×1536');
+    expect(!big.ok && render(big.problems[0] as Message)).toContain(
+      'Hires fix enlarges 768×768 to 1536×1536',
+    );
   });
 
   it('refuses a hires scale above the server’s limit and an unknown upscaler with the closest', () => {
@@ -210,12 +217,14 @@ describe('resolveFeatures', () => {
       intake({ features: toEffectiveFeatures({ maxHiresScale: 1.4 }, LIMITS) }),
     );
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.problems.join('\n')).toMatch(/at most 1\.4/);
+    expect(!result.ok && result.problems.map((problem) => render(problem)).join('\n')).toMatch(
+      /at most 1\.4/,
+    );
   });
 
   it('refuses an unknown LoRA naming the closest, and keeps known ones by their listed name', () => {
     const unknown = resolveFeatures(PARAMS, { loras: [{ name: 'pixelart-xl', weight: 1 }] }, intake());
-    expect(!unknown.ok && unknown.problems[0]).toBe(
+    expect(!unknown.ok && render(unknown.problems[0] as Message)).toBe(
       'Unknown LoRA "pixelart-xl". Closest: `pixel-art-xl-v1.1`, `add_detail`. Use /loras to see them all.',
     );
     const known = resolveFeatures(PARAMS, { loras: [{ name: 'pixel-art-xl', weight: 0.5 }] }, intake());
@@ -225,7 +234,9 @@ describe('resolveFeatures', () => {
   it('refuses a feature the Discord server turned off', () => {
     const off = toEffectiveFeatures({ allowed: { adetailer: false } }, LIMITS);
     const result = resolveFeatures(PARAMS, { loras: [], adetailer: true }, intake({ features: off }));
-    expect(!result.ok && result.problems).toEqual(['ADetailer is turned off on this Discord server.']);
+    expect(!result.ok && result.problems.map((problem) => render(problem))).toEqual([
+      'ADetailer is turned off on this Discord server.',
+    ]);
   });
 
   it('merges a style the admins defined into both prompts', () => {
@@ -254,7 +265,7 @@ describe('readLoras', () => {
         ],
       },
     });
-    expect(readLoras('x <lora:a:1>', 'b, c', 2)).toEqual({
+    expect(english(readLoras('x <lora:a:1>', 'b, c', 2))).toEqual({
       ok: false,
       problem: 'That is 3 LoRAs; at most 2 are allowed per request.',
     });
@@ -278,8 +289,8 @@ describe('planVariants', () => {
 
   it('refuses more images than the limit, and variants where they are off', () => {
     const many = planVariants('a {red|blue|green} apple', 2, 4, true);
-    expect(!many.ok && many.problem).toContain('that is 6 images, and the limit is 4');
-    expect(planVariants('a {red|blue} apple', 1, 4, false)).toEqual({
+    expect(!many.ok && render(many.problem)).toContain('that is 6 images, and the limit is 4');
+    expect(english(planVariants('a {red|blue} apple', 1, 4, false))).toEqual({
       ok: false,
       problem: 'Prompt variants ({a|b}) are turned off on this Discord server.',
     });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toTxt2ImgRequest } from '../../src/engines/a1111/wire.js';
 import { resolveAgainstCatalog } from '../../src/generation/prepare.js';
 import { validateImagineInput } from '../../src/generation/request.js';
+import { render } from '../../src/i18n/translate.js';
 import { UserError } from '../../src/user-error.js';
 
 const defaults = {
@@ -40,7 +41,7 @@ const models = [
 
 function validParams(input: Parameters<typeof validateImagineInput>[0]) {
   const result = validateImagineInput(input, defaults, limits);
-  if (!result.ok) throw new Error(result.problems.join('; '));
+  if (!result.ok) throw new Error(result.problems.map((problem) => render(problem)).join('; '));
   return result.params;
 }
 
@@ -186,7 +187,7 @@ describe('validateImagineInput', () => {
   ])('refuses %j', (input, message) => {
     const result = validateImagineInput(input, defaults, limits);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.problems.join('\n')).toMatch(message);
+    if (!result.ok) expect(result.problems.map((problem) => render(problem)).join('\n')).toMatch(message);
   });
 
   it('lists every problem at once', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { HiresOptionResult } from '../../src/generation/hires.js';
 import {
   checkHiresBudget,
   hiresFinalSize,
@@ -6,6 +7,15 @@ import {
   maxHiresScale,
   parseHiresOption,
 } from '../../src/generation/hires.js';
+import { render } from '../../src/i18n/translate.js';
+
+/** The budget's problems in English. */
+const budget = (...args: Parameters<typeof checkHiresBudget>) =>
+  checkHiresBudget(...args).map((problem) => render(problem));
+
+/** The result with its problem in English. */
+const english = (result: HiresOptionResult) =>
+  result.ok ? result : { ok: false, problem: render(result.problem) };
 
 describe('parseHiresOption', () => {
   it.each([
@@ -49,15 +59,15 @@ describe('parseHiresOption', () => {
     ['2 steps=151', 'Hires steps must be from 1 to 150; 151 is out of range.'],
     ['2 steps=5 steps=6', 'The hires option gives steps twice.'],
   ])('refuses %j', (text, problem) => {
-    expect(parseHiresOption(text)).toEqual({ ok: false, problem });
+    expect(english(parseHiresOption(text))).toEqual({ ok: false, problem });
   });
 
   it('takes its limits as parameters', () => {
-    expect(parseHiresOption('3', { maxScale: 2 })).toEqual({
+    expect(english(parseHiresOption('3', { maxScale: 2 }))).toEqual({
       ok: false,
       problem: 'A hires scale of 3 is out of range; use more than 1 and at most 2.',
     });
-    expect(parseHiresOption('2 steps=40', { maxSteps: 30 })).toEqual({
+    expect(english(parseHiresOption('2 steps=40', { maxSteps: 30 }))).toEqual({
       ok: false,
       problem: 'Hires steps must be from 1 to 30; 40 is out of range.',
     });
@@ -109,13 +119,13 @@ describe('checkHiresBudget', () => {
 
   it('passes when the final size fits both limits', () => {
     expect(
-      checkHiresBudget({ width: 512, height: 512, finalWidth: 1024, finalHeight: 1024, count: 2 }, limits),
+      budget({ width: 512, height: 512, finalWidth: 1024, finalHeight: 1024, count: 2 }, limits),
     ).toEqual([]);
   });
 
   it('counts the final size, not the first pass, against MAX_PIXELS', () => {
     expect(
-      checkHiresBudget({ width: 512, height: 512, finalWidth: 1536, finalHeight: 1536, count: 1 }, limits),
+      budget({ width: 512, height: 512, finalWidth: 1536, finalHeight: 1536, count: 1 }, limits),
     ).toEqual([
       'Hires fix enlarges 512×512 to 1536×1536, 2359296 pixels per image; the limit (MAX_PIXELS) is 1048576. A scale of at most 2 fits.',
       '1 image of 1536×1536 after hires fix is 2359296 pixels in all; the limit (MAX_TOTAL_PIXELS) is 2097152 pixels per request. A scale of at most 2 fits.',
@@ -124,7 +134,7 @@ describe('checkHiresBudget', () => {
 
   it('counts every image against MAX_TOTAL_PIXELS', () => {
     expect(
-      checkHiresBudget({ width: 512, height: 512, finalWidth: 1024, finalHeight: 1024, count: 4 }, limits),
+      budget({ width: 512, height: 512, finalWidth: 1024, finalHeight: 1024, count: 4 }, limits),
     ).toEqual([
       '4 images of 1024×1024 after hires fix is 4194304 pixels in all; the limit (MAX_TOTAL_PIXELS) is 2097152 pixels per request. A scale of at most 1.41 fits.',
     ]);
@@ -132,7 +142,7 @@ describe('checkHiresBudget', () => {
 
   it('says to shrink the first pass when no scale fits', () => {
     expect(
-      checkHiresBudget(
+      budget(
         { width: 1024, height: 1024, finalWidth: 2048, finalHeight: 2048, count: 1 },
         { maxPixels: 1_048_576 },
       ),
@@ -143,7 +153,7 @@ describe('checkHiresBudget', () => {
 
   it('skips the total when MAX_TOTAL_PIXELS is not set', () => {
     expect(
-      checkHiresBudget(
+      budget(
         { width: 512, height: 512, finalWidth: 1024, finalHeight: 1024, count: 8 },
         { maxPixels: 1_048_576 },
       ),

@@ -8,6 +8,7 @@ import {
   parseLoraOption,
   toLoraWire,
 } from '../../src/generation/loras.js';
+import { render } from '../../src/i18n/translate.js';
 
 /** As A1111/Forge list them: `name` is the file stem, `alias` the training output name. */
 const A1111_CATALOG: readonly LoraCatalogEntry[] = [
@@ -94,7 +95,8 @@ describe('parseLoraOption', () => {
     ['<lora:x:1> x', 'x is named twice; name each LoRA once.'],
     ['a b c d', 'That is 4 LoRAs; at most 3 are allowed per image.'],
   ])('refuses %j with a sentence', (text, problem) => {
-    expect(parseLoraOption(text, 3)).toEqual({ ok: false, problem });
+    const result = parseLoraOption(text, 3);
+    expect(!result.ok && render(result.problem)).toBe(problem);
   });
 
   it('accepts exactly the limit', () => {

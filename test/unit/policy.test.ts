@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { render } from '../../src/i18n/translate.js';
 import {
   compileBlockedTerms,
   findBlockedTerm,
@@ -175,7 +176,7 @@ describe('blocked terms', () => {
   ])('refuses %s', (_label, input, message) => {
     const parsed = parseBlockedTerm(input);
     expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(parsed.problem).toMatch(message);
+    if (!parsed.ok) expect(render(parsed.problem)).toMatch(message);
   });
 });
 
@@ -235,7 +236,7 @@ describe('settings changes', () => {
     );
     expect(change.ok).toBe(false);
     if (!change.ok) {
-      const text = change.problems.join('\n');
+      const text = change.problems.map((problem) => render(problem)).join('\n');
       expect(text).toMatch(/Steps must be a whole number from 1 to 50 \(MAX_STEPS\)/);
       expect(text).toMatch(/Width must be a multiple of 8/);
       expect(text).toMatch(/Unknown sampler "Eulerish"/);
@@ -245,7 +246,7 @@ describe('settings changes', () => {
 
   it('refuses a size over MAX_PIXELS, naming it', () => {
     const change = planDefaultsChange(EMPTY, { width: 2048, height: 2048 }, context);
-    expect(!change.ok && change.problems[0]).toMatch(/MAX_PIXELS/);
+    expect(!change.ok && change.problems.map((problem) => render(problem))[0]).toMatch(/MAX_PIXELS/);
   });
 
   it('resets one default, keeping the others', () => {

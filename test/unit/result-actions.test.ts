@@ -23,6 +23,7 @@ import {
 } from '../../src/generation/derive.js';
 import { toImg2ImgParams, toImg2ImgSize } from '../../src/generation/img2img.js';
 import type { GenerationParams } from '../../src/generation/request.js';
+import { render } from '../../src/i18n/translate.js';
 import { createFileImageStore } from '../../src/jobs/image-store.js';
 import type { Job } from '../../src/jobs/types.js';
 import { openDatabase } from '../../src/store/database.js';
@@ -281,14 +282,17 @@ describe('derived parameters', () => {
       model: undefined,
     });
     expect(checkDerivedLimits(params, LIMITS)).toEqual([]);
-    expect(checkDerivedLimits(params, { ...LIMITS, maxTotalPixels: 1024 * 1024 })[0]).toContain('2048×2048');
+    expect(
+      checkDerivedLimits(params, { ...LIMITS, maxTotalPixels: 1024 * 1024 }).map((problem) =>
+        render(problem),
+      )[0],
+    ).toContain('2048×2048');
   });
 
   it('refuses a derived job the current limits no longer allow', () => {
-    expect(checkDerivedLimits({ ...PARAMS, steps: 60, prompt: '' }, LIMITS)).toEqual([
-      'The prompt is empty.',
-      'Steps must be at most 50 now.',
-    ]);
+    expect(
+      checkDerivedLimits({ ...PARAMS, steps: 60, prompt: '' }, LIMITS).map((problem) => render(problem)),
+    ).toEqual(['The prompt is empty.', 'Steps must be at most 50 now.']);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   type ImagineInput,
   validateImagineInput,
 } from '../../src/generation/request.js';
+import { render } from '../../src/i18n/translate.js';
 import { createRandom, type Random } from './seeded-random.js';
 
 const HOSTILE_NUMBERS = [
@@ -166,7 +167,7 @@ describe('validateImagineInput under random and hostile input', () => {
       }
       if (!result.ok) {
         expect(result.problems.length, context).toBeGreaterThan(0);
-        for (const problem of result.problems) expect(problem.length, context).toBeLessThan(500);
+        for (const problem of result.problems) expect(render(problem).length, context).toBeLessThan(500);
         continue;
       }
       accepted += 1;
@@ -230,6 +231,6 @@ describe('validateImagineInput under random and hostile input', () => {
       { maxSteps: 50, maxPixels: 1_048_576, maxCount: 4, maxPromptLength: 1000, maxTotalPixels: 2_097_152 },
     );
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.problems.join('\n')).toMatch(message);
+    if (!result.ok) expect(result.problems.map((problem) => render(problem)).join('\n')).toMatch(message);
   });
 });

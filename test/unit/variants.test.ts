@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import type { VariantsResult } from '../../src/generation/variants.js';
 import { expandVariants } from '../../src/generation/variants.js';
+import { render } from '../../src/i18n/translate.js';
+
+/** The result with its problem in English. */
+const english = (result: VariantsResult) =>
+  result.ok ? result : { ok: false, problem: render(result.problem) };
 
 function texts(prompt: string, max = 100): string[] {
   const result = expandVariants(prompt, max);
-  if (!result.ok) throw new Error(result.problem);
+  if (!result.ok) throw new Error(render(result.problem));
   return result.variants.map((variant) => variant.text);
 }
 
@@ -89,11 +95,11 @@ describe('expandVariants', () => {
     ['red|blue} apple', 'The "}" at character 9 closes no "{". Write \\} for a literal brace.'],
     ['{a|b}|c}', 'The "}" at character 8 closes no "{". Write \\} for a literal brace.'],
   ])('refuses the unbalanced %j', (prompt, problem) => {
-    expect(expandVariants(prompt, 100)).toEqual({ ok: false, problem });
+    expect(english(expandVariants(prompt, 100))).toEqual({ ok: false, problem });
   });
 
   it('refuses more variants than the limit, naming both numbers', () => {
-    expect(expandVariants('{a|b|c} {d|e|f}', 8)).toEqual({
+    expect(english(expandVariants('{a|b|c} {d|e|f}', 8))).toEqual({
       ok: false,
       problem: 'The prompt makes 9 variants with its {a|b} choices; the limit is 8. Use fewer choices.',
     });
@@ -107,7 +113,7 @@ describe('expandVariants', () => {
   it('counts nested choices before building anything', () => {
     const prompt = Array.from({ length: 40 }, () => '{a|{b|c}}').join(' ');
     const result = expandVariants(prompt, 4);
-    expect(result).toEqual({
+    expect(english(result)).toEqual({
       ok: false,
       problem: `The prompt makes ${3 ** 40} variants with its {a|b} choices; the limit is 4. Use fewer choices.`,
     });

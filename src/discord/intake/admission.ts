@@ -8,10 +8,10 @@ import {
 } from 'discord.js';
 import type { GenerationParams } from '../../generation/request.js';
 import { type AuditEntry, postAudit } from '../../policy/audit.js';
-import { compileBlockedTerms, findBlockedTerm, renderBlockedRefusal } from '../../policy/blocked-terms.js';
-import { effectivePolicy } from '../../policy/guild-policy.js';
+import { compileBlockedTerms, findBlockedTerm, toBlockedRefusal } from '../../policy/blocked-terms.js';
+import { effectivePolicy, serverLocale } from '../../policy/guild-policy.js';
 import { applyChannelPolicy } from '../../policy/policy.js';
-import { canBypassQuota, renderQuotaRefusal } from '../../policy/quota.js';
+import { canBypassQuota, toQuotaRefusal } from '../../policy/quota.js';
 import { UserError } from '../../user-error.js';
 import type { BotDeps } from './command.js';
 
@@ -74,6 +74,7 @@ export function admitGeneration(
         command: interaction.isChatInputCommand() ? interaction.commandName : 'imagine (result button)',
       },
       deps.log,
+      serverLocale(deps, guildId),
     );
   };
 
@@ -85,7 +86,7 @@ export function admitGeneration(
   if (hit !== undefined) {
     deps.log.info({ guildId, userId: interaction.user.id, field: hit.field }, 'blocked term in a request');
     audit({ outcome: 'blocked', prompt: texts.prompt, negativePrompt: texts.negativePrompt ?? '' });
-    throw new UserError('blocked-term', renderBlockedRefusal(hit));
+    throw new UserError('blocked-term', toBlockedRefusal(hit));
   }
 
   const now = deps.now();
@@ -103,7 +104,7 @@ export function admitGeneration(
     releaseQuota = reservation.release;
     if (!decision.ok) {
       audit({ outcome: 'over-quota', prompt: texts.prompt, negativePrompt: texts.negativePrompt ?? '' });
-      throw new UserError(decision.reason, renderQuotaRefusal(decision));
+      throw new UserError(decision.reason, toQuotaRefusal(decision));
     }
   }
 

@@ -98,7 +98,7 @@ export function applyImagineFeatures(
       img2img: request.img2img,
     },
   );
-  if (!result.ok) throw new UserError('invalid-options', result.problems.join('\n'));
+  if (!result.ok) throw new UserError('invalid-options', result.problems);
   return result.params;
 }
 

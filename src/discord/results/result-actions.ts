@@ -80,7 +80,7 @@ function messageUrlOf(interaction: ActionInteraction): string | undefined {
 /** The same limits /imagine applies, checked before deferring so a refusal stays ephemeral. */
 function refuseOverLimits(deps: BotDeps, userId: string, params: GenerationParams): void {
   const problems = checkDerivedLimits(params, deps.config.limits);
-  if (problems.length > 0) throw new UserError('invalid-options', problems.join('\n'));
+  if (problems.length > 0) throw new UserError('invalid-options', problems);
   const admission = deps.runner.admission(userId);
   if (!admission.ok) throw toLimitRefusal(admission.reason, admission.limit);
   refuseWhileStopping(deps);

@@ -2,6 +2,7 @@ import type { ChatInputCommandInteraction } from 'discord.js';
 import type { Config } from '../../config.js';
 import { toImg2ImgParams } from '../../generation/img2img.js';
 import type { GenerationParams, ImagineInput } from '../../generation/request.js';
+import { msg } from '../../i18n/translate.js';
 import type { JobKind } from '../../jobs/types.js';
 import { UserError } from '../../user-error.js';
 import { checkDeclaredSize, type InputAttachment, loadInputImage } from './input-image.js';
@@ -21,10 +22,7 @@ export function readImg2ImgOptions(interaction: ChatInputCommandInteraction, con
   const strength = interaction.options.getNumber('strength') ?? undefined;
   if (image === null) {
     if (strength !== undefined) {
-      throw new UserError(
-        'invalid-options',
-        'Strength only applies to an image: attach one with the image option.',
-      );
+      throw new UserError('invalid-options', msg('refusals.img2img.strengthWithoutImage'));
     }
     return { attachment: undefined, strength };
   }
@@ -56,6 +54,6 @@ export async function prepareImg2Img(
     options.strength,
     config.limits,
   );
-  if (!result.ok) throw new UserError('invalid-options', result.problems.join('\n'));
+  if (!result.ok) throw new UserError('invalid-options', result.problems);
   return { kind: 'img2img', params: result.params };
 }

@@ -1,3 +1,4 @@
+import { msg } from '../../i18n/translate.js';
 import { loadSharp } from '../../images/sharp.js';
 import { UserError } from '../../user-error.js';
 import { formatBytes } from './upload-preflight.js';
@@ -38,15 +39,18 @@ export function detectImageFormat(bytes: Uint8Array): ImageFormat | undefined {
   return undefined;
 }
 
-const tooLarge = (what: string, maxBytes: number) =>
+/** `size` undefined: the download passed the limit (its real size is not known). */
+const tooLarge = (size: number | undefined, maxBytes: number) =>
   new UserError(
     'input-too-large',
-    `The image is ${what}; the limit is ${formatBytes(maxBytes)}. Send a smaller image (or a JPEG or WebP).`,
+    size === undefined
+      ? msg('refusals.input.tooLargeStreamed', { limit: formatBytes(maxBytes) })
+      : msg('refusals.input.tooLarge', { size: formatBytes(size), limit: formatBytes(maxBytes) }),
   );
 
 /** Refuses, before any download, an attachment whose declared size is over the limit. */
 export function checkDeclaredSize(attachment: InputAttachment, maxBytes: number): void {
-  if (attachment.size > maxBytes) throw tooLarge(formatBytes(attachment.size), maxBytes);
+  if (attachment.size > maxBytes) throw tooLarge(attachment.size, maxBytes);
 }
 
 /**
@@ -60,11 +64,7 @@ export async function downloadAttachment(
 ): Promise<Buffer> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), DOWNLOAD_TIMEOUT_MS);
-  const failed = () =>
-    new UserError(
-      'input-download-failed',
-      'Could not download the image from Discord. Try again in a moment.',
-    );
+  const failed = () => new UserError('input-download-failed', msg('refusals.input.downloadFailed'));
   try {
     let response: Response;
     try {
@@ -76,7 +76,7 @@ export async function downloadAttachment(
     const declared = Number(response.headers.get('content-length') ?? '0');
     if (declared > maxBytes) {
       controller.abort();
-      throw tooLarge(formatBytes(declared), maxBytes);
+      throw tooLarge(declared, maxBytes);
     }
     const chunks: Buffer[] = [];
     let received = 0;
@@ -85,7 +85,7 @@ export async function downloadAttachment(
         received += chunk.byteLength;
         if (received > maxBytes) {
           controller.abort();
-          throw tooLarge(`over ${formatBytes(maxBytes)}`, maxBytes);
+          throw tooLarge(undefined, maxBytes);
         }
         chunks.push(Buffer.from(chunk));
       }
@@ -111,10 +111,7 @@ export async function loadInputImage(
   checkDeclaredSize(attachment, limits.maxBytes);
   const bytes = await downloadAttachment(attachment.url, limits.maxBytes, fetchImpl);
   const format = detectImageFormat(bytes);
-  const notAnImage = new UserError(
-    'input-not-an-image',
-    'The attachment is not a PNG, JPEG or WebP image (whatever its name says). Attach one of those.',
-  );
+  const notAnImage = new UserError('input-not-an-image', msg('refusals.input.notAnImage'));
   if (format === undefined) throw notAnImage;
   const sharp = await loadSharp();
   const metadata = await sharp(bytes)
@@ -125,11 +122,11 @@ export async function loadInputImage(
   if (width * height > limits.maxPixels) {
     throw new UserError(
       'input-too-many-pixels',
-      `The image is ${width}×${height} (${width * height} pixels); the limit is ${limits.maxPixels} pixels. Send a smaller image.`,
+      msg('refusals.input.tooManyPixels', { width, height, pixels: width * height, limit: limits.maxPixels }),
     );
   }
   if (width < 64 || height < 64) {
-    throw new UserError('input-too-small', `The image is ${width}×${height}; it must be at least 64×64.`);
+    throw new UserError('input-too-small', msg('refusals.input.tooSmall', { width, height, min: 64 }));
   }
   return { bytes, format, width, height };
 }

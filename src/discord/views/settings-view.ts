@@ -1,5 +1,7 @@
 import type { APIEmbed } from 'discord.js';
 import type { GenerationDefaults } from '../../generation/request.js';
+import { DEFAULT_LOCALE, type Locale } from '../../i18n/locales.js';
+import { render, t } from '../../i18n/translate.js';
 import {
   type EffectivePolicy,
   FEATURE_NAMES,
@@ -7,81 +9,154 @@ import {
   type GuildPolicy,
 } from '../../policy/policy.js';
 import { formatSeconds } from '../../policy/quota.js';
-import { describeNsfwMode } from '../../policy/settings-changes.js';
+import { describeNsfwMode, LOCALE_NAMES } from '../../policy/settings-changes.js';
 import { escapeMarkdown, truncate } from './render.js';
 
 const COLOR = 0x5865f2;
-const own = (isOwn: boolean) => (isOwn ? '' : ' *(bot default)*');
 
 /** `/settings view`: the defaults and policies in force in this server, and which are its own. */
-export function renderSettingsView(input: {
-  stored: GuildPolicy;
-  effective: EffectivePolicy;
-  defaults: GenerationDefaults;
-  defaultModel: string | undefined;
-}): APIEmbed {
+export function renderSettingsView(
+  input: {
+    stored: GuildPolicy;
+    effective: EffectivePolicy;
+    defaults: GenerationDefaults;
+    defaultModel: string | undefined;
+  },
+  locale: Locale = DEFAULT_LOCALE,
+): APIEmbed {
   const { stored, effective, defaults } = input;
   const sd = stored.defaults;
+  const own = (isOwn: boolean) => (isOwn ? '' : t(locale, 'refusals.settingsView.botDefault'));
+  const code = (text: string) => `\`${truncate(text.replace(/`/g, 'ˋ'), 300) || ' '}\``;
   const defaultsLines = [
-    `Model: ${input.defaultModel === undefined ? 'the one loaded' : `**${escapeMarkdown(input.defaultModel)}**`}`,
-    `Size: ${defaults.width}×${defaults.height}${own(sd.width !== undefined)}`,
-    `Steps: ${defaults.steps}${own(sd.steps !== undefined)}`,
-    `Sampler: ${escapeMarkdown(defaults.sampler)} · ${escapeMarkdown(defaults.scheduler)}${own(sd.sampler !== undefined)}`,
-    `Negative prompt: ${defaults.negativePrompt === '' ? 'none' : `\`${truncate(defaults.negativePrompt.replace(/`/g, 'ˋ'), 300)}\``}${own(sd.negativePrompt !== undefined)}`,
+    input.defaultModel === undefined
+      ? t(locale, 'refusals.settingsView.modelLoaded')
+      : t(locale, 'refusals.settingsView.model', { model: escapeMarkdown(input.defaultModel) }),
+    t(locale, 'refusals.settingsView.size', {
+      width: defaults.width,
+      height: defaults.height,
+      own: own(sd.width !== undefined),
+    }),
+    t(locale, 'refusals.settingsView.steps', { steps: defaults.steps, own: own(sd.steps !== undefined) }),
+    t(locale, 'refusals.settingsView.sampler', {
+      sampler: escapeMarkdown(defaults.sampler),
+      scheduler: escapeMarkdown(defaults.scheduler),
+      own: own(sd.sampler !== undefined),
+    }),
+    defaults.negativePrompt === ''
+      ? t(locale, 'refusals.settingsView.negativeNone', { own: own(sd.negativePrompt !== undefined) })
+      : t(locale, 'refusals.settingsView.negative', {
+          text: code(defaults.negativePrompt),
+          own: own(sd.negativePrompt !== undefined),
+        }),
   ];
+  const bypass = [
+    effective.bypassRoleId === undefined ? undefined : `<@&${effective.bypassRoleId}>`,
+    effective.bypassManageServer ? t(locale, 'refusals.settingsView.manageServer') : undefined,
+  ].filter((part) => part !== undefined);
   const policyLines = [
-    `Outside age-restricted channels: ${describeNsfwMode(effective.nsfwMode)}${own(stored.nsfwMode !== undefined)}`,
-    `SFW negative prompt: \`${truncate(effective.sfwNegativePrompt.replace(/`/g, 'ˋ'), 300) || ' '}\`${own(stored.sfwNegativePrompt !== undefined)}`,
-    `Audit channel: ${effective.auditChannelId === undefined ? 'none' : `<#${effective.auditChannelId}>`}`,
-    `Cooldown per member: ${effective.cooldownSeconds === 0 ? 'off' : formatSeconds(effective.cooldownSeconds)}${own(stored.cooldownSeconds !== undefined)}`,
-    `Requests per hour (server): ${effective.hourlyLimit === 0 ? 'no limit' : effective.hourlyLimit}${own(stored.hourlyLimit !== undefined)}`,
-    `Quota bypass: ${
-      [
-        effective.bypassRoleId === undefined ? undefined : `<@&${effective.bypassRoleId}>`,
-        effective.bypassManageServer ? 'Manage Server' : undefined,
-      ]
-        .filter((part) => part !== undefined)
-        .join(', ') || 'nobody'
-    }`,
-    `Blocked terms: ${effective.blockedTerms.length} (see /settings blocked-words list)`,
+    t(locale, 'refusals.settingsView.nsfw', {
+      mode: render(describeNsfwMode(effective.nsfwMode), locale),
+      own: own(stored.nsfwMode !== undefined),
+    }),
+    t(locale, 'refusals.settingsView.sfwNegative', {
+      text: code(effective.sfwNegativePrompt),
+      own: own(stored.sfwNegativePrompt !== undefined),
+    }),
+    effective.auditChannelId === undefined
+      ? t(locale, 'refusals.settingsView.auditNone')
+      : t(locale, 'refusals.settingsView.audit', { channelId: effective.auditChannelId }),
+    effective.cooldownSeconds === 0
+      ? t(locale, 'refusals.settingsView.cooldownOff', { own: own(stored.cooldownSeconds !== undefined) })
+      : t(locale, 'refusals.settingsView.cooldown', {
+          duration: formatSeconds(effective.cooldownSeconds, locale),
+          own: own(stored.cooldownSeconds !== undefined),
+        }),
+    effective.hourlyLimit === 0
+      ? t(locale, 'refusals.settingsView.hourlyNone', { own: own(stored.hourlyLimit !== undefined) })
+      : t(locale, 'refusals.settingsView.hourly', {
+          limit: effective.hourlyLimit,
+          own: own(stored.hourlyLimit !== undefined),
+        }),
+    bypass.length === 0
+      ? t(locale, 'refusals.settingsView.bypassNobody')
+      : t(locale, 'refusals.settingsView.bypass', { who: bypass.join(', ') }),
+    t(locale, 'refusals.settingsView.blocked', { count: effective.blockedTerms.length }),
+    t(locale, 'refusals.settingsView.locale', {
+      language: LOCALE_NAMES[stored.locale ?? DEFAULT_LOCALE],
+      own: own(stored.locale !== undefined),
+    }),
   ];
   return {
     color: COLOR,
-    title: 'Settings for this server',
+    title: t(locale, 'refusals.settingsView.settingsTitle'),
     fields: [
-      { name: '/imagine defaults', value: truncate(defaultsLines.join('\n'), 1024) },
-      { name: 'Policies', value: truncate(policyLines.join('\n'), 1024) },
-      { name: 'Features', value: truncate(renderFeatureLines(stored.features).join('\n'), 1024) },
+      {
+        name: t(locale, 'refusals.settingsView.defaultsField'),
+        value: truncate(defaultsLines.join('\n'), 1024),
+      },
+      {
+        name: t(locale, 'refusals.settingsView.policiesField'),
+        value: truncate(policyLines.join('\n'), 1024),
+      },
+      {
+        name: t(locale, 'refusals.settingsView.featuresField'),
+        value: truncate(renderFeatureLines(stored.features, locale).join('\n'), 1024),
+      },
     ],
   };
 }
 
-function renderFeatureLines(features: FeaturePolicy | undefined): string[] {
+function renderFeatureLines(features: FeaturePolicy | undefined, locale: Locale): string[] {
   const allowed = features?.allowed ?? {};
   const off = FEATURE_NAMES.filter((name) => allowed[name] === false);
   const styles = features?.styles ?? [];
   const families = Object.entries(features?.families ?? {});
+  const hires = [
+    features?.hiresUpscaler === undefined
+      ? t(locale, 'refusals.settingsView.serverUpscaler')
+      : escapeMarkdown(features.hiresUpscaler),
+    t(locale, 'refusals.settingsView.hiresDenoisePart', { denoise: features?.hiresDenoise ?? 0.5 }),
+    features?.hiresSteps === undefined
+      ? undefined
+      : t(locale, 'refusals.settingsView.hiresStepsPart', { steps: features.hiresSteps }),
+  ].filter((part) => part !== undefined);
   return [
-    `Turned off: ${off.length === 0 ? 'nothing' : off.join(', ')}`,
-    `Most LoRAs: ${features?.maxLoras ?? 'MAX_LORAS'} · highest hires scale: ${features?.maxHiresScale ?? 'MAX_HIRES_SCALE'}`,
-    `Hires defaults: ${[features?.hiresUpscaler === undefined ? 'server’s upscaler' : escapeMarkdown(features.hiresUpscaler), `denoise ${features?.hiresDenoise ?? 0.5}`, features?.hiresSteps === undefined ? undefined : `${features.hiresSteps} steps`].filter((part) => part !== undefined).join(' · ')}`,
-    `Styles defined here: ${styles.length === 0 ? 'none' : escapeMarkdown(styles.map((style) => style.name).join(', '))}`,
+    off.length === 0
+      ? t(locale, 'refusals.settingsView.turnedOffNothing')
+      : t(locale, 'refusals.settingsView.turnedOff', { features: off.join(', ') }),
+    t(locale, 'refusals.settingsView.featureLimits', {
+      loras: features?.maxLoras ?? 'MAX_LORAS',
+      scale: features?.maxHiresScale ?? 'MAX_HIRES_SCALE',
+    }),
+    t(locale, 'refusals.settingsView.hiresDefaults', { parts: hires.join(' · ') }),
+    styles.length === 0
+      ? t(locale, 'refusals.settingsView.stylesNone')
+      : t(locale, 'refusals.settingsView.styles', {
+          styles: escapeMarkdown(styles.map((style) => style.name).join(', ')),
+        }),
     ...(families.length === 0
       ? []
       : [
-          `Families set: ${escapeMarkdown(families.map(([model, family]) => `${model} = ${family}`).join(', '))}`,
+          t(locale, 'refusals.settingsView.families', {
+            families: escapeMarkdown(families.map(([model, family]) => `${model} = ${family}`).join(', ')),
+          }),
         ]),
   ];
 }
 
 /** The blocked list for moderators (ephemeral); each entry in a code span so nothing renders or pings. */
-export function renderBlockedList(terms: readonly string[]): string {
-  if (terms.length === 0) return 'This server blocks no terms. Add one with /settings blocked-words add.';
-  const lines = [`This server blocks ${terms.length} term${terms.length === 1 ? '' : 's'}:`];
+export function renderBlockedList(terms: readonly string[], locale: Locale = DEFAULT_LOCALE): string {
+  if (terms.length === 0) return t(locale, 'refusals.blockedList.empty');
+  const lines = [
+    terms.length === 1
+      ? t(locale, 'refusals.blockedList.headerOne')
+      : t(locale, 'refusals.blockedList.header', { count: terms.length }),
+  ];
   for (const term of terms) {
     const line = `• \`${term.replace(/`/g, 'ˋ')}\``;
-    if (lines.join('\n').length + line.length + 40 > 2000) {
-      lines.push(`…and ${terms.length - lines.length + 1} more.`);
+    if (lines.join('\n').length + line.length + 80 > 2000) {
+      lines.push(t(locale, 'refusals.blockedList.more', { count: terms.length - lines.length + 1 }));
       break;
     }
     lines.push(line);

@@ -64,6 +64,10 @@ export function toUserErrorMessage(error: unknown): Message | string {
  * and what to do. Never a stack trace, host name, token or raw status code.
  */
 export function toUserMessage(error: unknown, locale: Locale = DEFAULT_LOCALE): string {
+  // A refusal of several problems: one line each.
+  if (error instanceof UserError && error.texts.length > 1) {
+    return error.texts.map((text) => render(text, locale)).join('\n');
+  }
   const message = toUserErrorMessage(error);
   return typeof message === 'string' ? message : render(message, locale);
 }
