@@ -22,6 +22,7 @@ import type { Job } from '../jobs/types.js';
 import { createLogger, type Logger } from '../log.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { sameModel } from '../models/match.js';
+import { serverLocale } from '../policy/guild-policy.js';
 import { createSqliteUsageStore } from '../policy/usage-store.js';
 import { secretsOf } from '../secrets.js';
 import { openDatabase } from '../store/database.js';
@@ -93,6 +94,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       now,
       onDiscordError: (code) => metrics.discordError(code),
       canUpscale: () => backends.some((backend) => backend.engine.capabilities.upscale),
+      // Jobs from before languages were kept speak the server's language.
+      defaultLocale: (guildId) => serverLocale({ settings }, guildId),
     }),
     config.jobs.progressIntervalMs,
     now,
