@@ -9,6 +9,8 @@ export interface AuditEntry {
   userId: string;
   channelId: string;
   command: string;
+  /** A result button (Reroll, Vary, Upscale, Remix) started it, not the command itself. */
+  viaButton?: boolean | undefined;
   prompt: string;
   negativePrompt: string;
   /** e.g. "512×512 ×2"; absent for refusals. */
@@ -30,7 +32,8 @@ const OUTCOME_KEY = {
  * member). Stays far below Discord's 2000 characters.
  */
 export function renderAuditLine(entry: AuditEntry, locale: Locale = DEFAULT_LOCALE): string {
-  const who = { userId: entry.userId, command: entry.command, channelId: entry.channelId };
+  const command = entry.viaButton === true ? t(locale, 'refusals.audit.buttonCommand') : entry.command;
+  const who = { userId: entry.userId, command, channelId: entry.channelId };
   const lines = [
     `${t(locale, OUTCOME_KEY[entry.outcome], who)}${entry.size === undefined ? '' : ` · ${entry.size}`}`,
     t(locale, 'refusals.audit.prompt', { prompt: code(entry.prompt) }),

@@ -71,7 +71,8 @@ export function admitGeneration(
         userId: interaction.user.id,
         channelId: interaction.channelId ?? '',
         // Result buttons (Reroll, Vary, Upscale, Remix) start /imagine jobs too.
-        command: interaction.isChatInputCommand() ? interaction.commandName : 'imagine (result button)',
+        command: interaction.isChatInputCommand() ? interaction.commandName : 'imagine',
+        viaButton: !interaction.isChatInputCommand(),
       },
       deps.log,
       serverLocale(deps, guildId),

@@ -175,6 +175,7 @@ export const de: AreaCatalog<typeof en> = {
   'refusals.audit.blocked':
     '<@{userId}> wurde bei /{command} in <#{channelId}> abgewiesen (gesperrter Begriff)',
   'refusals.audit.overQuota': '<@{userId}> wurde bei /{command} in <#{channelId}> abgewiesen (Kontingent)',
+  'refusals.audit.buttonCommand': 'imagine (Schaltfläche unter einem Ergebnis)',
   'refusals.audit.prompt': 'Prompt: {prompt}',
   'refusals.audit.negative': 'Negativ: {prompt}',
 

@@ -165,6 +165,7 @@ export const en = {
   'refusals.audit.queued': '<@{userId}> asked for /{command} in <#{channelId}>',
   'refusals.audit.blocked': '<@{userId}> was refused (blocked term) for /{command} in <#{channelId}>',
   'refusals.audit.overQuota': '<@{userId}> was refused (quota) for /{command} in <#{channelId}>',
+  'refusals.audit.buttonCommand': 'imagine (result button)',
   'refusals.audit.prompt': 'Prompt: {prompt}',
   'refusals.audit.negative': 'Negative: {prompt}',
 

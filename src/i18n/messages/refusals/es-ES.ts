@@ -170,6 +170,7 @@ export const eses: AreaCatalog<typeof en> = {
   'refusals.audit.queued': '<@{userId}> pidió /{command} en <#{channelId}>',
   'refusals.audit.blocked': '<@{userId}> fue rechazado (término bloqueado) en /{command} en <#{channelId}>',
   'refusals.audit.overQuota': '<@{userId}> fue rechazado (cuota) en /{command} en <#{channelId}>',
+  'refusals.audit.buttonCommand': 'imagine (botón de un resultado)',
   'refusals.audit.prompt': 'Prompt: {prompt}',
   'refusals.audit.negative': 'Negativo: {prompt}',
 

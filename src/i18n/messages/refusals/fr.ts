@@ -172,6 +172,7 @@ export const fr: AreaCatalog<typeof en> = {
   'refusals.audit.queued': '<@{userId}> a demandé /{command} dans <#{channelId}>',
   'refusals.audit.blocked': '<@{userId}> a été refusé (terme bloqué) pour /{command} dans <#{channelId}>',
   'refusals.audit.overQuota': '<@{userId}> a été refusé (quota) pour /{command} dans <#{channelId}>',
+  'refusals.audit.buttonCommand': 'imagine (bouton sous un résultat)',
   'refusals.audit.prompt': 'Prompt : {prompt}',
   'refusals.audit.negative': 'Négatif : {prompt}',
 

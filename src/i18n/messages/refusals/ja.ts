@@ -168,6 +168,7 @@ export const ja: AreaCatalog<typeof en> = {
   'refusals.audit.queued': '<@{userId}> が <#{channelId}> で /{command} をリクエストしました',
   'refusals.audit.blocked': '<@{userId}> の <#{channelId}> での /{command} を拒否しました（禁止語句）',
   'refusals.audit.overQuota': '<@{userId}> の <#{channelId}> での /{command} を拒否しました（利用制限）',
+  'refusals.audit.buttonCommand': 'imagine（結果のボタン）',
   'refusals.audit.prompt': 'プロンプト: {prompt}',
   'refusals.audit.negative': 'ネガティブ: {prompt}',
 

@@ -164,6 +164,7 @@ export const ko: AreaCatalog<typeof en> = {
   'refusals.audit.queued': '<@{userId}> 님이 <#{channelId}>에서 /{command}을(를) 요청했어요',
   'refusals.audit.blocked': '<@{userId}> 님의 <#{channelId}> /{command} 요청을 거절했어요(차단 단어)',
   'refusals.audit.overQuota': '<@{userId}> 님의 <#{channelId}> /{command} 요청을 거절했어요(사용 한도)',
+  'refusals.audit.buttonCommand': 'imagine (결과 버튼)',
   'refusals.audit.prompt': '프롬프트: {prompt}',
   'refusals.audit.negative': '네거티브: {prompt}',
 

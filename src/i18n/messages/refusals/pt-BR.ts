@@ -166,6 +166,7 @@ export const ptbr: AreaCatalog<typeof en> = {
   'refusals.audit.queued': '<@{userId}> pediu /{command} em <#{channelId}>',
   'refusals.audit.blocked': '<@{userId}> foi recusado (termo bloqueado) em /{command} em <#{channelId}>',
   'refusals.audit.overQuota': '<@{userId}> foi recusado (cota) em /{command} em <#{channelId}>',
+  'refusals.audit.buttonCommand': 'imagine (botão de um resultado)',
   'refusals.audit.prompt': 'Prompt: {prompt}',
   'refusals.audit.negative': 'Negativo: {prompt}',
 

@@ -164,6 +164,7 @@ export const ru: AreaCatalog<typeof en> = {
   'refusals.audit.queued': '<@{userId}> запросил(а) /{command} в <#{channelId}>',
   'refusals.audit.blocked': '<@{userId}>: отказ (запрещённое слово) для /{command} в <#{channelId}>',
   'refusals.audit.overQuota': '<@{userId}>: отказ (лимит) для /{command} в <#{channelId}>',
+  'refusals.audit.buttonCommand': 'imagine (кнопка под результатом)',
   'refusals.audit.prompt': 'Промпт: {prompt}',
   'refusals.audit.negative': 'Негативный: {prompt}',
 

@@ -144,6 +144,7 @@ export const zhcn: AreaCatalog<typeof en> = {
   'refusals.audit.queued': '<@{userId}> 在 <#{channelId}> 请求了 /{command}',
   'refusals.audit.blocked': '<@{userId}> 在 <#{channelId}> 的 /{command} 被拒绝（屏蔽词）',
   'refusals.audit.overQuota': '<@{userId}> 在 <#{channelId}> 的 /{command} 被拒绝（配额）',
+  'refusals.audit.buttonCommand': 'imagine（结果按钮）',
   'refusals.audit.prompt': '提示词：{prompt}',
   'refusals.audit.negative': '反向：{prompt}',
 
