@@ -1,4 +1,3 @@
-import './runtime/tuning.js';
 import { pathToFileURL } from 'node:url';
 import type { Client, REST } from 'discord.js';
 import { config as loadDotenv } from 'dotenv';
