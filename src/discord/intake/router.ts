@@ -7,6 +7,7 @@ import {
   MessageFlags,
   type ModalSubmitInteraction,
 } from 'discord.js';
+import { SdUnsupportedError } from '../../engines/errors.js';
 import { resolveLocale } from '../../i18n/locales.js';
 import { msg, t } from '../../i18n/translate.js';
 import { UserError } from '../../user-error.js';
@@ -64,7 +65,8 @@ export function createRouter(table: RouterTable, deps: BotDeps): Router {
   const byName = new Map(table.commands.map((command) => [command.data.name, command]));
 
   async function replyWithError(interaction: Replyable, error: unknown) {
-    const expected = error instanceof UserError;
+    // A refusal, or a server that lacks what was asked (a missing capability, not a fault): no reference.
+    const expected = error instanceof UserError || error instanceof SdUnsupportedError;
     const reference = randomBytes(3).toString('hex');
     if (expected) deps.log.info({ code: error.code, userId: interaction.user.id }, 'refused a request');
     else deps.log.error({ err: error, reference, userId: interaction.user.id }, 'interaction failed');
