@@ -9,9 +9,11 @@
  *                        |                               \--(no images)--> failed
  *                        \--(POST …/cancel)--> cancelled     (cancel while generating: 409)
  */
+
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import sharp from 'sharp';
+import { createFifoLock, readBody, sleep } from '../http-kit.js';
 import { readPngSize, renderPng } from '../webui/png.js';
 import type { RecordedRequest } from '../webui/server.js';
 import {
@@ -1198,56 +1200,6 @@ export async function startFakeSdcpp(options: FakeSdcppOptions = {}): Promise<Fa
 }
 
 // ---------- helpers ----------
-
-function createFifoLock(): { acquire(): Promise<() => void>; waiting(): number; held(): boolean } {
-  let tail: Promise<void> = Promise.resolve();
-  let waiting = 0;
-  let held = false;
-  return {
-    async acquire() {
-      const previous = tail;
-      let release: () => void = () => undefined;
-      tail = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      waiting += 1;
-      await previous;
-      waiting -= 1;
-      held = true;
-      return () => {
-        held = false;
-        release();
-      };
-    },
-    waiting: () => waiting,
-    held: () => held,
-  };
-}
-
-/** Resolves after `ms`, or early (without error) when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted || ms <= 0) {
-    return Promise.resolve();
-  }
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 /** Width and height of a base64 image (text before a comma ignored), or null when it does not decode. */
 async function probeImage(text: string): Promise<{ width: number; height: number } | null> {

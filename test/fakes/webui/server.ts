@@ -14,6 +14,7 @@
  * `current` until the next task starts, as in A1111, where `finish_task` is skipped by the exception.
  * `finished` keeps the last 16 ids.
  */
+
 import {
   createServer,
   type IncomingHttpHeaders,
@@ -24,6 +25,7 @@ import {
 import type { AddressInfo, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
+import { createFifoLock, readBody, sleep } from '../http-kit.js';
 import {
   DEFAULT_MODELS,
   defaultOptions,
@@ -1815,50 +1817,6 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
 }
 
 // ---------- helpers ----------
-
-function createFifoLock(): { acquire(): Promise<() => void>; waiting(): number } {
-  let tail: Promise<void> = Promise.resolve();
-  let waiting = 0;
-  return {
-    async acquire() {
-      const previous = tail;
-      let release: () => void = () => undefined;
-      tail = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      waiting += 1;
-      await previous;
-      waiting -= 1;
-      return release;
-    },
-    waiting: () => waiting,
-  };
-}
-
-/** Resolves after `ms`, or early (without error) when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted || ms <= 0) {
-    return Promise.resolve();
-  }
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 function basic(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
