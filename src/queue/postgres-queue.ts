@@ -1,9 +1,11 @@
 import pg from 'pg';
 import { newJobId } from '../jobs/job-store.js';
 import { checkAdmission } from '../jobs/scheduling.js';
+import type { NewJob } from '../jobs/types.js';
 import { createQueueEvents } from './events.js';
 import { claimCandidates, FAIR_LINE_SQL } from './fair-line.js';
 import type {
+  AdmissionLimits,
   ClaimRequest,
   EnqueueResult,
   JobQueue,
@@ -30,6 +32,7 @@ const notifyMoved = (type: string) =>
 const AFTER_CANCEL = "CASE WHEN state = 'cancelled' THEN 'cancelled' ELSE 'requeued' END";
 
 type Client = pg.PoolClient;
+type Notify = (client: Client, type: QueueEvent['type'], jobId: string) => Promise<unknown>;
 
 async function inTransaction<T>(pool: pg.Pool, work: (client: Client) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -55,6 +58,8 @@ async function inTransaction<T>(pool: pg.Pool, work: (client: Client) => Promise
  * with FOR UPDATE SKIP LOCKED, so two workers never take one job and neither waits on the other;
  * every change to the line is sent with NOTIFY on commit, and one dedicated connection per queue
  * LISTENs and hands the events to `subscribe`rs (this process's own changes included).
+ * One closure on purpose: the pool, the channel and the listener are this queue's state; its
+ * longer steps (enqueue, claim, cancel) are functions below, the rest one SQL statement each.
  */
 export async function createPostgresJobQueue(options: PostgresQueueOptions): Promise<JobQueue> {
   const owned = !('pool' in options);
@@ -76,41 +81,7 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
 
   return {
     enqueue: (job, limits, now) =>
-      inTransaction(pool, async (client): Promise<EnqueueResult> => {
-        await client.query('SELECT pg_advisory_xact_lock($1)', [ADMISSION_LOCK]);
-        const counts = await client.query<{ mine: string; total: string }>(
-          `SELECT COUNT(*) FILTER (WHERE user_id = $1) AS mine, COUNT(*) AS total
-           FROM jobs WHERE state IN ('queued', 'running')`,
-          [job.userId],
-        );
-        const row = counts.rows[0];
-        const admission = checkAdmission(Number(row?.mine ?? 0), Number(row?.total ?? 0), limits);
-        if (!admission.ok) return admission;
-        const id = newJobId();
-        await client.query(
-          `INSERT INTO jobs (id, kind, state, user_id, guild_id, channel_id, application_id, interaction_token,
-             token_expires_at, params, attempts, parent_id, created_at, locale)
-           VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9::jsonb, 0, $10, $11, $12)`,
-          [
-            id,
-            job.kind,
-            job.userId,
-            job.guildId,
-            job.channelId,
-            job.applicationId,
-            job.interactionToken,
-            job.tokenExpiresAt,
-            JSON.stringify(job.params),
-            job.parentId,
-            now,
-            job.locale ?? null,
-          ],
-        );
-        await notify(client, 'enqueued', id);
-        const line = await fairLine(client);
-        const index = line.findIndex((queued) => queued.id === id);
-        return { ok: true, job: line[index] as QueueJob, position: index + 1, total: line.length };
-      }),
+      inTransaction(pool, (client) => enqueueIn(client, { job, limits, now }, notify, fairLine)),
     claim: (request) => inTransaction(pool, (client) => claimIn(client, request, notify, fairLine)),
     async heartbeat(jobId, worker, leaseMs, now) {
       const { rows } = await pool.query<{ cancel_requested: boolean }>(
@@ -176,11 +147,53 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
   };
 }
 
+/** One enqueue, inside its transaction: admission and insert under one lock held by every enqueue. */
+async function enqueueIn(
+  client: Client,
+  { job, limits, now }: { job: NewJob; limits: AdmissionLimits; now: number },
+  notify: Notify,
+  fairLine: (client: Client) => Promise<QueueJob[]>,
+): Promise<EnqueueResult> {
+  await client.query('SELECT pg_advisory_xact_lock($1)', [ADMISSION_LOCK]);
+  const counts = await client.query<{ mine: string; total: string }>(
+    `SELECT COUNT(*) FILTER (WHERE user_id = $1) AS mine, COUNT(*) AS total
+       FROM jobs WHERE state IN ('queued', 'running')`,
+    [job.userId],
+  );
+  const row = counts.rows[0];
+  const admission = checkAdmission(Number(row?.mine ?? 0), Number(row?.total ?? 0), limits);
+  if (!admission.ok) return admission;
+  const id = newJobId();
+  await client.query(
+    `INSERT INTO jobs (id, kind, state, user_id, guild_id, channel_id, application_id, interaction_token,
+         token_expires_at, params, attempts, parent_id, created_at, locale)
+       VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9::jsonb, 0, $10, $11, $12)`,
+    [
+      id,
+      job.kind,
+      job.userId,
+      job.guildId,
+      job.channelId,
+      job.applicationId,
+      job.interactionToken,
+      job.tokenExpiresAt,
+      JSON.stringify(job.params),
+      job.parentId,
+      now,
+      job.locale ?? null,
+    ],
+  );
+  await notify(client, 'enqueued', id);
+  const line = await fairLine(client);
+  const index = line.findIndex((queued) => queued.id === id);
+  return { ok: true, job: line[index] as QueueJob, position: index + 1, total: line.length };
+}
+
 /** One claim, inside its transaction: the fair line, then the best candidate this worker can lock. */
 async function claimIn(
   client: Client,
   request: ClaimRequest,
-  notify: (client: Client, type: QueueEvent['type'], jobId: string) => Promise<unknown>,
+  notify: Notify,
   fairLine: (client: Client) => Promise<QueueJob[]>,
 ): Promise<QueueJob | undefined> {
   // The line is read without locks (PostgreSQL takes no FOR UPDATE beside window functions); each
@@ -212,7 +225,7 @@ async function cancelIn(
   client: Client,
   jobId: string,
   now: number,
-  notify: (client: Client, type: QueueEvent['type'], jobId: string) => Promise<unknown>,
+  notify: Notify,
 ): Promise<QueueCancelResult> {
   const { rows } = await client.query<{ state: string }>('SELECT state FROM jobs WHERE id = $1 FOR UPDATE', [
     jobId,
