@@ -83,7 +83,9 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     // A language-aware collation where the server has ICU, so a comparison that forgets the schema's
     // code-unit order (`COLLATE "C"`) shows up as a wrong fair order.
     await admin
-      .query(`CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`)
+      .query(
+        `CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`,
+      )
       .catch(() => admin.query(`CREATE DATABASE ${name}`));
   } catch (error: unknown) {
     await admin.end().catch(() => undefined);
