@@ -19,6 +19,7 @@ export interface DetectingEngineOptions {
   isComfy: (options?: RequestOptions) => Promise<boolean>;
 }
 
+// One closure on purpose: the decided kind is shared by every method, each a one-line delegation.
 export function createDetectingEngine(options: DetectingEngineOptions): Engine {
   let current: Engine = options.a1111;
   let comfy: Engine | undefined = typeof options.comfy === 'function' ? undefined : options.comfy;
