@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendConfig, Config } from '../config.js';
 import { createComfyClient } from '../engines/comfyui/client.js';
-import { createComfyEngine } from '../engines/comfyui/engine.js';
 import type { OperatorGraphFile, OperatorGraphKind } from '../engines/comfyui/operator-graphs.js';
 import { isComfyServer } from '../engines/comfyui/probe.js';
 import { createDetectingEngine } from '../engines/detect.js';
@@ -54,14 +53,19 @@ export function withComfy(
     log === undefined
       ? undefined
       : { warn: log.warn.bind(log), info: () => undefined, debug: () => undefined };
-  const comfy = createComfyEngine({
-    client,
-    auth: toAuthKind(backend.username, backend.password),
-    log: comfyLog,
-    graphs: readOperatorGraphs(config.comfy.graphDir, log),
-    flux: config.comfy.flux,
-    runTimeoutMs: config.limits.requestTimeoutMs,
-  });
+  const graphs = readOperatorGraphs(config.comfy.graphDir, log);
+  // Loaded once a server turns out to be ComfyUI: a bot on A1111-family servers never pays for it.
+  const comfy = async () => {
+    const { createComfyEngine } = await import('../engines/comfyui/engine.js');
+    return createComfyEngine({
+      client,
+      auth: toAuthKind(backend.username, backend.password),
+      log: comfyLog,
+      graphs,
+      flux: config.comfy.flux,
+      runTimeoutMs: config.limits.requestTimeoutMs,
+    });
+  };
   return {
     ...entry,
     engine: createDetectingEngine({

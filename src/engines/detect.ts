@@ -13,21 +13,28 @@ import type { Engine, EngineRun, RequestOptions, RunOptions } from './types.js';
 
 export interface DetectingEngineOptions {
   a1111: Engine;
-  comfy: Engine;
+  /** The ComfyUI engine, or a loader for it: then its modules load only once a server turns out to be ComfyUI. */
+  comfy: Engine | (() => Promise<Engine>);
   /** Resolves true for ComfyUI, false for another server; rejects when nothing answers. */
   isComfy: (options?: RequestOptions) => Promise<boolean>;
 }
 
+// One closure on purpose: the decided kind is shared by every method, each a one-line delegation.
 export function createDetectingEngine(options: DetectingEngineOptions): Engine {
   let current: Engine = options.a1111;
+  let comfy: Engine | undefined = typeof options.comfy === 'function' ? undefined : options.comfy;
+  const loadComfy = async (): Promise<Engine> => {
+    comfy ??= await (options.comfy as () => Promise<Engine>)();
+    return comfy;
+  };
   let decided = false;
   let firstProbe: Promise<void> | undefined;
 
   const decide = async (requestOptions?: RequestOptions) => {
     if (decided) return;
     try {
-      const comfy = await options.isComfy(requestOptions);
-      current = comfy ? options.comfy : options.a1111;
+      const isComfy = await options.isComfy(requestOptions);
+      current = isComfy ? await loadComfy() : options.a1111;
       decided = true;
     } catch (error: unknown) {
       if (!(error instanceof SdError)) throw error;
@@ -96,7 +103,7 @@ export function createDetectingEngine(options: DetectingEngineOptions): Engine {
     refreshCheckpoints: async (requestOptions) =>
       (await known(requestOptions)).refreshCheckpoints(requestOptions),
     async close() {
-      await Promise.all([options.a1111.close(), options.comfy.close()]);
+      await Promise.all([options.a1111.close(), comfy?.close()]);
     },
   };
 }

@@ -1,3 +1,5 @@
+import { loadSharp } from './sharp.js';
+
 /**
  * The pixel size an image's own header declares (PNG, JPEG, WebP), without decoding it: the real
  * size of what a server sent, which can differ from what it says it made (stable-diffusion.cpp
@@ -43,4 +45,13 @@ function jpegSize(view: Buffer): { width: number; height: number } | undefined {
     offset += 2 + length;
   }
   return undefined;
+}
+
+/** The header's size, else what the image library reads (loaded only then); 0 × 0 when neither knows. */
+export async function imageSize(bytes: Uint8Array): Promise<{ width: number; height: number }> {
+  const header = readImageSize(bytes);
+  if (header !== undefined) return header;
+  const sharp = await loadSharp();
+  const meta = await sharp(bytes).metadata();
+  return { width: meta.width ?? 0, height: meta.height ?? 0 };
 }

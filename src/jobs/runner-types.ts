@@ -35,7 +35,14 @@ export type SubmitResult =
   | Extract<AdmissionResult, { ok: false }>;
 
 /** `pending`: it waits in the server's own queue and is stopped once it starts; `discarding`: the server cannot stop it. */
-export type CancelResult = 'cancelled' | 'interrupting' | 'pending' | 'discarding' | 'not-found' | 'finished';
+export type CancelResult =
+  | 'cancelled'
+  | 'interrupting'
+  | 'pending'
+  | 'discarding'
+  | 'not-found'
+  | 'finished'
+  | 'already-cancelled';
 
 export interface JobRunner {
   /** Whether one more job of this member would be admitted now (what `submit` checks first). */

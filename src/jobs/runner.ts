@@ -234,7 +234,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         publishPositions();
         return 'cancelled';
       }
-      return store.get(jobId) === undefined ? 'not-found' : 'finished';
+      const state = store.get(jobId)?.state;
+      if (state === undefined) return 'not-found';
+      return state === 'cancelled' ? 'already-cancelled' : 'finished';
     },
     position(jobId) {
       const fair = ordered();

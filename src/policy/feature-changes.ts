@@ -3,6 +3,7 @@ import { cleanText } from '../generation/request.js';
 import { type Message, msg } from '../i18n/translate.js';
 import { FAMILY_LABELS, type ModelFamily } from '../models/family.js';
 import { closestModels, findModel } from '../models/match.js';
+import { type Change, unknownModel } from './change.js';
 import {
   type CustomStyle,
   FEATURE_NAMES,
@@ -11,7 +12,6 @@ import {
   type GuildPolicy,
   MAX_CUSTOM_STYLES,
 } from './policy.js';
-import { type Change, unknownModel } from './settings-changes.js';
 
 /** `/settings features`: what members may use, the limits, hires defaults, a checkpoint's family. */
 export interface FeaturesInput {

@@ -280,6 +280,25 @@ describe('job queue end to end with two WebUI backends', () => {
     expect(hasImage(first.handle.original() as FakeMessage)).toBe(false);
   });
 
+  it('says a job was already cancelled when its Cancel is pressed a second time', async () => {
+    harness = await started({ generationMs: 2000 });
+    const h = harness;
+    await imagine(h, ALICE, 'running one');
+    await imagine(h, BOB, 'keeps going');
+    const waiting = await imagine(h, ALICE, 'waiting one');
+    await Promise.all(h.webuis.map((webui) => webui.whenGenerating()));
+    const press = () =>
+      h.discord.clickButton({
+        customId: `cancel:${waiting.jobId}`,
+        message: waiting.handle.original() as FakeMessage,
+        user: ALICE,
+      });
+    // Two presses before the first one's edit takes the button away, as a quick double click does.
+    const [first, second] = [press(), press()];
+    expect(String((await first.ack()).data?.content)).toBe('Cancelled.');
+    expect(String((await second.ack()).data?.content)).toBe('This job was already cancelled.');
+  });
+
   it('shows live progress while generating, at most one edit per interval', async () => {
     harness = await started({ generationMs: 2500 });
     const h = harness;

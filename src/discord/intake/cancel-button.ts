@@ -13,6 +13,7 @@ const CANCEL_TEXT: Record<CancelResult, MessageKey & `commands.cancel.${string}`
   discarding: 'commands.cancel.discarding',
   'not-found': 'commands.cancel.finished',
   finished: 'commands.cancel.finished',
+  'already-cancelled': 'commands.cancel.alreadyCancelled',
 };
 
 /** Cancel: the requester or members with Manage Messages. Never stops anybody else's generation. */

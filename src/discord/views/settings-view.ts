@@ -2,14 +2,15 @@ import type { APIEmbed } from 'discord.js';
 import type { GenerationDefaults } from '../../generation/request.js';
 import { DEFAULT_LOCALE, type Locale } from '../../i18n/locales.js';
 import { render, t } from '../../i18n/translate.js';
+import { LOCALE_NAMES } from '../../policy/locale-names.js';
 import {
   type EffectivePolicy,
   FEATURE_NAMES,
   type FeaturePolicy,
   type GuildPolicy,
 } from '../../policy/policy.js';
+import { describeNsfwMode } from '../../policy/policy-changes.js';
 import { formatSeconds } from '../../policy/quota.js';
-import { describeNsfwMode, LOCALE_NAMES } from '../../policy/settings-changes.js';
 import { escapeMarkdown, truncate } from './render.js';
 
 const COLOR = 0x5865f2;

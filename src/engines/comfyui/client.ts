@@ -73,6 +73,7 @@ const contentTypeOf = (filename: string): string =>
         ? 'image/jpeg'
         : 'application/octet-stream';
 
+// One closure on purpose: the keep-alive pool, the credentials and the base URL are shared by every route.
 export function createComfyClient(options: ComfyClientOptions): ComfyClient {
   const base = new URL(options.url);
   const username = options.username ?? decodeURIComponent(base.username);

@@ -12,7 +12,7 @@
  * `follow.ts` (socket and polling), `results.ts` (history and /view), `cancel.ts`, `queue.ts`.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import sharp from 'sharp';
+import { imageSize } from '../../images/size.js';
 import type { Logger } from '../../log.js';
 import { SdInvalidRequestError, SdUnsupportedError } from '../errors.js';
 import type {
@@ -263,12 +263,12 @@ export function createComfyEngine(options: ComfyEngineOptions): Engine {
         const model = matchUpscaleModel(request.upscaler, listsOf().upscaleModels, request.factor);
         if (model === undefined) throw unsupported('upscale images');
         const uploaded = await uploadImage(client, request.image, signal);
-        const meta = await sharp(uploaded.bytes).metadata();
+        const size = await imageSize(uploaded.bytes);
         return toComfyUpscaleJob(request, {
           image: uploaded.name,
           upscaleModel: model,
-          width: meta.width ?? 0,
-          height: meta.height ?? 0,
+          width: size.width,
+          height: size.height,
           prefix: `sdbot-${randomUUID().slice(0, 8)}`,
         });
       }, run);

@@ -93,6 +93,7 @@ export function followPrompt(
   const { client, socket: ws, runTimeoutMs, downAfterMs } = deps;
   const { promptId, number, graph, record } = prompt;
   const label = client.label;
+  // Long on purpose: the executor holds the run's state; its named steps all settle this one promise.
   return new Promise<EngineResult>((resolve, reject) => {
     let state = createComfyRunState({
       promptId,

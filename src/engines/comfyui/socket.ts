@@ -52,6 +52,7 @@ const promptOf = (event: ComfySocketEvent): string | null => {
 
 const UNCLAIMED_LIMIT = 256;
 
+// One closure on purpose: the connection, its listeners and the reconnect backoff are one state machine.
 export function createComfySocket(options: ComfySocketOptions): ComfySocket {
   const listeners = new Map<string, Set<ComfySocketListener>>();
   const firstBackoff = options.backoffMs ?? 250;

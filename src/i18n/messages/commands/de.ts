@@ -9,6 +9,7 @@ export const de: AreaCatalog<typeof en> = {
   'commands.cancel.discarding':
     'Abgebrochen. Dieser Bildserver kann eine laufende Generierung nicht anhalten: Sie läuft zu Ende, und das Bild wird verworfen.',
   'commands.cancel.finished': 'Dieser Auftrag ist bereits fertig.',
+  'commands.cancel.alreadyCancelled': 'Dieser Auftrag wurde bereits abgebrochen.',
   'commands.cancel.jobGone': 'Diesen Auftrag gibt es nicht mehr.',
   'commands.cancel.notYours':
     'Nur das Mitglied, das dieses Bild angefordert hat (oder ein Moderator), kann es abbrechen.',

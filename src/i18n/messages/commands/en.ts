@@ -8,6 +8,7 @@ export const en = {
   'commands.cancel.discarding':
     'Cancelled. This image server cannot stop a generation once it has started, so it will finish and the image will be thrown away.',
   'commands.cancel.finished': 'This job has already finished.',
+  'commands.cancel.alreadyCancelled': 'This job was already cancelled.',
   'commands.cancel.jobGone': 'That job no longer exists.',
   'commands.cancel.notYours': 'Only the member who asked for this image (or a moderator) can cancel it.',
 

@@ -9,6 +9,7 @@ export const eses: AreaCatalog<typeof en> = {
   'commands.cancel.discarding':
     'Cancelado. Este servidor de imágenes no puede detener una generación ya empezada, así que terminará y la imagen se descartará.',
   'commands.cancel.finished': 'Este trabajo ya ha terminado.',
+  'commands.cancel.alreadyCancelled': 'Este trabajo ya se canceló.',
   'commands.cancel.jobGone': 'Ese trabajo ya no existe.',
   'commands.cancel.notYours': 'Solo el miembro que pidió esta imagen (o un moderador) puede cancelarla.',
   'commands.submit.shuttingDown':

@@ -9,6 +9,7 @@ export const fr: AreaCatalog<typeof en> = {
   'commands.cancel.discarding':
     'Annulé. Ce serveur d’images ne peut pas arrêter une génération déjà commencée : elle ira jusqu’au bout et l’image sera jetée.',
   'commands.cancel.finished': 'Cette tâche est déjà terminée.',
+  'commands.cancel.alreadyCancelled': 'Cette tâche a déjà été annulée.',
   'commands.cancel.jobGone': 'Cette tâche n’existe plus.',
   'commands.cancel.notYours': 'Seul le membre qui a demandé cette image (ou un modérateur) peut l’annuler.',
   'commands.submit.shuttingDown':

@@ -9,6 +9,7 @@ export const ja: AreaCatalog<typeof en> = {
   'commands.cancel.discarding':
     'キャンセルしました。この画像サーバーは開始した生成を途中で止められないため、最後まで生成したうえで画像を破棄します。',
   'commands.cancel.finished': 'このジョブはすでに完了しています。',
+  'commands.cancel.alreadyCancelled': 'このジョブはすでにキャンセルされています。',
   'commands.cancel.jobGone': 'このジョブはもう存在しません。',
   'commands.cancel.notYours':
     'この画像をキャンセルできるのは、リクエストしたメンバー（またはモデレーター）だけです。',

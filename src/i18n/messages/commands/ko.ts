@@ -9,6 +9,7 @@ export const ko: AreaCatalog<typeof en> = {
   'commands.cancel.discarding':
     '취소했습니다. 이 이미지 서버는 이미 시작된 생성을 중지할 수 없어서, 끝까지 생성한 뒤 이미지를 버립니다.',
   'commands.cancel.finished': '이 작업은 이미 끝났습니다.',
+  'commands.cancel.alreadyCancelled': '이 작업은 이미 취소되었습니다.',
   'commands.cancel.jobGone': '그 작업은 더 이상 존재하지 않습니다.',
   'commands.cancel.notYours': '이 이미지를 요청한 멤버(또는 관리자)만 취소할 수 있습니다.',
   'commands.submit.shuttingDown':

@@ -9,6 +9,7 @@ export const ptbr: AreaCatalog<typeof en> = {
   'commands.cancel.discarding':
     'Cancelado. Este servidor de imagens não consegue parar uma geração já iniciada, então ela vai até o fim e a imagem será descartada.',
   'commands.cancel.finished': 'Este trabalho já terminou.',
+  'commands.cancel.alreadyCancelled': 'Este trabalho já foi cancelado.',
   'commands.cancel.jobGone': 'Esse trabalho não existe mais.',
   'commands.cancel.notYours': 'Só o membro que pediu esta imagem (ou um moderador) pode cancelá-la.',
   'commands.submit.shuttingDown':

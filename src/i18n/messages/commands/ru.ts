@@ -9,6 +9,7 @@ export const ru: AreaCatalog<typeof en> = {
   'commands.cancel.discarding':
     'Отменено. Этот сервер изображений не может остановить уже начатую генерацию, поэтому она завершится, а изображение будет выброшено.',
   'commands.cancel.finished': 'Эта задача уже завершена.',
+  'commands.cancel.alreadyCancelled': 'Эта задача уже отменена.',
   'commands.cancel.jobGone': 'Этой задачи больше нет.',
   'commands.cancel.notYours':
     'Отменить это изображение может только участник, который его запросил (или модератор).',

@@ -9,6 +9,7 @@ export const zhcn: AreaCatalog<typeof en> = {
   'commands.cancel.discarding':
     '已取消。这台图像服务器无法停止已经开始的生成，所以它会完成生成，然后丢弃图像。',
   'commands.cancel.finished': '此任务已经完成。',
+  'commands.cancel.alreadyCancelled': '此任务已经取消。',
   'commands.cancel.jobGone': '该任务已不存在。',
   'commands.cancel.notYours': '只有请求这张图像的成员（或版主）才能取消它。',
   'commands.submit.shuttingDown': '机器人正在重启，暂时不接受新的图像请求。请一分钟后再试。',
