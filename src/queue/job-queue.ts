@@ -62,7 +62,10 @@ export interface ClaimRequest {
 }
 
 export interface Heartbeat {
-  /** The worker still holds the job's lease (and it was extended). */
+  /**
+   * The worker still holds the job's lease (and it was extended). A lease that ran out but was not
+   * recovered yet is still held: nobody else has the job.
+   */
   held: boolean;
   /** Someone asked for the job to be cancelled. */
   cancelRequested: boolean;

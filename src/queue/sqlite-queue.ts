@@ -17,7 +17,8 @@ const HELD = "id = @id AND state = 'running' AND locked_by = @worker";
  * writes runs in an IMMEDIATE transaction, which takes the write lock before the first read: another
  * connection, even in another process, cannot decide on the same rows in between. Events stay in
  * this process: queues on one file share `events` (one is made when none is given). The caller owns
- * `db`; listeners must not throw.
+ * `db`; listeners must not throw. One closure on purpose, like the runner: its statements and events
+ * are this queue's state, and each method is one named step of a job's life (see job-queue.ts).
  */
 export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } = {}): JobQueue {
   const events = options.events ?? createQueueEvents();
