@@ -34,7 +34,7 @@ import type { Ticket } from '../intake/member-order.js';
 import { whenProbed } from '../intake/probed.js';
 import { refuseWhileStopping, submitGeneration, toLimitRefusal } from '../intake/submit.js';
 import { contentTypeFor, prepareUpload } from '../uploads/upload-preflight.js';
-import { imageFileName } from '../views/render.js';
+import { imageFileName } from '../views/result-view.js';
 import { toMessageUrl } from './result-buttons.js';
 import { renderJobInfo } from './result-info.js';
 

@@ -2,14 +2,8 @@ import type { APIEmbed } from 'discord.js';
 import { DEFAULT_LOCALE, type Locale } from '../../i18n/locales.js';
 import { t } from '../../i18n/translate.js';
 import type { Job, JobState } from '../../jobs/types.js';
-import {
-  escapeMarkdown,
-  LIMITS,
-  oneDecimal,
-  renderFeatureFields,
-  renderSize,
-  truncate,
-} from '../views/render.js';
+import { renderFeatureFields, renderSize } from '../views/result-view.js';
+import { escapeMarkdown, LIMITS, oneDecimal, truncate } from '../views/view-text.js';
 import { renderOriginLine } from './result-buttons.js';
 
 const COLOR_INFO = 0x5865f2;

@@ -10,7 +10,7 @@ import {
 } from '../../policy/policy.js';
 import { formatSeconds } from '../../policy/quota.js';
 import { describeNsfwMode, LOCALE_NAMES } from '../../policy/settings-changes.js';
-import { escapeMarkdown, truncate } from './render.js';
+import { escapeMarkdown, truncate } from './view-text.js';
 
 const COLOR = 0x5865f2;
 
