@@ -40,27 +40,27 @@ export function renderGridNote(count: number, locale: Locale = DEFAULT_LOCALE): 
   return t(locale, 'delivery.result.gridNote', { count });
 }
 
-/** The finished reply: the images, byte for byte, and an embed with what was really used. */
-export function renderResult(
-  job: Job,
-  result: JobResult,
+type EmbedFields = NonNullable<APIEmbed['fields']>;
+
+/** The reply's files: each image named by its seed, or a batch as one composite (see grid.ts). */
+function resultFiles(
+  seeds: readonly number[],
   images: Buffer[],
-  grid?: Buffer,
-  options: { upscale?: boolean } = {},
-  locale: Locale = DEFAULT_LOCALE,
-): MessageView {
-  const params = job.params;
+  grid: Buffer | undefined,
+): MessageView['files'] {
+  // A batch shows as one composite; its originals stay one button away.
+  if (grid !== undefined) return [{ name: GRID_FILE_NAME, data: grid }];
+  return images.map((data, index) => ({
+    name: imageFileName(seeds[index] ?? seeds[0] ?? 0, index, images.length),
+    data,
+  }));
+}
+
+/** The result embed's fields: the negative prompt where there is one, then what was really used. */
+function resultFields(params: GenerationParams, result: JobResult, locale: Locale): EmbedFields {
   const unknown = t(locale, 'delivery.result.unknown');
   const seeds = result.seeds;
-  // A batch shows as one composite (see grid.ts); its originals stay one button away.
-  const files =
-    grid === undefined
-      ? images.map((data, index) => ({
-          name: imageFileName(seeds[index] ?? seeds[0] ?? 0, index, images.length),
-          data,
-        }))
-      : [{ name: GRID_FILE_NAME, data: grid }];
-  const fields: NonNullable<APIEmbed['fields']> = [
+  const fields: EmbedFields = [
     {
       name: t(locale, 'delivery.result.seedField'),
       value: seeds.length > 1 ? seeds.join(', ') : String(seeds[0] ?? unknown),
@@ -93,8 +93,40 @@ export function renderResult(
       inline: false,
     });
   }
-  const mismatch = modelMismatch(params.model, result, locale);
+  return fields;
+}
+
+/** The footer: the time it took and the job's id (and the job it came from). */
+function resultFooter(job: Job, result: JobResult, locale: Locale): string {
   const seconds = oneDecimal(result.durationMs / 1000, locale);
+  return job.parentId === null
+    ? t(locale, 'delivery.result.footer', { seconds, jobId: job.id })
+    : t(locale, 'delivery.result.footerFromJob', { seconds, jobId: job.id, parentId: job.parentId });
+}
+
+/** The text above the embed: a model other than the one asked for, and the job's notes. */
+function resultContent(params: GenerationParams, result: JobResult, locale: Locale): string {
+  const mismatch = modelMismatch(params.model, result, locale);
+  const notes = (params.notes ?? []).filter((note) => !note.startsWith('Style: '));
+  return truncate(
+    [mismatch, ...notes.map((note) => `ℹ️ ${escapeMarkdown(renderNote(note, locale))}`)]
+      .filter((line) => line !== undefined)
+      .join('\n'),
+    LIMITS.content,
+  );
+}
+
+/** The finished reply: the images, byte for byte, and an embed with what was really used. */
+export function renderResult(
+  job: Job,
+  result: JobResult,
+  images: Buffer[],
+  grid?: Buffer,
+  options: { upscale?: boolean } = {},
+  locale: Locale = DEFAULT_LOCALE,
+): MessageView {
+  const params = job.params;
+  const files = resultFiles(result.seeds, images, grid);
   const embed: APIEmbed = {
     color: COLOR_DONE,
     title: truncate(params.prompt.replace(/\s+/g, ' '), LIMITS.embedTitle),
@@ -105,23 +137,12 @@ export function renderResult(
     ]
       .filter((line) => line !== '')
       .join('\n'),
-    fields,
-    footer: {
-      text:
-        job.parentId === null
-          ? t(locale, 'delivery.result.footer', { seconds, jobId: job.id })
-          : t(locale, 'delivery.result.footerFromJob', { seconds, jobId: job.id, parentId: job.parentId }),
-    },
+    fields: resultFields(params, result, locale),
+    footer: { text: resultFooter(job, result, locale) },
   };
   if (files[0] !== undefined) embed.image = { url: `attachment://${files[0].name}` };
-  const notes = (params.notes ?? []).filter((note) => !note.startsWith('Style: '));
   return {
-    content: truncate(
-      [mismatch, ...notes.map((note) => `ℹ️ ${escapeMarkdown(renderNote(note, locale))}`)]
-        .filter((line) => line !== undefined)
-        .join('\n'),
-      LIMITS.content,
-    ),
+    content: resultContent(params, result, locale),
     embeds: [embed],
     components: renderResultButtons(job, images.length, options, locale),
     files,
@@ -147,11 +168,8 @@ export function renderSize(
 }
 
 /** LoRAs, style, hires upscaler, ADetailer and which image is which variant, where used. */
-export function renderFeatureFields(
-  params: GenerationParams,
-  locale: Locale = DEFAULT_LOCALE,
-): NonNullable<APIEmbed['fields']> {
-  const fields: NonNullable<APIEmbed['fields']> = [];
+export function renderFeatureFields(params: GenerationParams, locale: Locale = DEFAULT_LOCALE): EmbedFields {
+  const fields: EmbedFields = [];
   const loras = params.loras ?? [];
   if (loras.length > 0) {
     fields.push({
