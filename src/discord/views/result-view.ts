@@ -26,7 +26,7 @@ function modelMismatch(asked: string | undefined, result: JobResult, locale: Loc
 const NEGATIVE_IGNORED = /^(.+) models ignore the negative prompt\.$/;
 
 /**
- * A note stored with the job (in English, see generation/features.ts) in the locale: the ones we
+ * A note stored with the job (in English, see generation/family-defaults.ts) in the locale: the ones we
  * know by their shape get their key; any other stays as written.
  */
 function renderNote(note: string, locale: Locale): string {
