@@ -9,7 +9,7 @@ import { localized, localizeOption } from '../src/discord/intake/localized.js';
 import { type BackendModelState, renderModelsPage } from '../src/discord/views/models-view.js';
 import { toUserMessage } from '../src/discord/views/user-message.js';
 import { SdUnsupportedError } from '../src/engines/errors.js';
-import { familyOfModel } from '../src/generation/features.js';
+import { familyOfModel } from '../src/generation/family-defaults.js';
 import { type Locale, resolveLocale } from '../src/i18n/locales.js';
 import { msg } from '../src/i18n/translate.js';
 import { FAMILY_LABELS } from '../src/models/family.js';

@@ -3,7 +3,7 @@ import type { BotDeps, Command } from '../src/discord/intake/command.js';
 import { localized } from '../src/discord/intake/localized.js';
 import { whenProbed } from '../src/discord/intake/probed.js';
 import { backendName } from '../src/discord/views/models-view.js';
-import { escapeMarkdown, truncate } from '../src/discord/views/render.js';
+import { escapeMarkdown, truncate } from '../src/discord/views/view-text.js';
 import { serverLimits } from '../src/engines/describe.js';
 import { resolveLocale } from '../src/i18n/locales.js';
 import { render, t } from '../src/i18n/translate.js';

@@ -3,7 +3,7 @@ import { cleanText, type GenerationLimits, type GenerationParams, type JobOrigin
 
 /**
  * Parameters for the jobs that result buttons start, derived from the parent's stored parameters.
- * Pure: the handlers in `src/discord/results/result-actions.ts` load the parent and submit the child.
+ * Pure: the handlers in `src/discord/results/child-jobs.ts` and `remix.ts` load the parent and submit the child.
  */
 
 /** What a child never inherits: the parent's own origin and any upscale settings. */

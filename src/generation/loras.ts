@@ -9,6 +9,7 @@
 
 import { type Message, msg } from '../i18n/translate.js';
 import { editDistance } from '../models/match.js';
+import { notAllowed } from './feature-refusals.js';
 
 export interface LoraRef {
   name: string;
@@ -250,4 +251,41 @@ export function loraTrainingTags(metadata: unknown, max: number): string[] {
     .sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag))
     .slice(0, Math.max(0, max))
     .map(({ tag }) => tag);
+}
+
+export interface LoraPrompt {
+  /** The prompt without its `<lora:…>` tags. */
+  prompt: string;
+  loras: { name: string; weight: number }[];
+}
+
+/**
+ * The LoRAs a request asks for: the `lora` option and `<lora:name:w>` tags typed in the prompt
+ * (taken out of it, so each server gets them its own way). Names are checked later.
+ */
+export function readLoras(
+  prompt: string,
+  option: string | undefined,
+  maxLoras: number,
+): { ok: true; value: LoraPrompt } | { ok: false; problem: Message } {
+  const tagged = extractLoraTags(prompt);
+  const typed = option === undefined ? { ok: true as const, loras: [] } : parseLoraOption(option, 10);
+  if (!typed.ok) return { ok: false, problem: typed.problem };
+  const loras = [...tagged.loras];
+  for (const lora of typed.loras) {
+    if (loras.some((known) => known.name.toLowerCase() === lora.name.toLowerCase())) {
+      return { ok: false, problem: msg('refusals.loras.twice', { name: lora.name }) };
+    }
+    loras.push(lora);
+  }
+  if (loras.length > maxLoras) {
+    return {
+      ok: false,
+      problem:
+        maxLoras === 0
+          ? notAllowed('loras')
+          : msg('refusals.loras.tooManyPerRequest', { count: loras.length, max: maxLoras }),
+    };
+  }
+  return { ok: true, value: { prompt: tagged.prompt, loras } };
 }

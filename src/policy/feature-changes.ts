@@ -49,25 +49,19 @@ const TURNED: Readonly<Record<FeatureName, { on: Message; off: Message }>> = {
   },
 };
 
-/** Pure: the new policy or every problem; a refused change changes nothing. */
-export function planFeaturesChange(
-  current: GuildPolicy,
+/** What a plan collects: every problem, and a line for each change made. */
+interface PlanNotes {
+  problems: Message[];
+  summary: Message[];
+}
+
+/** The per-request limits (LoRAs, hires scale), within the bot's own; written into `features`. */
+function planLimits(
+  features: FeaturePolicy,
   input: FeaturesInput,
   context: FeaturesContext,
-): Change<GuildPolicy> {
-  const problems: Message[] = [];
-  const summary: Message[] = [];
-  let features: FeaturePolicy =
-    input.reset === true ? { styles: current.features?.styles } : { ...current.features };
-  if (input.reset === true) summary.push(msg('refusals.features.resetAll'));
-  const allowed = { ...features.allowed };
-  for (const name of FEATURE_NAMES) {
-    const value = input.allowed?.[name];
-    if (value === undefined) continue;
-    allowed[name] = value;
-    summary.push(value ? TURNED[name].on : TURNED[name].off);
-  }
-  if (Object.keys(allowed).length > 0) features = { ...features, allowed };
+  { problems, summary }: PlanNotes,
+): void {
   if (input.maxLoras !== undefined) {
     if (!Number.isInteger(input.maxLoras) || input.maxLoras < 0 || input.maxLoras > context.limits.maxLoras) {
       problems.push(msg('refusals.features.maxLorasRange', { min: 0, max: context.limits.maxLoras }));
@@ -86,6 +80,15 @@ export function planFeaturesChange(
       summary.push(msg('refusals.features.maxHiresScale', { scale: input.maxHiresScale }));
     }
   }
+}
+
+/** The hires fix defaults (upscaler the servers list, denoise, steps); written into `features`. */
+function planHiresDefaults(
+  features: FeaturePolicy,
+  input: FeaturesInput,
+  context: FeaturesContext,
+  { problems, summary }: PlanNotes,
+): void {
   if (input.hiresUpscaler !== undefined) {
     const wanted = input.hiresUpscaler.trim().toLowerCase();
     const found = context.upscalers?.find((name) => name.toLowerCase() === wanted);
@@ -112,6 +115,15 @@ export function planFeaturesChange(
       summary.push(msg('refusals.features.hiresSteps', { steps: input.hiresSteps }));
     }
   }
+}
+
+/** A checkpoint's family, set or back to detection (`auto`); written into `features`. */
+function planFamily(
+  features: FeaturePolicy,
+  input: FeaturesInput,
+  context: FeaturesContext,
+  { problems, summary }: PlanNotes,
+): void {
   if (input.model !== undefined || input.family !== undefined) {
     if (input.model === undefined || input.family === undefined) {
       problems.push(msg('refusals.features.modelAndFamily'));
@@ -133,6 +145,31 @@ export function planFeaturesChange(
       }
     }
   }
+}
+
+/** Pure: the new policy or every problem; a refused change changes nothing. */
+export function planFeaturesChange(
+  current: GuildPolicy,
+  input: FeaturesInput,
+  context: FeaturesContext,
+): Change<GuildPolicy> {
+  const problems: Message[] = [];
+  const summary: Message[] = [];
+  let features: FeaturePolicy =
+    input.reset === true ? { styles: current.features?.styles } : { ...current.features };
+  if (input.reset === true) summary.push(msg('refusals.features.resetAll'));
+  const allowed = { ...features.allowed };
+  for (const name of FEATURE_NAMES) {
+    const value = input.allowed?.[name];
+    if (value === undefined) continue;
+    allowed[name] = value;
+    summary.push(value ? TURNED[name].on : TURNED[name].off);
+  }
+  if (Object.keys(allowed).length > 0) features = { ...features, allowed };
+  const notes = { problems, summary };
+  planLimits(features, input, context, notes);
+  planHiresDefaults(features, input, context, notes);
+  planFamily(features, input, context, notes);
   if (problems.length > 0) return { ok: false, problems };
   if (summary.length === 0) return { ok: false, problems: [msg('refusals.settings.nothingToChange')] };
   return { ok: true, value: { ...current, features }, summary };

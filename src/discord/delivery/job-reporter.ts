@@ -8,17 +8,11 @@ import type { Job } from '../../jobs/types.js';
 import type { Logger } from '../../log.js';
 import { composeGrid } from '../results/grid.js';
 import { contentTypeFor, prepareUpload } from '../uploads/upload-preflight.js';
-import {
-  LIMITS,
-  type MessageView,
-  renderCancelled,
-  renderFailed,
-  renderQueued,
-  renderResult,
-  renderRunning,
-  truncate,
-} from '../views/render.js';
+import type { MessageView } from '../views/message-view.js';
+import { renderCancelled, renderFailed, renderQueued, renderRunning } from '../views/render.js';
+import { renderResult } from '../views/result-view.js';
 import { toUserMessage } from '../views/user-message.js';
+import { LIMITS, truncate } from '../views/view-text.js';
 import { createEditLane } from './edit-lane.js';
 import { type MessageRequest, toMessageRequest } from './multipart.js';
 

@@ -8,9 +8,14 @@ import {
 } from 'discord.js';
 import type { GenerationParams } from '../../generation/request.js';
 import { type AuditEntry, postAudit } from '../../policy/audit.js';
-import { compileBlockedTerms, findBlockedTerm, toBlockedRefusal } from '../../policy/blocked-terms.js';
+import {
+  type BlockedHit,
+  compileBlockedTerms,
+  findBlockedTerm,
+  toBlockedRefusal,
+} from '../../policy/blocked-terms.js';
 import { effectivePolicy, serverLocale } from '../../policy/guild-policy.js';
-import { applyChannelPolicy } from '../../policy/policy.js';
+import { applyChannelPolicy, type EffectivePolicy } from '../../policy/policy.js';
 import { canBypassQuota, toQuotaRefusal } from '../../policy/quota.js';
 import { UserError } from '../../user-error.js';
 import type { BotDeps } from './command.js';
@@ -42,26 +47,19 @@ function roleIdsOf(interaction: Interaction): string[] {
   return roles instanceof GuildMemberRoleManager ? [...roles.cache.keys()] : roles;
 }
 
-/**
- * Checks a validated request against the server's policy before anything reaches the WebUI:
- * blocked terms in what the member typed, then the cooldown and the hourly limit. The quota check
- * and its record are one SQLite transaction (`usage.admit`), so two requests at the same instant
- * cannot both pass. Throws a UserError naming the problem (with a relative timestamp for quotas);
- * nothing is recorded then. Otherwise the caller must end the admission with `accepted` or `release`.
- */
-export function admitGeneration(
-  interaction: ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction,
-  deps: BotDeps,
-  texts: {
-    prompt: string;
-    negativePrompt?: string | undefined;
-    /** Every `{a|b}` expansion of the prompt: each one is checked too. */
-    variants?: readonly string[] | undefined;
-  },
-): Admission {
-  const { guildId } = interaction;
-  const policy = effectivePolicy(deps.config, deps.settings, guildId);
-  const audit = (entry: Omit<AuditEntry, 'userId' | 'channelId' | 'command'>) => {
+type AdmissionInteraction = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
+type Audit = (entry: Omit<AuditEntry, 'userId' | 'channelId' | 'command'>) => void;
+
+interface AdmissionTexts {
+  prompt: string;
+  negativePrompt?: string | undefined;
+  /** Every `{a|b}` expansion of the prompt: each one is checked too. */
+  variants?: readonly string[] | undefined;
+}
+
+/** Posts to the server's audit channel, where it has one, on behalf of this interaction. */
+function auditFor(interaction: AdmissionInteraction, deps: BotDeps, policy: EffectivePolicy): Audit {
+  return (entry) => {
     if (policy.auditChannelId === undefined) return;
     postAudit(
       interaction.client.rest,
@@ -75,39 +73,76 @@ export function admitGeneration(
         viaButton: !interaction.isChatInputCommand(),
       },
       deps.log,
-      serverLocale(deps, guildId),
+      serverLocale(deps, interaction.guildId),
     );
   };
+}
 
-  const compiled = compileBlockedTerms(policy.blockedTerms);
-  const hit = [texts.prompt, ...(texts.variants ?? [])].reduce<ReturnType<typeof findBlockedTerm>>(
+/** The first blocked term in the prompt, each variant, or the negative prompt. */
+function findBlockedHit(texts: AdmissionTexts, blockedTerms: readonly string[]): BlockedHit | undefined {
+  const compiled = compileBlockedTerms(blockedTerms);
+  return [texts.prompt, ...(texts.variants ?? [])].reduce<BlockedHit | undefined>(
     (found, prompt) => found ?? findBlockedTerm({ ...texts, prompt }, compiled),
     undefined,
   );
+}
+
+/**
+ * Takes the member's quota place (cooldown, hourly limit) in one transaction; throws when over it,
+ * after `onRefused`. Returns how to give the place back. Outside a server there is no quota.
+ */
+function reserveQuota(
+  interaction: AdmissionInteraction,
+  deps: BotDeps,
+  policy: EffectivePolicy,
+  now: number,
+  onRefused: () => void,
+): () => void {
+  const { guildId } = interaction;
+  if (guildId === null) return () => {};
+  const bypass = canBypassQuota(
+    {
+      roleIds: roleIdsOf(interaction),
+      hasManageServer: interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
+    },
+    policy,
+  );
+  const reservation = deps.usage.admit(guildId, interaction.user.id, now, policy, bypass);
+  const { decision } = reservation;
+  if (!decision.ok) {
+    onRefused();
+    throw new UserError(decision.reason, toQuotaRefusal(decision));
+  }
+  return reservation.release;
+}
+
+/**
+ * Checks a validated request against the server's policy before anything reaches the WebUI:
+ * blocked terms in what the member typed, then the cooldown and the hourly limit. The quota check
+ * and its record are one SQLite transaction (`usage.admit`), so two requests at the same instant
+ * cannot both pass. Throws a UserError naming the problem (with a relative timestamp for quotas);
+ * nothing is recorded then. Otherwise the caller must end the admission with `accepted` or `release`.
+ */
+export function admitGeneration(
+  interaction: AdmissionInteraction,
+  deps: BotDeps,
+  texts: AdmissionTexts,
+): Admission {
+  const { guildId } = interaction;
+  const policy = effectivePolicy(deps.config, deps.settings, guildId);
+  const audit = auditFor(interaction, deps, policy);
+  const typed = { prompt: texts.prompt, negativePrompt: texts.negativePrompt ?? '' };
+
+  const hit = findBlockedHit(texts, policy.blockedTerms);
   if (hit !== undefined) {
     deps.log.info({ guildId, userId: interaction.user.id, field: hit.field }, 'blocked term in a request');
-    audit({ outcome: 'blocked', prompt: texts.prompt, negativePrompt: texts.negativePrompt ?? '' });
+    audit({ outcome: 'blocked', ...typed });
     throw new UserError('blocked-term', toBlockedRefusal(hit));
   }
-
   const now = deps.now();
-  let releaseQuota = () => {};
-  if (guildId !== null) {
-    const bypass = canBypassQuota(
-      {
-        roleIds: roleIdsOf(interaction),
-        hasManageServer: interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
-      },
-      policy,
-    );
-    const reservation = deps.usage.admit(guildId, interaction.user.id, now, policy, bypass);
-    const { decision } = reservation;
-    releaseQuota = reservation.release;
-    if (!decision.ok) {
-      audit({ outcome: 'over-quota', prompt: texts.prompt, negativePrompt: texts.negativePrompt ?? '' });
-      throw new UserError(decision.reason, toQuotaRefusal(decision));
-    }
-  }
+  const releaseQuota = reserveQuota(interaction, deps, policy, now, () =>
+    audit({ outcome: 'over-quota', ...typed }),
+  );
 
   const ageRestricted = isAgeRestricted(interaction);
   let settled = false;

@@ -1,12 +1,7 @@
 import type { Checkpoint, SchedulerInfo } from '../../engines/types.js';
-import {
-  applyFamilyDefaults,
-  type EffectiveFeatures,
-  type FeatureInput,
-  type FeatureLists,
-  familyOfModel,
-  resolveFeatures,
-} from '../../generation/features.js';
+import { applyFamilyDefaults, familyOfModel } from '../../generation/family-defaults.js';
+import type { EffectiveFeatures, FeatureInput, FeatureLists } from '../../generation/feature-context.js';
+import { resolveFeatures } from '../../generation/features.js';
 import type { LoraRef } from '../../generation/loras.js';
 import type { GenerationParams, ImagineInput } from '../../generation/request.js';
 import { sameModel } from '../../models/match.js';

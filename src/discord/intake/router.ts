@@ -11,8 +11,8 @@ import { SdUnsupportedError } from '../../engines/errors.js';
 import { resolveLocale } from '../../i18n/locales.js';
 import { msg, t } from '../../i18n/translate.js';
 import { UserError } from '../../user-error.js';
-import { LIMITS, truncate } from '../views/render.js';
 import { toUserMessage } from '../views/user-message.js';
+import { LIMITS, truncate } from '../views/view-text.js';
 import type { BotDeps, ButtonHandler, Command, ModalHandler } from './command.js';
 import { type ButtonAction, type ModalAction, parseCustomId } from './custom-id.js';
 

@@ -2,14 +2,8 @@ import type { APIEmbed } from 'discord.js';
 import { DEFAULT_LOCALE, type Locale } from '../../i18n/locales.js';
 import { t } from '../../i18n/translate.js';
 import type { Job, JobState } from '../../jobs/types.js';
-import {
-  escapeMarkdown,
-  LIMITS,
-  oneDecimal,
-  renderFeatureFields,
-  renderSize,
-  truncate,
-} from '../views/render.js';
+import { renderFeatureFields, renderSize } from '../views/result-view.js';
+import { escapeMarkdown, LIMITS, oneDecimal, truncate } from '../views/view-text.js';
 import { renderOriginLine } from './result-buttons.js';
 
 const COLOR_INFO = 0x5865f2;
@@ -26,14 +20,20 @@ const STATE_KEYS = {
   cancelled: 'delivery.info.stateCancelled',
 } as const satisfies Record<JobState, string>;
 
-/** The Info button's answer (ephemeral): every parameter, the seeds, the model, and the infotext. */
-export function renderJobInfo(job: Job, locale: Locale = DEFAULT_LOCALE): { embeds: APIEmbed[] } {
-  const { params, result } = job;
-  const fields: NonNullable<APIEmbed['fields']> = [];
-  const add = (name: string, value: string | undefined, inline = true) => {
+type Fields = NonNullable<APIEmbed['fields']>;
+type AddField = (name: string, value: string | undefined, inline?: boolean) => void;
+
+/** Adds a field to `fields` where it has a value, cut to Discord's limit. */
+const fieldAdder =
+  (fields: Fields): AddField =>
+  (name, value, inline = true) => {
     if (value !== undefined && value !== '')
       fields.push({ name, value: truncate(value, LIMITS.fieldValue), inline });
   };
+
+/** Every parameter but the prompt (in the description), and the seeds used. */
+function addParameterFields(add: AddField, job: Job, locale: Locale): void {
+  const { params, result } = job;
   add(t(locale, 'delivery.result.negativePromptField'), escapeMarkdown(params.negativePrompt), false);
   add(t(locale, 'delivery.info.kindField'), job.kind);
   add(
@@ -70,6 +70,11 @@ export function renderJobInfo(job: Job, locale: Locale = DEFAULT_LOCALE): { embe
       t(locale, 'delivery.info.upscalerField'),
       `${escapeMarkdown(params.upscale.upscaler)} ×${params.upscale.factor}`,
     );
+}
+
+/** The model asked for and used, the time taken, the job and who asked. */
+function addJobFields(add: AddField, job: Job, locale: Locale): void {
+  const { params, result } = job;
   add(
     t(locale, 'delivery.info.modelAskedField'),
     params.model === undefined ? undefined : code(params.model),
@@ -99,35 +104,44 @@ export function renderJobInfo(job: Job, locale: Locale = DEFAULT_LOCALE): { embe
     `<@${job.userId}> <t:${Math.floor(job.createdAt / 1000)}:R>`,
     false,
   );
+}
 
+/** The infotexts in a second embed, where they fit in what the first leaves of the message's room. */
+function infotextEmbed(job: Job, main: APIEmbed, fields: Fields, locale: Locale): APIEmbed | undefined {
+  const infotexts = job.result?.infotexts.filter((text) => text !== '') ?? [];
+  if (infotexts.length === 0) return undefined;
+  const used =
+    (main.title?.length ?? 0) +
+    (main.description?.length ?? 0) +
+    fields.reduce((sum, field) => sum + field.name.length + field.value.length, 0);
+  const room = Math.min(LIMITS.embedDescription, EMBEDS_BUDGET - used) - 10;
+  if (room <= 100) return undefined;
+  const text = infotexts
+    .map((line, index) => (infotexts.length > 1 ? `#${index + 1} ${line}` : line))
+    .join('\n\n');
+  return {
+    color: COLOR_INFO,
+    title: t(locale, 'delivery.info.infotextTitle'),
+    description: `\`\`\`\n${truncate(text.replace(/```/g, 'ˋˋˋ'), room)}\n\`\`\``,
+  };
+}
+
+/** The Info button's answer (ephemeral): every parameter, the seeds, the model, and the infotext. */
+export function renderJobInfo(job: Job, locale: Locale = DEFAULT_LOCALE): { embeds: APIEmbed[] } {
+  const fields: Fields = [];
+  const add = fieldAdder(fields);
+  addParameterFields(add, job, locale);
+  addJobFields(add, job, locale);
   const origin = renderOriginLine(job, locale);
   const main: APIEmbed = {
     color: COLOR_INFO,
     title: t(locale, 'delivery.info.parametersTitle'),
     description: truncate(
-      [origin, escapeMarkdown(params.prompt)].filter((line) => line !== '').join('\n'),
+      [origin, escapeMarkdown(job.params.prompt)].filter((line) => line !== '').join('\n'),
       1500,
     ),
     fields,
   };
-  const embeds: APIEmbed[] = [main];
-  const infotexts = result?.infotexts.filter((text) => text !== '') ?? [];
-  if (infotexts.length > 0) {
-    const used =
-      (main.title?.length ?? 0) +
-      (main.description?.length ?? 0) +
-      fields.reduce((sum, field) => sum + field.name.length + field.value.length, 0);
-    const room = Math.min(LIMITS.embedDescription, EMBEDS_BUDGET - used) - 10;
-    const text = infotexts
-      .map((line, index) => (infotexts.length > 1 ? `#${index + 1} ${line}` : line))
-      .join('\n\n');
-    if (room > 100) {
-      embeds.push({
-        color: COLOR_INFO,
-        title: t(locale, 'delivery.info.infotextTitle'),
-        description: `\`\`\`\n${truncate(text.replace(/```/g, 'ˋˋˋ'), room)}\n\`\`\``,
-      });
-    }
-  }
-  return { embeds };
+  const infotext = infotextEmbed(job, main, fields, locale);
+  return { embeds: infotext === undefined ? [main] : [main, infotext] };
 }

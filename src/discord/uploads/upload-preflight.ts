@@ -1,7 +1,7 @@
 import { DEFAULT_LOCALE, type Locale } from '../../i18n/locales.js';
 import { t } from '../../i18n/translate.js';
 import { loadSharp } from '../../images/sharp.js';
-import type { MessageView } from '../views/render.js';
+import type { MessageView } from '../views/message-view.js';
 
 /** Discord's per-file limit when the interaction does not say otherwise (10 MiB). */
 export const DEFAULT_ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024;

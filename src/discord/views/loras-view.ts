@@ -4,8 +4,9 @@ import { DEFAULT_LOCALE, type Locale } from '../../i18n/locales.js';
 import { t } from '../../i18n/translate.js';
 import { detectFamily, FAMILY_LABELS, type ModelFamily } from '../../models/family.js';
 import { encodeCustomId } from '../intake/custom-id.js';
+import type { MessageView } from './message-view.js';
 import { backendName, renderPageButtons } from './models-view.js';
-import { escapeMarkdown, LIMITS, type MessageView, truncate } from './render.js';
+import { escapeMarkdown, LIMITS, truncate } from './view-text.js';
 
 export const LORAS_PER_PAGE = 10;
 

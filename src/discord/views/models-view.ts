@@ -8,7 +8,8 @@ import { DEFAULT_LOCALE, type Locale } from '../../i18n/locales.js';
 import { t } from '../../i18n/translate.js';
 import type { SdModel } from '../../sd/types.js';
 import { encodeCustomId } from '../intake/custom-id.js';
-import { escapeMarkdown, type MessageView, truncate } from './render.js';
+import type { MessageView } from './message-view.js';
+import { escapeMarkdown, truncate } from './view-text.js';
 
 export const MODELS_PER_PAGE = 10;
 

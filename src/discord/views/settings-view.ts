@@ -11,25 +11,28 @@ import {
 } from '../../policy/policy.js';
 import { describeNsfwMode } from '../../policy/policy-changes.js';
 import { formatSeconds } from '../../policy/quota.js';
-import { escapeMarkdown, truncate } from './render.js';
+import { escapeMarkdown, truncate } from './view-text.js';
 
 const COLOR = 0x5865f2;
 
-/** `/settings view`: the defaults and policies in force in this server, and which are its own. */
-export function renderSettingsView(
-  input: {
-    stored: GuildPolicy;
-    effective: EffectivePolicy;
-    defaults: GenerationDefaults;
-    defaultModel: string | undefined;
-  },
-  locale: Locale = DEFAULT_LOCALE,
-): APIEmbed {
-  const { stored, effective, defaults } = input;
-  const sd = stored.defaults;
-  const own = (isOwn: boolean) => (isOwn ? '' : t(locale, 'refusals.settingsView.botDefault'));
-  const code = (text: string) => `\`${truncate(text.replace(/`/g, 'ˋ'), 300) || ' '}\``;
-  const defaultsLines = [
+interface SettingsViewInput {
+  stored: GuildPolicy;
+  effective: EffectivePolicy;
+  defaults: GenerationDefaults;
+  defaultModel: string | undefined;
+}
+
+/** The mark after a setting the server has not set itself (empty when it has). */
+const ownMark = (locale: Locale) => (isOwn: boolean) =>
+  isOwn ? '' : t(locale, 'refusals.settingsView.botDefault');
+const code = (text: string) => `\`${truncate(text.replace(/`/g, 'ˋ'), 300) || ' '}\``;
+
+/** The generation defaults: model, size, steps, sampler, negative prompt. */
+function renderDefaultsLines(input: SettingsViewInput, locale: Locale): string[] {
+  const { defaults } = input;
+  const sd = input.stored.defaults;
+  const own = ownMark(locale);
+  return [
     input.defaultModel === undefined
       ? t(locale, 'refusals.settingsView.modelLoaded')
       : t(locale, 'refusals.settingsView.model', { model: escapeMarkdown(input.defaultModel) }),
@@ -51,11 +54,16 @@ export function renderSettingsView(
           own: own(sd.negativePrompt !== undefined),
         }),
   ];
+}
+
+/** The policies: NSFW, SFW negative prompt, audit, cooldown, hourly limit, bypass, blocked terms, language. */
+function renderPolicyLines(stored: GuildPolicy, effective: EffectivePolicy, locale: Locale): string[] {
+  const own = ownMark(locale);
   const bypass = [
     effective.bypassRoleId === undefined ? undefined : `<@&${effective.bypassRoleId}>`,
     effective.bypassManageServer ? t(locale, 'refusals.settingsView.manageServer') : undefined,
   ].filter((part) => part !== undefined);
-  const policyLines = [
+  return [
     t(locale, 'refusals.settingsView.nsfw', {
       mode: render(describeNsfwMode(effective.nsfwMode), locale),
       own: own(stored.nsfwMode !== undefined),
@@ -88,17 +96,22 @@ export function renderSettingsView(
       own: own(stored.locale !== undefined),
     }),
   ];
+}
+
+/** `/settings view`: the defaults and policies in force in this server, and which are its own. */
+export function renderSettingsView(input: SettingsViewInput, locale: Locale = DEFAULT_LOCALE): APIEmbed {
+  const { stored, effective } = input;
   return {
     color: COLOR,
     title: t(locale, 'refusals.settingsView.settingsTitle'),
     fields: [
       {
         name: t(locale, 'refusals.settingsView.defaultsField'),
-        value: truncate(defaultsLines.join('\n'), 1024),
+        value: truncate(renderDefaultsLines(input, locale).join('\n'), 1024),
       },
       {
         name: t(locale, 'refusals.settingsView.policiesField'),
-        value: truncate(policyLines.join('\n'), 1024),
+        value: truncate(renderPolicyLines(stored, effective, locale).join('\n'), 1024),
       },
       {
         name: t(locale, 'refusals.settingsView.featuresField'),
