@@ -11,6 +11,9 @@
  *                 │  └──cancel──────┼──────────────────▶ cancelled
  *                 └─retry / recoverStalled (lease ran out)
  *
+ * A claim also respects the backend's capacity across workers (`ClaimRequest.capacity`), and a
+ * restarted worker `adopt`s the running jobs it held before.
+ *
  * A running job is leased to one worker (`locked_by`) until `lease_expires_at`; `heartbeat` extends
  * the lease, and every step a worker takes on a running job needs the lease (a worker that lost it
  * must not deliver). `cancel` on a running job only raises a flag the lease holder sees; a running
@@ -59,6 +62,13 @@ export interface ClaimRequest {
    * backend waits for it (the store does not know the other backends). Default: none could.
    */
   elsewhere?: ((job: QueueJob) => boolean) | undefined;
+  /**
+   * The backend's slots across every worker: no claim when this many jobs already run there
+   * (checked in the claim's transaction, so two workers never overbook it). Default: no limit.
+   */
+  capacity?: number | undefined;
+  /** This worker's running jobs on the backend whose server already answered: they hold no slot. */
+  released?: readonly string[] | undefined;
 }
 
 export interface Heartbeat {
@@ -92,8 +102,11 @@ export interface JobQueue {
   /** The lease holder delivered the job. False when the worker no longer holds the lease. */
   complete(jobId: string, worker: string, result: JobResult, now: number): Promise<boolean>;
   fail(jobId: string, worker: string, error: string, now: number): Promise<boolean>;
-  /** Back in line (attempts kept), to another backend than `failedOn` while one can take it. */
-  retry(jobId: string, worker: string, failedOn: string, now: number): Promise<boolean>;
+  /**
+   * Back in line (attempts kept, backend and server ref cleared), to another backend than `failedOn`
+   * while one can take it; `failedOn` null: anywhere (a shutdown or a restart put it back).
+   */
+  retry(jobId: string, worker: string, failedOn: string | null, now: number): Promise<boolean>;
   /** The lease holder stopped a job whose cancel was asked for. */
   finishCancelled(jobId: string, worker: string, now: number): Promise<boolean>;
   cancel(jobId: string, now: number): Promise<QueueCancelResult>;
@@ -107,6 +120,11 @@ export interface JobQueue {
    * when a cancel was asked for; returned in their new state so their members can be told.
    */
   recoverStalled(now: number): Promise<QueueJob[]>;
+  /**
+   * A restarted worker takes its running jobs back under a fresh lease: those it held before (same
+   * worker id) and those no worker holds (left by a bot from before leases). Oldest first.
+   */
+  adopt(worker: string, leaseMs: number, now: number): Promise<QueueJob[]>;
   subscribe(listener: (event: QueueEvent) => void): () => void;
   close(): Promise<void>;
 }

@@ -25,6 +25,11 @@ export type PostgresQueueOptions = ({ connectionString: string } | { pool: pg.Po
 /** Held by every enqueue's transaction: admission counts and the insert are one step across processes. */
 const ADMISSION_LOCK = '7236051917338522625';
 const UNLOCK = 'locked_by = NULL, locked_at = NULL, lease_expires_at = NULL';
+/** A job back in line runs afresh: no backend, no request on a server (a cancelled one keeps them). */
+const REQUEUED = `backend = CASE WHEN cancel_requested THEN backend END,
+  server_ref = CASE WHEN cancel_requested THEN server_ref END`;
+/** The first key of the advisory lock each claim takes on its backend (the second: the id's hash). */
+const BACKEND_LOCK_SPACE = 723605191;
 const HELD = "id = $1 AND state = 'running' AND locked_by = $2";
 /** Sends one event per moved row, on commit: `moved` is the CTE of an UPDATE … RETURNING id, state. */
 const notifyMoved = (type: string) =>
@@ -111,7 +116,8 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
     retry: (jobId, worker, failedOn, now) =>
       moveHeld(
         `WITH moved AS (UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'queued' END,
-             finished_at = CASE WHEN cancel_requested THEN $5::bigint END, failed_on = $4, ${UNLOCK}
+             finished_at = CASE WHEN cancel_requested THEN $5::bigint END, failed_on = $4, ${REQUEUED},
+             ${UNLOCK}
            WHERE ${HELD} RETURNING id, state) ${notifyMoved(AFTER_CANCEL)}`,
         [jobId, worker, channel, failedOn, now],
       ),
@@ -126,10 +132,18 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
       const { rows } = await pool.query<JobRow>('SELECT * FROM jobs WHERE id = $1', [jobId]);
       return rows[0] === undefined ? undefined : toQueueJob(rows[0]);
     },
+    async adopt(worker, leaseMs, now) {
+      const { rows } = await pool.query<JobRow>(
+        `UPDATE jobs SET locked_by = $1, locked_at = $2, lease_expires_at = $3
+         WHERE state = 'running' AND (locked_by = $1 OR locked_by IS NULL) RETURNING *`,
+        [worker, now, now + leaseMs],
+      );
+      return rows.map(toQueueJob).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+    },
     async recoverStalled(now) {
       const { rows } = await pool.query<JobRow>(
         `WITH moved AS (UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'queued' END,
-             finished_at = CASE WHEN cancel_requested THEN $1::bigint END, ${UNLOCK}
+             finished_at = CASE WHEN cancel_requested THEN $1::bigint END, ${REQUEUED}, ${UNLOCK}
            WHERE state = 'running' AND lease_expires_at <= $1::bigint RETURNING *)
          SELECT moved.*, pg_notify($2, json_build_object('type', ${AFTER_CANCEL}, 'jobId', id)::text) AS sent
          FROM moved ORDER BY created_at, id`,
@@ -196,6 +210,18 @@ async function claimIn(
   notify: Notify,
   fairLine: (client: Client) => Promise<QueueJob[]>,
 ): Promise<QueueJob | undefined> {
+  if (request.capacity !== undefined) {
+    // One claim per backend at a time across processes, so the count below stays true until commit.
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+      BACKEND_LOCK_SPACE,
+      request.backendId,
+    ]);
+    const busy = await client.query<{ n: string }>(
+      `SELECT COUNT(*) AS n FROM jobs WHERE state = 'running' AND backend = $1 AND NOT (id = ANY($2::text[]))`,
+      [request.backendId, [...(request.released ?? [])]],
+    );
+    if (Number(busy.rows[0]?.n ?? 0) >= request.capacity) return undefined;
+  }
   // The line is read without locks (PostgreSQL takes no FOR UPDATE beside window functions); each
   // candidate is then locked alone, skipping one another worker is claiming right now.
   for (const candidate of claimCandidates(await fairLine(client), request)) {
@@ -206,7 +232,8 @@ async function claimIn(
     if (locked.rowCount !== 1) continue;
     const { rows } = await client.query<JobRow>(
       `UPDATE jobs SET state = 'running', backend = $2, attempts = attempts + 1, started_at = $3,
-         locked_by = $4, locked_at = $3, lease_expires_at = $5, cancel_requested = false, failed_on = NULL
+         locked_by = $4, locked_at = $3, lease_expires_at = $5, cancel_requested = false, failed_on = NULL,
+         server_ref = NULL
        WHERE id = $1 RETURNING *`,
       [candidate.id, request.backendId, request.now, request.worker, request.now + request.leaseMs],
     );

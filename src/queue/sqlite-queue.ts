@@ -9,6 +9,9 @@ import { type JobRow, toQueueJob } from './rows.js';
 
 /** What clears a job's lease when it leaves `running`. */
 const UNLOCK = 'locked_by = NULL, locked_at = NULL, lease_expires_at = NULL';
+/** A job back in line runs afresh: no backend, no request on a server (a cancelled one keeps them). */
+const REQUEUED = `backend = CASE WHEN cancel_requested = 1 THEN backend END,
+  server_ref = CASE WHEN cancel_requested = 1 THEN server_ref END`;
 /** Only the worker holding a running job's lease may move it on. */
 const HELD = "id = @id AND state = 'running' AND locked_by = @worker";
 
@@ -47,6 +50,10 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
   ).immediate;
 
   const claim = db.transaction((request: Parameters<JobQueue['claim']>[0]): QueueJob | undefined => {
+    if (request.capacity !== undefined) {
+      const busy = statements.busy.get(request.backendId, JSON.stringify(request.released ?? []));
+      if ((busy?.n ?? 0) >= request.capacity) return undefined;
+    }
     const picked = claimCandidates(fairLine(), request).next();
     if (picked.done === true) return undefined;
     const row = statements.claim.get({
@@ -136,6 +143,12 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
       const row = statements.one.get(jobId);
       return row === undefined ? undefined : toQueueJob(row);
     },
+    async adopt(worker, leaseMs, now) {
+      return statements.adopt
+        .all({ worker, now, expires: now + leaseMs })
+        .map(toQueueJob)
+        .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+    },
     async recoverStalled(now) {
       const jobs = statements.recover.all({ now }).map(toQueueJob);
       for (const job of jobs) emit(job.state === 'cancelled' ? 'cancelled' : 'requeued', job.id);
@@ -174,8 +187,16 @@ function prepare(db: Db) {
     claim: db.prepare<[object], JobRow>(
       `UPDATE jobs SET state = 'running', backend = @backend, attempts = attempts + 1, started_at = @now,
          locked_by = @worker, locked_at = @now, lease_expires_at = @expires, cancel_requested = 0,
-         failed_on = NULL
+         failed_on = NULL, server_ref = NULL
        WHERE id = @id AND state = 'queued' RETURNING *`,
+    ),
+    busy: db.prepare<[string, string], { n: number }>(
+      `SELECT COUNT(*) AS n FROM jobs WHERE state = 'running' AND backend = ?
+         AND id NOT IN (SELECT value FROM json_each(?))`,
+    ),
+    adopt: db.prepare<[object], JobRow>(
+      `UPDATE jobs SET locked_by = @worker, locked_at = @now, lease_expires_at = @expires
+       WHERE state = 'running' AND (locked_by = @worker OR locked_by IS NULL) RETURNING *`,
     ),
     served: db.prepare(
       `INSERT INTO served (user_id, stamp) VALUES (?, (SELECT COALESCE(MAX(stamp), 0) + 1 FROM served))
@@ -195,14 +216,15 @@ function prepare(db: Db) {
     ),
     retry: db.prepare<[object], { state: string }>(
       `UPDATE jobs SET state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'queued' END,
-         finished_at = CASE WHEN cancel_requested = 1 THEN @now ELSE NULL END, failed_on = @failedOn, ${UNLOCK}
+         finished_at = CASE WHEN cancel_requested = 1 THEN @now ELSE NULL END, failed_on = @failedOn,
+         ${REQUEUED}, ${UNLOCK}
        WHERE ${HELD} RETURNING state`,
     ),
     cancelQueued: db.prepare(`UPDATE jobs SET state = 'cancelled', finished_at = ? WHERE id = ?`),
     requestCancel: db.prepare('UPDATE jobs SET cancel_requested = 1 WHERE id = ?'),
     recover: db.prepare<[{ now: number }], JobRow>(
       `UPDATE jobs SET state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'queued' END,
-         finished_at = CASE WHEN cancel_requested = 1 THEN @now ELSE NULL END, ${UNLOCK}
+         finished_at = CASE WHEN cancel_requested = 1 THEN @now ELSE NULL END, ${REQUEUED}, ${UNLOCK}
        WHERE state = 'running' AND lease_expires_at <= @now RETURNING *`,
     ),
   };

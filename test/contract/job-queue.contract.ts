@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobQueue } from '../../src/queue/job-queue.js';
+import { defineCapacityContract } from './job-queue-capacity.contract.js';
 import { defineFairnessContract } from './job-queue-fairness.contract.js';
 import { add, LIMITS, newJob, nextEvent, type QueueStore, slot, useQueueStore } from './job-queue-kit.js';
 
@@ -18,6 +19,7 @@ export function defineJobQueueContract(name: string, makeStore: () => Promise<Qu
   describe(`JobQueue contract (${name})`, () => {
     const store = useQueueStore(makeStore);
     defineFairnessContract(store);
+    defineCapacityContract(store);
 
     it('claims several members’ jobs round-robin when one member queued first', async () => {
       const queue = await store.open();
