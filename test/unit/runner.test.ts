@@ -341,13 +341,14 @@ describe('createJobRunner', () => {
     expect(store.get(waiting.id)?.state).toBe('cancelled');
     expect(reports).toContainEqual({ type: 'cancelled', jobId: waiting.id });
     expect(runner.position(waiting.id)).toBeUndefined();
-    expect(await runner.cancel(waiting.id)).toBe('finished');
+    expect(await runner.cancel(waiting.id)).toBe('already-cancelled');
     expect(await runner.cancel('no-such-job')).toBe('not-found');
 
     run.resolve();
     await until(() => store.get(running.id)?.state === 'succeeded', 'the first job to finish');
     await settleALittle();
     expect(engine.runs).toHaveLength(1);
+    expect(await runner.cancel(running.id)).toBe('finished');
   });
 
   it.each([
