@@ -24,6 +24,7 @@ import { createMetrics, type Metrics } from '../metrics.js';
 import { sameModel } from '../models/match.js';
 import { serverLocale } from '../policy/guild-policy.js';
 import { createSqliteUsageStore } from '../policy/usage-store.js';
+import { createSqliteJobQueue } from '../queue/sqlite-queue.js';
 import { secretsOf } from '../secrets.js';
 import { openDatabase } from '../store/database.js';
 import { createSqliteSettingsStore } from '../store/settings-store.js';
@@ -68,6 +69,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const db = openDatabase(config.databasePath);
   const settings = createSqliteSettingsStore(db, now);
   const jobs = createSqliteJobStore(db);
+  const queue = createSqliteJobQueue(db);
   const images = createFileImageStore(db, config.imageDir);
   const backends = createBackends(config, log);
   const catalog = createCatalog({
@@ -112,6 +114,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
             ?.map((style) => style.name),
   });
   const runner = createJobRunner({
+    queue,
     store: jobs,
     backends,
     reporter,
@@ -184,6 +187,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const closeResources = async () => {
     await client.destroy();
     await Promise.all(backends.map((backend) => backend.engine.close()));
+    await queue.close();
     db.close();
   };
   let stopping: Promise<void> | undefined;

@@ -6,11 +6,20 @@ import type { ImageStore } from './image-store.js';
 import type { JobEvent } from './observers.js';
 import type { JobReporter } from './reporter.js';
 import { decideAfterFailure, takesBackendDown } from './scheduling.js';
-import type { Job, JobState } from './types.js';
+import type { Job, JobResult } from './types.js';
+
+/** One step the lease holder takes on a running job (see `JobQueue`). */
+export type LeaseStep =
+  | { type: 'complete'; result: JobResult }
+  | { type: 'fail'; error: string }
+  /** Back in line; `failedOn`: the backend to avoid while another can take it. */
+  | { type: 'retry'; failedOn: string | null }
+  | { type: 'finish-cancelled' };
 
 /** What the two outcomes of an answered attempt need of the runner. */
 export interface OutcomeContext {
-  transition(job: Job, state: JobState, changes?: Partial<Omit<Job, 'id'>>): Job;
+  /** Takes the step in the queue and announces the job's new state; undefined when the lease was lost. */
+  move(job: Job, step: LeaseStep): Promise<Job | undefined>;
   report(what: string, job: Job, action: () => Promise<void>): void;
   emit(event: JobEvent): void;
   track(promise: Promise<unknown>): void;
@@ -21,33 +30,22 @@ export interface OutcomeContext {
   maxAttempts: number;
   images: ImageStore | undefined;
   isAccepting(): boolean;
-  /** Puts a job back in line (`failedOn`: the backend a retry should avoid); its new place. */
-  requeue(job: Job, failedOn?: string): { position: number; total: number };
+  /** The place in line of a job that just went back, the line read anew. */
+  placeOf(jobId: string): Promise<{ position: number; total: number }>;
 }
 
 /**
- * The transitions that end an attempt: shutdown (`running → queued`), cancel (`→ cancelled`),
+ * The transitions that end an attempt, each a lease holder's step on the queue: shutdown
+ * (`running → queued`), cancel (`→ cancelled`),
  * success (`→ succeeded`: the result stored, the originals kept), and after a failure `→ queued`
  * (retry on another backend) or `→ failed`.
  */
 // One closure on purpose: the transitions share the runner's context; each one is a named inner function.
 export function createOutcomes(context: OutcomeContext) {
-  const {
-    transition,
-    report,
-    emit,
-    track,
-    pool,
-    reporter,
-    log,
-    now,
-    maxAttempts,
-    images,
-    isAccepting,
-    requeue,
-  } = context;
+  const { move, report, emit, track, pool, reporter, log, now, maxAttempts, images, isAccepting, placeOf } =
+    context;
 
-  function succeed(job: Job, backendId: string, result: EngineResult, started: number): void {
+  async function succeed(job: Job, backendId: string, result: EngineResult, started: number) {
     if (job.params.model !== undefined) pool.setLoadedModel(backendId, job.params.model);
     emit({
       type: 'generation',
@@ -55,8 +53,8 @@ export function createOutcomes(context: OutcomeContext) {
       model: result.model ?? 'unknown',
       seconds: (now() - started) / 1000,
     });
-    const done = transition(job, 'succeeded', {
-      finishedAt: now(),
+    const done = await move(job, {
+      type: 'complete',
       result: {
         seeds: result.seeds,
         model: result.model,
@@ -68,6 +66,7 @@ export function createOutcomes(context: OutcomeContext) {
         ...realSize(result.images[0]),
       },
     });
+    if (done === undefined) return;
     report('finished', done, () => reporter.finished(done, result));
     // Keep the originals for the result buttons (files written on the thread pool).
     if (images !== undefined) {
@@ -79,47 +78,49 @@ export function createOutcomes(context: OutcomeContext) {
     }
   }
 
-  function fail(job: Job, backendId: string, failure: unknown): void {
+  async function fail(job: Job, backendId: string, failure: unknown) {
     const kind = failureKindOf(failure);
     if (takesBackendDown(kind)) pool.markDown(backendId, failure);
     const decision = decideAfterFailure(kind, job.attempts, maxAttempts, pool.healthyOthers(backendId));
     log.warn({ jobId: job.id, backend: backendId, err: failure, kind, decision }, 'generation failed');
     if (decision === 'retry' && isAccepting()) {
       emit({ type: 'retried', job });
-      const again = transition(job, 'queued', { backend: null });
-      const { position, total } = requeue(again, backendId);
+      const again = await move(job, { type: 'retry', failedOn: backendId });
+      if (again?.state === 'cancelled') report('cancelled', again, () => reporter.cancelled(again));
+      if (again?.state !== 'queued') return;
+      const { position, total } = await placeOf(again.id);
       report('retrying', again, () => reporter.queued(again, position, total, 'retrying'));
     } else if (decision === 'retry') {
-      transition(job, 'queued', { backend: null });
+      await move(job, { type: 'retry', failedOn: backendId });
     } else {
-      const failed = transition(job, 'failed', { finishedAt: now(), error: kind });
-      report('failed', failed, () => reporter.failed(failed, failure));
+      const failed = await move(job, { type: 'fail', error: kind });
+      if (failed !== undefined) report('failed', failed, () => reporter.failed(failed, failure));
     }
   }
 
   /** Every way an attempt ends: its transition, and what the member is told. */
-  function settle(
+  async function settle(
     job: Job,
     backendId: string,
     outcome: AttemptOutcome,
     how: { started: number; resumed: boolean },
-  ) {
+  ): Promise<void> {
     if (outcome.type === 'detached') {
       // Still on the server, which keeps it: the next start follows it (`running`, with its request id).
       log.info({ jobId: job.id, backend: backendId }, 'left a request on the server for the next start');
-    } else if (outcome.type === 'stopped') transition(job, 'queued', { backend: null });
+    } else if (outcome.type === 'stopped') await move(job, { type: 'retry', failedOn: null });
     else if (outcome.type === 'failed' && how.resumed) {
       // The server no longer has the request it had before the restart: send the job again.
       log.info(
         { jobId: job.id, backend: backendId, err: outcome.error },
         'could not follow a request after a restart',
       );
-      requeue(transition(job, 'queued', { backend: null, serverRef: null }));
+      await move(job, { type: 'retry', failedOn: null });
     } else if (outcome.type === 'cancelled') {
-      const cancelled = transition(job, 'cancelled', { finishedAt: now() });
-      report('cancelled', cancelled, () => reporter.cancelled(cancelled));
-    } else if (outcome.type === 'succeeded') succeed(job, backendId, outcome.result, how.started);
-    else fail(job, backendId, outcome.error);
+      const cancelled = await move(job, { type: 'finish-cancelled' });
+      if (cancelled !== undefined) report('cancelled', cancelled, () => reporter.cancelled(cancelled));
+    } else if (outcome.type === 'succeeded') await succeed(job, backendId, outcome.result, how.started);
+    else await fail(job, backendId, outcome.error);
   }
 
   return { settle };

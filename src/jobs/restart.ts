@@ -1,3 +1,5 @@
+import type { JobQueue } from '../queue/job-queue.js';
+import type { BackendPool } from './backend-pool.js';
 import type { Job } from './types.js';
 
 /** What start-up does with the jobs a previous run left unfinished. */
@@ -24,4 +26,27 @@ export function planRestart(pending: readonly Job[], canResume: (backendId: stri
     } else plan.requeue.push(job);
   }
   return plan;
+}
+
+/**
+ * Start-up: the jobs this worker left running (or that no worker holds) are its own again; those a
+ * server can be asked about again keep their slot and are followed once the servers are probed, the
+ * others go back in line (attempts kept). Returns what is to be followed.
+ */
+export async function takeBack(context: {
+  queue: Pick<JobQueue, 'adopt' | 'retry'>;
+  worker: string;
+  leaseMs: number;
+  now: () => number;
+  pool: Pick<BackendPool, 'engine' | 'acquire'>;
+}): Promise<Pick<RestartPlan, 'resume'>> {
+  const { queue, worker, pool, now } = context;
+  const plan = planRestart(
+    await queue.adopt(worker, context.leaseMs, now()),
+    (backendId) => pool.engine(backendId)?.resume !== undefined,
+  );
+  // A followed request keeps its slot from the start: nothing else is dispatched there first.
+  for (const entry of plan.resume) pool.acquire(entry.backendId, entry.job.id);
+  for (const job of plan.requeue) await queue.retry(job.id, worker, null, now());
+  return { resume: plan.resume };
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '../log.js';
+import type { JobQueue } from '../queue/job-queue.js';
 import type { Backend, BackendPool, BackendStatus } from './backend-pool.js';
 import type { ImageStore } from './image-store.js';
 import type { JobStore } from './job-store.js';
@@ -8,7 +9,17 @@ import type { AdmissionResult } from './scheduling.js';
 import type { Job, NewJob } from './types.js';
 
 export interface JobRunnerOptions {
-  store: JobStore;
+  /** Every step of a job's life: admission, claims, leases, outcomes, cancels. */
+  queue: JobQueue;
+  /** The job fields outside its life's steps (the server's request id). */
+  store: Pick<JobStore, 'update'>;
+  /**
+   * This process's id in the queue, kept across restarts (a restart takes back the jobs it ran) and
+   * unique among the processes on one queue. Default: the host name.
+   */
+  worker?: string;
+  /** How long a running job stays this worker's without a heartbeat (default 60 s). */
+  leaseMs?: number;
   backends: readonly Backend[];
   reporter: JobReporter;
   log: Logger;
@@ -45,9 +56,10 @@ export type CancelResult =
   | 'already-cancelled';
 
 export interface JobRunner {
-  /** Whether one more job of this member would be admitted now (what `submit` checks first). */
+  /** Whether one more job of this member would be admitted now, as this process last saw the line. */
   admission(userId: string): AdmissionResult;
-  submit(job: NewJob): SubmitResult;
+  /** Admits the job (atomically in the queue) and puts it in line. */
+  submit(job: NewJob): Promise<SubmitResult>;
   cancel(jobId: string): Promise<CancelResult>;
   /** Position in the fair line (1-based) and its length; undefined when not queued. */
   position(jobId: string): { position: number; total: number } | undefined;
@@ -56,7 +68,8 @@ export interface JobRunner {
   readonly pool: BackendPool;
   isAccepting(): boolean;
   /**
-   * Reloads unfinished jobs (running ones go back in line), starts dispatching, and probes the
+   * Takes back the jobs this worker left running (they go back in line, or are followed on a server
+   * that keeps them), starts dispatching and renewing leases, and probes the
    * backends (after `probeAfter` settles: the start-up list fetches go first).
    */
   start(probeAfter?: Promise<unknown>): Promise<void>;

@@ -1,47 +1,50 @@
-import type { CancelOutcome } from '../engines/types.js';
-import { type Attempt, startAttempt } from './attempt.js';
+import { hostname } from 'node:os';
+import type { QueueEvent } from '../queue/job-queue.js';
+import { startAttempt } from './attempt.js';
 import type { PoolEvent } from './backend-pool.js';
 import { createBackendPool } from './backend-pool.js';
-import { createLine } from './line.js';
+import { cancelJob } from './cancel-job.js';
+import { createClaims } from './claims.js';
+import { createLeaseSteps } from './lease-steps.js';
+import { startLeaseKeeping, tellRecovered } from './leases.js';
 import { createJobObservers, type JobEvent } from './observers.js';
 import { createOutcomes } from './outcomes.js';
-import { planRestart } from './restart.js';
-import type { CancelResult, JobRunner, JobRunnerOptions } from './runner-types.js';
+import { createQueueSnapshot } from './queue-snapshot.js';
+import { takeBack } from './restart.js';
+import type { JobRunner, JobRunnerOptions } from './runner-types.js';
+import { drainRunning, type Running } from './running.js';
 import { type AdmissionResult, checkAdmission } from './scheduling.js';
-import type { Job, JobState } from './types.js';
+import type { Job } from './types.js';
 
 export type { Backend, BackendStatus } from './backend-pool.js';
 export type { RunnerMetrics } from './observers.js';
 export type { CancelResult, JobRunner, JobRunnerOptions, SubmitResult } from './runner-types.js';
 
-interface Running {
-  job: Job;
-  backendId: string;
-  attempt: Attempt;
-  cancelling: boolean;
-}
-
-const CANCEL_RESULTS: Record<CancelOutcome, CancelResult> = {
-  interrupted: 'interrupting',
-  dequeued: 'cancelled',
-  pending: 'pending',
-  discard: 'discarding',
-};
+const DEFAULT_LEASE_MS = 60_000;
 
 /**
- * One closure on purpose: the queue, the running attempts and the timers are this runner's state,
- * shared by every step; the steps themselves live in the modules named in the comment above.
+ * The runner on a JobQueue: the queue keeps the line, admission, claims and each step of a job's
+ * life; this process runs the jobs it claimed, renews their leases, and acts on cancels asked
+ * anywhere. One closure on purpose: the running attempts and the timers are this runner's state,
+ * shared by every step; the steps live in claims.ts, leases.ts, outcomes.ts and attempt.ts.
  */
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
-  const { store, reporter, log, now } = options;
+  const { queue, store, reporter, log, now } = options;
+  const worker = options.worker ?? hostname();
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const inFlight = new Set<Promise<unknown>>();
   const observe = createJobObservers(log, options.metrics);
   const emit = (event: JobEvent) => observe(event);
-  const line = createLine(store);
   const running = new Map<string, Running>();
+  /** Cancels asked for jobs claimed but not started yet here. */
+  const pendingCancels = new Set<string>();
+  const snapshot = createQueueSnapshot(queue, (error) =>
+    log.warn({ err: error }, 'could not read the job line'),
+  );
   let accepting = false;
   let timer: NodeJS.Timeout | undefined;
-  let dispatchScheduled = false;
+  let leases: { stop(): Promise<void> } | undefined;
+  let unsubscribe: (() => void) | undefined;
 
   /** Keeps a background promise for `stop()` to wait on; its failures are handled where it is made. */
   const track = (promise: Promise<unknown>): void => {
@@ -64,90 +67,75 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     track,
     onEvent: (event: PoolEvent) => {
       emit({ type: 'backend', backendId: event.backendId, up: event.type === 'up' });
-      if (event.type === 'up') scheduleDispatch();
+      if (event.type === 'up') claims.schedule();
     },
   });
 
-  const runningByUser = () => {
-    const counts = new Map<string, number>();
-    for (const entry of running.values())
-      counts.set(entry.job.userId, (counts.get(entry.job.userId) ?? 0) + 1);
-    return counts;
-  };
-  const ordered = () => line.ordered(runningByUser());
-
   const admission = (userId: string): AdmissionResult => {
-    const pendingForUser =
-      line.countFor(userId) + [...running.values()].filter((entry) => entry.job.userId === userId).length;
-    return checkAdmission(pendingForUser, line.size + running.size, options.limits);
+    const mine = [...running.values()].filter((entry) => entry.job.userId === userId).length;
+    return checkAdmission(
+      snapshot.countFor(userId) + mine,
+      snapshot.line.length + running.size,
+      options.limits,
+    );
   };
 
-  /** One transition of the job's life: the store first, then the observers. */
-  const transition = (job: Job, state: JobState, changes: Partial<Omit<Job, 'id'>> = {}): Job => {
-    const updated = store.update(job.id, { ...changes, state }) ?? { ...job, ...changes, state };
-    emit({ type: 'state', job: updated, state });
-    return updated;
-  };
+  const move = createLeaseSteps({ queue, worker, now, log, emit });
 
   const publishPositions = () => {
-    const fair = ordered();
+    const fair = snapshot.line;
     emit({ type: 'queue-length', length: fair.length });
     fair.forEach((job, index) => {
       report('queued', job, () => reporter.queued(job, index + 1, fair.length, undefined));
     });
   };
 
-  const scheduleDispatch = () => {
-    if (dispatchScheduled) return;
-    dispatchScheduled = true;
-    queueMicrotask(() => {
-      dispatchScheduled = false;
-      dispatch();
-    });
+  const claims = createClaims({
+    queue,
+    snapshot,
+    pool,
+    worker,
+    leaseMs,
+    capacity: options.concurrencyPerBackend,
+    affinity: options.modelAffinity ?? true,
+    now,
+    log,
+    eligible: options.eligible,
+    released: (backendId) =>
+      [...running.values()]
+        .filter((entry) => entry.backendId === backendId && entry.freed)
+        .map((entry) => entry.job.id),
+    isAccepting: () => accepting,
+    onClaimed: (claimed) => {
+      for (const { job, backendId } of claimed) execute(job, backendId);
+      publishPositions();
+    },
+    track,
+  });
+
+  const cancelRunning = (entry: Running) => {
+    if (entry.cancelling) return;
+    entry.cancelling = true;
+    track(entry.attempt.cancel().catch(() => undefined));
   };
 
-  const dispatch = () => {
-    if (!accepting || line.size === 0) return;
-    const eligible = options.eligible;
-    const assignments = line.plan(
-      runningByUser(),
-      pool.views(),
-      options.modelAffinity ?? true,
-      eligible === undefined ? undefined : (view, backendId) => eligible(view.job, backendId, pool),
-    );
-    for (const assignment of assignments) {
-      if (pool.engine(assignment.backendId) === undefined) continue;
-      const job = line.take(assignment.jobId);
-      if (job === undefined) continue;
-      line.served(job.userId);
-      execute(job, assignment.backendId);
+  /** What another step (here or in another process) changed in the line. */
+  const onQueueEvent = (event: QueueEvent) => {
+    if (event.type === 'cancel-requested') {
+      const entry = running.get(event.jobId);
+      if (entry !== undefined) cancelRunning(entry);
+      else pendingCancels.add(event.jobId);
+      return;
     }
-    if (assignments.length > 0) publishPositions();
+    if (event.type === 'released' || event.type === 'cancelled') pendingCancels.delete(event.jobId);
+    track(snapshot.refresh().then(() => claims.schedule()));
   };
 
-  const tick = () => {
-    pool.probeDue();
-    publishPositions();
-    for (const job of [...line.jobs(), ...[...running.values()].map((entry) => entry.job)]) {
-      report('keepReachable', job, () => reporter.keepReachable(job));
-    }
-    scheduleDispatch();
-  };
-
-  /** Sends a job to a backend (or, with `resumeRef`, follows its request sent before a restart). */
-  function execute(queuedJob: Job, backendId: string, resumeRef?: string): void {
+  /** Runs a claimed job on its backend (or, with `resumeRef`, follows its request sent before a restart). */
+  function execute(job: Job, backendId: string, resumeRef?: string): void {
     const engine = pool.engine(backendId);
     if (engine === undefined) return;
-    const job =
-      resumeRef === undefined
-        ? transition(queuedJob, 'running', {
-            backend: backendId,
-            attempts: queuedJob.attempts + 1,
-            startedAt: now(),
-            serverRef: null,
-          })
-        : transition(queuedJob, 'running', { backend: backendId });
-    pool.acquire(backendId, job.id);
+    emit({ type: 'state', job, state: 'running' });
     report('running', job, () => reporter.running(job, null));
     const started = now();
     // Once the server answers, it is free: hand it the next job while this answer is read and
@@ -156,9 +144,11 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     const free = () => {
       if (freed) return;
       freed = true;
+      const current = running.get(job.id);
+      if (current !== undefined) current.freed = true;
       pool.release(backendId, job.id);
       if (job.params.model !== undefined) pool.setLoadedModel(backendId, job.params.model);
-      if (accepting) scheduleDispatch();
+      if (accepting) claims.schedule();
     };
     const attempt = startAttempt(job, engine, {
       progressIntervalMs: options.progressIntervalMs,
@@ -166,28 +156,43 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       alone: () => pool.runningOn(backendId) <= 1,
       onFree: free,
       onRef: (ref) => {
+        const current = running.get(job.id);
+        if (current !== undefined) current.serverRef = ref;
         store.update(job.id, { serverRef: ref });
       },
       resumeRef,
       onProgress: (progress) => {
-        if (running.get(job.id)?.cancelling !== true)
+        const current = running.get(job.id);
+        if (current?.cancelling !== true && current?.lost !== true)
           report('running', job, () => reporter.running(job, progress));
       },
       ...(options.randomSeed === undefined ? {} : { randomSeed: options.randomSeed }),
     });
-    running.set(job.id, { job, backendId, attempt, cancelling: false });
+    const entry: Running = {
+      job,
+      backendId,
+      attempt,
+      cancelling: false,
+      freed: false,
+      lost: false,
+      serverRef: resumeRef ?? null,
+    };
+    running.set(job.id, entry);
+    if (pendingCancels.delete(job.id)) cancelRunning(entry);
     track(attempt.settled.finally(free));
     track(
-      attempt.outcome.then((outcome) => {
+      attempt.outcome.then(async (outcome) => {
         running.delete(job.id);
-        settle(store.get(job.id) ?? job, backendId, outcome, { started, resumed: resumeRef !== undefined });
-        scheduleDispatch();
+        if (entry.lost) return;
+        const current = (await queue.get(job.id)) ?? job;
+        await settle(current, backendId, outcome, { started, resumed: resumeRef !== undefined });
+        claims.schedule();
       }),
     );
   }
 
   const { settle } = createOutcomes({
-    transition,
+    move,
     report,
     emit,
     track,
@@ -198,102 +203,99 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     maxAttempts: options.maxAttempts,
     images: options.images,
     isAccepting: () => accepting,
-    requeue: (again, failedOn) => {
-      line.add(again, failedOn);
-      const fair = ordered();
-      return { position: fair.findIndex((candidate) => candidate.id === again.id) + 1, total: fair.length };
+    placeOf: async (jobId) => {
+      await snapshot.refresh();
+      return snapshot.position(jobId) ?? { position: snapshot.line.length, total: snapshot.line.length };
     },
   });
+
+  const tick = () => {
+    pool.probeDue();
+    publishPositions();
+    for (const job of [...snapshot.line, ...[...running.values()].map((entry) => entry.job)]) {
+      report('keepReachable', job, () => reporter.keepReachable(job));
+    }
+    claims.schedule();
+  };
 
   return {
     admission,
     pool,
-    submit(newJob) {
-      const admitted = admission(newJob.userId);
-      if (!admitted.ok) return admitted;
-      const job = store.create(newJob, now());
-      emit({ type: 'queued', job });
-      line.add(job);
-      const fair = ordered();
-      const position = fair.findIndex((candidate) => candidate.id === job.id) + 1;
-      emit({ type: 'queue-length', length: fair.length });
-      scheduleDispatch();
-      return { ok: true, job, position, total: fair.length };
+    async submit(newJob) {
+      const result = await queue.enqueue(newJob, options.limits, now());
+      if (!result.ok) return result;
+      emit({ type: 'queued', job: result.job });
+      await snapshot.refresh();
+      emit({ type: 'queue-length', length: snapshot.line.length });
+      claims.schedule();
+      return { ok: true, job: result.job, position: result.position, total: result.total };
     },
-    async cancel(jobId) {
-      const entry = running.get(jobId);
-      if (entry !== undefined) {
-        if (entry.cancelling) return 'interrupting';
-        entry.cancelling = true;
-        return CANCEL_RESULTS[await entry.attempt.cancel()];
-      }
-      const job = line.take(jobId);
-      if (job !== undefined) {
-        const cancelled = transition(job, 'cancelled', { finishedAt: now() });
-        report('cancelled', cancelled, () => reporter.cancelled(cancelled));
-        publishPositions();
-        return 'cancelled';
-      }
-      const state = store.get(jobId)?.state;
-      if (state === undefined) return 'not-found';
-      return state === 'cancelled' ? 'already-cancelled' : 'finished';
-    },
-    position(jobId) {
-      const fair = ordered();
-      const index = fair.findIndex((job) => job.id === jobId);
-      return index < 0 ? undefined : { position: index + 1, total: fair.length };
-    },
-    queue() {
-      return [...[...running.values()].map((entry) => entry.job), ...ordered()];
-    },
+    cancel: (jobId) =>
+      cancelJob(jobId, {
+        running,
+        queue,
+        now,
+        cancelled: async (job) => {
+          emit({ type: 'state', job, state: 'cancelled' });
+          report('cancelled', job, () => reporter.cancelled(job));
+          await snapshot.refresh();
+          publishPositions();
+        },
+      }),
+    position: (jobId) => snapshot.position(jobId),
+    queue: () => [...[...running.values()].map((entry) => entry.job), ...snapshot.line],
     backends: () => pool.statuses(),
     isAccepting: () => accepting,
     setLoadedModel: (backendId, model) => pool.setLoadedModel(backendId, model),
     eligibleBackends: (job) =>
       pool.ids.filter((id) => options.eligible === undefined || options.eligible(job, id, pool)),
     async start(probeAfter = Promise.resolve()) {
-      line.loadHistory();
-      const plan = planRestart(
-        store.listPending(),
-        (backendId) => pool.engine(backendId)?.resume !== undefined,
-      );
-      // A followed request keeps its slot from the start: nothing else is dispatched there first.
-      for (const entry of plan.resume) pool.acquire(entry.backendId, entry.job.id);
-      const restarted = [
-        ...plan.requeue.map(
-          (job) => store.update(job.id, { state: 'queued', backend: null, serverRef: null }) ?? job,
-        ),
-        ...plan.waiting,
-      ];
-      for (const job of restarted) line.add(job);
+      unsubscribe = queue.subscribe(onQueueEvent);
+      const plan = await takeBack({ queue, worker, leaseMs, now, pool });
       // In the background: a server takes jobs once its probe settles, and a slow one holds up no other.
+      const probed = probeAfter
+        .catch(() => undefined)
+        .then(() => pool.probeAll(options.probeTimeoutMs ?? 10_000));
       track(
-        probeAfter
-          .catch(() => undefined)
-          .then(() => pool.probeAll(options.probeTimeoutMs ?? 10_000))
-          .then(() => {
-            for (const entry of plan.resume) {
-              log.info(
-                { jobId: entry.job.id, backend: entry.backendId },
-                'following a request sent before the restart',
-              );
-              execute(entry.job, entry.backendId, entry.ref);
-            }
-          }),
+        probed.then(() => {
+          for (const { job, backendId, ref } of plan.resume) {
+            log.info({ jobId: job.id, backend: backendId }, 'following a request sent before the restart');
+            execute(job, backendId, ref);
+          }
+        }),
       );
+      await snapshot.refresh();
       accepting = true;
       for (const id of pool.ids) emit({ type: 'backend', backendId: id, up: true });
-      if (restarted.length > 0) {
-        log.info({ count: restarted.length }, 'reloaded unfinished jobs');
-        const fair = ordered();
+      const fair = snapshot.line;
+      if (fair.length > 0) {
+        log.info({ count: fair.length }, 'reloaded unfinished jobs');
         fair.forEach((job, index) => {
           report('restarted', job, () => reporter.queued(job, index + 1, fair.length, 'restarted'));
         });
       }
+      leases = startLeaseKeeping({
+        queue,
+        worker,
+        leaseMs,
+        now,
+        log,
+        held: () => [...running.values()].filter((entry) => !entry.lost).map((entry) => entry.job.id),
+        onLost: (jobId) => {
+          const lost = running.get(jobId);
+          if (lost === undefined) return;
+          lost.lost = true;
+          log.warn({ jobId }, 'lost the lease of a running job; stopping it here');
+          track(lost.attempt.stop(false));
+        },
+        onCancelRequested: (jobId) => onQueueEvent({ type: 'cancel-requested', jobId }),
+        onRecovered: (jobs) =>
+          track(tellRecovered(jobs, { snapshot, emit, report, reporter }).then(() => claims.schedule())),
+      });
       // Tick several times per throttle interval, so an edit is due at most a quarter interval late.
       timer = setInterval(tick, Math.max(50, Math.min(250, options.progressIntervalMs / 4)));
       timer.unref();
-      scheduleDispatch();
+      claims.schedule();
     },
     async stop(graceMs) {
       accepting = false;
@@ -305,24 +307,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
           new Promise((resolve) => setTimeout(resolve, 100)),
         ]);
       }
-      // Past the grace period: these jobs stay queued for the next start, or, on a server that keeps
-      // requests apart from the bot (ComfyUI), stay there to be followed again.
-      const followable = (job: Job) =>
-        (store.get(job.id)?.serverRef ?? null) !== null &&
-        job.backend !== null &&
-        pool.engine(job.backend)?.resume !== undefined;
-      await Promise.allSettled(
-        [...running.values()].map((entry) => entry.attempt.stop(followable(entry.job))),
-      );
-      await Promise.race([
-        Promise.allSettled([...inFlight]),
-        new Promise((resolve) => setTimeout(resolve, 2000)),
-      ]);
-      // Anything still marked running goes back in line for the next start.
-      for (const job of store.listPending()) {
-        if (job.state === 'running' && !followable(job))
-          store.update(job.id, { state: 'queued', backend: null });
-      }
+      await drainRunning([...running.values()], { inFlight, pool, queue, worker, now });
+      await leases?.stop();
+      unsubscribe?.();
     },
   };
 }

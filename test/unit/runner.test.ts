@@ -11,6 +11,7 @@ import type { QueueNote } from '../../src/jobs/reporter.js';
 import { type CancelResult, createJobRunner, type JobRunner } from '../../src/jobs/runner.js';
 import type { Job, NewJob } from '../../src/jobs/types.js';
 import { createLogger } from '../../src/log.js';
+import { createSqliteJobQueue } from '../../src/queue/sqlite-queue.js';
 import { type Db, openDatabase } from '../../src/store/database.js';
 import { createFakeEngine, type FakeEngine } from '../fakes/engine.js';
 
@@ -109,6 +110,7 @@ function createRunner(world: World, setup: RunnerSetup = {}): Started {
   const engines = setup.engines ?? [createFakeEngine('fake-1')];
   const reports: Report[] = [];
   const runner = createJobRunner({
+    queue: createSqliteJobQueue(world.db),
     store: world.store,
     backends: engines.map((engine) => ({ id: engine.id, engine })),
     reporter: {
@@ -169,9 +171,9 @@ async function until(condition: () => boolean, what: string, timeoutMs = 3000): 
 const settleALittle = () => new Promise((resolve) => setTimeout(resolve, 60));
 
 /** Submits one job a millisecond after the previous one (same-instant jobs would tie on their random ids). */
-function submitted(runner: JobRunner, job: NewJob): Job {
+async function submitted(runner: JobRunner, job: NewJob): Promise<Job> {
   tick();
-  const result = runner.submit(job);
+  const result = await runner.submit(job);
   if (!result.ok) throw new Error(`not admitted: ${result.reason}`);
   return result.job;
 }
@@ -200,7 +202,7 @@ describe('createJobRunner', () => {
     const { runner, engines, reports, store } = createRunner(world);
     const engine = engines[0] as FakeEngine;
     await runner.start();
-    const job = submitted(runner, newJob('alice', 'a lighthouse'));
+    const job = await submitted(runner, newJob('alice', 'a lighthouse'));
     expect(store.get(job.id)?.state).toBe('queued');
 
     const run = await engine.run(0);
@@ -240,7 +242,7 @@ describe('createJobRunner', () => {
     });
     const [first, second] = engines as [FakeEngine, FakeEngine];
     await runner.start();
-    const job = submitted(runner, newJob('alice', 'retried'));
+    const job = await submitted(runner, newJob('alice', 'retried'));
     (await first.run(0)).reject(
       new SdUnreachableError('fake-1 refused the connection', { backend: 'fake-1' }),
     );
@@ -269,7 +271,7 @@ describe('createJobRunner', () => {
     });
     const [first, second] = engines as [FakeEngine, FakeEngine];
     await runner.start();
-    const job = submitted(runner, newJob('alice', 'retried'));
+    const job = await submitted(runner, newJob('alice', 'retried'));
     // A server error does not take the backend out of the rotation: both are free for the retry.
     (await first.run(0)).reject(serverError('fake-1'));
     const again = await second.run(0);
@@ -290,7 +292,7 @@ describe('createJobRunner', () => {
     const upscaler = createFakeEngine('fake-upscaler');
     const { runner, store } = createRunner(world, { engines: [plain, upscaler], eligibility: true });
     await runner.start();
-    const job = submitted(runner, upscaleJob('alice', 'up'));
+    const job = await submitted(runner, upscaleJob('alice', 'up'));
     (await upscaler.run(0)).reject(serverError('fake-upscaler'));
     (await upscaler.run(1)).resolve();
     await until(() => store.get(job.id)?.state === 'succeeded', 'the retry to succeed');
@@ -305,7 +307,7 @@ describe('createJobRunner', () => {
     });
     const [first, second] = engines as [FakeEngine, FakeEngine];
     await runner.start();
-    const job = submitted(runner, newJob('alice', 'too big'));
+    const job = await submitted(runner, newJob('alice', 'too big'));
     const oom = new SdOutOfMemoryError('CUDA out of memory', {
       backend: 'fake-1',
       detail: 'CUDA out of memory',
@@ -332,8 +334,8 @@ describe('createJobRunner', () => {
     const { runner, engines, reports, store } = createRunner(world);
     const engine = engines[0] as FakeEngine;
     await runner.start();
-    const running = submitted(runner, newJob('alice', 'first'));
-    const waiting = submitted(runner, newJob('bob', 'second'));
+    const running = await submitted(runner, newJob('alice', 'first'));
+    const waiting = await submitted(runner, newJob('bob', 'second'));
     const run = await engine.run(0);
     expect(runner.position(waiting.id)).toEqual({ position: 1, total: 1 });
 
@@ -363,8 +365,8 @@ describe('createJobRunner', () => {
       const { runner, engines, reports, store } = createRunner(world);
       const engine = engines[0] as FakeEngine;
       await runner.start();
-      const running = submitted(runner, newJob('alice', 'cancelled one'));
-      const next = submitted(runner, newJob('bob', 'next one'));
+      const running = await submitted(runner, newJob('alice', 'cancelled one'));
+      const next = await submitted(runner, newJob('bob', 'next one'));
       const run = await engine.run(0);
 
       engine.cancelOutcome = outcome;
@@ -397,8 +399,8 @@ describe('createJobRunner', () => {
     const { runner, engines, reports, store } = createRunner(world);
     const engine = engines[0] as FakeEngine;
     await runner.start();
-    const running = submitted(runner, newJob('alice', 'cancelled one'));
-    submitted(runner, newJob('bob', 'next one'));
+    const running = await submitted(runner, newJob('alice', 'cancelled one'));
+    await submitted(runner, newJob('bob', 'next one'));
     const run = await engine.run(0);
     engine.cancelOutcome = 'interrupted';
     expect(await runner.cancel(running.id)).toBe('interrupting');
@@ -417,8 +419,8 @@ describe('createJobRunner', () => {
     const { runner, engines, store } = createRunner(world);
     const engine = engines[0] as FakeEngine;
     await runner.start();
-    const running = submitted(runner, newJob('alice', 'long one'));
-    const waiting = submitted(runner, newJob('bob', 'waiting'));
+    const running = await submitted(runner, newJob('alice', 'long one'));
+    const waiting = await submitted(runner, newJob('bob', 'waiting'));
     const run = await engine.run(0);
 
     await runner.stop(100);
@@ -428,7 +430,7 @@ describe('createJobRunner', () => {
     expect(run.cancels).toBe(1);
     expect(run.settled).toBe(true);
     expect(runner.isAccepting()).toBe(false);
-    expect(runner.submit(newJob('carol', 'too late')).ok).toBe(true);
+    expect((await runner.submit(newJob('carol', 'too late'))).ok).toBe(true);
     await settleALittle();
     expect(engine.runs).toHaveLength(1);
   });
@@ -438,7 +440,7 @@ describe('createJobRunner', () => {
     const { runner, engines, store } = createRunner(world);
     const engine = engines[0] as FakeEngine;
     await runner.start();
-    const running = submitted(runner, newJob('alice', 'quick one'));
+    const running = await submitted(runner, newJob('alice', 'quick one'));
     const run = await engine.run(0);
     const stopping = runner.stop(5000);
     setTimeout(() => run.resolve(), 50);
@@ -487,7 +489,7 @@ describe('createJobRunner', () => {
     const world = createWorld();
     const first = createRunner(world);
     await first.runner.start();
-    const served = submitted(first.runner, newJob('alice', 'alice 1'));
+    const served = await submitted(first.runner, newJob('alice', 'alice 1'));
     (await (first.engines[0] as FakeEngine).run(0)).resolve();
     await until(() => first.store.get(served.id)?.state === 'succeeded', 'the first job');
     await first.runner.stop(0);
@@ -500,9 +502,9 @@ describe('createJobRunner', () => {
     engine.probeGate = gate.promise;
     await second.runner.start();
     world.clock.now += 10;
-    const aliceAgain = submitted(second.runner, newJob('alice', 'alice 2'));
+    const aliceAgain = await submitted(second.runner, newJob('alice', 'alice 2'));
     world.clock.now += 10;
-    const bob = submitted(second.runner, newJob('bob', 'bob 1'));
+    const bob = await submitted(second.runner, newJob('bob', 'bob 1'));
     expect(second.runner.position(bob.id)).toEqual({ position: 1, total: 2 });
     expect(second.runner.position(aliceAgain.id)).toEqual({ position: 2, total: 2 });
 
@@ -519,14 +521,14 @@ describe('createJobRunner', () => {
     const { runner, store } = createRunner(world, { engines: [plain, upscaler], eligibility: true });
     await runner.start();
     // Both free: the first backend in order would take it, were it not for its capabilities.
-    const first = submitted(runner, upscaleJob('alice', 'up 1'));
+    const first = await submitted(runner, upscaleJob('alice', 'up 1'));
     const firstRun = await upscaler.run(0);
     expect(firstRun.kind).toBe('upscale');
     expect(store.get(first.id)?.backend).toBe('fake-upscaler');
 
     // The upscaler is busy: a second upscale waits, while a txt2img behind it takes the free backend.
-    const second = submitted(runner, upscaleJob('bob', 'up 2'));
-    const text = submitted(runner, newJob('carol', 'plain text'));
+    const second = await submitted(runner, upscaleJob('bob', 'up 2'));
+    const text = await submitted(runner, newJob('carol', 'plain text'));
     const textRun = await plain.run(0);
     expect(textRun.kind).toBe('generate');
     expect(store.get(text.id)?.backend).toBe('fake-plain');

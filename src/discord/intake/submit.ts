@@ -38,7 +38,7 @@ export async function submitGeneration(
   // After the deferral's round trip: 200 of them come back together; take turns.
   await deps.turns.next();
   refuseWhileStopping(deps);
-  const submitted = deps.runner.submit({
+  const submitted = await deps.runner.submit({
     kind,
     userId: interaction.user.id,
     guildId: interaction.guildId,

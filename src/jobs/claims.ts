@@ -1,0 +1,105 @@
+import type { Logger } from '../log.js';
+import type { JobQueue, QueueJob } from '../queue/job-queue.js';
+import type { BackendPool } from './backend-pool.js';
+import { planClaims, retriesElsewhere } from './claim-plan.js';
+import type { QueueSnapshot } from './queue-snapshot.js';
+import type { Job } from './types.js';
+
+export interface ClaimsOptions {
+  queue: Pick<JobQueue, 'claim'>;
+  snapshot: QueueSnapshot;
+  pool: BackendPool;
+  worker: string;
+  leaseMs: number;
+  capacity: number;
+  affinity: boolean;
+  now: () => number;
+  log: Logger;
+  eligible:
+    | ((job: Pick<Job, 'kind' | 'params'>, backendId: string, pool: BackendPool) => boolean)
+    | undefined;
+  /** This worker's running jobs on a backend whose server already answered (they hold no slot). */
+  released: (backendId: string) => string[];
+  isAccepting: () => boolean;
+  /** The claimed jobs, each holding its slot in the pool, once the line has been read anew. */
+  onClaimed: (claimed: { job: QueueJob; backendId: string }[]) => void;
+  track: (promise: Promise<unknown>) => void;
+}
+
+/**
+ * The dispatch step: for each free slot the plan fills, a claim in the queue (the store's fair order
+ * and affinity, the backend's capacity across workers). One round at a time; a request during a
+ * round runs another one after it.
+ */
+export function createClaims(options: ClaimsOptions): { schedule(): void } {
+  const { queue, snapshot, pool, worker, now, log } = options;
+  let scheduled = false;
+  let running = false;
+  let again = false;
+  const can = (job: QueueJob, backendId: string) =>
+    options.eligible === undefined || options.eligible(job, backendId, pool);
+  const allowed = (job: QueueJob, backendId: string) =>
+    can(job, backendId) &&
+    (job.failedOn !== backendId || !retriesElsewhere(job, backendId, pool.views(), can));
+
+  const claimOn = (backendId: string) => {
+    const view = pool.views().find((candidate) => candidate.id === backendId);
+    if (view === undefined || !view.healthy || view.running >= view.capacity) return undefined;
+    return queue.claim({
+      worker,
+      backendId,
+      loadedModel: view.loadedModel,
+      affinity: options.affinity,
+      leaseMs: options.leaseMs,
+      now: now(),
+      eligible: (job) => can(job, backendId),
+      elsewhere: (job) => retriesElsewhere(job, backendId, pool.views(), can),
+      capacity: options.capacity,
+      released: options.released(backendId),
+    });
+  };
+
+  const round = async () => {
+    if (!options.isAccepting() || snapshot.line.length === 0) return;
+    const claimed: { job: QueueJob; backendId: string }[] = [];
+    for (const backendId of planClaims(snapshot.line, pool.views(), options.affinity, allowed)) {
+      if (!options.isAccepting()) break;
+      const job = await claimOn(backendId);
+      if (job === undefined) continue;
+      pool.acquire(backendId, job.id);
+      claimed.push({ job, backendId });
+    }
+    if (claimed.length === 0) return;
+    await snapshot.refresh();
+    options.onClaimed(claimed);
+  };
+
+  const loop = async () => {
+    running = true;
+    try {
+      do {
+        again = false;
+        await round().catch((error: unknown) => log.warn({ err: error }, 'could not claim jobs'));
+      } while (again && options.isAccepting());
+    } finally {
+      running = false;
+    }
+  };
+
+  return {
+    schedule() {
+      if (running) {
+        again = true;
+        return;
+      }
+      if (scheduled) return;
+      scheduled = true;
+      // After the current turn's promises: a submit answers its member before its job is claimed.
+      setImmediate(() => {
+        scheduled = false;
+        if (running) again = true;
+        else options.track(loop());
+      });
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { JobQueue, QueueJob } from '../queue/job-queue.js';
+
+/**
+ * The queued jobs in fair order as the store last told them: what the synchronous reads (a place in
+ * line, `/queue`, admission's first look, position updates) and the dispatch plan look at. The store
+ * stays the truth; this is read again on every queue event.
+ */
+export interface QueueSnapshot {
+  readonly line: readonly QueueJob[];
+  position(jobId: string): { position: number; total: number } | undefined;
+  countFor(userId: string): number;
+  /** Reads the line again; settles once a read that started after this call has landed. */
+  refresh(): Promise<void>;
+}
+
+export function createQueueSnapshot(
+  queue: Pick<JobQueue, 'line'>,
+  onError: (error: unknown) => void,
+): QueueSnapshot {
+  let line: QueueJob[] = [];
+  let chain: Promise<void> = Promise.resolve();
+  /** A read that has not started yet: later callers wait for it instead of queueing another. */
+  let waiting: Promise<void> | undefined;
+  return {
+    get line() {
+      return line;
+    },
+    position(jobId) {
+      const index = line.findIndex((job) => job.id === jobId);
+      return index < 0 ? undefined : { position: index + 1, total: line.length };
+    },
+    countFor: (userId) => line.filter((job) => job.userId === userId).length,
+    refresh() {
+      if (waiting !== undefined) return waiting;
+      const read = chain
+        .then(async () => {
+          waiting = undefined;
+          line = await queue.line();
+        })
+        .catch(onError);
+      waiting = read;
+      chain = read;
+      return read;
+    },
+  };
+}

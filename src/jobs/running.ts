@@ -1,0 +1,48 @@
+import type { JobQueue } from '../queue/job-queue.js';
+import type { Attempt } from './attempt.js';
+import type { BackendPool } from './backend-pool.js';
+import type { Job } from './types.js';
+
+/** A job this worker runs now. */
+export interface Running {
+  job: Job;
+  backendId: string;
+  attempt: Attempt;
+  cancelling: boolean;
+  /** The server answered: the slot is free though the job is still being delivered. */
+  freed: boolean;
+  /** Another worker took the job over (this one's lease ran out): nothing is delivered from here. */
+  lost: boolean;
+  /** The server's own id of the request, once it named one (see `Engine.resume`). */
+  serverRef: string | null;
+}
+
+/**
+ * Shutdown past its grace period: the jobs still running go back in line for the next start, or, on
+ * a server that keeps requests apart from the bot (ComfyUI), stay there (running, this worker's) to
+ * be followed by the next start.
+ */
+export async function drainRunning(
+  left: readonly Running[],
+  context: {
+    inFlight: ReadonlySet<Promise<unknown>>;
+    pool: Pick<BackendPool, 'engine'>;
+    queue: Pick<JobQueue, 'retry'>;
+    worker: string;
+    now: () => number;
+  },
+): Promise<void> {
+  const { pool, queue, worker, now } = context;
+  const followable = (entry: Running) =>
+    entry.serverRef !== null && pool.engine(entry.backendId)?.resume !== undefined;
+  await Promise.allSettled(left.map((entry) => entry.attempt.stop(followable(entry))));
+  await Promise.race([
+    Promise.allSettled([...context.inFlight]),
+    new Promise((resolve) => setTimeout(resolve, 2000)),
+  ]);
+  // Anything whose outcome did not settle in time goes back in line all the same.
+  for (const entry of left) {
+    if (!followable(entry) && !entry.lost)
+      await queue.retry(entry.job.id, worker, null, now()).catch(() => false);
+  }
+}
