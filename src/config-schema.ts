@@ -9,6 +9,16 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 const emptyToUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
+/** A `postgres://` or `postgresql://` URL naming a host (the job queue's shared database). */
+function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 const integer = (min: number, max: number, fallback: number) =>
   z.preprocess(
     emptyToUndefined,
@@ -84,6 +94,22 @@ export const envSchema = z.object({
   SD_API_USERNAME: optionalString,
   SD_API_PASSWORD: optionalString,
   DATABASE_PATH: z.preprocess(emptyToUndefined, z.string().default('./data/bot.sqlite')),
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine(isPostgresUrl, {
+        error: 'must be a PostgreSQL URL: postgres://user:password@host:5432/database (never logged)',
+      })
+      .optional(),
+  ),
+  WORKER_ID: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[\w.:@-]{1,100}$/, { error: 'must be up to 100 letters, digits or . : @ _ -' })
+      .optional(),
+  ),
   IMAGE_DIR: optionalString,
   LOG_LEVEL: z.preprocess(
     (value) => (typeof emptyToUndefined(value) === 'string' ? String(value).toLowerCase() : undefined),

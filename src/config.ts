@@ -19,6 +19,11 @@ export interface Config {
   };
   backends: BackendConfig[];
   databasePath: string;
+  /**
+   * The PostgreSQL database of the job queue (DATABASE_URL), shared by every bot process; unset: the
+   * queue is in the SQLite file. Settings, quotas and kept images stay in SQLite either way.
+   */
+  databaseUrl: string | undefined;
   /** Folder of the kept original images (files; their index is in the database). */
   imageDir: string;
   logLevel: LogLevel;
@@ -57,6 +62,8 @@ export interface Config {
     maxAttempts: number;
     /** Prefer a free backend that already has the job's model loaded (false: plain fair order). */
     modelAffinity: boolean;
+    /** This process's id in the job queue (WORKER_ID), kept across restarts; unset: the host name. */
+    workerId: string | undefined;
   };
   /** Result buttons and /imagine's input image. */
   results: {
@@ -227,6 +234,7 @@ export function parseConfig(env: Env): Config {
     },
     backends,
     databasePath: data.DATABASE_PATH,
+    databaseUrl: data.DATABASE_URL,
     imageDir: data.IMAGE_DIR ?? defaultImageDir(data.DATABASE_PATH),
     logLevel: data.LOG_LEVEL,
     logPretty: data.LOG_PRETTY,
@@ -265,6 +273,7 @@ export function parseConfig(env: Env): Config {
       shutdownGraceMs: data.SHUTDOWN_GRACE_SECONDS * 1000,
       maxAttempts: data.MAX_ATTEMPTS,
       modelAffinity: data.SCHEDULER_MODEL_AFFINITY,
+      workerId: data.WORKER_ID,
     },
     results: {
       varyStrength: data.VARY_STRENGTH,

@@ -9,12 +9,13 @@ const unique = (values: readonly string[]) => [...new Set(values.filter((value) 
 /**
  * Every secret in the configuration, as it may appear in text: the Discord token, each backend's
  * password (also URL-encoded, as typed into SD_API_URL) and the Basic header value built from
- * user:pass. The one list the logger and the start-up failure message mask; a future bearer token
+ * user:pass, the DATABASE_URL password. The one list the logger and the start-up failure message mask; a future bearer token
  * or API key belongs here too.
  */
 export function secretsOf(config: Config): string[] {
   return unique([
     config.discord.token,
+    ...databasePasswords(config.databaseUrl),
     ...config.backends.flatMap((backend) =>
       backend.password === undefined
         ? []
@@ -25,6 +26,12 @@ export function secretsOf(config: Config): string[] {
           ],
     ),
   ]);
+}
+
+/** The password inside DATABASE_URL, as typed (URL-encoded) and decoded. */
+function databasePasswords(url: string | undefined): string[] {
+  const password = credentialsInUrls(url)[0]?.password ?? '';
+  return password === '' ? [] : [password, decoded(password)];
 }
 
 /** `user:pass` of each SD_API_URL entry, read by hand: an entry that is not a valid URL may still hold one. */
@@ -61,6 +68,7 @@ export function secretsOfEnv(env: Env): string[] {
     (env.DISCORD_TOKEN ?? '').trim(),
     password,
     password === '' ? '' : basicValue(env.SD_API_USERNAME, password),
+    ...databasePasswords(env.DATABASE_URL),
     ...credentialsInUrls(env.SD_API_URL).flatMap(({ username, password: inUrl }) =>
       inUrl === '' ? [] : [inUrl, decoded(inUrl), basicValue(decoded(username), decoded(inUrl))],
     ),

@@ -16,7 +16,6 @@ import { RESULT_BUTTONS, RESULT_MODALS } from '../discord/results/result-actions
 import { type HealthServer, startHealthServer } from '../health-server.js';
 import { canRun } from '../jobs/eligibility.js';
 import { createFileImageStore } from '../jobs/image-store.js';
-import { createSqliteJobStore } from '../jobs/job-store.js';
 import { createJobRunner, type JobRunner } from '../jobs/runner.js';
 import type { Job } from '../jobs/types.js';
 import { createLogger, type Logger } from '../log.js';
@@ -24,12 +23,12 @@ import { createMetrics, type Metrics } from '../metrics.js';
 import { sameModel } from '../models/match.js';
 import { serverLocale } from '../policy/guild-policy.js';
 import { createSqliteUsageStore } from '../policy/usage-store.js';
-import { createSqliteJobQueue } from '../queue/sqlite-queue.js';
 import { secretsOf } from '../secrets.js';
 import { openDatabase } from '../store/database.js';
 import { createSqliteSettingsStore } from '../store/settings-store.js';
 import { createBackends } from './engines.js';
 import { startHousekeeping } from './housekeeping.js';
+import { openQueueBackend } from './queue-backend.js';
 
 export interface AppOptions {
   /** Where log lines go (tests capture them); default stdout. */
@@ -68,8 +67,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   });
   const db = openDatabase(config.databasePath);
   const settings = createSqliteSettingsStore(db, now);
-  const jobs = createSqliteJobStore(db);
-  const queue = createSqliteJobQueue(db);
+  // The job queue: in the SQLite file, or with DATABASE_URL in PostgreSQL (settings stay here).
+  const jobQueue = openQueueBackend(config, db);
+  const jobs = jobQueue.records;
   const images = createFileImageStore(db, config.imageDir);
   const backends = createBackends(config, log);
   const catalog = createCatalog({
@@ -114,8 +114,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
             ?.map((style) => style.name),
   });
   const runner = createJobRunner({
-    queue,
+    queue: jobQueue.queue,
     store: jobs,
+    worker: config.jobs.workerId,
     backends,
     reporter,
     log,
@@ -187,7 +188,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const closeResources = async () => {
     await client.destroy();
     await Promise.all(backends.map((backend) => backend.engine.close()));
-    await queue.close();
+    await jobQueue.close();
     db.close();
   };
   let stopping: Promise<void> | undefined;
@@ -203,6 +204,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     async start() {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       try {
+        await jobQueue.ready;
+        log.info({ queue: jobQueue.kind }, 'job queue open');
         await client.login(config.discord.token);
         await ready;
       } catch (error: unknown) {

@@ -2,7 +2,7 @@ import type { Logger } from '../log.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { Backend, BackendPool, BackendStatus } from './backend-pool.js';
 import type { ImageStore } from './image-store.js';
-import type { JobStore } from './job-store.js';
+import type { JobNotes } from './job-records.js';
 import type { RunnerMetrics } from './observers.js';
 import type { JobReporter } from './reporter.js';
 import type { AdmissionResult } from './scheduling.js';
@@ -12,12 +12,12 @@ export interface JobRunnerOptions {
   /** Every step of a job's life: admission, claims, leases, outcomes, cancels. */
   queue: JobQueue;
   /** The job fields outside its life's steps (the server's request id). */
-  store: Pick<JobStore, 'update'>;
+  store: { update(id: string, changes: JobNotes): unknown };
   /**
    * This process's id in the queue, kept across restarts (a restart takes back the jobs it ran) and
    * unique among the processes on one queue. Default: the host name.
    */
-  worker?: string;
+  worker?: string | undefined;
   /** How long a running job stays this worker's without a heartbeat (default 60 s). */
   leaseMs?: number;
   backends: readonly Backend[];

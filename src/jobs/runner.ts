@@ -158,7 +158,11 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       onRef: (ref) => {
         const current = running.get(job.id);
         if (current !== undefined) current.serverRef = ref;
-        store.update(job.id, { serverRef: ref });
+        track(
+          Promise.resolve(store.update(job.id, { serverRef: ref })).catch((error: unknown) => {
+            log.warn({ err: error, jobId: job.id }, 'could not keep the server’s request id');
+          }),
+        );
       },
       resumeRef,
       onProgress: (progress) => {

@@ -1,7 +1,7 @@
 import { DiscordAPIError, type REST, Routes } from 'discord.js';
 import type { EngineProgress, EngineResult } from '../../engines/types.js';
 import { type Locale, resolveLocale } from '../../i18n/locales.js';
-import type { JobStore } from '../../jobs/job-store.js';
+import type { JobRecords } from '../../jobs/job-records.js';
 import type { JobReporter, QueueNote } from '../../jobs/reporter.js';
 import { canUseInteractionToken } from '../../jobs/scheduling.js';
 import type { Job } from '../../jobs/types.js';
@@ -21,7 +21,7 @@ export interface DiscordReporterOptions {
   rest: REST;
   /** Edits through interaction tokens, outside the global limit (see interaction-rest.ts); default `rest`. */
   interactionRest?: REST;
-  store: JobStore;
+  store: JobRecords;
   log: Logger;
   now: () => number;
   onDiscordError?: (code: string | number) => void;
@@ -141,7 +141,10 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
   /** Posts the view as a new message (channel, else DM) and makes it the job's message from now on. */
   const moveToMessage = async (job: Job, view: MessageView, mention: boolean): Promise<void> => {
     const target = await postToUser(job, view, mention);
-    store.update(job.id, { interactionToken: null, messageId: `${target.channelId}/${target.messageId}` });
+    await store.update(job.id, {
+      interactionToken: null,
+      messageId: `${target.channelId}/${target.messageId}`,
+    });
   };
 
   /**
@@ -163,7 +166,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
           { jobId: job.id, code: error.code },
           'interaction token no longer usable; moving to a channel message',
         );
-        store.update(job.id, { interactionToken: null });
+        await store.update(job.id, { interactionToken: null });
         return false;
       }
       throw error;
@@ -173,7 +176,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
   /** Shows a view on the job's message: the interaction reply while its token lasts, then a channel message. */
   const show = async (job: Job, view: MessageView): Promise<void> => {
     lastView.set(job.id, view);
-    const current = store.get(job.id) ?? job;
+    const current = (await store.get(job.id)) ?? job;
     if (await editOriginal(current, view)) return;
     const moved = parseMoved(current.messageId);
     if (moved !== undefined) {
@@ -189,7 +192,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
   /** A final view. Past the token's life it arrives as a new message that mentions the requester. */
   const deliverFinal = async (job: Job, view: MessageView): Promise<void> => {
     lastView.delete(job.id);
-    const current = store.get(job.id) ?? job;
+    const current = (await store.get(job.id)) ?? job;
     if (await editOriginal(current, view)) return;
     const moved = parseMoved(current.messageId);
     await moveToMessage(current, view, true);
@@ -268,13 +271,17 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
       // Called for every pending job several times a second: the expiry never changes, so only a
       // token about to run out costs a read of the stored job.
       if (canUseInteractionToken(job.tokenExpiresAt, now())) return Promise.resolve();
-      const current = store.get(job.id);
-      if (current === undefined || current.interactionToken === null) return Promise.resolve();
-      const view = lastView.get(job.id) ?? renderQueued(current, 1, 1, undefined, localeOf(current));
-      return inOrder(job.id, async () => {
-        if (finished.has(job.id)) return;
-        await moveToMessage(current, view, true);
-        log.info({ jobId: job.id }, 'interaction token about to expire; progress moved to a channel message');
+      return store.get(job.id).then((current) => {
+        if (current === undefined || current.interactionToken === null) return;
+        const view = lastView.get(job.id) ?? renderQueued(current, 1, 1, undefined, localeOf(current));
+        return inOrder(job.id, async () => {
+          if (finished.has(job.id)) return;
+          await moveToMessage(current, view, true);
+          log.info(
+            { jobId: job.id },
+            'interaction token about to expire; progress moved to a channel message',
+          );
+        });
       });
     },
   };

@@ -18,7 +18,7 @@ const CANCEL_TEXT: Record<CancelResult, MessageKey & `commands.cancel.${string}`
 
 /** Cancel: the requester or members with Manage Messages. Never stops anybody else's generation. */
 export const handleCancel: ButtonHandler = async (interaction, [jobId], deps) => {
-  const job = jobId === undefined ? undefined : deps.jobs.get(jobId);
+  const job = jobId === undefined ? undefined : await deps.jobs.get(jobId);
   if (job === undefined) throw new UserError('job-gone', msg('commands.cancel.jobGone'));
   const moderator = interaction.memberPermissions?.has(PermissionFlagsBits.ManageMessages) ?? false;
   if (job.userId !== interaction.user.id && !moderator) {

@@ -8,7 +8,7 @@ import type {
 import type { Catalog } from '../../catalog/catalog.js';
 import type { Config } from '../../config.js';
 import type { ImageStore } from '../../jobs/image-store.js';
-import type { JobStore } from '../../jobs/job-store.js';
+import type { JobRecords } from '../../jobs/job-records.js';
 import type { JobReporter } from '../../jobs/reporter.js';
 import type { Backend, JobRunner } from '../../jobs/runner.js';
 import type { Logger } from '../../log.js';
@@ -22,7 +22,7 @@ export interface BotDeps {
   config: Config;
   runner: JobRunner;
   reporter: JobReporter;
-  jobs: JobStore;
+  jobs: JobRecords;
   /** Finished jobs' original images, for result buttons. */
   images: ImageStore;
   settings: SettingsStore;

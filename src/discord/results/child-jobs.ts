@@ -95,13 +95,13 @@ async function startChildInOrder(
 }
 
 export const handleReroll: ButtonHandler = async (interaction, [jobId], deps) => {
-  const parent = loadFinished(deps, jobId);
+  const parent = await loadFinished(deps, jobId);
   const origin: JobOrigin = { action: 'reroll', messageUrl: messageUrlOf(interaction) };
   await startChild(interaction, deps, parent, generationKind(parent), toRerollParams(parent.params, origin));
 };
 
 export const handleVary: ButtonHandler = async (interaction, [jobId, rawIndex], deps) => {
-  const parent = loadFinished(deps, jobId);
+  const parent = await loadFinished(deps, jobId);
   const index = imageIndex(parent, rawIndex);
   const origin: JobOrigin = { action: 'vary', index, messageUrl: messageUrlOf(interaction) };
   const params = toVaryParams(parent.params, seedOf(parent, index), deps.config.results.varyStrength, origin);
@@ -144,7 +144,7 @@ async function checkUpscaler(deps: BotDeps, name: string): Promise<void> {
 }
 
 export const handleUpscale: ButtonHandler = async (interaction, [jobId, rawIndex], deps) => {
-  const parent = loadFinished(deps, jobId);
+  const parent = await loadFinished(deps, jobId);
   const index = imageIndex(parent, rawIndex);
   const image = await deps.images.get(parent.id, index);
   if (image === undefined) {

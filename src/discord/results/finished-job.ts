@@ -10,8 +10,8 @@ export type FinishedJob = Job & { result: JobResult };
 export type ActionInteraction = ButtonInteraction | ModalSubmitInteraction;
 
 /** The parent job of a result button; a clear refusal when it is gone or never finished. */
-export function loadFinished(deps: BotDeps, jobId: string | undefined): FinishedJob {
-  const job = jobId === undefined ? undefined : deps.jobs.get(jobId);
+export async function loadFinished(deps: BotDeps, jobId: string | undefined): Promise<FinishedJob> {
+  const job = jobId === undefined ? undefined : await deps.jobs.get(jobId);
   if (job === undefined) {
     throw new UserError('job-gone', msg('commands.result.jobGone'));
   }

@@ -24,7 +24,7 @@ const MAX_TEXT_INPUT = 4000;
 
 /** Remix: a form with the prompts, prefilled; its submit starts the job. */
 export const handleRemix: ButtonHandler = async (interaction, [jobId], deps) => {
-  const parent = loadFinished(deps, jobId);
+  const parent = await loadFinished(deps, jobId);
   generationKind(parent);
   const locale = resolveLocale(interaction.locale);
   const limit = deps.config.limits.maxPromptLength;
@@ -70,7 +70,7 @@ function textField(interaction: ModalSubmitInteraction, id: string): string {
 }
 
 export const handleRemixSubmit: ModalHandler = async (interaction, [jobId], deps) => {
-  const parent = loadFinished(deps, jobId);
+  const parent = await loadFinished(deps, jobId);
   const kind = generationKind(parent);
   const typed = {
     prompt: textField(interaction, REMIX_PROMPT),

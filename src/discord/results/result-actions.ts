@@ -17,7 +17,7 @@ import { renderJobInfo } from './result-info.js';
 
 /** Info: every parameter, the seeds, the model and the infotext, to the clicker only. */
 export const handleInfo: ButtonHandler = async (interaction, [jobId], deps) => {
-  const job = jobId === undefined ? undefined : deps.jobs.get(jobId);
+  const job = jobId === undefined ? undefined : await deps.jobs.get(jobId);
   if (job === undefined) {
     throw new UserError('job-gone', msg('commands.result.infoGone'));
   }
@@ -30,7 +30,7 @@ export const handleInfo: ButtonHandler = async (interaction, [jobId], deps) => {
 
 /** Image n of a batch, the kept original at full size, to the clicker only. */
 export const handleImage: ButtonHandler = async (interaction, [jobId, rawIndex], deps) => {
-  const job = loadFinished(deps, jobId);
+  const job = await loadFinished(deps, jobId);
   const index = imageIndex(job, rawIndex);
   const image = await deps.images.get(job.id, index);
   if (image === undefined) {
@@ -76,7 +76,7 @@ export const handleImage: ButtonHandler = async (interaction, [jobId, rawIndex],
 
 /** Delete: the requester or members with Manage Messages; removes the message and its kept images. */
 export const handleDelete: ButtonHandler = async (interaction, [jobId], deps) => {
-  const job = jobId === undefined ? undefined : deps.jobs.get(jobId);
+  const job = jobId === undefined ? undefined : await deps.jobs.get(jobId);
   const moderator = interaction.memberPermissions?.has(PermissionFlagsBits.ManageMessages) ?? false;
   if (job !== undefined && job.userId !== interaction.user.id && !moderator) {
     throw new UserError('not-yours', msg('commands.result.deleteNotYours'));

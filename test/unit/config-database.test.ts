@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../src/config.js';
+import { secretsOf, secretsOfEnv } from '../../src/secrets.js';
+
+const base = { DISCORD_TOKEN: 'MTIz.secret-token-value', SD_API_URL: 'http://127.0.0.1:7860' };
+
+function problemsOf(env: Record<string, string>): ConfigError {
+  try {
+    parseConfig(env);
+  } catch (error: unknown) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig (DATABASE_URL, WORKER_ID)', () => {
+  it('keeps the queue in SQLite when DATABASE_URL is unset or empty', () => {
+    expect(parseConfig(base).databaseUrl).toBeUndefined();
+    expect(parseConfig({ ...base, DATABASE_URL: ' ' }).databaseUrl).toBeUndefined();
+    expect(parseConfig(base).jobs.workerId).toBeUndefined();
+  });
+
+  it.each(['postgres://bot:pw@db.example:5432/sdbot', 'postgresql://bot@127.0.0.1/sdbot'])(
+    'takes %s as the queue’s database',
+    (url) => {
+      expect(parseConfig({ ...base, DATABASE_URL: url }).databaseUrl).toBe(url);
+    },
+  );
+
+  it.each([
+    'mysql://bot:hunter2-db@db.example/sdbot',
+    'postgres//bot:hunter2-db@db.example/sdbot',
+    'postgres://',
+  ])('refuses %s without repeating it', (url) => {
+    const error = problemsOf({ ...base, DATABASE_URL: url });
+    expect(error.issues).toEqual([
+      {
+        key: 'DATABASE_URL',
+        problem: 'must be a PostgreSQL URL: postgres://user:password@host:5432/database (never logged)',
+      },
+    ]);
+    expect(error.message).not.toContain('hunter2-db');
+  });
+
+  it('takes a worker id and refuses one with spaces', () => {
+    expect(parseConfig({ ...base, WORKER_ID: 'gpu-box-1' }).jobs.workerId).toBe('gpu-box-1');
+    expect(problemsOf({ ...base, WORKER_ID: 'two words' }).issues.map((issue) => issue.key)).toEqual([
+      'WORKER_ID',
+    ]);
+  });
+});
+
+describe('secretsOf (DATABASE_URL)', () => {
+  it('masks the database password as typed and decoded', () => {
+    const config = parseConfig({ ...base, DATABASE_URL: 'postgres://bot:p%40ss-db@db.example/sdbot' });
+    expect(secretsOf(config)).toEqual(['MTIz.secret-token-value', 'p%40ss-db', 'p@ss-db']);
+  });
+
+  it('masks it from the raw environment when the configuration does not parse', () => {
+    const secrets = secretsOfEnv({
+      DISCORD_TOKEN: 'tok',
+      DATABASE_URL: 'postgres://bot:raw-db-secret@db.example/sdbot',
+      LOG_LEVEL: 'chatty',
+    });
+    expect(secrets).toContain('raw-db-secret');
+  });
+});
