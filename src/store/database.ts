@@ -73,6 +73,13 @@ const MIGRATIONS: readonly string[] = [
   `ALTER TABLE jobs ADD COLUMN server_ref TEXT;`,
   // The requester's language (Discord locale), so progress and results speak it after a restart too.
   `ALTER TABLE jobs ADD COLUMN locale TEXT;`,
+  // Leases and cancel flags for the JobQueue port (src/queue): which worker runs a job until when,
+  // whether a cancel was asked for while it ran, and the backend a retried job last failed on.
+  `ALTER TABLE jobs ADD COLUMN locked_by TEXT;
+   ALTER TABLE jobs ADD COLUMN locked_at INTEGER;
+   ALTER TABLE jobs ADD COLUMN lease_expires_at INTEGER;
+   ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE jobs ADD COLUMN failed_on TEXT;`,
 ];
 
 /** Opens (creating the folder and file on first run) the SQLite database in WAL mode and migrates it. */

@@ -1,0 +1,51 @@
+import { firstRoundSize } from '../jobs/scheduling.js';
+import type { ClaimRequest, QueueJob } from './job-queue.js';
+
+/**
+ * The queued jobs in `fairOrder`'s order, as one SELECT both databases run: each member's k-th
+ * queued job (oldest first) sits in round k plus the jobs they have running; rounds go in order;
+ * within a round the member served least recently (never served first), then creation time, then
+ * id. Ids compare by code unit as in JavaScript: SQLite's default BINARY collation, and the
+ * PostgreSQL column is declared `COLLATE "C"`.
+ */
+export const FAIR_LINE_SQL = `
+  WITH waiting AS (
+    SELECT jobs.*, row_number() OVER (PARTITION BY user_id ORDER BY created_at, id) - 1 AS nth
+    FROM jobs WHERE state = 'queued'
+  ), busy AS (
+    SELECT user_id, COUNT(*) AS n FROM jobs WHERE state = 'running' GROUP BY user_id
+  )
+  SELECT waiting.* FROM waiting
+  LEFT JOIN busy ON busy.user_id = waiting.user_id
+  LEFT JOIN served ON served.user_id = waiting.user_id
+  ORDER BY waiting.nth + COALESCE(busy.n, 0), served.stamp NULLS FIRST, waiting.created_at, waiting.id`;
+
+/**
+ * The jobs one free slot may take, best first, as `planDispatch` chooses for a single slot: with
+ * affinity, a first-round job asking for the loaded model; then the line in order. A claim takes
+ * the first it can lock (another worker may hold the best one). Lazy, so `eligible` runs only as far
+ * as needed.
+ */
+export function* claimCandidates(
+  line: readonly QueueJob[],
+  request: Pick<ClaimRequest, 'backendId' | 'loadedModel' | 'affinity' | 'eligible' | 'elsewhere'>,
+): Generator<QueueJob> {
+  const { backendId, loadedModel, eligible, elsewhere } = request;
+  // A retry goes to another backend, as its member is told, unless no other one can take it.
+  const allowed = (job: QueueJob) =>
+    (eligible === undefined || eligible(job)) &&
+    (job.failedOn !== backendId || elsewhere === undefined || !elsewhere(job));
+  const offered = new Set<string>();
+  if (request.affinity && loadedModel !== undefined) {
+    const window = firstRoundSize(
+      line.map((job) => ({ id: job.id, userId: job.userId, createdAt: job.createdAt, model: undefined })),
+    );
+    for (const job of line.slice(0, window)) {
+      if (job.params.model === loadedModel && allowed(job)) {
+        offered.add(job.id);
+        yield job;
+      }
+    }
+  }
+  for (const job of line) if (!offered.has(job.id) && allowed(job)) yield job;
+}

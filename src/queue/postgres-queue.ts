@@ -1,0 +1,250 @@
+import pg from 'pg';
+import { newJobId } from '../jobs/job-store.js';
+import { checkAdmission } from '../jobs/scheduling.js';
+import type { NewJob } from '../jobs/types.js';
+import { createQueueEvents } from './events.js';
+import { claimCandidates, FAIR_LINE_SQL } from './fair-line.js';
+import type {
+  AdmissionLimits,
+  ClaimRequest,
+  EnqueueResult,
+  JobQueue,
+  QueueCancelResult,
+  QueueEvent,
+  QueueJob,
+} from './job-queue.js';
+import { startQueueListener } from './postgres-listener.js';
+import { migratePostgres } from './postgres-migrations.js';
+import { type JobRow, toQueueJob } from './rows.js';
+
+export type PostgresQueueOptions = ({ connectionString: string } | { pool: pg.Pool }) & {
+  /** The LISTEN/NOTIFY channel; every process on one database must use the same. */
+  channel?: string;
+};
+
+/** Held by every enqueue's transaction: admission counts and the insert are one step across processes. */
+const ADMISSION_LOCK = '7236051917338522625';
+const UNLOCK = 'locked_by = NULL, locked_at = NULL, lease_expires_at = NULL';
+const HELD = "id = $1 AND state = 'running' AND locked_by = $2";
+/** Sends one event per moved row, on commit: `moved` is the CTE of an UPDATE … RETURNING id, state. */
+const notifyMoved = (type: string) =>
+  `SELECT id, state, pg_notify($3, json_build_object('type', ${type}, 'jobId', id)::text) FROM moved`;
+const AFTER_CANCEL = "CASE WHEN state = 'cancelled' THEN 'cancelled' ELSE 'requeued' END";
+
+type Client = pg.PoolClient;
+type Notify = (client: Client, type: QueueEvent['type'], jobId: string) => Promise<unknown>;
+
+async function inTransaction<T>(pool: pg.Pool, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    client.release();
+    return result;
+  } catch (error: unknown) {
+    // A connection that cannot even roll back is dropped, not handed to the next step.
+    const broken = await client.query('ROLLBACK').then(
+      () => false,
+      () => true,
+    );
+    client.release(broken);
+    throw error;
+  }
+}
+
+/**
+ * The JobQueue shared by any number of processes on one PostgreSQL database. Claims lock their row
+ * with FOR UPDATE SKIP LOCKED, so two workers never take one job and neither waits on the other;
+ * every change to the line is sent with NOTIFY on commit, and one dedicated connection per queue
+ * LISTENs and hands the events to `subscribe`rs (this process's own changes included).
+ * One closure on purpose: the pool, the channel and the listener are this queue's state; its
+ * longer steps (enqueue, claim, cancel) are functions below, the rest one SQL statement each.
+ */
+export async function createPostgresJobQueue(options: PostgresQueueOptions): Promise<JobQueue> {
+  const owned = !('pool' in options);
+  const pool = 'pool' in options ? options.pool : new pg.Pool({ connectionString: options.connectionString });
+  const channel = options.channel ?? 'job_queue';
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`not a plain channel name: ${channel}`);
+  // A pool's idle client that loses its server emits here; without a listener that would crash.
+  const onPoolError = () => undefined;
+  pool.on('error', onPoolError);
+  const events = createQueueEvents();
+  let listener: Awaited<ReturnType<typeof startQueueListener>>;
+  try {
+    await migratePostgres(pool);
+    listener = await startQueueListener(pool.options, channel, (event) => events.emit(event));
+  } catch (error: unknown) {
+    if (owned) await pool.end().catch(() => undefined);
+    throw error;
+  }
+  const notify = (client: Client, type: QueueEvent['type'], jobId: string) =>
+    client.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify({ type, jobId })]);
+  const fairLine = async (client: pg.Pool | Client) =>
+    (await client.query<JobRow>(FAIR_LINE_SQL)).rows.map(toQueueJob);
+  /** Moves a running job on for its lease holder (`$1` id, `$2` worker, `$3` channel). */
+  const moveHeld = async (sql: string, params: unknown[]) => (await pool.query(sql, params)).rowCount === 1;
+
+  return {
+    enqueue: (job, limits, now) =>
+      inTransaction(pool, (client) => enqueueIn(client, { job, limits, now }, notify, fairLine)),
+    claim: (request) => inTransaction(pool, (client) => claimIn(client, request, notify, fairLine)),
+    async heartbeat(jobId, worker, leaseMs, now) {
+      const { rows } = await pool.query<{ cancel_requested: boolean }>(
+        `UPDATE jobs SET locked_at = $3, lease_expires_at = $4 WHERE ${HELD} RETURNING cancel_requested`,
+        [jobId, worker, now, now + leaseMs],
+      );
+      return { held: rows.length === 1, cancelRequested: rows[0]?.cancel_requested === true };
+    },
+    complete: (jobId, worker, result, now) =>
+      moveHeld(
+        `WITH moved AS (UPDATE jobs SET state = 'succeeded', result = $4::jsonb, finished_at = $5, ${UNLOCK}
+           WHERE ${HELD} RETURNING id, state) ${notifyMoved("'released'")}`,
+        [jobId, worker, channel, JSON.stringify(result), now],
+      ),
+    fail: (jobId, worker, error, now) =>
+      moveHeld(
+        `WITH moved AS (UPDATE jobs SET state = 'failed', error = $4, finished_at = $5, ${UNLOCK}
+           WHERE ${HELD} RETURNING id, state) ${notifyMoved("'released'")}`,
+        [jobId, worker, channel, error, now],
+      ),
+    finishCancelled: (jobId, worker, now) =>
+      moveHeld(
+        `WITH moved AS (UPDATE jobs SET state = 'cancelled', finished_at = $4, ${UNLOCK}
+           WHERE ${HELD} RETURNING id, state) ${notifyMoved("'cancelled'")}`,
+        [jobId, worker, channel, now],
+      ),
+    retry: (jobId, worker, failedOn, now) =>
+      moveHeld(
+        `WITH moved AS (UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'queued' END,
+             finished_at = CASE WHEN cancel_requested THEN $5::bigint END, failed_on = $4, ${UNLOCK}
+           WHERE ${HELD} RETURNING id, state) ${notifyMoved(AFTER_CANCEL)}`,
+        [jobId, worker, channel, failedOn, now],
+      ),
+    cancel: (jobId, now) => inTransaction(pool, (client) => cancelIn(client, jobId, now, notify)),
+    async position(jobId) {
+      const line = await fairLine(pool);
+      const index = line.findIndex((job) => job.id === jobId);
+      return index < 0 ? undefined : { position: index + 1, total: line.length };
+    },
+    line: () => fairLine(pool),
+    async get(jobId) {
+      const { rows } = await pool.query<JobRow>('SELECT * FROM jobs WHERE id = $1', [jobId]);
+      return rows[0] === undefined ? undefined : toQueueJob(rows[0]);
+    },
+    async recoverStalled(now) {
+      const { rows } = await pool.query<JobRow>(
+        `WITH moved AS (UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'queued' END,
+             finished_at = CASE WHEN cancel_requested THEN $1::bigint END, ${UNLOCK}
+           WHERE state = 'running' AND lease_expires_at <= $1::bigint RETURNING *)
+         SELECT moved.*, pg_notify($2, json_build_object('type', ${AFTER_CANCEL}, 'jobId', id)::text) AS sent
+         FROM moved ORDER BY created_at, id`,
+        [now, channel],
+      );
+      return rows.map(toQueueJob);
+    },
+    subscribe: (listener) => events.subscribe(listener),
+    async close() {
+      await listener.stop();
+      // An owned pool keeps its error listener: a client may still report its server going away.
+      if (owned) await pool.end();
+      else pool.off('error', onPoolError);
+    },
+  };
+}
+
+/** One enqueue, inside its transaction: admission and insert under one lock held by every enqueue. */
+async function enqueueIn(
+  client: Client,
+  { job, limits, now }: { job: NewJob; limits: AdmissionLimits; now: number },
+  notify: Notify,
+  fairLine: (client: Client) => Promise<QueueJob[]>,
+): Promise<EnqueueResult> {
+  await client.query('SELECT pg_advisory_xact_lock($1)', [ADMISSION_LOCK]);
+  const counts = await client.query<{ mine: string; total: string }>(
+    `SELECT COUNT(*) FILTER (WHERE user_id = $1) AS mine, COUNT(*) AS total
+       FROM jobs WHERE state IN ('queued', 'running')`,
+    [job.userId],
+  );
+  const row = counts.rows[0];
+  const admission = checkAdmission(Number(row?.mine ?? 0), Number(row?.total ?? 0), limits);
+  if (!admission.ok) return admission;
+  const id = newJobId();
+  await client.query(
+    `INSERT INTO jobs (id, kind, state, user_id, guild_id, channel_id, application_id, interaction_token,
+         token_expires_at, params, attempts, parent_id, created_at, locale)
+       VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9::jsonb, 0, $10, $11, $12)`,
+    [
+      id,
+      job.kind,
+      job.userId,
+      job.guildId,
+      job.channelId,
+      job.applicationId,
+      job.interactionToken,
+      job.tokenExpiresAt,
+      JSON.stringify(job.params),
+      job.parentId,
+      now,
+      job.locale ?? null,
+    ],
+  );
+  await notify(client, 'enqueued', id);
+  const line = await fairLine(client);
+  const index = line.findIndex((queued) => queued.id === id);
+  return { ok: true, job: line[index] as QueueJob, position: index + 1, total: line.length };
+}
+
+/** One claim, inside its transaction: the fair line, then the best candidate this worker can lock. */
+async function claimIn(
+  client: Client,
+  request: ClaimRequest,
+  notify: Notify,
+  fairLine: (client: Client) => Promise<QueueJob[]>,
+): Promise<QueueJob | undefined> {
+  // The line is read without locks (PostgreSQL takes no FOR UPDATE beside window functions); each
+  // candidate is then locked alone, skipping one another worker is claiming right now.
+  for (const candidate of claimCandidates(await fairLine(client), request)) {
+    const locked = await client.query(
+      "SELECT id FROM jobs WHERE id = $1 AND state = 'queued' FOR UPDATE SKIP LOCKED",
+      [candidate.id],
+    );
+    if (locked.rowCount !== 1) continue;
+    const { rows } = await client.query<JobRow>(
+      `UPDATE jobs SET state = 'running', backend = $2, attempts = attempts + 1, started_at = $3,
+         locked_by = $4, locked_at = $3, lease_expires_at = $5, cancel_requested = false, failed_on = NULL
+       WHERE id = $1 RETURNING *`,
+      [candidate.id, request.backendId, request.now, request.worker, request.now + request.leaseMs],
+    );
+    await client.query(
+      `INSERT INTO served (user_id, stamp) VALUES ($1, nextval('served_stamp'))
+       ON CONFLICT (user_id) DO UPDATE SET stamp = excluded.stamp`,
+      [candidate.userId],
+    );
+    await notify(client, 'claimed', candidate.id);
+    return rows[0] === undefined ? undefined : toQueueJob(rows[0]);
+  }
+  return undefined;
+}
+
+async function cancelIn(
+  client: Client,
+  jobId: string,
+  now: number,
+  notify: Notify,
+): Promise<QueueCancelResult> {
+  const { rows } = await client.query<{ state: string }>('SELECT state FROM jobs WHERE id = $1 FOR UPDATE', [
+    jobId,
+  ]);
+  const state = rows[0]?.state;
+  if (state === undefined) return 'not-found';
+  if (state === 'queued') {
+    await client.query("UPDATE jobs SET state = 'cancelled', finished_at = $2 WHERE id = $1", [jobId, now]);
+    await notify(client, 'cancelled', jobId);
+    return 'cancelled';
+  }
+  if (state !== 'running') return 'finished';
+  await client.query('UPDATE jobs SET cancel_requested = true WHERE id = $1', [jobId]);
+  await notify(client, 'cancel-requested', jobId);
+  return 'requested';
+}

@@ -1,0 +1,209 @@
+import type { Statement } from 'better-sqlite3';
+import { newJobId } from '../jobs/job-store.js';
+import { checkAdmission } from '../jobs/scheduling.js';
+import type { Db } from '../store/database.js';
+import { createQueueEvents, type QueueEvents } from './events.js';
+import { claimCandidates, FAIR_LINE_SQL } from './fair-line.js';
+import type { JobQueue, QueueCancelResult, QueueEvent, QueueJob } from './job-queue.js';
+import { type JobRow, toQueueJob } from './rows.js';
+
+/** What clears a job's lease when it leaves `running`. */
+const UNLOCK = 'locked_by = NULL, locked_at = NULL, lease_expires_at = NULL';
+/** Only the worker holding a running job's lease may move it on. */
+const HELD = "id = @id AND state = 'running' AND locked_by = @worker";
+
+/**
+ * The JobQueue on the bot's SQLite file (tables `jobs` and `served`). Every step that reads and then
+ * writes runs in an IMMEDIATE transaction, which takes the write lock before the first read: another
+ * connection, even in another process, cannot decide on the same rows in between. Events stay in
+ * this process: queues on one file share `events` (one is made when none is given). The caller owns
+ * `db`; listeners must not throw. One closure on purpose, like the runner: its statements and events
+ * are this queue's state, and each method is one named step of a job's life (see job-queue.ts).
+ */
+export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } = {}): JobQueue {
+  const events = options.events ?? createQueueEvents();
+  const subscriptions = new Set<() => void>();
+  const emit = (type: QueueEvent['type'], jobId: string) => events.emit({ type, jobId });
+  const statements = prepare(db);
+  const fairLine = () => statements.line.all().map(toQueueJob);
+
+  const enqueue = db.transaction(
+    (job: Parameters<JobQueue['enqueue']>[0], limits: Parameters<JobQueue['enqueue']>[1], now: number) => {
+      const counts = statements.pending.get(job.userId) ?? { mine: 0, total: 0 };
+      const admission = checkAdmission(counts.mine ?? 0, counts.total, limits);
+      if (!admission.ok) return admission;
+      const id = newJobId();
+      statements.insert.run({
+        ...job,
+        id,
+        params: JSON.stringify(job.params),
+        createdAt: now,
+        locale: job.locale ?? null,
+      });
+      const line = fairLine();
+      const index = line.findIndex((queued) => queued.id === id);
+      return { ok: true as const, job: line[index] as QueueJob, position: index + 1, total: line.length };
+    },
+  ).immediate;
+
+  const claim = db.transaction((request: Parameters<JobQueue['claim']>[0]): QueueJob | undefined => {
+    const picked = claimCandidates(fairLine(), request).next();
+    if (picked.done === true) return undefined;
+    const row = statements.claim.get({
+      id: picked.value.id,
+      worker: request.worker,
+      backend: request.backendId,
+      now: request.now,
+      expires: request.now + request.leaseMs,
+    });
+    statements.served.run(picked.value.userId);
+    return row === undefined ? undefined : toQueueJob(row);
+  }).immediate;
+
+  const cancel = db.transaction((jobId: string, now: number): QueueCancelResult => {
+    const state = statements.state.get(jobId)?.state;
+    if (state === undefined) return 'not-found';
+    if (state === 'queued') {
+      statements.cancelQueued.run(now, jobId);
+      return 'cancelled';
+    }
+    if (state === 'running') {
+      statements.requestCancel.run(jobId);
+      return 'requested';
+    }
+    return 'finished';
+  }).immediate;
+
+  /** Moves a running job on for its lease holder; the event goes out only when it did. */
+  const release = (
+    sql: Statement<[object]>,
+    params: { id: string; worker: string; now: number } & Record<string, unknown>,
+    event: QueueEvent['type'],
+  ) => {
+    const moved = sql.run(params).changes === 1;
+    if (moved) emit(event, params.id);
+    return moved;
+  };
+
+  return {
+    async enqueue(job, limits, now) {
+      const result = enqueue(job, limits, now);
+      if (result.ok) emit('enqueued', result.job.id);
+      return result;
+    },
+    async claim(request) {
+      const job = claim(request);
+      if (job !== undefined) emit('claimed', job.id);
+      return job;
+    },
+    async heartbeat(jobId, worker, leaseMs, now) {
+      const row = statements.heartbeat.get({ id: jobId, worker, now, expires: now + leaseMs });
+      return { held: row !== undefined, cancelRequested: row?.cancel_requested === 1 };
+    },
+    async complete(jobId, worker, result, now) {
+      return release(
+        statements.complete,
+        { id: jobId, worker, now, result: JSON.stringify(result) },
+        'released',
+      );
+    },
+    async fail(jobId, worker, error, now) {
+      return release(statements.fail, { id: jobId, worker, now, error }, 'released');
+    },
+    async finishCancelled(jobId, worker, now) {
+      return release(statements.finishCancelled, { id: jobId, worker, now }, 'cancelled');
+    },
+    async retry(jobId, worker, failedOn, now) {
+      const row = statements.retry.get({ id: jobId, worker, now, failedOn });
+      if (row !== undefined) emit(row.state === 'cancelled' ? 'cancelled' : 'requeued', jobId);
+      return row !== undefined;
+    },
+    async cancel(jobId, now) {
+      const outcome = cancel(jobId, now);
+      if (outcome === 'cancelled') emit('cancelled', jobId);
+      if (outcome === 'requested') emit('cancel-requested', jobId);
+      return outcome;
+    },
+    async position(jobId) {
+      const line = fairLine();
+      const index = line.findIndex((job) => job.id === jobId);
+      return index < 0 ? undefined : { position: index + 1, total: line.length };
+    },
+    async line() {
+      return fairLine();
+    },
+    async get(jobId) {
+      const row = statements.one.get(jobId);
+      return row === undefined ? undefined : toQueueJob(row);
+    },
+    async recoverStalled(now) {
+      const jobs = statements.recover.all({ now }).map(toQueueJob);
+      for (const job of jobs) emit(job.state === 'cancelled' ? 'cancelled' : 'requeued', job.id);
+      return jobs;
+    },
+    subscribe(listener) {
+      const stop = events.subscribe(listener);
+      subscriptions.add(stop);
+      return () => {
+        subscriptions.delete(stop);
+        stop();
+      };
+    },
+    async close() {
+      for (const stop of subscriptions) stop();
+      subscriptions.clear();
+    },
+  };
+}
+
+function prepare(db: Db) {
+  return {
+    line: db.prepare<[], JobRow>(FAIR_LINE_SQL),
+    one: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
+    state: db.prepare<[string], { state: string }>('SELECT state FROM jobs WHERE id = ?'),
+    pending: db.prepare<[string], { mine: number | null; total: number }>(
+      `SELECT SUM(CASE WHEN user_id = ? THEN 1 ELSE 0 END) AS mine, COUNT(*) AS total
+       FROM jobs WHERE state IN ('queued', 'running')`,
+    ),
+    insert: db.prepare(
+      `INSERT INTO jobs (id, kind, state, user_id, guild_id, channel_id, application_id, interaction_token,
+         token_expires_at, params, attempts, parent_id, created_at, locale)
+       VALUES (@id, @kind, 'queued', @userId, @guildId, @channelId, @applicationId, @interactionToken,
+         @tokenExpiresAt, @params, 0, @parentId, @createdAt, @locale)`,
+    ),
+    claim: db.prepare<[object], JobRow>(
+      `UPDATE jobs SET state = 'running', backend = @backend, attempts = attempts + 1, started_at = @now,
+         locked_by = @worker, locked_at = @now, lease_expires_at = @expires, cancel_requested = 0,
+         failed_on = NULL
+       WHERE id = @id AND state = 'queued' RETURNING *`,
+    ),
+    served: db.prepare(
+      `INSERT INTO served (user_id, stamp) VALUES (?, (SELECT COALESCE(MAX(stamp), 0) + 1 FROM served))
+       ON CONFLICT(user_id) DO UPDATE SET stamp = excluded.stamp`,
+    ),
+    heartbeat: db.prepare<[object], { cancel_requested: number }>(
+      `UPDATE jobs SET locked_at = @now, lease_expires_at = @expires WHERE ${HELD} RETURNING cancel_requested`,
+    ),
+    complete: db.prepare<[object]>(
+      `UPDATE jobs SET state = 'succeeded', result = @result, finished_at = @now, ${UNLOCK} WHERE ${HELD}`,
+    ),
+    fail: db.prepare<[object]>(
+      `UPDATE jobs SET state = 'failed', error = @error, finished_at = @now, ${UNLOCK} WHERE ${HELD}`,
+    ),
+    finishCancelled: db.prepare<[object]>(
+      `UPDATE jobs SET state = 'cancelled', finished_at = @now, ${UNLOCK} WHERE ${HELD}`,
+    ),
+    retry: db.prepare<[object], { state: string }>(
+      `UPDATE jobs SET state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'queued' END,
+         finished_at = CASE WHEN cancel_requested = 1 THEN @now ELSE NULL END, failed_on = @failedOn, ${UNLOCK}
+       WHERE ${HELD} RETURNING state`,
+    ),
+    cancelQueued: db.prepare(`UPDATE jobs SET state = 'cancelled', finished_at = ? WHERE id = ?`),
+    requestCancel: db.prepare('UPDATE jobs SET cancel_requested = 1 WHERE id = ?'),
+    recover: db.prepare<[{ now: number }], JobRow>(
+      `UPDATE jobs SET state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'queued' END,
+         finished_at = CASE WHEN cancel_requested = 1 THEN @now ELSE NULL END, ${UNLOCK}
+       WHERE state = 'running' AND lease_expires_at <= @now RETURNING *`,
+    ),
+  };
+}
