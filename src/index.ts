@@ -1,3 +1,6 @@
+// First, and a side-effect import so it stays first: V8's start-up heap setting applies before any
+// other module's code runs.
+import './runtime/start-up-heap.js';
 import { pathToFileURL } from 'node:url';
 import type { Client, REST } from 'discord.js';
 import { config as loadDotenv } from 'dotenv';
@@ -6,6 +9,7 @@ import { ConfigError, type Env, parseConfig } from './config.js';
 import type { JobRunner } from './jobs/runner.js';
 import { type Logger, redactText } from './log.js';
 import type { Metrics } from './metrics.js';
+import { releaseStartUpHeap } from './runtime/start-up-heap.js';
 import { secretsOfEnv } from './secrets.js';
 
 export type StartOptions = AppOptions;
@@ -27,6 +31,7 @@ export interface BotHandle {
 export async function startBot(env: Env, options: StartOptions = {}): Promise<BotHandle> {
   const app = createApp(parseConfig(env), options);
   const { applicationId, healthPort } = await app.start();
+  releaseStartUpHeap();
   return {
     client: app.client,
     interactionRest: app.interactionRest,

@@ -74,9 +74,15 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
   // A pool's idle client that loses its server emits here; without a listener that would crash.
   const onPoolError = () => undefined;
   pool.on('error', onPoolError);
-  await migratePostgres(pool);
   const events = createQueueEvents();
-  const listener = await startQueueListener(pool.options, channel, (event) => events.emit(event));
+  let listener: Awaited<ReturnType<typeof startQueueListener>>;
+  try {
+    await migratePostgres(pool);
+    listener = await startQueueListener(pool.options, channel, (event) => events.emit(event));
+  } catch (error: unknown) {
+    if (owned) await pool.end().catch(() => undefined);
+    throw error;
+  }
   const notify = (client: Client, type: QueueEvent['type'], jobId: string) =>
     client.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify({ type, jobId })]);
   const fairLine = async (client: pg.Pool | Client) =>

@@ -1,10 +1,10 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { migratePostgres, POSTGRES_MIGRATIONS } from '../../src/queue/postgres-migrations.js';
 import { createPostgresJobQueue } from '../../src/queue/postgres-queue.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
 import { defineJobQueueContract } from './job-queue.contract.js';
-import { add, slot } from './job-queue-kit.js';
+import { add, nextEvent, slot } from './job-queue-kit.js';
 
 let server: TestPostgres | undefined;
 /** One connection (not a pool: its `end` waits until the socket is closed, before the database goes). */
@@ -39,9 +39,20 @@ async function postgresStore() {
 
 defineJobQueueContract('PostgreSQL', postgresStore);
 
+/** A pool for a test; a client it ends as its database is dropped may report that, harmlessly. */
+const testPool = (connectionString: string) => {
+  const pool = new pg.Pool({ connectionString, max: 1 });
+  pool.on('error', () => undefined);
+  return pool;
+};
+
 describe('the PostgreSQL job queue', () => {
+  beforeEach(async () => {
+    await postgresStore();
+  });
+
   it('applies each migration once, in order, even when two processes migrate at once', async () => {
-    const pools = [0, 1].map(() => new pg.Pool({ connectionString: url(), max: 1 }));
+    const pools = [0, 1].map(() => testPool(url()));
     try {
       // The file's beforeAll migrated already: nothing is left to apply, from either pool at once.
       expect(await Promise.all(pools.map((pool) => migratePostgres(pool)))).toEqual([[], []]);
@@ -59,7 +70,7 @@ describe('the PostgreSQL job queue', () => {
     await admin?.query(`CREATE DATABASE ${name}`);
     const target = new URL(url());
     target.pathname = `/${name}`;
-    const pools = [0, 1].map(() => new pg.Pool({ connectionString: target.toString(), max: 1 }));
+    const pools = [0, 1].map(() => testPool(target.toString()));
     try {
       const extra = 'CREATE TABLE later (id INTEGER)';
       const applied = await Promise.all(pools.map((pool) => migratePostgres(pool)));
@@ -70,6 +81,38 @@ describe('the PostgreSQL job queue', () => {
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));
       await admin?.query(`DROP DATABASE ${name} WITH (FORCE)`);
+    }
+  });
+
+  it('listens again after its LISTEN connection is cut, and hears the next enqueue', async () => {
+    const [front, worker] = [
+      await createPostgresJobQueue({ connectionString: url() }),
+      await createPostgresJobQueue({ connectionString: url() }),
+    ];
+    try {
+      const listening = async () =>
+        (
+          await admin?.query<{ pid: number }>(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+          )
+        )?.rows.map((row) => row.pid) ?? [];
+      const before = await listening();
+      expect(before).toHaveLength(2);
+      // As a server restart would: the server ends both LISTEN connections.
+      await admin?.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [before]);
+      for (
+        let waited = 0;
+        (await listening()).filter((pid) => !before.includes(pid)).length < 2;
+        waited += 100
+      ) {
+        if (waited > 5_000) throw new Error('the listeners did not come back within 5 s');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const heard = nextEvent(worker, (event) => event.type === 'enqueued');
+      const id = await add(front, 'A', 0);
+      expect(await heard).toEqual({ type: 'enqueued', jobId: id });
+    } finally {
+      await Promise.all([front.close(), worker.close()]);
     }
   });
 
