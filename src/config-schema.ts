@@ -103,6 +103,10 @@ export const envSchema = z.object({
       })
       .optional(),
   ),
+  BOT_ROLE: z.preprocess(
+    (value) => (typeof emptyToUndefined(value) === 'string' ? String(value).toLowerCase() : undefined),
+    z.enum(['all', 'worker'], { error: 'must be all or worker' }).default('all'),
+  ),
   WORKER_ID: z.preprocess(
     emptyToUndefined,
     z

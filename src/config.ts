@@ -24,6 +24,11 @@ export interface Config {
    * queue is in the SQLite file. Settings, quotas and kept images stay in SQLite either way.
    */
   databaseUrl: string | undefined;
+  /**
+   * `all`: the gateway (commands, buttons) and a worker; `worker` (BOT_ROLE): no gateway login, it
+   * runs jobs from the shared queue (DATABASE_URL) and delivers them over REST.
+   */
+  role: 'all' | 'worker';
   /** Folder of the kept original images (files; their index is in the database). */
   imageDir: string;
   logLevel: LogLevel;
@@ -180,6 +185,13 @@ function crossKeyIssues(env: Env): ConfigIssue[] {
       problem: 'set all four COMFY_FLUX_* files or none (the Flux graph needs each of them)',
     });
   }
+  if (validValue(shape.BOT_ROLE, env.BOT_ROLE) === 'worker' && (env.DATABASE_URL ?? '').trim() === '') {
+    issues.push({
+      key: 'BOT_ROLE',
+      problem:
+        'worker needs DATABASE_URL: a worker takes its jobs from a queue it shares with the front process',
+    });
+  }
   const maxPixels = validValue(shape.MAX_PIXELS, env.MAX_PIXELS);
   const maxTotalPixels = validValue(shape.MAX_TOTAL_PIXELS, env.MAX_TOTAL_PIXELS);
   const width = validValue(shape.DEFAULT_WIDTH, env.DEFAULT_WIDTH);
@@ -235,6 +247,7 @@ export function parseConfig(env: Env): Config {
     backends,
     databasePath: data.DATABASE_PATH,
     databaseUrl: data.DATABASE_URL,
+    role: data.BOT_ROLE,
     imageDir: data.IMAGE_DIR ?? defaultImageDir(data.DATABASE_PATH),
     logLevel: data.LOG_LEVEL,
     logPretty: data.LOG_PRETTY,

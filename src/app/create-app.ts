@@ -131,6 +131,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     concurrencyPerBackend: config.jobs.concurrencyPerBackend,
     maxAttempts: config.jobs.maxAttempts,
     modelAffinity: config.jobs.modelAffinity,
+    // The front (gateway) process tells queued members their place; a worker only its own jobs.
+    announcesLine: config.role !== 'worker',
     images,
     probeTimeoutMs: Math.min(config.limits.requestTimeoutMs, 10_000),
     eligible: (job, backendId, pool) => {
@@ -193,6 +195,43 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   };
   let stopping: Promise<void> | undefined;
 
+  /** Logs in to the gateway and registers the commands; the application id. */
+  const logIn = async (): Promise<string> => {
+    const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+    try {
+      await client.login(config.discord.token);
+      await ready;
+    } catch (error: unknown) {
+      await closeResources();
+      throw error;
+    }
+    const applicationId = client.application?.id ?? client.user?.id ?? '';
+    log.info(
+      { user: client.user?.tag, applicationId, backends: backends.map((b) => b.id) },
+      'logged in to Discord',
+    );
+    await registerCommands(
+      client.rest,
+      commands.map((command) => command.data),
+      { applicationId, guildId: config.discord.guildId },
+      settings,
+      log,
+    ).catch((error: unknown) =>
+      log.error({ err: error }, 'command registration failed; existing commands stay'),
+    );
+    return applicationId;
+  };
+
+  /**
+   * BOT_ROLE=worker: no gateway, no commands. It runs jobs from the shared queue and delivers them
+   * over REST (each job's interaction token, the bot token for channel messages).
+   */
+  const startWorkerOnly = (): string => {
+    client.rest.setToken(config.discord.token);
+    log.info({ backends: backends.map((b) => b.id) }, 'worker only: running jobs from the shared queue');
+    return '';
+  };
+
   return {
     config,
     log,
@@ -202,30 +241,14 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     metrics,
     deps,
     async start() {
-      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       try {
         await jobQueue.ready;
-        log.info({ queue: jobQueue.kind }, 'job queue open');
-        await client.login(config.discord.token);
-        await ready;
+        log.info({ queue: jobQueue.kind, role: config.role }, 'job queue open');
       } catch (error: unknown) {
         await closeResources();
         throw error;
       }
-      const applicationId = client.application?.id ?? client.user?.id ?? '';
-      log.info(
-        { user: client.user?.tag, applicationId, backends: backends.map((b) => b.id) },
-        'logged in to Discord',
-      );
-      await registerCommands(
-        client.rest,
-        commands.map((command) => command.data),
-        { applicationId, guildId: config.discord.guildId },
-        settings,
-        log,
-      ).catch((error: unknown) =>
-        log.error({ err: error }, 'command registration failed; existing commands stay'),
-      );
+      const applicationId = config.role === 'worker' ? startWorkerOnly() : await logIn();
       // Warm the caches without delaying start-up; then the runner probes each server's capabilities.
       const warm = Promise.allSettled(
         (['samplers', 'schedulers', 'models'] as const).map((key) =>
@@ -240,7 +263,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
           port: config.metricsPort,
           metrics,
           health: () => ({
-            gatewayConnected: client.ws.status === Status.Ready,
+            // A worker has no gateway connection to lose.
+            gatewayConnected: config.role === 'worker' || client.ws.status === Status.Ready,
             backendsUp: runner.backends().filter((backend) => backend.state !== 'down').length,
             backendsTotal: backends.length,
           }),

@@ -39,7 +39,7 @@ export async function takeBack(context: {
   leaseMs: number;
   now: () => number;
   pool: Pick<BackendPool, 'engine' | 'acquire'>;
-}): Promise<Pick<RestartPlan, 'resume'>> {
+}): Promise<RestartPlan['resume']> {
   const { queue, worker, pool, now } = context;
   const plan = planRestart(
     await queue.adopt(worker, context.leaseMs, now()),
@@ -48,5 +48,5 @@ export async function takeBack(context: {
   // A followed request keeps its slot from the start: nothing else is dispatched there first.
   for (const entry of plan.resume) pool.acquire(entry.backendId, entry.job.id);
   for (const job of plan.requeue) await queue.retry(job.id, worker, null, now());
-  return { resume: plan.resume };
+  return plan.resume;
 }

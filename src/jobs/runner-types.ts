@@ -18,6 +18,11 @@ export interface JobRunnerOptions {
    * unique among the processes on one queue. Default: the host name.
    */
   worker?: string | undefined;
+  /**
+   * Whether this process tells queued members their place (and keeps their replies reachable, and
+   * says so after a restart); default true. False for a worker beside a front process.
+   */
+  announcesLine?: boolean;
   /** How long a running job stays this worker's without a heartbeat (default 60 s). */
   leaseMs?: number;
   backends: readonly Backend[];

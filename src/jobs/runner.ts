@@ -12,7 +12,7 @@ import { createOutcomes } from './outcomes.js';
 import { createQueueSnapshot } from './queue-snapshot.js';
 import { takeBack } from './restart.js';
 import type { JobRunner, JobRunnerOptions } from './runner-types.js';
-import { drainRunning, type Running } from './running.js';
+import { drainRunning, type Running, stopLost } from './running.js';
 import { type AdmissionResult, checkAdmission } from './scheduling.js';
 import type { Job } from './types.js';
 
@@ -82,9 +82,11 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 
   const move = createLeaseSteps({ queue, worker, now, log, emit });
 
+  const announcesLine = options.announcesLine ?? true;
   const publishPositions = () => {
     const fair = snapshot.line;
     emit({ type: 'queue-length', length: fair.length });
+    if (!announcesLine) return;
     fair.forEach((job, index) => {
       report('queued', job, () => reporter.queued(job, index + 1, fair.length, undefined));
     });
@@ -135,6 +137,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   function execute(job: Job, backendId: string, resumeRef?: string): void {
     const engine = pool.engine(backendId);
     if (engine === undefined) return;
+    if (resumeRef !== undefined)
+      log.info({ jobId: job.id, backend: backendId }, 'following a request sent before the restart');
     emit({ type: 'state', job, state: 'running' });
     report('running', job, () => reporter.running(job, null));
     const started = now();
@@ -216,7 +220,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const tick = () => {
     pool.probeDue();
     publishPositions();
-    for (const job of [...snapshot.line, ...[...running.values()].map((entry) => entry.job)]) {
+    const waiting = announcesLine ? snapshot.line : [];
+    for (const job of [...waiting, ...[...running.values()].map((entry) => entry.job)]) {
       report('keepReachable', job, () => reporter.keepReachable(job));
     }
     claims.schedule();
@@ -255,24 +260,21 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       pool.ids.filter((id) => options.eligible === undefined || options.eligible(job, id, pool)),
     async start(probeAfter = Promise.resolve()) {
       unsubscribe = queue.subscribe(onQueueEvent);
-      const plan = await takeBack({ queue, worker, leaseMs, now, pool });
+      const resume = await takeBack({ queue, worker, leaseMs, now, pool });
       // In the background: a server takes jobs once its probe settles, and a slow one holds up no other.
       const probed = probeAfter
         .catch(() => undefined)
         .then(() => pool.probeAll(options.probeTimeoutMs ?? 10_000));
       track(
         probed.then(() => {
-          for (const { job, backendId, ref } of plan.resume) {
-            log.info({ jobId: job.id, backend: backendId }, 'following a request sent before the restart');
-            execute(job, backendId, ref);
-          }
+          for (const { job, backendId, ref } of resume) execute(job, backendId, ref);
         }),
       );
       await snapshot.refresh();
       accepting = true;
       for (const id of pool.ids) emit({ type: 'backend', backendId: id, up: true });
       const fair = snapshot.line;
-      if (fair.length > 0) {
+      if (fair.length > 0 && announcesLine) {
         log.info({ count: fair.length }, 'reloaded unfinished jobs');
         fair.forEach((job, index) => {
           report('restarted', job, () => reporter.queued(job, index + 1, fair.length, 'restarted'));
@@ -287,10 +289,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         held: () => [...running.values()].filter((entry) => !entry.lost).map((entry) => entry.job.id),
         onLost: (jobId) => {
           const lost = running.get(jobId);
-          if (lost === undefined) return;
-          lost.lost = true;
-          log.warn({ jobId }, 'lost the lease of a running job; stopping it here');
-          track(lost.attempt.stop(false));
+          if (lost !== undefined) track(stopLost(lost, log));
         },
         onCancelRequested: (jobId) => onQueueEvent({ type: 'cancel-requested', jobId }),
         onRecovered: (jobs) =>

@@ -1,3 +1,4 @@
+import type { Logger } from '../log.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { Attempt } from './attempt.js';
 import type { BackendPool } from './backend-pool.js';
@@ -45,4 +46,11 @@ export async function drainRunning(
     if (!followable(entry) && !entry.lost)
       await queue.retry(entry.job.id, worker, null, now()).catch(() => false);
   }
+}
+
+/** Another worker took the job over (this one's lease ran out): stop it here, deliver nothing. */
+export function stopLost(entry: Running, log: Logger): Promise<void> {
+  entry.lost = true;
+  log.warn({ jobId: entry.job.id }, 'lost the lease of a running job; stopping it here');
+  return entry.attempt.stop(false);
 }

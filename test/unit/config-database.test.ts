@@ -14,7 +14,7 @@ function problemsOf(env: Record<string, string>): ConfigError {
   throw new Error('expected a ConfigError');
 }
 
-describe('parseConfig (DATABASE_URL, WORKER_ID)', () => {
+describe('parseConfig (DATABASE_URL, BOT_ROLE, WORKER_ID)', () => {
   it('keeps the queue in SQLite when DATABASE_URL is unset or empty', () => {
     expect(parseConfig(base).databaseUrl).toBeUndefined();
     expect(parseConfig({ ...base, DATABASE_URL: ' ' }).databaseUrl).toBeUndefined();
@@ -41,6 +41,18 @@ describe('parseConfig (DATABASE_URL, WORKER_ID)', () => {
       },
     ]);
     expect(error.message).not.toContain('hunter2-db');
+  });
+
+  it('runs as front and worker by default, and as a worker only with a shared queue', () => {
+    expect(parseConfig(base).role).toBe('all');
+    const url = 'postgres://bot:pw@db.example/sdbot';
+    expect(parseConfig({ ...base, BOT_ROLE: 'Worker', DATABASE_URL: url }).role).toBe('worker');
+    expect(problemsOf({ ...base, BOT_ROLE: 'worker' }).issues.map((issue) => issue.key)).toEqual([
+      'BOT_ROLE',
+    ]);
+    expect(problemsOf({ ...base, BOT_ROLE: 'front' }).issues).toEqual([
+      { key: 'BOT_ROLE', problem: 'must be all or worker' },
+    ]);
   });
 
   it('takes a worker id and refuses one with spaces', () => {

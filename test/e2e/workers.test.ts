@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type BotHandle, startBot } from '../../src/index.js';
+import { type FakeWebui, startFakeWebui } from '../fakes/webui/server.js';
+import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { type Harness, requestsTo, SD_PASSWORD, SD_USER, startHarness } from './harness.js';
+import { ALICE, BOB, errorLines, hasImage, imagine, logLines, until, WAIT_MS } from './job-helpers.js';
+
+const CAROL = { id: '1300000000000000302', username: 'carol' };
+
+let server: TestPostgres | undefined;
+let harness: Harness | undefined;
+let worker: { bot: BotHandle; webui: FakeWebui; dir: string; logs: string[] } | undefined;
+
+beforeAll(async () => {
+  server = await startTestPostgres();
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop();
+}, 60_000);
+
+afterEach(async () => {
+  const errors = [
+    ...errorLines(harness),
+    ...(worker?.logs ?? []).filter((line) => line.includes('"level":50')),
+  ];
+  await worker?.bot.stop();
+  await worker?.webui.close();
+  if (worker !== undefined) rmSync(worker.dir, { recursive: true, force: true });
+  worker = undefined;
+  await harness?.close();
+  harness = undefined;
+  expect(errors, 'error-level log lines').toEqual([]);
+});
+
+const url = () => {
+  if (server === undefined) throw new Error('PostgreSQL did not start (see beforeAll)');
+  return server.url;
+};
+
+/** A second bot process on the same queue: BOT_ROLE=worker with a WebUI of its own. */
+async function startWorker(h: Harness, generationMs: number) {
+  const webui = await startFakeWebui({ auth: { username: SD_USER, password: SD_PASSWORD }, generationMs });
+  const dir = mkdtempSync(join(tmpdir(), 'sdbot-worker-'));
+  const logs: string[] = [];
+  const logDestination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      callback();
+    },
+  });
+  const env = {
+    ...h.env,
+    SD_API_URL: webui.url,
+    BOT_ROLE: 'worker',
+    WORKER_ID: 'worker-2',
+    DATABASE_PATH: join(dir, 'worker.sqlite'),
+  };
+  const bot = await startBot(env, { logDestination });
+  return { bot, webui, dir, logs };
+}
+
+describe('a front process and a worker on one PostgreSQL queue', () => {
+  it('spreads several members’ jobs over both, each delivered, the worker never on the gateway', async () => {
+    harness = await startHarness({
+      webuis: [{ generationMs: 700 }],
+      env: { DATABASE_URL: url(), WORKER_ID: 'front-1', MAX_PENDING_PER_USER: '10' },
+    });
+    const h = harness;
+    worker = await startWorker(h, 700);
+    const w = worker;
+    await until(() => logLines(h).some((line) => line.msg === 'image server probed'), 'the front’s probe');
+    await until(() => w.logs.some((line) => line.includes('image server probed')), 'the worker’s probe');
+    expect(h.discord.gateway.identifies).toBe(1);
+
+    const jobs = [];
+    for (const member of [ALICE, BOB, CAROL, ALICE, BOB, CAROL]) {
+      jobs.push(await imagine(h, member, `${member.username} ${jobs.length}`));
+    }
+    const replies = await Promise.all(jobs.map((job) => job.handle.waitForEdit(hasImage, WAIT_MS)));
+    expect(replies.every(hasImage)).toBe(true);
+
+    const front = requestsTo(h.webui, '/sdapi/v1/txt2img').length;
+    const spare = requestsTo(w.webui, '/sdapi/v1/txt2img').length;
+    expect(front + spare).toBe(6);
+    expect(front).toBeGreaterThan(0);
+    expect(spare).toBeGreaterThan(0);
+    const client = new pg.Client({ connectionString: url() });
+    await client.connect();
+    const { rows } = await client
+      .query<{ backend: string; n: string }>(
+        "SELECT result->>'backend' AS backend, COUNT(*) AS n FROM jobs WHERE state = 'succeeded' GROUP BY 1 ORDER BY 1",
+      )
+      .finally(() => client.end());
+    expect(rows.map((row) => [row.backend, Number(row.n)])).toEqual(
+      [
+        [h.webui.url, front],
+        [w.webui.url, spare],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+    // Only the front process connected to the gateway.
+    expect(h.discord.gateway.identifies).toBe(1);
+  });
+});
