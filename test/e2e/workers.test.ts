@@ -5,10 +5,21 @@ import { Writable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type BotHandle, startBot } from '../../src/index.js';
+import type { FakeMessage } from '../fakes/discord/types.js';
 import { type FakeWebui, startFakeWebui } from '../fakes/webui/server.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
 import { type Harness, requestsTo, SD_PASSWORD, SD_USER, startHarness } from './harness.js';
-import { ALICE, BOB, errorLines, hasImage, imagine, logLines, until, WAIT_MS } from './job-helpers.js';
+import {
+  ALICE,
+  BOB,
+  describedAs,
+  errorLines,
+  hasImage,
+  imagine,
+  logLines,
+  until,
+  WAIT_MS,
+} from './job-helpers.js';
 
 const CAROL = { id: '1300000000000000302', username: 'carol' };
 
@@ -105,5 +116,40 @@ describe('a front process and a worker on one PostgreSQL queue', () => {
     );
     // Only the front process connected to the gateway.
     expect(h.discord.gateway.identifies).toBe(1);
+  });
+
+  it('stops a job running on the worker when its member presses Cancel on the front', async () => {
+    harness = await startHarness({
+      webuis: [{ generationMs: 3000 }],
+      env: { DATABASE_URL: url(), WORKER_ID: 'front-1' },
+    });
+    const h = harness;
+    worker = await startWorker(h, 3000);
+    const w = worker;
+    await until(() => logLines(h).some((line) => line.msg === 'image server probed'), 'the front’s probe');
+    await until(() => w.logs.some((line) => line.includes('image server probed')), 'the worker’s probe');
+    const jobs = [await imagine(h, ALICE, 'alice one'), await imagine(h, BOB, 'bob one')];
+    await Promise.all([h.webui.whenGenerating(), w.webui.whenGenerating()]);
+    const prompt = (requestsTo(w.webui, '/sdapi/v1/txt2img')[0]?.body as { prompt: string }).prompt;
+    const onWorker = jobs.find((job) => job.prompt === prompt);
+    if (onWorker === undefined) throw new Error(`no job with the worker's prompt ${prompt}`);
+    const press = h.discord.clickButton({
+      customId: `cancel:${onWorker.jobId}`,
+      message: onWorker.handle.original() as FakeMessage,
+      user: onWorker.member,
+    });
+    expect(String((await press.ack()).data?.content)).toContain('Stopping');
+    const cancelled = await onWorker.handle.waitForEdit(
+      (message) => describedAs(message).includes('Cancelled'),
+      WAIT_MS,
+    );
+    expect(hasImage(cancelled)).toBe(false);
+    await until(
+      () => requestsTo(w.webui, '/sdapi/v1/interrupt').length === 1,
+      'the worker’s WebUI interrupted',
+    );
+    expect(requestsTo(h.webui, '/sdapi/v1/interrupt')).toHaveLength(0);
+    const other = jobs.find((job) => job !== onWorker);
+    await other?.handle.waitForEdit(hasImage, WAIT_MS);
   });
 });
