@@ -130,7 +130,8 @@ describe('a front process and a worker on one PostgreSQL queue', () => {
     await until(() => w.logs.some((line) => line.includes('image server probed')), 'the worker’s probe');
     const jobs = [await imagine(h, ALICE, 'alice one'), await imagine(h, BOB, 'bob one')];
     await Promise.all([h.webui.whenGenerating(), w.webui.whenGenerating()]);
-    const prompt = (requestsTo(w.webui, '/sdapi/v1/txt2img')[0]?.body as { prompt: string }).prompt;
+    const sent = requestsTo(w.webui, '/sdapi/v1/txt2img')[0]?.body as { prompt?: string } | undefined;
+    const prompt = sent?.prompt;
     const onWorker = jobs.find((job) => job.prompt === prompt);
     if (onWorker === undefined) throw new Error(`no job with the worker's prompt ${prompt}`);
     const press = h.discord.clickButton({
