@@ -8,7 +8,7 @@ import { KEEP_MS, type UsageStore } from './usage-store.js';
  * The first key of the two-key advisory locks taken per server (the second is the server id's
  * hash). Two-key locks never meet the queue's one-key ones: PostgreSQL keeps the two kinds apart.
  */
-const USAGE_LOCK_SPACE = 1_970_043_000;
+export const USAGE_LOCK_SPACE = 1_970_043_000;
 
 /** Old rows go once in this many recorded requests, per process. */
 const PRUNE_EVERY = 100;

@@ -2,16 +2,19 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPostgresImageStore } from '../../src/jobs/postgres-image-store.js';
 import { createLogger } from '../../src/log.js';
-import { createPostgresUsageStore } from '../../src/policy/postgres-usage-store.js';
+import { createPostgresUsageStore, USAGE_LOCK_SPACE } from '../../src/policy/postgres-usage-store.js';
 import { migratePostgres } from '../../src/queue/postgres-migrations.js';
-import { createPostgresSettingsStore } from '../../src/store/postgres-settings-store.js';
+import {
+  createPostgresSettingsStore,
+  type PostgresSettingsStore,
+} from '../../src/store/postgres-settings-store.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
 import { defineImageStoreContract } from './image-store.contract.js';
 import { defineSettingsStoreContract } from './settings-store.contract.js';
-import { IMG2IMG_PARAMS, type OpenedStores, type SharedStore } from './stores-kit.js';
+import { eventually, IMG2IMG_PARAMS, type OpenedStores, type SharedStore } from './stores-kit.js';
 import { defineUsageStoreContract } from './usage-store.contract.js';
 
 let server: TestPostgres | undefined;
@@ -45,7 +48,9 @@ const strictLog = createLogger({
 });
 
 /** One process: its own pool and its stores' own LISTEN connections, on the file's database. */
-async function openProcess(url: string, imageDir: string): Promise<OpenedStores> {
+type PostgresProcess = OpenedStores & { settings: PostgresSettingsStore };
+
+async function openProcess(url: string, imageDir: string): Promise<PostgresProcess> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   pool.on('error', () => undefined);
   const settings = await createPostgresSettingsStore(pool, { log: strictLog });
@@ -66,8 +71,10 @@ async function openProcess(url: string, imageDir: string): Promise<OpenedStores>
   };
 }
 
+type PostgresStore = Omit<SharedStore, 'open'> & { open(): Promise<PostgresProcess> };
+
 /** The file's database, emptied for each test, and a fresh image folder. */
-async function postgresStore(): Promise<SharedStore> {
+async function postgresStore(): Promise<PostgresStore> {
   const { url, admin } = connection();
   await admin.query('TRUNCATE guild_settings, kv, usage, image_files, jobs');
   failures.splice(0);
@@ -105,3 +112,89 @@ async function postgresStore(): Promise<SharedStore> {
 defineSettingsStoreContract('PostgreSQL', postgresStore);
 defineUsageStoreContract('PostgreSQL', postgresStore);
 defineImageStoreContract('PostgreSQL', postgresStore);
+
+describe('the PostgreSQL stores', () => {
+  let store: PostgresStore | undefined;
+  const opened: OpenedStores[] = [];
+  beforeEach(async () => {
+    store = await postgresStore();
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((stores) => stores.close()));
+    await store?.dispose();
+  });
+  const open = async () => {
+    if (store === undefined) throw new Error('the store is made in beforeEach');
+    const stores = await store.open();
+    opened.push(stores);
+    return stores;
+  };
+
+  it('keeps a setting the database refused in this process only, logs it, and flush rejects', async () => {
+    const [one, two] = [await open(), await open()];
+    const { settings } = one;
+    // PostgreSQL text cannot hold NUL: the write fails on the server.
+    settings.setValue('k', 'a\u0000b');
+    settings.setValue('other', 'fine');
+    await expect(settings.flush()).rejects.toThrow();
+    expect(settings.getValue('k')).toBe('a\u0000b');
+    await eventually(() => expect(two.settings.getValue('other')).toBe('fine'));
+    expect(two.settings.getValue('k')).toBeUndefined();
+    expect(failures.splice(0).map((line) => JSON.parse(line).msg)).toEqual([
+      'saving a setting failed; kept in this process only',
+    ]);
+    await expect(settings.flush()).resolves.toBeUndefined();
+  });
+
+  it('reads settings and the image index again after its LISTEN connections were cut', async () => {
+    const { admin } = connection();
+    const [one, two] = [await open(), await open()];
+    const listening = async () =>
+      (
+        await admin.query<{ pid: number }>(
+          "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+        )
+      ).rows.map((row) => row.pid);
+    const before = await listening();
+    expect(before).toHaveLength(4);
+    // As a server restart would: the server ends every LISTEN connection; changes made before they
+    // are back are heard by nobody.
+    await admin.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [before]);
+    await eventually(async () =>
+      expect((await listening()).filter((pid) => before.includes(pid))).toEqual([]),
+    );
+    one.settings.setDefaultModel('g1', 'flux');
+    await one.settings.flush();
+    await one.images.save('job', [Buffer.from('a')], 1);
+    await eventually(() => {
+      expect(two.settings.get('g1').defaultModel).toBe('flux');
+      expect(two.images.count('job')).toBe(1);
+    });
+    // And they listen again: the next change arrives as a notification.
+    await eventually(async () => expect(await listening()).toHaveLength(4));
+    await one.images.remove('job');
+    await eventually(() => expect(two.images.count('job')).toBe(0));
+  });
+
+  it('admits for another server while one server’s quota lock is held', async () => {
+    const { admin } = connection();
+    const { usage } = await open();
+    const limits = { cooldownSeconds: 0, hourlyLimit: 1 };
+    await admin.query('BEGIN');
+    try {
+      await admin.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [USAGE_LOCK_SPACE, 'g1']);
+      let g1Done = false;
+      const g1 = usage.admit('g1', 'alice', 1, limits, false).then((reservation) => {
+        g1Done = true;
+        return reservation;
+      });
+      expect((await usage.admit('g2', 'bob', 1, limits, false)).decision.ok).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(g1Done).toBe(false);
+      await admin.query('COMMIT');
+      expect((await g1).decision.ok).toBe(true);
+    } finally {
+      await admin.query('ROLLBACK').catch(() => undefined);
+    }
+  });
+});
