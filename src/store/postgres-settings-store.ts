@@ -27,24 +27,77 @@ interface GuildRow {
   policy: string | undefined;
 }
 
-/** What a notification names: one server's row or one key (the value is read from the table). */
-type Changed = { kind: 'guild'; id: string } | { kind: 'kv'; key: string };
+/** A table held in memory: its rows by key, and the keys with writes of ours in flight. */
+interface Mirror<V> {
+  name: 'guild_settings' | 'kv';
+  rows: Map<string, V>;
+  /** Keys a refresh leaves alone: our own write is on its way, and read back once it lands. */
+  pending: Map<string, number>;
+  readOne(pool: pg.Pool, key: string): Promise<V | undefined>;
+  readAll(pool: pg.Pool): Promise<[string, V][]>;
+}
 
-function parseChanged(payload: string | undefined): Changed | undefined {
+type GuildSql = { guild_id: string; default_model: string | null; policy: string | null };
+const toGuildRow = (row: GuildSql): GuildRow => ({
+  defaultModel: row.default_model ?? undefined,
+  policy: row.policy ?? undefined,
+});
+
+const guildMirror = (): Mirror<GuildRow> => ({
+  name: 'guild_settings',
+  rows: new Map(),
+  pending: new Map(),
+  async readOne(pool, key) {
+    const { rows } = await pool.query<GuildSql>('SELECT * FROM guild_settings WHERE guild_id = $1', [key]);
+    return rows[0] === undefined ? undefined : toGuildRow(rows[0]);
+  },
+  async readAll(pool) {
+    const { rows } = await pool.query<GuildSql>('SELECT * FROM guild_settings');
+    return rows.map((row) => [row.guild_id, toGuildRow(row)]);
+  },
+});
+
+const kvMirror = (): Mirror<string> => ({
+  name: 'kv',
+  rows: new Map(),
+  pending: new Map(),
+  async readOne(pool, key) {
+    const { rows } = await pool.query<{ value: string }>('SELECT value FROM kv WHERE key = $1', [key]);
+    return rows[0]?.value;
+  },
+  async readAll(pool) {
+    const { rows } = await pool.query<{ key: string; value: string }>('SELECT key, value FROM kv');
+    return rows.map((row) => [row.key, row.value]);
+  },
+});
+
+/** Reads one key again and keeps what the table holds, unless a write of ours to it is on its way. */
+async function refreshKey<V>(pool: pg.Pool, mirror: Mirror<V>, key: string): Promise<void> {
+  const value = await mirror.readOne(pool, key);
+  if (mirror.pending.has(key)) return;
+  if (value === undefined) mirror.rows.delete(key);
+  else mirror.rows.set(key, value);
+}
+
+/** Reads the whole table again (after a lost LISTEN connection), keys with writes on their way apart. */
+async function reloadMirror<V>(pool: pg.Pool, mirror: Mirror<V>): Promise<void> {
+  const rows = await mirror.readAll(pool);
+  for (const key of mirror.rows.keys()) if (!mirror.pending.has(key)) mirror.rows.delete(key);
+  for (const [key, value] of rows) if (!mirror.pending.has(key)) mirror.rows.set(key, value);
+}
+
+/** A NOTIFY payload as sent by this store (which table, which key); anything else is ignored. */
+function parseChanged(payload: string | undefined): { table: string; key: string } | undefined {
   try {
     const value: unknown = JSON.parse(payload ?? '');
     if (typeof value !== 'object' || value === null) return undefined;
-    const { kind, id, key } = value as Record<string, unknown>;
-    if (kind === 'guild' && typeof id === 'string') return { kind, id };
-    if (kind === 'kv' && typeof key === 'string') return { kind, key };
-    return undefined;
+    const { table, key } = value as Record<string, unknown>;
+    return typeof table === 'string' && typeof key === 'string' ? { table, key } : undefined;
   } catch (error: unknown) {
     if (error instanceof SyntaxError) return undefined;
     throw error;
   }
 }
-
-const slotOf = (changed: Changed) => (changed.kind === 'guild' ? `g:${changed.id}` : `k:${changed.key}`);
 
 const UPSERT_MODEL = `INSERT INTO guild_settings (guild_id, default_model, updated_at) VALUES ($1, $2, $3)
   ON CONFLICT (guild_id) DO UPDATE SET default_model = excluded.default_model, updated_at = excluded.updated_at`;
@@ -69,83 +122,36 @@ export async function createPostgresSettingsStore(
 ): Promise<PostgresSettingsStore> {
   const channel = checkChannelName(options.channel ?? 'settings_changed');
   const now = options.now ?? Date.now;
-  const guilds = new Map<string, GuildRow>();
-  const values = new Map<string, string>();
-  /** Slots with writes of ours in flight: a refresh leaves them alone (our own NOTIFY follows). */
-  const pending = new Map<string, number>();
+  const guilds = guildMirror();
+  const values = kvMirror();
+  // Reads of changed keys and reloads in one line: a slow read never lands after a later one.
   const refreshes = createSerialSteps((error) =>
     options.log.error({ err: error }, 'reading a changed setting failed'),
   );
+  const reload = () => Promise.all([reloadMirror(pool, guilds), reloadMirror(pool, values)]);
   let writes: Promise<void> = Promise.resolve();
   let failed: unknown;
 
-  const readGuild = async (id: string) => {
-    const { rows } = await pool.query<{ default_model: string | null; policy: string | null }>(
-      'SELECT default_model, policy FROM guild_settings WHERE guild_id = $1',
-      [id],
-    );
-    return rows[0] === undefined
-      ? undefined
-      : { defaultModel: rows[0].default_model ?? undefined, policy: rows[0].policy ?? undefined };
-  };
-  const refresh = async (changed: Changed) => {
-    if (changed.kind === 'guild') {
-      const row = await readGuild(changed.id);
-      if ((pending.get(slotOf(changed)) ?? 0) > 0) return;
-      if (row === undefined) guilds.delete(changed.id);
-      else guilds.set(changed.id, row);
-    } else {
-      const { rows } = await pool.query<{ value: string }>('SELECT value FROM kv WHERE key = $1', [
-        changed.key,
-      ]);
-      if ((pending.get(slotOf(changed)) ?? 0) > 0) return;
-      if (rows[0] === undefined) values.delete(changed.key);
-      else values.set(changed.key, rows[0].value);
-    }
-  };
-  const reload = async () => {
-    const [guildRows, kvRows] = await Promise.all([
-      pool.query<{ guild_id: string; default_model: string | null; policy: string | null }>(
-        'SELECT guild_id, default_model, policy FROM guild_settings',
-      ),
-      pool.query<{ key: string; value: string }>('SELECT key, value FROM kv'),
-    ]);
-    for (const id of guilds.keys()) if (!pending.has(`g:${id}`)) guilds.delete(id);
-    for (const key of values.keys()) if (!pending.has(`k:${key}`)) values.delete(key);
-    for (const row of guildRows.rows) {
-      if (pending.has(`g:${row.guild_id}`)) continue;
-      guilds.set(row.guild_id, {
-        defaultModel: row.default_model ?? undefined,
-        policy: row.policy ?? undefined,
-      });
-    }
-    for (const row of kvRows.rows) if (!pending.has(`k:${row.key}`)) values.set(row.key, row.value);
-  };
-
-  /**
-   * Queues one write (its upsert and NOTIFY in one statement, so the NOTIFY goes on its commit).
-   * Once the slot has no write of ours left in flight it is read back: a change another process
-   * committed meanwhile (whose refresh was left out) then lands here too.
-   */
-  const writeThrough = (changed: Changed, upsert: string, params: unknown[]) => {
-    const slot = slotOf(changed);
-    pending.set(slot, (pending.get(slot) ?? 0) + 1);
-    const notify = params.length + 1;
-    const sql = `WITH up AS (${upsert} RETURNING 1) SELECT pg_notify($${notify}, $${notify + 1}) FROM up`;
+  /** Queues one write: its upsert and NOTIFY in one statement, so the NOTIFY goes on its commit. */
+  const writeThrough = <V>(mirror: Mirror<V>, key: string, upsert: string, params: unknown[]) => {
+    mirror.pending.set(key, (mirror.pending.get(key) ?? 0) + 1);
+    const at = params.length + 1;
+    const sql = `WITH up AS (${upsert} RETURNING 1) SELECT pg_notify($${at}, $${at + 1}) FROM up`;
     const settle = (saved: boolean) => {
-      const left = (pending.get(slot) ?? 1) - 1;
-      if (left > 0) pending.set(slot, left);
-      else pending.delete(slot);
-      if (saved && left === 0) refreshes.run(() => refresh(changed));
+      const left = (mirror.pending.get(key) ?? 1) - 1;
+      if (left > 0) mirror.pending.set(key, left);
+      else mirror.pending.delete(key);
+      // Read back: a change another process committed meanwhile (its refresh was left out) lands too.
+      if (saved && left === 0) refreshes.run(() => refreshKey(pool, mirror, key));
     };
     writes = writes
-      .then(() => pool.query(sql, [...params, channel, JSON.stringify(changed)]))
+      .then(() => pool.query(sql, [...params, channel, JSON.stringify({ table: mirror.name, key })]))
       .then(
         () => settle(true),
         (error: unknown) => {
           failed ??= error;
           options.log.error(
-            { err: error, setting: slot },
+            { err: error, table: mirror.name, key },
             'saving a setting failed; kept in this process only',
           );
           settle(false);
@@ -153,15 +159,16 @@ export async function createPostgresSettingsStore(
       );
   };
   const changeGuild = (guildId: string, change: Partial<GuildRow>) => {
-    const row = guilds.get(guildId) ?? { defaultModel: undefined, policy: undefined };
-    guilds.set(guildId, { ...row, ...change });
+    const row = guilds.rows.get(guildId) ?? { defaultModel: undefined, policy: undefined };
+    guilds.rows.set(guildId, { ...row, ...change });
   };
 
   await migratePostgres(pool);
   const listener = await listenOn(pool.options, channel, {
     onPayload(payload) {
       const changed = parseChanged(payload);
-      if (changed !== undefined) refreshes.run(() => refresh(changed));
+      if (changed?.table === 'kv') refreshes.run(() => refreshKey(pool, values, changed.key));
+      if (changed?.table === 'guild_settings') refreshes.run(() => refreshKey(pool, guilds, changed.key));
     },
     onReconnected: () => refreshes.run(reload),
   });
@@ -173,31 +180,28 @@ export async function createPostgresSettingsStore(
     throw error;
   }
 
-  const flush = async () => {
-    await writes;
-    const error = failed;
-    failed = undefined;
-    if (error !== undefined) throw error;
-  };
   return {
-    get(guildId): GuildSettings {
-      return { guildId, defaultModel: guilds.get(guildId)?.defaultModel };
-    },
+    get: (guildId): GuildSettings => ({ guildId, defaultModel: guilds.rows.get(guildId)?.defaultModel }),
     setDefaultModel(guildId, model) {
       changeGuild(guildId, { defaultModel: model });
-      writeThrough({ kind: 'guild', id: guildId }, UPSERT_MODEL, [guildId, model ?? null, now()]);
+      writeThrough(guilds, guildId, UPSERT_MODEL, [guildId, model ?? null, now()]);
     },
-    getPolicyJson: (guildId) => guilds.get(guildId)?.policy,
+    getPolicyJson: (guildId) => guilds.rows.get(guildId)?.policy,
     setPolicyJson(guildId, json) {
       changeGuild(guildId, { policy: json });
-      writeThrough({ kind: 'guild', id: guildId }, UPSERT_POLICY, [guildId, json, now()]);
+      writeThrough(guilds, guildId, UPSERT_POLICY, [guildId, json, now()]);
     },
-    getValue: (key) => values.get(key),
+    getValue: (key) => values.rows.get(key),
     setValue(key, value) {
-      values.set(key, value);
-      writeThrough({ kind: 'kv', key }, UPSERT_KV, [key, value]);
+      values.rows.set(key, value);
+      writeThrough(values, key, UPSERT_KV, [key, value]);
     },
-    flush,
+    async flush() {
+      await writes;
+      const error = failed;
+      failed = undefined;
+      if (error !== undefined) throw error;
+    },
     async close() {
       await writes;
       await listener.stop();

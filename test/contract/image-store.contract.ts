@@ -76,6 +76,20 @@ export function defineImageStoreContract(name: string, makeStore: () => Promise<
       expect(await store.initImageOf(recent)).toBe('aGVsbG8=');
     });
 
+    it('ends every process on the table’s count when one process saves a job as another removes it', async () => {
+      const [one, two] = await shared.pair();
+      for (let round = 0; round < 15; round++) {
+        const images = Array.from({ length: 1 + (round % 3) }, () => bytes('c'));
+        await Promise.all([one.images.save('job', images, round), two.images.remove('job')]);
+      }
+      const later = await shared.open();
+      const kept = later.images.count('job');
+      await eventually(() => {
+        expect(one.images.count('job')).toBe(kept);
+        expect(two.images.count('job')).toBe(kept);
+      });
+    });
+
     it('counts what was kept before a process started', async () => {
       const first = await shared.open();
       await first.images.save('job', [bytes('a'), bytes('b'), bytes('c')], 1);

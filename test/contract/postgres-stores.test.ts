@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startImageIndex } from '../../src/jobs/postgres-image-index.js';
 import { createPostgresImageStore } from '../../src/jobs/postgres-image-store.js';
 import { createLogger } from '../../src/log.js';
 import { createPostgresUsageStore, USAGE_LOCK_SPACE } from '../../src/policy/postgres-usage-store.js';
@@ -174,6 +175,30 @@ describe('the PostgreSQL stores', () => {
     await eventually(async () => expect(await listening()).toHaveLength(4));
     await one.images.remove('job');
     await eventually(() => expect(two.images.count('job')).toBe(0));
+  });
+
+  it('keeps a later process’s change when its own NOTIFY was heard before its commit came back', async () => {
+    const { url } = connection();
+    const [poolA, poolB] = [new pg.Pool({ connectionString: url }), new pg.Pool({ connectionString: url })];
+    const a = await startImageIndex(poolA, 'index_order', strictLog);
+    const b = await startImageIndex(poolB, 'index_order', strictLog);
+    try {
+      const heard = () => new Promise((resolve) => setTimeout(resolve, 150));
+      await a.commit({ type: 'saved', jobId: 'job', count: 2, createdAt: 1 }, async (notify) => {
+        await poolA.query('SELECT pg_notify($1, $2)', notify);
+        await heard();
+        // Another process removes the job after A's commit, before A's reply is handled.
+        await b.commit({ type: 'removed', jobId: 'job' }, (other) =>
+          poolB.query('SELECT pg_notify($1, $2)', other),
+        );
+        await heard();
+      });
+      expect(a.count('job')).toBe(0);
+      expect(b.count('job')).toBe(0);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await Promise.all([poolA.end(), poolB.end()]);
+    }
   });
 
   it('admits for another server while one server’s quota lock is held', async () => {
