@@ -20,7 +20,7 @@ export function checkChannelName(channel: string): string {
 
 /**
  * One dedicated connection that LISTENs on a store's channel (a pooled connection cannot: it is
- * handed to others between queries), as `src/queue/postgres-listener.ts` does for the queue. When it
+ * handed to others between queries); the queue's listener (`src/queue/postgres-listener.ts`) is one too. When it
  * drops (a server restart), it connects again every second until stopped, then calls
  * `onReconnected`. Resolves once the first LISTEN is in place.
  */
