@@ -116,7 +116,7 @@ async function queueImagine(
   };
   const img2img = readImg2ImgOptions(interaction, config);
   // Blocked terms (in every variant) and quotas, before anything reaches the WebUI (throws a UserError).
-  const admission = admitGeneration(interaction, deps, {
+  const admission = await admitGeneration(interaction, deps, {
     prompt: validation.params.prompt,
     negativePrompt: input.negativePrompt,
     variants: plan.value.variants.map((variant) => variant.prompt),

@@ -4,23 +4,33 @@ import { decideQuota, HOUR_MS, type QuotaDecision, type QuotaLimits } from './qu
 /** A quota decision taken and, when it passed, its request already counted. */
 export interface QuotaReservation {
   decision: QuotaDecision;
-  /** Takes the counted request back (it never became a queued job). Idempotent; a no-op after a refusal. */
-  release(): void;
+  /**
+   * Takes the counted request back (it never became a queued job). Idempotent; a no-op after a
+   * refusal. Resolves once the place is free for the next request (SQLite: at once).
+   */
+  release(): Promise<void>;
 }
 
 /** Generation requests per server and member (table `usage`), for quotas. */
 export interface UsageStore {
   /**
    * Reads the usage, decides with `decideQuota` and, when the request may go ahead, records it: all
-   * in one SQLite transaction, so two requests at the same instant (or from two processes on one
-   * database) cannot both take the last place. Bypassing requests are recorded too (they count
-   * towards the server's hour for everyone else, as before).
+   * in one transaction, so two requests at the same instant (or from two processes on one database)
+   * cannot both take the last place. Bypassing requests are recorded too (they count towards the
+   * server's hour for everyone else, as before). A promise because a shared store (PostgreSQL)
+   * answers over the network; SQLite decides synchronously and resolves at once.
    */
-  admit(guildId: string, userId: string, now: number, limits: QuotaLimits, bypass: boolean): QuotaReservation;
+  admit(
+    guildId: string,
+    userId: string,
+    now: number,
+    limits: QuotaLimits,
+    bypass: boolean,
+  ): Promise<QuotaReservation>;
 }
 
 /** Rows older than this are deleted now and then (the longest cooldown is a day). */
-const KEEP_MS = 24 * HOUR_MS + 60_000;
+export const KEEP_MS = 24 * HOUR_MS + 60_000;
 
 export function createSqliteUsageStore(db: Db): UsageStore {
   const lastOfUser = db.prepare<[string, string, number], { at: number | null }>(
@@ -65,14 +75,14 @@ export function createSqliteUsageStore(db: Db): UsageStore {
     admit(guildId, userId, now, limits, bypass) {
       const { decision, rowid } = admitInTransaction(guildId, userId, now, limits, bypass);
       let held = rowid !== undefined;
-      return {
+      return Promise.resolve({
         decision,
-        release: () => {
+        release: async () => {
           if (!held || rowid === undefined) return;
           held = false;
           remove.run(rowid);
         },
-      };
+      });
     },
   };
 }

@@ -42,6 +42,35 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      stamp BIGINT NOT NULL
    );
    CREATE SEQUENCE served_stamp;`,
+  // Per-server settings (src/store/postgres-settings-store.ts): the default model, the policy JSON
+  // as the admin's commands wrote it (text, compared and parsed as is), and a key/value table.
+  `CREATE TABLE guild_settings (
+     guild_id TEXT PRIMARY KEY,
+     default_model TEXT,
+     policy TEXT,
+     updated_at BIGINT NOT NULL
+   );
+   CREATE TABLE kv (
+     key TEXT PRIMARY KEY,
+     value TEXT NOT NULL
+   );`,
+  // Generation requests per server and member, for quotas (src/policy/postgres-usage-store.ts).
+  `CREATE TABLE usage (
+     id BIGSERIAL PRIMARY KEY,
+     guild_id TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     at BIGINT NOT NULL
+   );
+   CREATE INDEX usage_guild_at ON usage (guild_id, at);
+   CREATE INDEX usage_user_at ON usage (guild_id, user_id, at);`,
+  // The index of kept images, whose files sit in IMAGE_DIR (src/jobs/postgres-image-store.ts).
+  `CREATE TABLE image_files (
+     job_id TEXT NOT NULL,
+     idx INTEGER NOT NULL,
+     created_at BIGINT NOT NULL,
+     PRIMARY KEY (job_id, idx)
+   );
+   CREATE INDEX image_files_created ON image_files (created_at);`,
 ];
 
 /** Held while migrating, so two processes starting at once apply each version once. */

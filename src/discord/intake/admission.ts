@@ -91,15 +91,15 @@ function findBlockedHit(texts: AdmissionTexts, blockedTerms: readonly string[]):
  * Takes the member's quota place (cooldown, hourly limit) in one transaction; throws when over it,
  * after `onRefused`. Returns how to give the place back. Outside a server there is no quota.
  */
-function reserveQuota(
+async function reserveQuota(
   interaction: AdmissionInteraction,
   deps: BotDeps,
   policy: EffectivePolicy,
   now: number,
   onRefused: () => void,
-): () => void {
+): Promise<() => Promise<void>> {
   const { guildId } = interaction;
-  if (guildId === null) return () => {};
+  if (guildId === null) return async () => {};
   const bypass = canBypassQuota(
     {
       roleIds: roleIdsOf(interaction),
@@ -107,7 +107,7 @@ function reserveQuota(
     },
     policy,
   );
-  const reservation = deps.usage.admit(guildId, interaction.user.id, now, policy, bypass);
+  const reservation = await deps.usage.admit(guildId, interaction.user.id, now, policy, bypass);
   const { decision } = reservation;
   if (!decision.ok) {
     onRefused();
@@ -119,15 +119,16 @@ function reserveQuota(
 /**
  * Checks a validated request against the server's policy before anything reaches the WebUI:
  * blocked terms in what the member typed, then the cooldown and the hourly limit. The quota check
- * and its record are one SQLite transaction (`usage.admit`), so two requests at the same instant
- * cannot both pass. Throws a UserError naming the problem (with a relative timestamp for quotas);
+ * and its record are one transaction (`usage.admit`), so two requests at the same instant cannot
+ * both pass. Rejects with a UserError naming the problem (with a relative timestamp for quotas);
  * nothing is recorded then. Otherwise the caller must end the admission with `accepted` or `release`.
+ * Awaited before the reply is deferred, so a refusal stays ephemeral.
  */
-export function admitGeneration(
+export async function admitGeneration(
   interaction: AdmissionInteraction,
   deps: BotDeps,
   texts: AdmissionTexts,
-): Admission {
+): Promise<Admission> {
   const { guildId } = interaction;
   const policy = effectivePolicy(deps.config, deps.settings, guildId);
   const audit = auditFor(interaction, deps, policy);
@@ -140,7 +141,7 @@ export function admitGeneration(
     throw new UserError('blocked-term', toBlockedRefusal(hit));
   }
   const now = deps.now();
-  const releaseQuota = reserveQuota(interaction, deps, policy, now, () =>
+  const releaseQuota = await reserveQuota(interaction, deps, policy, now, () =>
     audit({ outcome: 'over-quota', ...typed }),
   );
 
@@ -167,7 +168,12 @@ export function admitGeneration(
     release() {
       if (settled) return;
       settled = true;
-      releaseQuota();
+      releaseQuota().catch((error: unknown) => {
+        deps.log.warn(
+          { err: error, guildId, userId: interaction.user.id },
+          'giving a quota place back failed',
+        );
+      });
     },
   };
 }

@@ -69,7 +69,7 @@ async function startChildInOrder(
   if (channelId === null) throw new UserError('no-channel', msg('commands.result.noChannel'));
   // Without a remix the member typed nothing new: the prompt is checked against today's blocked
   // terms, but not the stored negative prompt, which may hold the SFW terms the policy added.
-  const admission = admitGeneration(interaction, deps, options.texts ?? { prompt: params.prompt });
+  const admission = await admitGeneration(interaction, deps, options.texts ?? { prompt: params.prompt });
   try {
     await interaction.deferReply();
     await options.beforeSubmit?.();
