@@ -160,6 +160,7 @@ export const envSchema = z.object({
   LIVE_PREVIEW: boolean(true),
   SD_CONCURRENCY_PER_BACKEND: integer(1, 16, 1),
   SHUTDOWN_GRACE_SECONDS: integer(0, 3600, 30),
+  JOB_LEASE_SECONDS: integer(3, 3600, 60),
   SD_ACCEPT_GZIP: boolean(false),
   IMAGE_RETENTION_DAYS: integer(0, 3650, 30),
   MAX_ATTEMPTS: integer(1, 10, 3),

@@ -69,6 +69,11 @@ export interface Config {
     modelAffinity: boolean;
     /** This process's id in the job queue (WORKER_ID), kept across restarts; unset: the host name. */
     workerId: string | undefined;
+    /**
+     * How long a running job stays leased to this process without a heartbeat (JOB_LEASE_SECONDS):
+     * a process that dies holding it loses the job to another after this long.
+     */
+    leaseMs: number;
   };
   /** Result buttons and /imagine's input image. */
   results: {
@@ -287,6 +292,7 @@ export function parseConfig(env: Env): Config {
       maxAttempts: data.MAX_ATTEMPTS,
       modelAffinity: data.SCHEDULER_MODEL_AFFINITY,
       workerId: data.WORKER_ID,
+      leaseMs: data.JOB_LEASE_SECONDS * 1000,
     },
     results: {
       varyStrength: data.VARY_STRENGTH,

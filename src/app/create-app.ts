@@ -117,6 +117,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     queue: jobQueue.queue,
     store: jobs,
     worker: config.jobs.workerId,
+    leaseMs: config.jobs.leaseMs,
     backends,
     reporter,
     log,

@@ -21,6 +21,14 @@ describe('parseConfig (DATABASE_URL, BOT_ROLE, WORKER_ID)', () => {
     expect(parseConfig(base).jobs.workerId).toBeUndefined();
   });
 
+  it('leases running jobs for JOB_LEASE_SECONDS, 60 s unless set, and refuses a lease under 3 s', () => {
+    expect(parseConfig(base).jobs.leaseMs).toBe(60_000);
+    expect(parseConfig({ ...base, JOB_LEASE_SECONDS: '5' }).jobs.leaseMs).toBe(5_000);
+    expect(problemsOf({ ...base, JOB_LEASE_SECONDS: '1' }).issues.map((issue) => issue.key)).toEqual([
+      'JOB_LEASE_SECONDS',
+    ]);
+  });
+
   it.each(['postgres://bot:pw@db.example:5432/sdbot', 'postgresql://bot@127.0.0.1/sdbot'])(
     'takes %s as the queue’s database',
     (url) => {
