@@ -110,6 +110,15 @@ const drained = async () => {
   }
 };
 
+/** The job of `jobs` that `role`'s process runs now. */
+async function jobOn(role: Role, jobs: readonly Submitted[]): Promise<Submitted> {
+  const rows = await jobRows(jobs.map((job) => job.jobId));
+  const held = rows.find((row) => row.state === 'running' && row.locked_by === role);
+  const job = jobs.find((candidate) => candidate.jobId === held?.id);
+  if (job === undefined) throw new Error(`no job running on ${role}: ${JSON.stringify(rows)}`);
+  return job;
+}
+
 /** Error-level log lines of a process (every test expects none). */
 const errors = (bot: BotProcess) => bot.logs.filter((line) => line.level >= 50);
 
@@ -143,7 +152,7 @@ afterEach(async () => {
   expect([...errors(bots.front), ...errors(bots.worker)], 'error-level log lines').toEqual([]);
 }, 60_000);
 
-describe('two bot processes on one PostgreSQL queue', () => {
+describe('two bot processes on one PostgreSQL queue', { timeout: 60_000 }, () => {
   it('starts several members’ jobs across both processes in fair order when they queue up', async () => {
     const [alice, bob, carol, dave] = [member('alice'), member('bob'), member('carol'), member('dave')];
     // Each server busy with a page generation, so the first two jobs wait on them and the rest queue.
@@ -180,5 +189,60 @@ describe('two bot processes on one PostgreSQL queue', () => {
     const byBackend = new Set(rows.map((row) => row.backend));
     expect(byBackend).toEqual(new Set([webuis.front.url, webuis.worker.url]));
     expect([...blockers, ...jobs].map((job) => deliveries(job.handle))).toEqual(Array(11).fill(1));
+  });
+
+  it('stops a job running in the worker process when its member presses Cancel on the front', async () => {
+    for (const webui of Object.values(webuis)) webui.configure({ generationMs: 4000 });
+    const interrupts = { front: webuis.front.interrupts, worker: webuis.worker.interrupts };
+    const jobs = [await imagine(member('erin'), 'erin 1'), await imagine(member('frank'), 'frank 1')];
+    await Promise.all([webuis.front.whenGenerating(), webuis.worker.whenGenerating()]);
+    const onWorker = await jobOn('worker', jobs);
+    const press = discord.clickButton({
+      customId: `cancel:${onWorker.jobId}`,
+      message: onWorker.handle.original() as FakeMessage,
+      user: onWorker.member,
+    });
+    expect(String((await press.ack()).data?.content)).toContain('Stopping');
+    const cancelled = await onWorker.handle.waitForEdit(
+      (message) => describedAs(message).includes('Cancelled'),
+      WAIT_MS,
+    );
+    expect(hasImage(cancelled)).toBe(false);
+    await until(
+      () => webuis.worker.interrupts === interrupts.worker + 1,
+      'the worker’s WebUI interrupted',
+      WAIT_MS,
+    );
+    expect(webuis.front.interrupts).toBe(interrupts.front);
+    const other = jobs.find((job) => job !== onWorker) as Submitted;
+    await other.handle.waitForEdit(hasImage, WAIT_MS);
+    await drained();
+    expect((await jobRows([onWorker.jobId]))[0]?.state).toBe('cancelled');
+    expect(deliveries(onWorker.handle)).toBe(0);
+  });
+
+  it('finishes a SIGKILLed worker’s job on the other process after its lease, delivered once', async () => {
+    for (const webui of Object.values(webuis)) webui.configure({ generationMs: 1500 });
+    const jobs = [await imagine(member('gina'), 'gina 1'), await imagine(member('hugo'), 'hugo 1')];
+    await Promise.all([webuis.front.whenGenerating(), webuis.worker.whenGenerating()]);
+    const victim = await jobOn('worker', jobs);
+    const killedAt = Date.now();
+    await bots.worker.kill();
+    const retrying = victim.handle.waitForEdit(
+      (message) => describedAs(message).includes('retrying'),
+      WAIT_MS,
+    );
+    await delivered(jobs);
+    await retrying;
+    const [row] = await jobRows([victim.jobId]);
+    expect(row).toMatchObject({ state: 'succeeded', attempts: 2, backend: webuis.front.url });
+    const recoveryMs = Number(row?.started_at) - killedAt;
+    // The lease runs out 2/3 to 3/3 of a lease after the kill (heartbeats every third), and the
+    // other process looks every third of a lease: about one lease, with slack for a loaded machine.
+    expect(recoveryMs).toBeGreaterThan((LEASE_SECONDS * 1000) / 2);
+    expect(recoveryMs).toBeLessThan(LEASE_SECONDS * 1000 * 2 + 3000);
+    process.stdout.write(`SIGKILL recovery: ${recoveryMs} ms at a ${LEASE_SECONDS} s lease\n`);
+    expect(jobs.map((job) => deliveries(job.handle))).toEqual([1, 1]);
+    await start('worker');
   });
 });
