@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
 import type { QueueEvent } from '../queue/job-queue.js';
-import { startAttempt } from './attempt.js';
 import type { PoolEvent } from './backend-pool.js';
 import { createBackendPool } from './backend-pool.js';
 import { cancelJob } from './cancel-job.js';
 import { createClaims } from './claims.js';
+import { createExecutor } from './execute.js';
 import { createLeaseSteps } from './lease-steps.js';
 import { startLeaseKeeping, tellRecovered } from './leases.js';
 import { createJobObservers, type JobEvent } from './observers.js';
@@ -133,72 +133,6 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     track(snapshot.refresh().then(() => claims.schedule()));
   };
 
-  /** Runs a claimed job on its backend (or, with `resumeRef`, follows its request sent before a restart). */
-  function execute(job: Job, backendId: string, resumeRef?: string): void {
-    const engine = pool.engine(backendId);
-    if (engine === undefined) return;
-    if (resumeRef !== undefined)
-      log.info({ jobId: job.id, backend: backendId }, 'following a request sent before the restart');
-    emit({ type: 'state', job, state: 'running' });
-    report('running', job, () => reporter.running(job, null));
-    const started = now();
-    // Once the server answers, it is free: hand it the next job while this answer is read and
-    // delivered, so the GPU does not wait for the bot's bookkeeping.
-    let freed = false;
-    const free = () => {
-      if (freed) return;
-      freed = true;
-      const current = running.get(job.id);
-      if (current !== undefined) current.freed = true;
-      pool.release(backendId, job.id);
-      if (job.params.model !== undefined) pool.setLoadedModel(backendId, job.params.model);
-      if (accepting) claims.schedule();
-    };
-    const attempt = startAttempt(job, engine, {
-      progressIntervalMs: options.progressIntervalMs,
-      livePreview: options.livePreview,
-      alone: () => pool.runningOn(backendId) <= 1,
-      onFree: free,
-      onRef: (ref) => {
-        const current = running.get(job.id);
-        if (current !== undefined) current.serverRef = ref;
-        track(
-          Promise.resolve(store.update(job.id, { serverRef: ref })).catch((error: unknown) => {
-            log.warn({ err: error, jobId: job.id }, 'could not keep the server’s request id');
-          }),
-        );
-      },
-      resumeRef,
-      onProgress: (progress) => {
-        const current = running.get(job.id);
-        if (current?.cancelling !== true && current?.lost !== true)
-          report('running', job, () => reporter.running(job, progress));
-      },
-      ...(options.randomSeed === undefined ? {} : { randomSeed: options.randomSeed }),
-    });
-    const entry: Running = {
-      job,
-      backendId,
-      attempt,
-      cancelling: false,
-      freed: false,
-      lost: false,
-      serverRef: resumeRef ?? null,
-    };
-    running.set(job.id, entry);
-    if (pendingCancels.delete(job.id)) cancelRunning(entry);
-    track(attempt.settled.finally(free));
-    track(
-      attempt.outcome.then(async (outcome) => {
-        running.delete(job.id);
-        if (entry.lost) return;
-        const current = (await queue.get(job.id)) ?? job;
-        await settle(current, backendId, outcome, { started, resumed: resumeRef !== undefined });
-        claims.schedule();
-      }),
-    );
-  }
-
   const { settle } = createOutcomes({
     move,
     report,
@@ -215,6 +149,27 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       await snapshot.refresh();
       return snapshot.position(jobId) ?? { position: snapshot.line.length, total: snapshot.line.length };
     },
+  });
+
+  let stopped = false;
+  const execute = createExecutor({
+    pool,
+    running,
+    pendingCancels,
+    queue,
+    store,
+    reporter,
+    log,
+    now,
+    emit,
+    report,
+    track,
+    cancelRunning,
+    settle,
+    schedule: () => claims.schedule(),
+    isAccepting: () => accepting,
+    isStopped: () => stopped,
+    attempt: options,
   });
 
   const tick = () => {
@@ -310,7 +265,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
           new Promise((resolve) => setTimeout(resolve, 100)),
         ]);
       }
-      await drainRunning([...running.values()], { inFlight, pool, queue, worker, now });
+      // A job whose outcome is being recorded is left to that: it is not sent back in line.
+      const left = [...running.values()].filter((entry) => !entry.settling);
+      await drainRunning(left, { inFlight, pool, queue, worker, now });
+      stopped = true;
       await leases?.stop();
       unsubscribe?.();
     },

@@ -14,6 +14,10 @@ export interface Running {
   freed: boolean;
   /** Another worker took the job over (this one's lease ran out): nothing is delivered from here. */
   lost: boolean;
+  /** The attempt ended; its outcome is being recorded in the queue (tried again while it cannot be). */
+  settling: boolean;
+  /** A request followed after a restart (not sent by this attempt). */
+  resumed: boolean;
   /** The server's own id of the request, once it named one (see `Engine.resume`). */
   serverRef: string | null;
 }

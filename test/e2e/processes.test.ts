@@ -245,4 +245,45 @@ describe('two bot processes on one PostgreSQL queue', { timeout: 60_000 }, () =>
     expect(jobs.map((job) => deliveries(job.handle))).toEqual([1, 1]);
     await start('worker');
   });
+
+  it('loses nothing when PostgreSQL restarts: jobs sent finish once, and a job sent after runs', async () => {
+    for (const webui of Object.values(webuis)) webui.configure({ generationMs: 1500 });
+    const [ivy, jack] = [member('ivy'), member('jack')];
+    const jobs: Submitted[] = [];
+    for (const who of [ivy, jack, ivy, jack]) jobs.push(await imagine(who, `${who.username} ${jobs.length}`));
+    await Promise.all([webuis.front.whenGenerating(), webuis.worker.whenGenerating()]);
+    const startedAt = () => query<{ t: string }>('SELECT pg_postmaster_start_time()::text AS t');
+    const before = await startedAt();
+    // Down long enough that jobs answer, heartbeats and deliveries fall in the gap.
+    await server.restart(2000);
+    expect(await startedAt()).not.toEqual(before);
+    await delivered(jobs);
+    for (const webui of Object.values(webuis)) webui.configure({ generationMs: 400 });
+    const after = await imagine(jack, 'jack after the restart');
+    await delivered([after]);
+    await drained();
+    const rows = await jobRows([...jobs, after].map((job) => job.jobId));
+    // Each ran once: what the servers answered while the database was away was kept, not redone.
+    expect(rows.map((row) => [row.state, row.attempts])).toEqual(Array(5).fill(['succeeded', 1]));
+    expect([...jobs, after].map((job) => deliveries(job.handle))).toEqual(Array(5).fill(1));
+  });
+
+  it('loses no job and delivers none twice through a rolling restart of every process', async () => {
+    for (const webui of Object.values(webuis)) webui.configure({ generationMs: 700 });
+    const members = [member('kim'), member('lou'), member('max')];
+    const jobs: Submitted[] = [];
+    for (const n of [1, 2, 3])
+      for (const who of members) jobs.push(await imagine(who, `${who.username} ${n}`));
+    for (const role of ['front', 'worker'] as const) {
+      await webuis[role].whenGenerating();
+      await bots[role].stop();
+      expect(await bots[role].exited).toBe(0);
+      await start(role);
+    }
+    await delivered(jobs);
+    await drained();
+    const rows = await jobRows(jobs.map((job) => job.jobId));
+    expect(rows.map((row) => row.state)).toEqual(Array(9).fill('succeeded'));
+    expect(jobs.map((job) => deliveries(job.handle))).toEqual(Array(9).fill(1));
+  });
 });

@@ -12,9 +12,10 @@ export interface TestPostgres {
   url: string;
   /**
    * Stops the server and starts it again on the same port and data folder (connections drop, data
-   * stays). Only for a server started with `{ restartable: true }`; otherwise it throws.
+   * stays), after `downMs` without it (default 0). Only for a server started with
+   * `{ restartable: true }`; otherwise it throws.
    */
-  restart(): Promise<void>;
+  restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -28,7 +29,7 @@ export interface TestPostgresOptions {
 
 interface Server {
   adminUrl: string;
-  restart(): Promise<void>;
+  restart(downMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -81,9 +82,10 @@ async function startEmbedded(restartable: boolean): Promise<Server> {
   }
   return {
     adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
-    async restart() {
+    async restart(downMs) {
       if (!restartable) throw new Error('this test server was not started with { restartable: true }');
       await server.stop();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
       await server.start();
     },
     async stop() {
@@ -129,9 +131,9 @@ export async function startTestPostgres(options: TestPostgresOptions = {}): Prom
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    async restart() {
+    async restart(downMs = 0) {
       await admin.end().catch(() => undefined);
-      await server.restart();
+      await server.restart(downMs);
       admin = new pg.Client({ connectionString: server.adminUrl });
       await admin.connect();
     },
