@@ -233,7 +233,13 @@ describe('two bot processes on one PostgreSQL queue', { timeout: 60_000 }, () =>
       WAIT_MS,
     );
     await delivered(jobs);
-    await retrying;
+    const note = await retrying;
+    // The note came before the image, which it did not replace.
+    const edits = victim.handle.events.flatMap((event) => (event.kind === 'edit' ? [event.message] : []));
+    expect(edits.findIndex((message) => describedAs(message) === describedAs(note))).toBeLessThan(
+      edits.findIndex(hasImage),
+    );
+    expect(hasImage(victim.handle.original() as FakeMessage)).toBe(true);
     const [row] = await jobRows([victim.jobId]);
     expect(row).toMatchObject({ state: 'succeeded', attempts: 2, backend: webuis.front.url });
     const recoveryMs = Number(row?.started_at) - killedAt;
