@@ -97,6 +97,9 @@ describe('runDoctor with DATABASE_URL', () => {
         `^✓ PostgreSQL \\d+(\\.\\d+)*\\S* at ${where(url)}: credentials accepted, empty schema: its ${POSTGRES_MIGRATIONS.length} migrations are applied at start, LISTEN/NOTIFY works$`,
       ),
     );
+    expect(lines).toContain(
+      `· Kept images: ${join(dataDir, 'images')} (every process on DATABASE_URL must see this same folder)`,
+    );
     // The SQLite file is not used with DATABASE_URL, so it is not checked either.
     expect(text).not.toContain('bot.sqlite');
     expect(password().length).toBeGreaterThan(0);

@@ -109,6 +109,9 @@ export async function runDoctor(env: Env, deps: DoctorDeps): Promise<number> {
             timeoutMs: deps.timeoutMs ?? 15_000,
           }),
     );
+    if (config.databaseUrl !== undefined) {
+      emit(info(`Kept images: ${config.imageDir} (every process on DATABASE_URL must see this same folder)`));
+    }
     const http: HttpDeps = { dispatcher: deps.dispatcher, timeoutMs: deps.timeoutMs ?? 15_000 };
     for (const backend of config.backends) {
       // An address that answers ComfyUI's routes is ComfyUI; any other gets the /sdapi checks.
