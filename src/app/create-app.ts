@@ -15,20 +15,16 @@ import { createTurns } from '../discord/intake/turns.js';
 import { RESULT_BUTTONS, RESULT_MODALS } from '../discord/results/result-actions.js';
 import { type HealthServer, startHealthServer } from '../health-server.js';
 import { canRun } from '../jobs/eligibility.js';
-import { createFileImageStore } from '../jobs/image-store.js';
 import { createJobRunner, type JobRunner } from '../jobs/runner.js';
 import type { Job } from '../jobs/types.js';
 import { createLogger, type Logger } from '../log.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { sameModel } from '../models/match.js';
 import { serverLocale } from '../policy/guild-policy.js';
-import { createSqliteUsageStore } from '../policy/usage-store.js';
 import { secretsOf } from '../secrets.js';
-import { openDatabase } from '../store/database.js';
-import { createSqliteSettingsStore } from '../store/settings-store.js';
 import { createBackends } from './engines.js';
 import { startHousekeeping } from './housekeeping.js';
-import { openQueueBackend } from './queue-backend.js';
+import { openStoreBackend } from './store-backend.js';
 
 export interface AppOptions {
   /** Where log lines go (tests capture them); default stdout. */
@@ -65,12 +61,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     secrets: secretsOf(config),
     ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
   });
-  const db = openDatabase(config.databasePath);
-  const settings = createSqliteSettingsStore(db, now);
-  // The job queue: in the SQLite file, or with DATABASE_URL in PostgreSQL (settings stay here).
-  const jobQueue = openQueueBackend(config, db);
+  // The queue, settings, quotas and kept images: in the SQLite file, or with DATABASE_URL in PostgreSQL.
+  const stores = openStoreBackend(config, { log, now });
+  const { settings, images, jobs: jobQueue } = stores;
   const jobs = jobQueue.records;
-  const images = createFileImageStore(db, config.imageDir);
   const backends = createBackends(config, log);
   const catalog = createCatalog({
     backends,
@@ -161,7 +155,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     jobs,
     images,
     settings,
-    usage: createSqliteUsageStore(db),
+    usage: stores.usage,
     catalog,
     backends,
     log,
@@ -191,8 +185,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const closeResources = async () => {
     await client.destroy();
     await Promise.all(backends.map((backend) => backend.engine.close()));
-    await jobQueue.close();
-    db.close();
+    await stores.close();
   };
   let stopping: Promise<void> | undefined;
 
@@ -243,8 +236,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     deps,
     async start() {
       try {
-        await jobQueue.ready;
-        log.info({ queue: jobQueue.kind, role: config.role }, 'job queue open');
+        await stores.ready;
+        log.info({ queue: stores.kind, role: config.role }, 'job queue open');
       } catch (error: unknown) {
         await closeResources();
         throw error;

@@ -63,6 +63,16 @@ export class FakeGateway {
     this.sendDispatch(session, t, d);
   }
 
+  /**
+   * Sends later dispatches to the session that identified `nth` (1-based) rather than the latest:
+   * several bot processes on one token, each given the interactions a test means for it.
+   */
+  focus(nth: number): void {
+    const session = this.sessions.get(`fake-session-${nth}`);
+    if (!session) throw new Error(`fake gateway: no session ${nth} (${this.sessions.size} so far)`);
+    this.current = session;
+  }
+
   get connected(): boolean {
     return this.current?.socket?.readyState === 1;
   }
