@@ -73,3 +73,14 @@ export function toShardConfig(
   }
   return { shards: { count: total, ids }, issues };
 }
+
+/** Discord's rule: a guild's events reach shard `(guild_id >> 22) % count`; DMs (no guild) shard 0. */
+export function shardOfGuild(guildId: string | null, count: number): number {
+  if (guildId === null || count <= 1 || !/^\d{1,20}$/.test(guildId)) return 0;
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}
+
+/** Whether this process's shards carry the guild (or, for a DM, whether it holds shard 0). */
+export function holdsGuild(shards: ShardConfig, guildId: string | null): boolean {
+  return shards.ids.includes(shardOfGuild(guildId, shards.count));
+}

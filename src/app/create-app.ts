@@ -3,6 +3,7 @@ import type { DestinationStream } from 'pino';
 import { commands, handleLorasPage, handleModelsPage } from '../../commands/index.js';
 import { createCatalog } from '../catalog/catalog.js';
 import type { Config } from '../config.js';
+import { holdsGuild } from '../config-shards.js';
 import { createInteractionRest } from '../discord/delivery/interaction-rest.js';
 import { createDiscordJobReporter } from '../discord/delivery/job-reporter.js';
 import { throttleProgress } from '../discord/delivery/progress-throttle.js';
@@ -137,6 +138,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     modelAffinity: config.jobs.modelAffinity,
     // The front (gateway) process tells queued members their place; a worker only its own jobs.
     announcesLine: config.role !== 'worker',
+    announces: (job) => holdsGuild(config.shards, job.guildId),
     // A gateway enqueues and leaves every job to the workers; its backends serve lists only.
     runsJobs: config.role !== 'gateway',
     sharedQueue: config.databaseUrl !== undefined,

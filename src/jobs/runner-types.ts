@@ -24,6 +24,11 @@ export interface JobRunnerOptions {
    */
   announcesLine?: boolean;
   /**
+   * Which queued jobs' members this process tells their place (default: all): a gateway shard tells
+   * those of the guilds on its shards, so two gateways never edit one reply.
+   */
+  announces?: (job: Pick<Job, 'guildId'>) => boolean;
+  /**
    * Whether this process claims and runs jobs (default true). False for BOT_ROLE=gateway: it takes
    * commands, enqueues and tells places in line, and leaves every job to the workers.
    */

@@ -91,12 +91,14 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const move = createLeaseSteps({ queue, worker, now, log, emit });
 
   const announcesLine = options.announcesLine ?? true;
+  const announces = options.announces ?? (() => true);
   const publishPositions = () => {
     const fair = snapshot.line;
     emit({ type: 'queue-length', length: fair.length });
     if (!announcesLine) return;
     fair.forEach((job, index) => {
-      report('queued', job, () => reporter.queued(job, index + 1, fair.length, undefined));
+      if (announces(job))
+        report('queued', job, () => reporter.queued(job, index + 1, fair.length, undefined));
     });
   };
 
@@ -228,7 +230,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const tick = () => {
     pool.probeDue();
     publishPositions();
-    const waiting = announcesLine ? snapshot.line : [];
+    const waiting = announcesLine ? snapshot.line.filter(announces) : [];
     for (const job of [...waiting, ...[...running.values()].map((entry) => entry.job)]) {
       report('keepReachable', job, () => reporter.keepReachable(job));
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config.js';
-import { parseShardIds } from '../../src/config-shards.js';
+import { holdsGuild, parseShardIds, shardOfGuild } from '../../src/config-shards.js';
 
 const base = { DISCORD_TOKEN: 'MTIz.secret-token-value', SD_API_URL: 'http://127.0.0.1:7860' };
 const url = 'postgres://bot:pw@127.0.0.1:5432/sdbot';
@@ -78,5 +78,19 @@ describe('parseConfig (BOT_ROLE=gateway, SHARD_COUNT, SHARD_IDS)', () => {
       expect.stringMatching(/^BOT_ROLE: gateway needs DATABASE_URL/),
     ]);
     expect(problemsOf({ ...base, BOT_ROLE: 'front' })).toEqual(['BOT_ROLE: must be all, gateway or worker']);
+  });
+});
+
+describe('shardOfGuild', () => {
+  it('puts a guild on shard (id >> 22) % count and a DM on shard 0', () => {
+    const guild = String((5n << 22n) | 77n);
+    expect(shardOfGuild(guild, 2)).toBe(1);
+    expect(shardOfGuild(guild, 4)).toBe(1);
+    expect(shardOfGuild(guild, 5)).toBe(0);
+    expect(shardOfGuild(guild, 1)).toBe(0);
+    expect(shardOfGuild(null, 4)).toBe(0);
+    expect(holdsGuild({ count: 4, ids: [1, 2] }, guild)).toBe(true);
+    expect(holdsGuild({ count: 4, ids: [1, 2] }, null)).toBe(false);
+    expect(holdsGuild({ count: 4, ids: [0] }, null)).toBe(true);
   });
 });

@@ -43,7 +43,7 @@ function connect(): { db: Db; queue: JobQueue } {
 function startRunner(
   worker: string,
   engine: FakeEngine,
-  options: Pick<JobRunnerOptions, 'runsJobs' | 'sharedQueue' | 'announcesLine'> = {},
+  options: Pick<JobRunnerOptions, 'runsJobs' | 'sharedQueue' | 'announcesLine' | 'announces'> = {},
 ) {
   const { db, queue } = connect();
   const reports: Report[] = [];
@@ -132,6 +132,23 @@ describe('createJobRunner views across processes', () => {
     expect(gatewayEngine.runs).toHaveLength(0);
     expect(worker.reports.filter((report) => report.type === 'queued')).toEqual([]);
     expect(await gateway.queue.get(submitted.job.id)).toMatchObject({ state: 'succeeded' });
+  });
+
+  it('tells places in line only to the jobs of the guilds it carries', async () => {
+    const other = connect().queue;
+    const ours = await other.enqueue({ ...newJob('alice'), guildId: 'ours' }, LIMITS, NOW);
+    const theirs = await other.enqueue({ ...newJob('bob'), guildId: 'theirs' }, LIMITS, NOW + 1);
+    if (!ours.ok || !theirs.ok) throw new Error('not admitted');
+    const { runner, reports } = startRunner('gateway-0', createFakeEngine('gpu'), {
+      runsJobs: false,
+      sharedQueue: true,
+      announces: (job) => job.guildId === 'ours',
+    });
+    await runner.start();
+    await until(() => reports.some((report) => report.type === 'queued'), 'a place announced');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const told = new Set(reports.filter((report) => report.type === 'queued').map((report) => report.jobId));
+    expect([...told]).toEqual([ours.job.id]);
   });
 
   it.each([
