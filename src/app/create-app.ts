@@ -3,6 +3,7 @@ import type { DestinationStream } from 'pino';
 import { commands, handleLorasPage, handleModelsPage } from '../../commands/index.js';
 import { createCatalog } from '../catalog/catalog.js';
 import type { Config } from '../config.js';
+import { holdsGuild } from '../config-shards.js';
 import { createInteractionRest } from '../discord/delivery/interaction-rest.js';
 import { createDiscordJobReporter } from '../discord/delivery/job-reporter.js';
 import { throttleProgress } from '../discord/delivery/progress-throttle.js';
@@ -79,6 +80,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     partials: [Partials.Channel],
     rest: { api: config.discord.apiUrl },
     allowedMentions: { parse: [] },
+    // SHARD_COUNT/SHARD_IDS: this process's range of the bot's shards (default one of one).
+    shards: config.shards.ids,
+    shardCount: config.shards.count,
   });
   const interactionRest = createInteractionRest(config.discord.apiUrl);
   const reporter = throttleProgress(
@@ -128,6 +132,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     modelAffinity: config.jobs.modelAffinity,
     // The front (gateway) process tells queued members their place; a worker only its own jobs.
     announcesLine: config.role !== 'worker',
+    announces: (job) => holdsGuild(config.shards, job.guildId),
+    // A gateway enqueues and leaves every job to the workers; its backends serve lists only.
+    runsJobs: config.role !== 'gateway',
+    sharedQueue: config.databaseUrl !== undefined,
     images,
     probeTimeoutMs: Math.min(config.limits.requestTimeoutMs, 10_000),
     eligible: (job, backendId, pool) => {
@@ -201,9 +209,11 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     }
     const applicationId = client.application?.id ?? client.user?.id ?? '';
     log.info(
-      { user: client.user?.tag, applicationId, backends: backends.map((b) => b.id) },
+      { user: client.user?.tag, applicationId, backends: backends.map((b) => b.id), shards: config.shards },
       'logged in to Discord',
     );
+    // Registration is one REST call for the whole bot: the process holding shard 0 makes it.
+    if (!config.shards.ids.includes(0)) return applicationId;
     await registerCommands(
       client.rest,
       commands.map((command) => command.data),

@@ -76,6 +76,7 @@ function deferQueue(queue: () => Promise<JobQueue>): JobQueue {
     cancel: async (jobId, now) => (await queue()).cancel(jobId, now),
     position: async (jobId) => (await queue()).position(jobId),
     line: async () => (await queue()).line(),
+    running: async () => (await queue()).running(),
     get: async (jobId) => (await queue()).get(jobId),
     recoverStalled: async (now) => (await queue()).recoverStalled(now),
     adopt: async (worker, leaseMs, now) => (await queue()).adopt(worker, leaseMs, now),

@@ -116,6 +116,12 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
       return index < 0 ? undefined : { position: index + 1, total: line.length };
     },
     line: () => fairLine(pool),
+    async running() {
+      const { rows } = await pool.query<JobRow>(
+        "SELECT * FROM jobs WHERE state = 'running' ORDER BY started_at, created_at, id",
+      );
+      return rows.map(toQueueJob);
+    },
     async get(jobId) {
       const { rows } = await pool.query<JobRow>('SELECT * FROM jobs WHERE id = $1', [jobId]);
       return rows[0] === undefined ? undefined : toQueueJob(rows[0]);
