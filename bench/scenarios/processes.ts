@@ -27,6 +27,10 @@ export interface ThroughputRun {
   /** The most txt2img requests one backend served at once: 1 when each backend's capacity of 1 held across processes. */
   mostAtOnce: number;
   failedJobs: number;
+  /** CPU time of every bot process over the run (send to last delivery) per second of it: cores busy. */
+  botCpuCores: number;
+  /** The same for the bench process (the fake Discord and WebUIs); PostgreSQL's own is not counted. */
+  benchCpuCores: number;
 }
 
 export interface DispatchGap extends UtilisationRun {
@@ -63,7 +67,12 @@ async function measureThroughput(
     });
     try {
       const jobs = params.jobsPerBackend * params.backends;
+      const bots = [world.bot, ...world.workers];
+      const botCpu = () => bots.reduce((sum, bot) => sum + bot.cpuMs(), 0);
+      const [cpuBefore, benchBefore, started] = [botCpu(), process.cpuUsage(), performance.now()];
       const failedJobs = await sendAndAwait(world, jobs, params.size, 'a lighthouse');
+      const wallMs = performance.now() - started;
+      const bench = process.cpuUsage(benchBefore);
       const stamps = backendStamps(world.webuis, params.generationMs);
       return {
         workers,
@@ -76,6 +85,8 @@ async function measureThroughput(
         medianBotGapMs: round(percentile(stamps.gaps, 50)),
         mostAtOnce: stamps.mostAtOnce,
         failedJobs,
+        botCpuCores: round((botCpu() - cpuBefore) / wallMs, 2),
+        benchCpuCores: round((bench.user + bench.system) / 1000 / wallMs, 2),
       };
     } finally {
       await world.close();
