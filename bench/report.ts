@@ -128,7 +128,7 @@ function versusChecks(figures: Figures): TargetCheck[] {
 }
 
 /** Issue 19: throughput across processes (≥ 95 %); the PostgreSQL dispatch gap and the recovery, reported. */
-function processChecks(processes: ProcessesResult): TargetCheck[] {
+export function processChecks(processes: ProcessesResult): TargetCheck[] {
   const checks: TargetCheck[] = processes.throughput.map((run) => ({
     name: `throughput, the front process and ${run.workers} worker${run.workers === 1 ? '' : 's'} on one PostgreSQL queue, ${run.backends} backends`,
     target: '≥ 95 %',
