@@ -105,7 +105,7 @@ export const envSchema = z.object({
   ),
   BOT_ROLE: z.preprocess(
     (value) => (typeof emptyToUndefined(value) === 'string' ? String(value).toLowerCase() : undefined),
-    z.enum(['all', 'worker'], { error: 'must be all or worker' }).default('all'),
+    z.enum(['all', 'gateway', 'worker'], { error: 'must be all, gateway or worker' }).default('all'),
   ),
   WORKER_ID: z.preprocess(
     emptyToUndefined,
@@ -161,6 +161,8 @@ export const envSchema = z.object({
   SD_CONCURRENCY_PER_BACKEND: integer(1, 16, 1),
   SHUTDOWN_GRACE_SECONDS: integer(0, 3600, 30),
   JOB_LEASE_SECONDS: integer(3, 3600, 60),
+  SHARD_COUNT: integer(1, 100_000, 1),
+  SHARD_IDS: optionalString,
   SD_ACCEPT_GZIP: boolean(false),
   IMAGE_RETENTION_DAYS: integer(0, 3650, 30),
   MAX_ATTEMPTS: integer(1, 10, 3),

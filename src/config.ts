@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { type LogLevel, envSchema as schema } from './config-schema.js';
+import { type BotRole, type ShardConfig, toShardConfig } from './config-shards.js';
 import type { PolicyDefaults } from './policy/policy.js';
 
 export interface BackendConfig {
@@ -25,10 +26,13 @@ export interface Config {
    */
   databaseUrl: string | undefined;
   /**
-   * `all`: the gateway (commands, buttons) and a worker; `worker` (BOT_ROLE): no gateway login, it
-   * runs jobs from the shared queue (DATABASE_URL) and delivers them over REST.
+   * `all`: the gateway (commands, buttons) and a worker; `gateway` (BOT_ROLE): takes commands and
+   * enqueues, tells places in line, runs no job; `worker`: no gateway login, it runs jobs from the
+   * shared queue (DATABASE_URL) and delivers them over REST. Both others need DATABASE_URL.
    */
-  role: 'all' | 'worker';
+  role: BotRole;
+  /** The gateway shards this process connects (SHARD_COUNT, SHARD_IDS); a worker connects none. */
+  shards: ShardConfig;
   /** Folder of the kept original images (files; their index is in the database). */
   imageDir: string;
   logLevel: LogLevel;
@@ -241,6 +245,13 @@ export function parseConfig(env: Env): Config {
     });
   }
   issues.push(...crossKeyIssues(env));
+  const { shape } = schema;
+  const sharding = toShardConfig(
+    env,
+    validValue(shape.SHARD_COUNT, env.SHARD_COUNT),
+    validValue(shape.BOT_ROLE, env.BOT_ROLE),
+  );
+  issues.push(...sharding.issues);
   if (!result.success || issues.length > 0) throw new ConfigError(issues);
   const data = result.data;
   return {
@@ -253,6 +264,7 @@ export function parseConfig(env: Env): Config {
     databasePath: data.DATABASE_PATH,
     databaseUrl: data.DATABASE_URL,
     role: data.BOT_ROLE,
+    shards: sharding.shards,
     imageDir: data.IMAGE_DIR ?? defaultImageDir(data.DATABASE_PATH),
     logLevel: data.LOG_LEVEL,
     logPretty: data.LOG_PRETTY,

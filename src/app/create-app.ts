@@ -3,6 +3,7 @@ import type { DestinationStream } from 'pino';
 import { commands, handleLorasPage, handleModelsPage } from '../../commands/index.js';
 import { createCatalog } from '../catalog/catalog.js';
 import type { Config } from '../config.js';
+import { holdsGuild } from '../config-shards.js';
 import { createInteractionRest } from '../discord/delivery/interaction-rest.js';
 import { createDiscordJobReporter } from '../discord/delivery/job-reporter.js';
 import { throttleProgress } from '../discord/delivery/progress-throttle.js';
@@ -15,20 +16,16 @@ import { createTurns } from '../discord/intake/turns.js';
 import { RESULT_BUTTONS, RESULT_MODALS } from '../discord/results/result-actions.js';
 import { type HealthServer, startHealthServer } from '../health-server.js';
 import { canRun } from '../jobs/eligibility.js';
-import { createFileImageStore } from '../jobs/image-store.js';
 import { createJobRunner, type JobRunner } from '../jobs/runner.js';
 import type { Job } from '../jobs/types.js';
 import { createLogger, type Logger } from '../log.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { sameModel } from '../models/match.js';
 import { serverLocale } from '../policy/guild-policy.js';
-import { createSqliteUsageStore } from '../policy/usage-store.js';
 import { secretsOf } from '../secrets.js';
-import { openDatabase } from '../store/database.js';
-import { createSqliteSettingsStore } from '../store/settings-store.js';
 import { createBackends } from './engines.js';
 import { startHousekeeping } from './housekeeping.js';
-import { openQueueBackend } from './queue-backend.js';
+import { openStoreBackend } from './store-backend.js';
 
 export interface AppOptions {
   /** Where log lines go (tests capture them); default stdout. */
@@ -65,12 +62,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     secrets: secretsOf(config),
     ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
   });
-  const db = openDatabase(config.databasePath);
-  const settings = createSqliteSettingsStore(db, now);
-  // The job queue: in the SQLite file, or with DATABASE_URL in PostgreSQL (settings stay here).
-  const jobQueue = openQueueBackend(config, db);
+  // The queue, settings, quotas and kept images: in the SQLite file, or with DATABASE_URL in PostgreSQL.
+  const stores = openStoreBackend(config, { log, now });
+  const { settings, images, jobs: jobQueue } = stores;
   const jobs = jobQueue.records;
-  const images = createFileImageStore(db, config.imageDir);
   const backends = createBackends(config, log);
   const catalog = createCatalog({
     backends,
@@ -85,6 +80,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     partials: [Partials.Channel],
     rest: { api: config.discord.apiUrl },
     allowedMentions: { parse: [] },
+    // SHARD_COUNT/SHARD_IDS: this process's range of the bot's shards (default one of one).
+    shards: config.shards.ids,
+    shardCount: config.shards.count,
   });
   const interactionRest = createInteractionRest(config.discord.apiUrl);
   const reporter = throttleProgress(
@@ -134,6 +132,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     modelAffinity: config.jobs.modelAffinity,
     // The front (gateway) process tells queued members their place; a worker only its own jobs.
     announcesLine: config.role !== 'worker',
+    announces: (job) => holdsGuild(config.shards, job.guildId),
+    // A gateway enqueues and leaves every job to the workers; its backends serve lists only.
+    runsJobs: config.role !== 'gateway',
+    sharedQueue: config.databaseUrl !== undefined,
     images,
     probeTimeoutMs: Math.min(config.limits.requestTimeoutMs, 10_000),
     eligible: (job, backendId, pool) => {
@@ -161,7 +163,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     jobs,
     images,
     settings,
-    usage: createSqliteUsageStore(db),
+    usage: stores.usage,
     catalog,
     backends,
     log,
@@ -191,8 +193,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const closeResources = async () => {
     await client.destroy();
     await Promise.all(backends.map((backend) => backend.engine.close()));
-    await jobQueue.close();
-    db.close();
+    await stores.close();
   };
   let stopping: Promise<void> | undefined;
 
@@ -208,9 +209,11 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     }
     const applicationId = client.application?.id ?? client.user?.id ?? '';
     log.info(
-      { user: client.user?.tag, applicationId, backends: backends.map((b) => b.id) },
+      { user: client.user?.tag, applicationId, backends: backends.map((b) => b.id), shards: config.shards },
       'logged in to Discord',
     );
+    // Registration is one REST call for the whole bot: the process holding shard 0 makes it.
+    if (!config.shards.ids.includes(0)) return applicationId;
     await registerCommands(
       client.rest,
       commands.map((command) => command.data),
@@ -243,8 +246,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     deps,
     async start() {
       try {
-        await jobQueue.ready;
-        log.info({ queue: jobQueue.kind, role: config.role }, 'job queue open');
+        await stores.ready;
+        log.info({ queue: stores.kind, role: config.role }, 'job queue open');
       } catch (error: unknown) {
         await closeResources();
         throw error;

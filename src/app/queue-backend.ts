@@ -16,9 +16,9 @@ export interface QueueBackend {
 }
 
 /**
- * The SQLite file's queue, or with DATABASE_URL the PostgreSQL one (its module, and `pg`, loaded only
- * then). The PostgreSQL queue opens in the background (migrations, its listening connection): every
- * call waits for it, so the app is still built synchronously.
+ * The SQLite file's queue, or with DATABASE_URL the PostgreSQL one on a pool of its own (its module,
+ * and `pg`, loaded only then). The app opens its PostgreSQL queue with the stores instead, on one pool
+ * (`openStoreBackend`).
  */
 export function openQueueBackend(config: Pick<Config, 'databaseUrl'>, db: Db): QueueBackend {
   if (config.databaseUrl === undefined) {
@@ -32,7 +32,18 @@ export function openQueueBackend(config: Pick<Config, 'databaseUrl'>, db: Db): Q
     };
   }
   const url = config.databaseUrl;
-  const opening = import('../queue/postgres-backend.js').then((module) => module.openPostgresQueue(url));
+  return deferQueueBackend(
+    import('../queue/postgres-backend.js').then((module) => module.openPostgresQueue(url)),
+  );
+}
+
+/**
+ * The PostgreSQL queue while it opens in the background (migrations, its listening connection):
+ * every call waits for it, so the app is still built synchronously.
+ */
+export function deferQueueBackend(
+  opening: Promise<{ queue: JobQueue; records: JobRecords; close(): Promise<void> }>,
+): QueueBackend {
   // Failures surface through `ready` (and each call); this copy only keeps them from going unhandled.
   opening.catch(() => undefined);
   const queue = async () => (await opening).queue;
@@ -65,6 +76,7 @@ function deferQueue(queue: () => Promise<JobQueue>): JobQueue {
     cancel: async (jobId, now) => (await queue()).cancel(jobId, now),
     position: async (jobId) => (await queue()).position(jobId),
     line: async () => (await queue()).line(),
+    running: async () => (await queue()).running(),
     get: async (jobId) => (await queue()).get(jobId),
     recoverStalled: async (now) => (await queue()).recoverStalled(now),
     adopt: async (worker, leaseMs, now) => (await queue()).adopt(worker, leaseMs, now),

@@ -46,7 +46,7 @@ function secretsOf(env: Env): string[] {
   const secrets = [env.DISCORD_TOKEN, env.SD_API_PASSWORD].filter(
     (value): value is string => value !== undefined,
   );
-  for (const part of (env.SD_API_URL ?? '').split(',')) {
+  for (const part of [...(env.SD_API_URL ?? '').split(','), env.DATABASE_URL ?? '']) {
     try {
       const password = new URL(part.trim()).password;
       if (password !== '') secrets.push(password, decodeURIComponent(password));
@@ -101,7 +101,17 @@ export async function runDoctor(env: Env, deps: DoctorDeps): Promise<number> {
     const { config } = loaded;
     const backends = config.backends.length;
     emit(pass(`Configuration parses (${backends} WebUI backend${backends === 1 ? '' : 's'})`));
-    emit(await checkDatabase(config.databasePath));
+    // With DATABASE_URL the SQLite file is not used; `pg` is loaded only then.
+    emit(
+      config.databaseUrl === undefined
+        ? await checkDatabase(config.databasePath)
+        : await (await import('./postgres-check.js')).checkPostgres(config.databaseUrl, {
+            timeoutMs: deps.timeoutMs ?? 15_000,
+          }),
+    );
+    if (config.databaseUrl !== undefined) {
+      emit(info(`Kept images: ${config.imageDir} (every process on DATABASE_URL must see this same folder)`));
+    }
     const http: HttpDeps = { dispatcher: deps.dispatcher, timeoutMs: deps.timeoutMs ?? 15_000 };
     for (const backend of config.backends) {
       // An address that answers ComfyUI's routes is ComfyUI; any other gets the /sdapi checks.

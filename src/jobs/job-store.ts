@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { GenerationParams } from '../generation/request.js';
+import { toJob as fromRow, type JobRow } from '../queue/rows.js';
 import type { Db } from '../store/database.js';
-import type { Job, JobResult, JobState, NewJob } from './types.js';
+import type { Job, JobState, NewJob } from './types.js';
 
 /** Durable jobs. An interface so a shared queue (Redis) can replace SQLite later. */
 export interface JobStore {
@@ -16,30 +16,6 @@ export interface JobStore {
   recordServed(userId: string, stamp: number): void;
   /** Every member's last stamp, so a restart keeps the fair order. */
   servedHistory(): Map<string, number>;
-}
-
-interface JobRow {
-  id: string;
-  kind: string;
-  state: string;
-  user_id: string;
-  guild_id: string | null;
-  channel_id: string;
-  application_id: string;
-  interaction_token: string | null;
-  token_expires_at: number;
-  params: string;
-  backend: string | null;
-  server_ref: string | null;
-  locale: string | null;
-  attempts: number;
-  error: string | null;
-  result: string | null;
-  parent_id: string | null;
-  message_id: string | null;
-  created_at: number;
-  started_at: number | null;
-  finished_at: number | null;
 }
 
 const COLUMNS: Record<keyof Omit<Job, 'id'>, keyof JobRow> = {
@@ -64,32 +40,6 @@ const COLUMNS: Record<keyof Omit<Job, 'id'>, keyof JobRow> = {
   startedAt: 'started_at',
   finishedAt: 'finished_at',
 };
-
-function fromRow(row: JobRow): Job {
-  return {
-    id: row.id,
-    kind: row.kind as Job['kind'],
-    state: row.state as JobState,
-    userId: row.user_id,
-    guildId: row.guild_id,
-    channelId: row.channel_id,
-    applicationId: row.application_id,
-    interactionToken: row.interaction_token,
-    tokenExpiresAt: row.token_expires_at,
-    params: JSON.parse(row.params) as GenerationParams,
-    backend: row.backend,
-    serverRef: row.server_ref ?? null,
-    locale: row.locale ?? null,
-    attempts: row.attempts,
-    error: row.error,
-    result: row.result === null ? null : (JSON.parse(row.result) as JobResult),
-    parentId: row.parent_id,
-    messageId: row.message_id,
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-  };
-}
 
 function toColumnValue(key: keyof Omit<Job, 'id'>, value: unknown): unknown {
   if (key === 'params' || key === 'result') return value === null ? null : JSON.stringify(value);

@@ -1,12 +1,14 @@
 import type { JobQueue, QueueJob } from '../queue/job-queue.js';
 
 /**
- * The queued jobs in fair order as the store last told them: what the synchronous reads (a place in
- * line, `/queue`, admission's first look, position updates) and the dispatch plan look at. The store
- * stays the truth; this is read again on every queue event.
+ * The queued jobs in fair order, and the running jobs of every process, as the store last told them:
+ * what the synchronous reads (a place in line, `/queue`, admission's first look, position updates)
+ * and the dispatch plan look at. The store stays the truth; this is read again on every queue event.
  */
 export interface QueueSnapshot {
   readonly line: readonly QueueJob[];
+  /** Running jobs of every worker on the queue (this process's among them), oldest start first. */
+  readonly running: readonly QueueJob[];
   position(jobId: string): { position: number; total: number } | undefined;
   countFor(userId: string): number;
   /** Reads the line again; settles once a read that started after this call has landed. */
@@ -14,16 +16,20 @@ export interface QueueSnapshot {
 }
 
 export function createQueueSnapshot(
-  queue: Pick<JobQueue, 'line'>,
+  queue: Pick<JobQueue, 'line' | 'running'>,
   onError: (error: unknown) => void,
 ): QueueSnapshot {
   let line: QueueJob[] = [];
+  let running: QueueJob[] = [];
   let chain: Promise<void> = Promise.resolve();
   /** A read that has not started yet: later callers wait for it instead of queueing another. */
   let waiting: Promise<void> | undefined;
   return {
     get line() {
       return line;
+    },
+    get running() {
+      return running;
     },
     position(jobId) {
       const index = line.findIndex((job) => job.id === jobId);
@@ -35,7 +41,7 @@ export function createQueueSnapshot(
       const read = chain
         .then(async () => {
           waiting = undefined;
-          line = await queue.line();
+          [line, running] = await Promise.all([queue.line(), queue.running()]);
         })
         .catch(onError);
       waiting = read;

@@ -39,7 +39,7 @@ export async function takeBack(context: {
   leaseMs: number;
   now: () => number;
   pool: Pick<BackendPool, 'engine' | 'acquire'>;
-}): Promise<RestartPlan['resume']> {
+}): Promise<{ resume: RestartPlan['resume']; requeued: string[] }> {
   const { queue, worker, pool, now } = context;
   const plan = planRestart(
     await queue.adopt(worker, context.leaseMs, now()),
@@ -47,6 +47,22 @@ export async function takeBack(context: {
   );
   // A followed request keeps its slot from the start: nothing else is dispatched there first.
   for (const entry of plan.resume) pool.acquire(entry.backendId, entry.job.id);
-  for (const job of plan.requeue) await queue.retry(job.id, worker, null, now());
-  return plan.resume;
+  const requeued: string[] = [];
+  for (const job of plan.requeue) if (await queue.retry(job.id, worker, null, now())) requeued.push(job.id);
+  return { resume: plan.resume, requeued };
+}
+
+/**
+ * Pure: who hears "the bot restarted" at start-up, with their place. Alone on its queue, the process
+ * was the whole bot: every queued member. On a shared queue the line went on without it: only the
+ * members of the jobs it had been running and put back (another process tells the others nothing).
+ */
+export function toRestartNotes(
+  line: readonly Job[],
+  requeued: readonly string[],
+  context: { sharedQueue: boolean; announcesLine: boolean },
+): { job: Job; position: number; total: number }[] {
+  const notes = line.map((job, index) => ({ job, position: index + 1, total: line.length }));
+  if (context.sharedQueue) return notes.filter((note) => requeued.includes(note.job.id));
+  return context.announcesLine ? notes : [];
 }

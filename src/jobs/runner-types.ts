@@ -23,6 +23,21 @@ export interface JobRunnerOptions {
    * says so after a restart); default true. False for a worker beside a front process.
    */
   announcesLine?: boolean;
+  /**
+   * Which queued jobs' members this process tells their place (default: all): a gateway shard tells
+   * those of the guilds on its shards, so two gateways never edit one reply.
+   */
+  announces?: (job: Pick<Job, 'guildId'>) => boolean;
+  /**
+   * Whether this process claims and runs jobs (default true). False for BOT_ROLE=gateway: it takes
+   * commands, enqueues and tells places in line, and leaves every job to the workers.
+   */
+  runsJobs?: boolean;
+  /**
+   * Other processes share this queue (PostgreSQL; default false): a start-up tells "restarted" only
+   * the members of the jobs this process had been running, not the whole line.
+   */
+  sharedQueue?: boolean;
   /** How long a running job stays this worker's without a heartbeat (default 60 s). */
   leaseMs?: number;
   backends: readonly Backend[];

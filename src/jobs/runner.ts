@@ -10,7 +10,7 @@ import { startLeaseKeeping, tellRecovered } from './leases.js';
 import { createJobObservers, type JobEvent } from './observers.js';
 import { createOutcomes } from './outcomes.js';
 import { createQueueSnapshot } from './queue-snapshot.js';
-import { takeBack } from './restart.js';
+import { takeBack, toRestartNotes } from './restart.js';
 import type { JobRunner, JobRunnerOptions } from './runner-types.js';
 import { drainRunning, type Running, stopLost } from './running.js';
 import { type AdmissionResult, checkAdmission } from './scheduling.js';
@@ -71,11 +71,19 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     },
   });
 
+  const runsJobs = options.runsJobs ?? true;
+  /** Every process's running jobs as last read, and this one's claimed since. */
+  const runningJobs = (): Job[] => {
+    const seen = new Set(snapshot.running.map((job) => job.id));
+    const local = [...running.values()].map((entry) => entry.job).filter((job) => !seen.has(job.id));
+    return [...snapshot.running, ...local];
+  };
   const admission = (userId: string): AdmissionResult => {
-    const mine = [...running.values()].filter((entry) => entry.job.userId === userId).length;
+    const all = runningJobs();
+    const mine = all.filter((job) => job.userId === userId).length;
     return checkAdmission(
       snapshot.countFor(userId) + mine,
-      snapshot.line.length + running.size,
+      snapshot.line.length + all.length,
       options.limits,
     );
   };
@@ -83,12 +91,14 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const move = createLeaseSteps({ queue, worker, now, log, emit });
 
   const announcesLine = options.announcesLine ?? true;
+  const announces = options.announces ?? (() => true);
   const publishPositions = () => {
     const fair = snapshot.line;
     emit({ type: 'queue-length', length: fair.length });
     if (!announcesLine) return;
     fair.forEach((job, index) => {
-      report('queued', job, () => reporter.queued(job, index + 1, fair.length, undefined));
+      if (announces(job))
+        report('queued', job, () => reporter.queued(job, index + 1, fair.length, undefined));
     });
   };
 
@@ -107,7 +117,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       [...running.values()]
         .filter((entry) => entry.backendId === backendId && entry.freed)
         .map((entry) => entry.job.id),
-    isAccepting: () => accepting,
+    isAccepting: () => accepting && runsJobs,
     onClaimed: (claimed) => {
       for (const { job, backendId } of claimed) execute(job, backendId);
       publishPositions();
@@ -220,7 +230,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const tick = () => {
     pool.probeDue();
     publishPositions();
-    const waiting = announcesLine ? snapshot.line : [];
+    const waiting = announcesLine ? snapshot.line.filter(announces) : [];
     for (const job of [...waiting, ...[...running.values()].map((entry) => entry.job)]) {
       report('keepReachable', job, () => reporter.keepReachable(job));
     }
@@ -252,7 +262,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         },
       }),
     position: (jobId) => snapshot.position(jobId),
-    queue: () => [...[...running.values()].map((entry) => entry.job), ...snapshot.line],
+    queue: () => [...runningJobs(), ...snapshot.line],
     backends: () => pool.statuses(),
     isAccepting: () => accepting,
     setLoadedModel: (backendId, model) => pool.setLoadedModel(backendId, model),
@@ -260,7 +270,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       pool.ids.filter((id) => options.eligible === undefined || options.eligible(job, id, pool)),
     async start(probeAfter = Promise.resolve()) {
       unsubscribe = queue.subscribe(onQueueEvent);
-      const resume = await takeBack({ queue, worker, leaseMs, now, pool });
+      // A gateway never held a job: it takes nothing back.
+      const { resume, requeued } = runsJobs
+        ? await takeBack({ queue, worker, leaseMs, now, pool })
+        : { resume: [], requeued: [] };
       // In the background: a server takes jobs once its probe settles, and a slow one holds up no other.
       const probed = probeAfter
         .catch(() => undefined)
@@ -273,12 +286,13 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       await snapshot.refresh();
       accepting = true;
       for (const id of pool.ids) emit({ type: 'backend', backendId: id, up: true });
-      const fair = snapshot.line;
-      if (fair.length > 0 && announcesLine) {
-        log.info({ count: fair.length }, 'reloaded unfinished jobs');
-        fair.forEach((job, index) => {
-          report('restarted', job, () => reporter.queued(job, index + 1, fair.length, 'restarted'));
-        });
+      const notes = toRestartNotes(snapshot.line, requeued, {
+        sharedQueue: options.sharedQueue ?? false,
+        announcesLine,
+      });
+      if (notes.length > 0) log.info({ count: notes.length }, 'reloaded unfinished jobs');
+      for (const { job, position, total } of notes) {
+        report('restarted', job, () => reporter.queued(job, position, total, 'restarted'));
       }
       leases = startLeaseKeeping({
         queue,

@@ -114,6 +114,8 @@ export interface JobQueue {
   position(jobId: string): Promise<{ position: number; total: number } | undefined>;
   /** The queued jobs in fair order. */
   line(): Promise<QueueJob[]>;
+  /** The running jobs of every worker, oldest start first: what `/queue` and admission count. */
+  running(): Promise<QueueJob[]>;
   get(jobId: string): Promise<QueueJob | undefined>;
   /**
    * Running jobs whose lease ran out go back in line (lock cleared, attempts kept), or end cancelled

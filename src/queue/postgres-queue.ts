@@ -2,6 +2,7 @@ import pg from 'pg';
 import { newJobId } from '../jobs/job-store.js';
 import { checkAdmission } from '../jobs/scheduling.js';
 import type { NewJob } from '../jobs/types.js';
+import { inTransaction } from '../store/postgres-transaction.js';
 import { createQueueEvents } from './events.js';
 import { claimCandidates, FAIR_LINE_SQL } from './fair-line.js';
 import type {
@@ -38,25 +39,6 @@ const AFTER_CANCEL = "CASE WHEN state = 'cancelled' THEN 'cancelled' ELSE 'reque
 
 type Client = pg.PoolClient;
 type Notify = (client: Client, type: QueueEvent['type'], jobId: string) => Promise<unknown>;
-
-async function inTransaction<T>(pool: pg.Pool, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    client.release();
-    return result;
-  } catch (error: unknown) {
-    // A connection that cannot even roll back is dropped, not handed to the next step.
-    const broken = await client.query('ROLLBACK').then(
-      () => false,
-      () => true,
-    );
-    client.release(broken);
-    throw error;
-  }
-}
 
 /**
  * The JobQueue shared by any number of processes on one PostgreSQL database. Claims lock their row
@@ -134,6 +116,12 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
       return index < 0 ? undefined : { position: index + 1, total: line.length };
     },
     line: () => fairLine(pool),
+    async running() {
+      const { rows } = await pool.query<JobRow>(
+        "SELECT * FROM jobs WHERE state = 'running' ORDER BY started_at, created_at, id",
+      );
+      return rows.map(toQueueJob);
+    },
     async get(jobId) {
       const { rows } = await pool.query<JobRow>('SELECT * FROM jobs WHERE id = $1', [jobId]);
       return rows[0] === undefined ? undefined : toQueueJob(rows[0]);

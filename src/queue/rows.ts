@@ -1,5 +1,5 @@
 import type { GenerationParams } from '../generation/request.js';
-import type { JobResult, JobState } from '../jobs/types.js';
+import type { Job, JobResult, JobState } from '../jobs/types.js';
 import type { QueueJob } from './job-queue.js';
 
 /**
@@ -38,10 +38,11 @@ export interface JobRow {
 const time = (value: number | string | null): number | null => (value === null ? null : Number(value));
 const json = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
 
-export function toQueueJob(row: JobRow): QueueJob {
+/** The job itself, as every caller sees it (both databases, and the SQLite JobStore). */
+export function toJob(row: JobRow): Job {
   return {
     id: row.id,
-    kind: row.kind as QueueJob['kind'],
+    kind: row.kind as Job['kind'],
     state: row.state as JobState,
     userId: row.user_id,
     guildId: row.guild_id,
@@ -61,6 +62,13 @@ export function toQueueJob(row: JobRow): QueueJob {
     createdAt: Number(row.created_at),
     startedAt: time(row.started_at),
     finishedAt: time(row.finished_at),
+  };
+}
+
+/** The job and its lease, as the queue keeps it. */
+export function toQueueJob(row: JobRow): QueueJob {
+  return {
+    ...toJob(row),
     lockedBy: row.locked_by,
     lockedAt: time(row.locked_at),
     leaseExpiresAt: time(row.lease_expires_at),

@@ -139,6 +139,9 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
     async line() {
       return fairLine();
     },
+    async running() {
+      return statements.running.all().map(toQueueJob);
+    },
     async get(jobId) {
       const row = statements.one.get(jobId);
       return row === undefined ? undefined : toQueueJob(row);
@@ -173,6 +176,9 @@ function prepare(db: Db) {
   return {
     line: db.prepare<[], JobRow>(FAIR_LINE_SQL),
     one: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
+    running: db.prepare<[], JobRow>(
+      "SELECT * FROM jobs WHERE state = 'running' ORDER BY started_at, created_at, id",
+    ),
     state: db.prepare<[string], { state: string }>('SELECT state FROM jobs WHERE id = ?'),
     pending: db.prepare<[string], { mine: number | null; total: number }>(
       `SELECT SUM(CASE WHEN user_id = ? THEN 1 ELSE 0 END) AS mine, COUNT(*) AS total

@@ -1,6 +1,16 @@
 import { expect, it } from 'vitest';
 import { add, slot, type useQueueStore } from './job-queue-kit.js';
 
+const RESULT = {
+  seeds: [1],
+  model: null,
+  modelHash: null,
+  sampler: null,
+  infotexts: [],
+  durationMs: 5,
+  backend: 'x',
+};
+
 /** Backend capacity across workers, and a restarted worker taking its running jobs back. */
 export function defineCapacityContract(store: ReturnType<typeof useQueueStore>): void {
   it('claims no more jobs on a backend than its capacity when two workers claim at once', async () => {
@@ -15,6 +25,21 @@ export function defineCapacityContract(store: ReturnType<typeof useQueueStore>):
     // Another backend has slots of its own.
     expect(await one.claim(slot('w0', 101, { backendId: 'y', capacity: 3 }))).toMatchObject({ backend: 'y' });
     expect(await one.line()).toHaveLength(4);
+  });
+
+  it('lists every worker’s running jobs, oldest start first, to any connection', async () => {
+    const [one, two] = [await store.open(), await store.open()];
+    const ids = [await add(one, 'A', 0), await add(one, 'B', 1), await add(one, 'C', 2)];
+    expect(await two.running()).toEqual([]);
+    await one.claim(slot('w1', 10));
+    await two.claim(slot('w2', 11));
+    expect((await two.running()).map((job) => [job.id, job.lockedBy, job.state])).toEqual([
+      [ids[0], 'w1', 'running'],
+      [ids[1], 'w2', 'running'],
+    ]);
+    expect(await one.complete(ids[0] ?? '', 'w1', RESULT, 12)).toBe(true);
+    expect((await one.running()).map((job) => job.id)).toEqual([ids[1]]);
+    expect((await one.line()).map((job) => job.id)).toEqual([ids[2]]);
   });
 
   it('frees a slot once a job ends or its worker says the server answered it', async () => {

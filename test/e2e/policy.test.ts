@@ -44,7 +44,12 @@ describe('content policy end to end', () => {
       subcommand: 'add',
       options: { term: '/secret\\d+/' },
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Start-up probes and list fetches run in the background (slowly on a loaded machine): count
+    // from a moment when the WebUI has been quiet for a while.
+    for (let seen = -1; seen !== h.webui.requests.length; ) {
+      seen = h.webui.requests.length;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
     const before = h.webui.requests.length;
 
     const word = await refusalOf(h, { name: 'imagine', options: { prompt: 'a GRUMPY   cat on a sofa' } });

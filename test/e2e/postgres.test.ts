@@ -32,7 +32,7 @@ afterEach(async () => {
   await harness?.close();
   harness = undefined;
   expect(errors, 'error-level log lines').toEqual([]);
-  await query('TRUNCATE jobs, served');
+  await query('TRUNCATE jobs, served, usage, image_files');
 });
 
 const url = () => {
@@ -71,8 +71,10 @@ describe('the bot with its job queue in PostgreSQL (DATABASE_URL)', () => {
       [job.jobId],
     );
     expect(rows).toEqual([{ state: 'succeeded', user_id: ALICE.id, locked_by: null }]);
-    // Settings stay in the SQLite file; the queue's jobs do not go there.
-    expect(existsSync(h.env.DATABASE_PATH ?? '')).toBe(true);
+    // Everything is in PostgreSQL: no SQLite file is even created, and the request counted there.
+    expect(existsSync(h.env.DATABASE_PATH ?? '')).toBe(false);
+    expect(await query('SELECT user_id FROM usage')).toEqual([{ user_id: ALICE.id }]);
+    expect(await query('SELECT idx FROM image_files WHERE job_id = $1', [job.jobId])).toEqual([{ idx: 0 }]);
     const password = decodeURIComponent(new URL(url()).password);
     expect(password.length).toBeGreaterThan(0);
     expect(h.logs.filter((line) => line.includes(password))).toEqual([]);

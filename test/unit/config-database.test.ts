@@ -59,7 +59,7 @@ describe('parseConfig (DATABASE_URL, BOT_ROLE, WORKER_ID)', () => {
       'BOT_ROLE',
     ]);
     expect(problemsOf({ ...base, BOT_ROLE: 'front' }).issues).toEqual([
-      { key: 'BOT_ROLE', problem: 'must be all or worker' },
+      { key: 'BOT_ROLE', problem: 'must be all, gateway or worker' },
     ]);
   });
 

@@ -13,7 +13,6 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { imageSize } from '../../images/size.js';
-import type { Logger } from '../../log.js';
 import { SdInvalidRequestError, SdUnsupportedError } from '../errors.js';
 import type {
   Capabilities,
@@ -25,18 +24,12 @@ import type {
 } from '../types.js';
 import { ComfyGraphError, isApiGraph } from './api-graph.js';
 import { type Control, cancelPrompt } from './cancel.js';
-import type { ComfyClient } from './client.js';
+import type { ComfyEngineOptions } from './engine-options.js';
 import { type FollowDeps, followPrompt } from './follow.js';
-import {
-  type ComfyFluxFiles,
-  type ComfyJob,
-  type ComfyLists,
-  toComfyJob,
-  toComfyUpscaleJob,
-} from './job-graph.js';
+import { type ComfyJob, type ComfyLists, toComfyJob, toComfyUpscaleJob } from './job-graph.js';
 import { createComfyListReaders, probedLists } from './lists.js';
 import { matchCheckpoint, matchUpscaleModel } from './model-match.js';
-import { checkOperatorGraph, type OperatorGraphFile, type OperatorGraphKind } from './operator-graphs.js';
+import { checkOperatorGraph, type OperatorGraphKind } from './operator-graphs.js';
 import {
   type ComfyServerFacts,
   probeComfy,
@@ -49,21 +42,7 @@ import { type ComfySocket, createComfySocket } from './socket.js';
 import { postPrompt } from './submit.js';
 import { uploadImage } from './upload.js';
 
-export interface ComfyEngineOptions {
-  client: ComfyClient;
-  auth: Capabilities['auth'];
-  log?: Pick<Logger, 'warn' | 'info' | 'debug'> | undefined;
-  /** The operator's graphs (`COMFY_GRAPH_DIR`), checked against `/object_info` at each probe. */
-  graphs?: Partial<Record<OperatorGraphKind, OperatorGraphFile>> | undefined;
-  /** The Flux-class split loaders, when the operator names the files. */
-  flux?: ComfyFluxFiles | undefined;
-  /** The WebSocket client id; stable per server by default, so a restarted bot hears its prompts again. */
-  clientId?: string | undefined;
-  /** Longest a run may take, its wait in the server's queue included (default 10 minutes). */
-  runTimeoutMs?: number | undefined;
-  /** How long the server may answer no poll at all before a run gives up on it (default 15 s). */
-  downAfterMs?: number | undefined;
-}
+export type { ComfyEngineOptions };
 
 // One closure on purpose: the probed facts, the templates, the socket and the chosen checkpoint are this server's state.
 export function createComfyEngine(options: ComfyEngineOptions): Engine {

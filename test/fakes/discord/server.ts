@@ -3,11 +3,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { handleBotRoute } from './bot-routes.js';
 import { createDriver, type Driver } from './driver.js';
-import { FakeGateway } from './gateway.js';
+import { FakeGateway, type ShardKey } from './gateway.js';
 import { handleCallback, handleWebhook } from './interaction-routes.js';
 import { snapshotMessage } from './messages.js';
 import { parseBody, readBody } from './request-body.js';
 import type { RouteRequest, RouteResult } from './route-types.js';
+import { shardOf } from './snowflake.js';
 import {
   createState,
   type FakeDiscordOptions,
@@ -131,8 +132,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     token: state.token,
     now: state.now,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 45_000,
-    readyPayload: () => readyPayload(state),
-    guildCreatePayloads: () => state.guilds.map((guild) => guildCreatePayload(state, guild)),
+    readyPayload: (shard) => readyPayload(state, shard),
+    guildCreatePayloads: (shard) => guildsOn(state, shard).map((guild) => guildCreatePayload(state, guild)),
     resumeUrl: gatewayUrl,
   });
   server.listen(0, '127.0.0.1');
@@ -384,18 +385,23 @@ function writeJson(
   res.end(text);
 }
 
-function readyPayload(state: FakeState): Record<string, unknown> {
+/** The guilds whose events go to this shard (Discord's rule, see `shardOf`). */
+function guildsOn(state: FakeState, [id, count]: ShardKey): FakeGuildConfig[] {
+  return state.guilds.filter((guild) => shardOf(guild.id, count) === id);
+}
+
+function readyPayload(state: FakeState, shard: ShardKey): Record<string, unknown> {
   return {
     v: 10,
     user: { ...state.botUser, verified: true, mfa_enabled: false, flags: 0 },
-    guilds: state.guilds.map((guild) => ({ id: guild.id, unavailable: true })),
+    guilds: guildsOn(state, shard).map((guild) => ({ id: guild.id, unavailable: true })),
     application: { id: state.applicationId, flags: 0 },
     private_channels: [],
     relationships: [],
     presences: [],
     guild_join_requests: [],
     geo_ordered_rtc_regions: [],
-    shard: [0, 1],
+    shard: [...shard],
     user_settings: {},
     session_type: 'normal',
   };

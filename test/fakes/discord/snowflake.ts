@@ -14,3 +14,9 @@ export function createSnowflakes(now: () => number): () => string {
     return id.toString();
   };
 }
+
+/** Discord's sharding rule: a guild's events go to shard `(guild_id >> 22) % num_shards`; DMs to shard 0. */
+export function shardOf(guildId: string | undefined, count: number): number {
+  if (guildId === undefined || count <= 1) return 0;
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}

@@ -1,5 +1,6 @@
 import type { AreaCatalog } from '../area.js';
 import type { en } from './en.js';
+import { de as settingsDe } from './settings/de.js';
 
 export const de: AreaCatalog<typeof en> = {
   'refusals.imagine.promptEmpty': 'Der Prompt ist leer.',
@@ -178,53 +179,6 @@ export const de: AreaCatalog<typeof en> = {
   'refusals.audit.buttonCommand': 'imagine (Schaltfläche unter einem Ergebnis)',
   'refusals.audit.prompt': 'Prompt: {prompt}',
   'refusals.audit.negative': 'Negativ: {prompt}',
-
-  'refusals.settings.guildOnly': 'Nutze /settings auf einem Server.',
-  'refusals.settings.needsManageServer':
-    'Um die Einstellungen dieses Servers zu ändern, brauchst du die Berechtigung „Server verwalten“.',
-  'refusals.settings.nothingChanged': 'Es wurde nichts geändert:',
-  'refusals.settings.nothingToChange': 'Nichts zu ändern: Gib mindestens eine Option an.',
-  'refusals.settings.resetAll': 'Alle Server-Standards sind wieder die des Bots.',
-  'refusals.settings.reset': '{what}: wieder der Standard des Bots.',
-  'refusals.settings.defaultModel': 'Standardmodell: {model}.',
-  'refusals.settings.defaultNegativeNone': 'Standardmäßiger negativer Prompt: keiner.',
-  'refusals.settings.defaultNegativeSet': 'Standardmäßiger negativer Prompt gesetzt.',
-  'refusals.settings.stepsRange': 'Die Schritte müssen eine ganze Zahl von {min} bis {max} sein (MAX_STEPS).',
-  'refusals.settings.defaultSteps': 'Standardschritte: {steps}.',
-  'refusals.settings.widthRange':
-    'Die Breite muss ein Vielfaches von {multiple} von {min} bis {max} sein ({value} angegeben).',
-  'refusals.settings.heightRange':
-    'Die Höhe muss ein Vielfaches von {multiple} von {min} bis {max} sein ({value} angegeben).',
-  'refusals.settings.tooManyPixels':
-    '{width}×{height} sind {pixels} Pixel; erlaubt sind höchstens {limit} (MAX_PIXELS).',
-  'refusals.settings.defaultSize': 'Standardgröße: {width}×{height}.',
-  'refusals.settings.defaultSampler': 'Standard-Sampler: {sampler}.',
-  'refusals.settings.defaultSamplerScheduler': 'Standard-Sampler: {sampler} · {scheduler}.',
-  'refusals.settings.clearAll':
-    'Alle Richtlinien sind wieder die Standards des Bots (gesperrte Begriffe bleiben erhalten).',
-  'refusals.settings.cleared': '{option}: wieder der Standard des Bots.',
-  'refusals.settings.nsfwOff': 'Außerhalb altersbeschränkter Kanäle: Es wird nichts hinzugefügt.',
-  'refusals.settings.nsfwNegativePrompt':
-    'Außerhalb altersbeschränkter Kanäle: Der SFW-Negativ-Prompt wird hinzugefügt.',
-  'refusals.settings.nsfwSpoiler': 'Außerhalb altersbeschränkter Kanäle: Bilder werden als Spoiler gepostet.',
-  'refusals.settings.nsfwBoth':
-    'Außerhalb altersbeschränkter Kanäle: Der SFW-Negativ-Prompt wird hinzugefügt und Bilder werden als Spoiler gepostet.',
-  'refusals.settings.sfwNegativeTooLong':
-    'Der SFW-Negativ-Prompt hat {length} Zeichen; erlaubt sind höchstens {limit}.',
-  'refusals.settings.sfwNegativeSet': 'SFW-Negativ-Prompt gesetzt.',
-  'refusals.settings.auditNotText': 'Der Audit-Kanal muss ein Textkanal sein.',
-  'refusals.settings.auditChannel': 'Audit-Kanal: <#{channelId}>.',
-  'refusals.settings.cooldownRange':
-    'Die Abklingzeit muss eine ganze Zahl von Sekunden von {min} bis {max} sein.',
-  'refusals.settings.cooldownOff': 'Abklingzeit: aus.',
-  'refusals.settings.cooldown': 'Abklingzeit: {seconds} s pro Mitglied.',
-  'refusals.settings.hourlyLimitRange': 'Das Stundenlimit muss eine ganze Zahl von {min} bis {max} sein.',
-  'refusals.settings.hourlyLimitOff': 'Stundenlimit: aus.',
-  'refusals.settings.hourlyLimit': 'Stundenlimit: {limit} Anfragen pro Stunde.',
-  'refusals.settings.bypassRole': 'Rolle ohne Kontingent: <@&{roleId}>.',
-  'refusals.settings.bypassManageServerYes': '„Server verwalten“ umgeht die Kontingente: ja.',
-  'refusals.settings.bypassManageServerNo': '„Server verwalten“ umgeht die Kontingente: nein.',
-  'refusals.settings.locale': 'Serversprache (Audit-Kanal, Beiträge an niemanden persönlich): {language}.',
   'refusals.nsfwMode.off': 'es wird nichts hinzugefügt',
   'refusals.nsfwMode.negativePrompt': 'der SFW-Negativ-Prompt wird hinzugefügt',
   'refusals.nsfwMode.spoiler': 'Bilder werden als Spoiler gepostet',
@@ -267,45 +221,10 @@ export const de: AreaCatalog<typeof en> = {
   'refusals.styles.full': 'Dieser Server hat schon {max} Stile, mehr geht nicht. Entferne zuerst einen.',
   'refusals.styles.added': 'Stil {name} hinzugefügt: Nutze ihn mit /imagine style:{name}.',
   'refusals.styles.replaced': 'Stil {name} ersetzt: Nutze ihn mit /imagine style:{name}.',
-
-  'refusals.settingsView.settingsTitle': 'Einstellungen dieses Servers',
-  'refusals.settingsView.defaultsField': '/imagine-Standards',
-  'refusals.settingsView.policiesField': 'Richtlinien',
-  'refusals.settingsView.featuresField': 'Funktionen',
-  'refusals.settingsView.botDefault': ' *(Standard des Bots)*',
-  'refusals.settingsView.modelLoaded': 'Modell: das geladene',
-  'refusals.settingsView.model': 'Modell: **{model}**',
-  'refusals.settingsView.size': 'Größe: {width}×{height}{own}',
-  'refusals.settingsView.steps': 'Schritte: {steps}{own}',
-  'refusals.settingsView.sampler': 'Sampler: {sampler} · {scheduler}{own}',
-  'refusals.settingsView.negative': 'Negativer Prompt: {text}{own}',
-  'refusals.settingsView.negativeNone': 'Negativer Prompt: keiner{own}',
-  'refusals.settingsView.nsfw': 'Außerhalb altersbeschränkter Kanäle: {mode}{own}',
-  'refusals.settingsView.sfwNegative': 'SFW-Negativ-Prompt: {text}{own}',
-  'refusals.settingsView.audit': 'Audit-Kanal: <#{channelId}>',
-  'refusals.settingsView.auditNone': 'Audit-Kanal: keiner',
-  'refusals.settingsView.cooldown': 'Abklingzeit pro Mitglied: {duration}{own}',
-  'refusals.settingsView.cooldownOff': 'Abklingzeit pro Mitglied: aus{own}',
-  'refusals.settingsView.hourly': 'Anfragen pro Stunde (Server): {limit}{own}',
-  'refusals.settingsView.hourlyNone': 'Anfragen pro Stunde (Server): kein Limit{own}',
-  'refusals.settingsView.bypass': 'Ohne Kontingent: {who}',
-  'refusals.settingsView.bypassNobody': 'Ohne Kontingent: niemand',
-  'refusals.settingsView.manageServer': 'Server verwalten',
-  'refusals.settingsView.blocked': 'Gesperrte Begriffe: {count} (siehe /settings blocked-words list)',
-  'refusals.settingsView.locale': 'Serversprache: {language}{own}',
-  'refusals.settingsView.turnedOff': 'Ausgeschaltet: {features}',
-  'refusals.settingsView.turnedOffNothing': 'Ausgeschaltet: nichts',
-  'refusals.settingsView.featureLimits': 'Höchstens LoRAs: {loras} · höchste Hires-Skalierung: {scale}',
-  'refusals.settingsView.hiresDefaults': 'Hires-Standards: {parts}',
-  'refusals.settingsView.serverUpscaler': 'Upscaler des Servers',
-  'refusals.settingsView.hiresDenoisePart': 'Denoise {denoise}',
-  'refusals.settingsView.hiresStepsPart': '{steps} Schritte',
-  'refusals.settingsView.styles': 'Hier definierte Stile: {styles}',
-  'refusals.settingsView.stylesNone': 'Hier definierte Stile: keine',
-  'refusals.settingsView.families': 'Festgelegte Familien: {families}',
   'refusals.blockedList.empty':
     'Dieser Server sperrt keine Begriffe. Füge einen mit /settings blocked-words add hinzu.',
   'refusals.blockedList.header': 'Dieser Server sperrt {count} Begriffe:',
   'refusals.blockedList.headerOne': 'Dieser Server sperrt einen Begriff:',
   'refusals.blockedList.more': '…und {count} weitere.',
+  ...settingsDe,
 };

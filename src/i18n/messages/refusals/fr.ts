@@ -1,5 +1,6 @@
 import type { AreaCatalog } from '../area.js';
 import type { en } from './en.js';
+import { fr as settingsFr } from './settings/fr.js';
 
 export const fr: AreaCatalog<typeof en> = {
   'refusals.imagine.promptEmpty': 'Le prompt est vide.',
@@ -175,54 +176,6 @@ export const fr: AreaCatalog<typeof en> = {
   'refusals.audit.buttonCommand': 'imagine (bouton sous un résultat)',
   'refusals.audit.prompt': 'Prompt : {prompt}',
   'refusals.audit.negative': 'Négatif : {prompt}',
-
-  'refusals.settings.guildOnly': 'Utilise /settings dans un serveur.',
-  'refusals.settings.needsManageServer':
-    'Modifier les paramètres de ce serveur nécessite la permission « Gérer le serveur ».',
-  'refusals.settings.nothingChanged': 'Rien n’a été modifié :',
-  'refusals.settings.nothingToChange': 'Rien à modifier : indique au moins une option.',
-  'refusals.settings.resetAll': 'Toutes les valeurs par défaut du serveur reprennent celles du bot.',
-  'refusals.settings.reset': '{what} : retour à la valeur par défaut du bot.',
-  'refusals.settings.defaultModel': 'Modèle par défaut : {model}.',
-  'refusals.settings.defaultNegativeNone': 'Prompt négatif par défaut : aucun.',
-  'refusals.settings.defaultNegativeSet': 'Prompt négatif par défaut défini.',
-  'refusals.settings.stepsRange': 'Le nombre d’étapes doit être un entier de {min} à {max} (MAX_STEPS).',
-  'refusals.settings.defaultSteps': 'Étapes par défaut : {steps}.',
-  'refusals.settings.widthRange':
-    'La largeur doit être un multiple de {multiple} de {min} à {max} (reçu : {value}).',
-  'refusals.settings.heightRange':
-    'La hauteur doit être un multiple de {multiple} de {min} à {max} (reçu : {value}).',
-  'refusals.settings.tooManyPixels':
-    '{width}×{height} fait {pixels} pixels ; la limite (MAX_PIXELS) est de {limit}.',
-  'refusals.settings.defaultSize': 'Taille par défaut : {width}×{height}.',
-  'refusals.settings.defaultSampler': 'Sampler par défaut : {sampler}.',
-  'refusals.settings.defaultSamplerScheduler': 'Sampler par défaut : {sampler} · {scheduler}.',
-  'refusals.settings.clearAll':
-    'Toutes les règles reprennent la valeur par défaut du bot (les termes bloqués sont conservés).',
-  'refusals.settings.cleared': '{option} : retour à la valeur par défaut du bot.',
-  'refusals.settings.nsfwOff': 'Hors des salons soumis à une limite d’âge : rien n’est ajouté.',
-  'refusals.settings.nsfwNegativePrompt':
-    'Hors des salons soumis à une limite d’âge : le prompt négatif SFW est ajouté.',
-  'refusals.settings.nsfwSpoiler':
-    'Hors des salons soumis à une limite d’âge : les images sont publiées en spoiler.',
-  'refusals.settings.nsfwBoth':
-    'Hors des salons soumis à une limite d’âge : le prompt négatif SFW est ajouté et les images sont publiées en spoiler.',
-  'refusals.settings.sfwNegativeTooLong':
-    'Le prompt négatif SFW fait {length} caractères ; la limite est de {limit}.',
-  'refusals.settings.sfwNegativeSet': 'Prompt négatif SFW défini.',
-  'refusals.settings.auditNotText': 'Le salon d’audit doit être un salon textuel.',
-  'refusals.settings.auditChannel': 'Salon d’audit : <#{channelId}>.',
-  'refusals.settings.cooldownRange': 'Le délai doit être un nombre entier de secondes de {min} à {max}.',
-  'refusals.settings.cooldownOff': 'Délai entre demandes : désactivé.',
-  'refusals.settings.cooldown': 'Délai entre demandes : {seconds} s par membre.',
-  'refusals.settings.hourlyLimitRange': 'La limite horaire doit être un nombre entier de {min} à {max}.',
-  'refusals.settings.hourlyLimitOff': 'Limite horaire : désactivée.',
-  'refusals.settings.hourlyLimit': 'Limite horaire : {limit} demandes par heure.',
-  'refusals.settings.bypassRole': 'Rôle exempté des quotas : <@&{roleId}>.',
-  'refusals.settings.bypassManageServerYes': '« Gérer le serveur » exempte des quotas : oui.',
-  'refusals.settings.bypassManageServerNo': '« Gérer le serveur » exempte des quotas : non.',
-  'refusals.settings.locale':
-    'Langue du serveur (salon d’audit, messages adressés à personne en particulier) : {language}.',
   'refusals.nsfwMode.off': 'rien n’est ajouté',
   'refusals.nsfwMode.negativePrompt': 'le prompt négatif SFW est ajouté',
   'refusals.nsfwMode.spoiler': 'les images sont publiées en spoiler',
@@ -264,45 +217,10 @@ export const fr: AreaCatalog<typeof en> = {
   'refusals.styles.full': 'Ce serveur a déjà {max} styles, le maximum. Retires-en un d’abord.',
   'refusals.styles.added': 'Style {name} ajouté : utilise-le avec /imagine style:{name}.',
   'refusals.styles.replaced': 'Style {name} remplacé : utilise-le avec /imagine style:{name}.',
-
-  'refusals.settingsView.settingsTitle': 'Paramètres de ce serveur',
-  'refusals.settingsView.defaultsField': 'Valeurs par défaut de /imagine',
-  'refusals.settingsView.policiesField': 'Règles',
-  'refusals.settingsView.featuresField': 'Fonctions',
-  'refusals.settingsView.botDefault': ' *(par défaut du bot)*',
-  'refusals.settingsView.modelLoaded': 'Modèle : celui qui est chargé',
-  'refusals.settingsView.model': 'Modèle : **{model}**',
-  'refusals.settingsView.size': 'Taille : {width}×{height}{own}',
-  'refusals.settingsView.steps': 'Étapes : {steps}{own}',
-  'refusals.settingsView.sampler': 'Sampler : {sampler} · {scheduler}{own}',
-  'refusals.settingsView.negative': 'Prompt négatif : {text}{own}',
-  'refusals.settingsView.negativeNone': 'Prompt négatif : aucun{own}',
-  'refusals.settingsView.nsfw': 'Hors des salons soumis à une limite d’âge : {mode}{own}',
-  'refusals.settingsView.sfwNegative': 'Prompt négatif SFW : {text}{own}',
-  'refusals.settingsView.audit': 'Salon d’audit : <#{channelId}>',
-  'refusals.settingsView.auditNone': 'Salon d’audit : aucun',
-  'refusals.settingsView.cooldown': 'Délai par membre : {duration}{own}',
-  'refusals.settingsView.cooldownOff': 'Délai par membre : désactivé{own}',
-  'refusals.settingsView.hourly': 'Demandes par heure (serveur) : {limit}{own}',
-  'refusals.settingsView.hourlyNone': 'Demandes par heure (serveur) : sans limite{own}',
-  'refusals.settingsView.bypass': 'Exemptés des quotas : {who}',
-  'refusals.settingsView.bypassNobody': 'Exemptés des quotas : personne',
-  'refusals.settingsView.manageServer': 'Gérer le serveur',
-  'refusals.settingsView.blocked': 'Termes bloqués : {count} (vois /settings blocked-words list)',
-  'refusals.settingsView.locale': 'Langue du serveur : {language}{own}',
-  'refusals.settingsView.turnedOff': 'Désactivées : {features}',
-  'refusals.settingsView.turnedOffNothing': 'Désactivées : aucune',
-  'refusals.settingsView.featureLimits': 'LoRA au plus : {loras} · échelle hires maximale : {scale}',
-  'refusals.settingsView.hiresDefaults': 'Hires par défaut : {parts}',
-  'refusals.settingsView.serverUpscaler': 'upscaler du serveur',
-  'refusals.settingsView.hiresDenoisePart': 'débruitage {denoise}',
-  'refusals.settingsView.hiresStepsPart': '{steps} étapes',
-  'refusals.settingsView.styles': 'Styles définis ici : {styles}',
-  'refusals.settingsView.stylesNone': 'Styles définis ici : aucun',
-  'refusals.settingsView.families': 'Familles définies : {families}',
   'refusals.blockedList.empty':
     'Ce serveur ne bloque aucun terme. Ajoutes-en un avec /settings blocked-words add.',
   'refusals.blockedList.header': 'Ce serveur bloque {count} termes :',
   'refusals.blockedList.headerOne': 'Ce serveur bloque 1 terme :',
   'refusals.blockedList.more': '…et {count} de plus.',
+  ...settingsFr,
 };

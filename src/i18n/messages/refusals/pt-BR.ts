@@ -1,5 +1,6 @@
 import type { AreaCatalog } from '../area.js';
 import type { en } from './en.js';
+import { ptbr as settingsPtbr } from './settings/pt-BR.js';
 
 export const ptbr: AreaCatalog<typeof en> = {
   'refusals.imagine.promptEmpty': 'O prompt está vazio.',
@@ -169,53 +170,6 @@ export const ptbr: AreaCatalog<typeof en> = {
   'refusals.audit.buttonCommand': 'imagine (botão de um resultado)',
   'refusals.audit.prompt': 'Prompt: {prompt}',
   'refusals.audit.negative': 'Negativo: {prompt}',
-
-  'refusals.settings.guildOnly': 'Use /settings em um servidor.',
-  'refusals.settings.needsManageServer':
-    'Para mudar as configurações deste servidor, é preciso ter a permissão “Gerenciar servidor”.',
-  'refusals.settings.nothingChanged': 'Nada foi alterado:',
-  'refusals.settings.nothingToChange': 'Nada para alterar: informe pelo menos uma opção.',
-  'refusals.settings.resetAll': 'Todos os padrões do servidor voltaram aos do bot.',
-  'refusals.settings.reset': '{what}: de volta ao padrão do bot.',
-  'refusals.settings.defaultModel': 'Modelo padrão: {model}.',
-  'refusals.settings.defaultNegativeNone': 'Prompt negativo padrão: nenhum.',
-  'refusals.settings.defaultNegativeSet': 'Prompt negativo padrão definido.',
-  'refusals.settings.stepsRange': 'Os passos devem ser um número inteiro de {min} a {max} (MAX_STEPS).',
-  'refusals.settings.defaultSteps': 'Passos padrão: {steps}.',
-  'refusals.settings.widthRange':
-    'A largura deve ser múltipla de {multiple} de {min} a {max} (recebido: {value}).',
-  'refusals.settings.heightRange':
-    'A altura deve ser múltipla de {multiple} de {min} a {max} (recebido: {value}).',
-  'refusals.settings.tooManyPixels': '{width}×{height} dá {pixels} pixels; o limite (MAX_PIXELS) é {limit}.',
-  'refusals.settings.defaultSize': 'Tamanho padrão: {width}×{height}.',
-  'refusals.settings.defaultSampler': 'Sampler padrão: {sampler}.',
-  'refusals.settings.defaultSamplerScheduler': 'Sampler padrão: {sampler} · {scheduler}.',
-  'refusals.settings.clearAll':
-    'Todas as regras voltaram ao padrão do bot (os termos bloqueados foram mantidos).',
-  'refusals.settings.cleared': '{option}: de volta ao padrão do bot.',
-  'refusals.settings.nsfwOff': 'Fora dos canais com restrição de idade: nada é adicionado.',
-  'refusals.settings.nsfwNegativePrompt':
-    'Fora dos canais com restrição de idade: o prompt negativo SFW é adicionado.',
-  'refusals.settings.nsfwSpoiler':
-    'Fora dos canais com restrição de idade: as imagens são postadas como spoiler.',
-  'refusals.settings.nsfwBoth':
-    'Fora dos canais com restrição de idade: o prompt negativo SFW é adicionado e as imagens são postadas como spoiler.',
-  'refusals.settings.sfwNegativeTooLong':
-    'O prompt negativo SFW tem {length} caracteres; o limite é {limit}.',
-  'refusals.settings.sfwNegativeSet': 'Prompt negativo SFW definido.',
-  'refusals.settings.auditNotText': 'O canal de auditoria precisa ser um canal de texto.',
-  'refusals.settings.auditChannel': 'Canal de auditoria: <#{channelId}>.',
-  'refusals.settings.cooldownRange': 'A espera deve ser um número inteiro de segundos de {min} a {max}.',
-  'refusals.settings.cooldownOff': 'Espera entre pedidos: desativada.',
-  'refusals.settings.cooldown': 'Espera entre pedidos: {seconds} s por membro.',
-  'refusals.settings.hourlyLimitRange': 'O limite por hora deve ser um número inteiro de {min} a {max}.',
-  'refusals.settings.hourlyLimitOff': 'Limite por hora: desativado.',
-  'refusals.settings.hourlyLimit': 'Limite por hora: {limit} pedidos por hora.',
-  'refusals.settings.bypassRole': 'Cargo isento das cotas: <@&{roleId}>.',
-  'refusals.settings.bypassManageServerYes': '“Gerenciar servidor” isenta das cotas: sim.',
-  'refusals.settings.bypassManageServerNo': '“Gerenciar servidor” isenta das cotas: não.',
-  'refusals.settings.locale':
-    'Idioma do servidor (canal de auditoria, mensagens que não são para ninguém em particular): {language}.',
   'refusals.nsfwMode.off': 'nada é adicionado',
   'refusals.nsfwMode.negativePrompt': 'o prompt negativo SFW é adicionado',
   'refusals.nsfwMode.spoiler': 'as imagens são postadas como spoiler',
@@ -256,45 +210,10 @@ export const ptbr: AreaCatalog<typeof en> = {
   'refusals.styles.full': 'Este servidor já tem {max} estilos, o máximo possível. Remova um primeiro.',
   'refusals.styles.added': 'Estilo {name} adicionado: use com /imagine style:{name}.',
   'refusals.styles.replaced': 'Estilo {name} substituído: use com /imagine style:{name}.',
-
-  'refusals.settingsView.settingsTitle': 'Configurações deste servidor',
-  'refusals.settingsView.defaultsField': 'Padrões do /imagine',
-  'refusals.settingsView.policiesField': 'Regras',
-  'refusals.settingsView.featuresField': 'Recursos',
-  'refusals.settingsView.botDefault': ' *(padrão do bot)*',
-  'refusals.settingsView.modelLoaded': 'Modelo: o que estiver carregado',
-  'refusals.settingsView.model': 'Modelo: **{model}**',
-  'refusals.settingsView.size': 'Tamanho: {width}×{height}{own}',
-  'refusals.settingsView.steps': 'Passos: {steps}{own}',
-  'refusals.settingsView.sampler': 'Sampler: {sampler} · {scheduler}{own}',
-  'refusals.settingsView.negative': 'Prompt negativo: {text}{own}',
-  'refusals.settingsView.negativeNone': 'Prompt negativo: nenhum{own}',
-  'refusals.settingsView.nsfw': 'Fora dos canais com restrição de idade: {mode}{own}',
-  'refusals.settingsView.sfwNegative': 'Prompt negativo SFW: {text}{own}',
-  'refusals.settingsView.audit': 'Canal de auditoria: <#{channelId}>',
-  'refusals.settingsView.auditNone': 'Canal de auditoria: nenhum',
-  'refusals.settingsView.cooldown': 'Espera por membro: {duration}{own}',
-  'refusals.settingsView.cooldownOff': 'Espera por membro: desativada{own}',
-  'refusals.settingsView.hourly': 'Pedidos por hora (servidor): {limit}{own}',
-  'refusals.settingsView.hourlyNone': 'Pedidos por hora (servidor): sem limite{own}',
-  'refusals.settingsView.bypass': 'Isentos das cotas: {who}',
-  'refusals.settingsView.bypassNobody': 'Isentos das cotas: ninguém',
-  'refusals.settingsView.manageServer': 'Gerenciar servidor',
-  'refusals.settingsView.blocked': 'Termos bloqueados: {count} (veja /settings blocked-words list)',
-  'refusals.settingsView.locale': 'Idioma do servidor: {language}{own}',
-  'refusals.settingsView.turnedOff': 'Desativados: {features}',
-  'refusals.settingsView.turnedOffNothing': 'Desativados: nenhum',
-  'refusals.settingsView.featureLimits': 'Máximo de LoRAs: {loras} · escala hires máxima: {scale}',
-  'refusals.settingsView.hiresDefaults': 'Padrões do hires: {parts}',
-  'refusals.settingsView.serverUpscaler': 'upscaler do servidor',
-  'refusals.settingsView.hiresDenoisePart': 'denoise {denoise}',
-  'refusals.settingsView.hiresStepsPart': '{steps} passos',
-  'refusals.settingsView.styles': 'Estilos definidos aqui: {styles}',
-  'refusals.settingsView.stylesNone': 'Estilos definidos aqui: nenhum',
-  'refusals.settingsView.families': 'Famílias definidas: {families}',
   'refusals.blockedList.empty':
     'Este servidor não bloqueia nenhum termo. Adicione um com /settings blocked-words add.',
   'refusals.blockedList.header': 'Este servidor bloqueia {count} termos:',
   'refusals.blockedList.headerOne': 'Este servidor bloqueia 1 termo:',
   'refusals.blockedList.more': '…e mais {count}.',
+  ...settingsPtbr,
 };

@@ -1,0 +1,88 @@
+import type { AreaCatalog } from '../../area.js';
+import type { en } from './en.js';
+
+export const eses: AreaCatalog<typeof en> = {
+  'refusals.settings.guildOnly': 'Usa /settings en un servidor.',
+  'refusals.settings.needsManageServer':
+    'Para cambiar los ajustes de este servidor necesitas el permiso «Gestionar servidor».',
+  'refusals.settings.nothingChanged': 'No se cambió nada:',
+  'refusals.settings.nothingToChange': 'Nada que cambiar: indica al menos una opción.',
+  'refusals.settings.resetAll': 'Todos los valores predeterminados del servidor vuelven a los del bot.',
+  'refusals.settings.reset': '{what}: vuelve al valor predeterminado del bot.',
+  'refusals.settings.defaultModel': 'Modelo predeterminado: {model}.',
+  'refusals.settings.defaultNegativeNone': 'Prompt negativo predeterminado: ninguno.',
+  'refusals.settings.defaultNegativeSet': 'Prompt negativo predeterminado establecido.',
+  'refusals.settings.stepsRange': 'Los pasos deben ser un número entero de {min} a {max} (MAX_STEPS).',
+  'refusals.settings.defaultSteps': 'Pasos predeterminados: {steps}.',
+  'refusals.settings.widthRange':
+    'El ancho debe ser múltiplo de {multiple} de {min} a {max} (se indicó {value}).',
+  'refusals.settings.heightRange':
+    'El alto debe ser múltiplo de {multiple} de {min} a {max} (se indicó {value}).',
+  'refusals.settings.tooManyPixels':
+    '{width}×{height} son {pixels} píxeles; el límite (MAX_PIXELS) es {limit}.',
+  'refusals.settings.defaultSize': 'Tamaño predeterminado: {width}×{height}.',
+  'refusals.settings.defaultSampler': 'Sampler predeterminado: {sampler}.',
+  'refusals.settings.defaultSamplerScheduler': 'Sampler predeterminado: {sampler} · {scheduler}.',
+  'refusals.settings.clearAll':
+    'Todas las normas vuelven al valor predeterminado del bot (los términos bloqueados se conservan).',
+  'refusals.settings.cleared': '{option}: vuelve al valor predeterminado del bot.',
+  'refusals.settings.nsfwOff': 'Fuera de los canales con restricción de edad: no se añade nada.',
+  'refusals.settings.nsfwNegativePrompt':
+    'Fuera de los canales con restricción de edad: se añade el prompt negativo SFW.',
+  'refusals.settings.nsfwSpoiler':
+    'Fuera de los canales con restricción de edad: las imágenes se publican como spoiler.',
+  'refusals.settings.nsfwBoth':
+    'Fuera de los canales con restricción de edad: se añade el prompt negativo SFW y las imágenes se publican como spoiler.',
+  'refusals.settings.sfwNegativeTooLong':
+    'El prompt negativo SFW tiene {length} caracteres; el límite es {limit}.',
+  'refusals.settings.sfwNegativeSet': 'Prompt negativo SFW establecido.',
+  'refusals.settings.auditNotText': 'El canal de auditoría debe ser un canal de texto.',
+  'refusals.settings.auditChannel': 'Canal de auditoría: <#{channelId}>.',
+  'refusals.settings.cooldownRange': 'La espera debe ser un número entero de segundos de {min} a {max}.',
+  'refusals.settings.cooldownOff': 'Espera entre solicitudes: desactivada.',
+  'refusals.settings.cooldown': 'Espera entre solicitudes: {seconds} s por miembro.',
+  'refusals.settings.hourlyLimitRange': 'El límite por hora debe ser un número entero de {min} a {max}.',
+  'refusals.settings.hourlyLimitOff': 'Límite por hora: desactivado.',
+  'refusals.settings.hourlyLimit': 'Límite por hora: {limit} solicitudes por hora.',
+  'refusals.settings.bypassRole': 'Rol exento de cuotas: <@&{roleId}>.',
+  'refusals.settings.bypassManageServerYes': '«Gestionar servidor» exime de las cuotas: sí.',
+  'refusals.settings.bypassManageServerNo': '«Gestionar servidor» exime de las cuotas: no.',
+  'refusals.settings.locale':
+    'Idioma del servidor (canal de auditoría, mensajes que no van dirigidos a nadie en concreto): {language}.',
+
+  'refusals.settingsView.settingsTitle': 'Ajustes de este servidor',
+  'refusals.settingsView.defaultsField': 'Valores predeterminados de /imagine',
+  'refusals.settingsView.policiesField': 'Normas',
+  'refusals.settingsView.featuresField': 'Funciones',
+  'refusals.settingsView.botDefault': ' *(predeterminado del bot)*',
+  'refusals.settingsView.modelLoaded': 'Modelo: el que esté cargado',
+  'refusals.settingsView.model': 'Modelo: **{model}**',
+  'refusals.settingsView.size': 'Tamaño: {width}×{height}{own}',
+  'refusals.settingsView.steps': 'Pasos: {steps}{own}',
+  'refusals.settingsView.sampler': 'Sampler: {sampler} · {scheduler}{own}',
+  'refusals.settingsView.negative': 'Prompt negativo: {text}{own}',
+  'refusals.settingsView.negativeNone': 'Prompt negativo: ninguno{own}',
+  'refusals.settingsView.nsfw': 'Fuera de los canales con restricción de edad: {mode}{own}',
+  'refusals.settingsView.sfwNegative': 'Prompt negativo SFW: {text}{own}',
+  'refusals.settingsView.audit': 'Canal de auditoría: <#{channelId}>',
+  'refusals.settingsView.auditNone': 'Canal de auditoría: ninguno',
+  'refusals.settingsView.cooldown': 'Espera por miembro: {duration}{own}',
+  'refusals.settingsView.cooldownOff': 'Espera por miembro: desactivada{own}',
+  'refusals.settingsView.hourly': 'Solicitudes por hora (servidor): {limit}{own}',
+  'refusals.settingsView.hourlyNone': 'Solicitudes por hora (servidor): sin límite{own}',
+  'refusals.settingsView.bypass': 'Exentos de cuotas: {who}',
+  'refusals.settingsView.bypassNobody': 'Exentos de cuotas: nadie',
+  'refusals.settingsView.manageServer': 'Gestionar servidor',
+  'refusals.settingsView.blocked': 'Términos bloqueados: {count} (consulta /settings blocked-words list)',
+  'refusals.settingsView.locale': 'Idioma del servidor: {language}{own}',
+  'refusals.settingsView.turnedOff': 'Desactivadas: {features}',
+  'refusals.settingsView.turnedOffNothing': 'Desactivadas: ninguna',
+  'refusals.settingsView.featureLimits': 'Máximo de LoRA: {loras} · escala hires máxima: {scale}',
+  'refusals.settingsView.hiresDefaults': 'Hires predeterminado: {parts}',
+  'refusals.settingsView.serverUpscaler': 'upscaler del servidor',
+  'refusals.settingsView.hiresDenoisePart': 'denoise {denoise}',
+  'refusals.settingsView.hiresStepsPart': '{steps} pasos',
+  'refusals.settingsView.styles': 'Estilos definidos aquí: {styles}',
+  'refusals.settingsView.stylesNone': 'Estilos definidos aquí: ninguno',
+  'refusals.settingsView.families': 'Familias asignadas: {families}',
+};
