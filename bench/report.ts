@@ -130,7 +130,7 @@ function versusChecks(figures: Figures): TargetCheck[] {
 /** Issue 19: throughput across processes (≥ 95 %); the PostgreSQL dispatch gap and the recovery, reported. */
 export function processChecks(processes: ProcessesResult): TargetCheck[] {
   const checks: TargetCheck[] = processes.throughput.map((run) => ({
-    name: `throughput, the front process and ${run.workers} worker${run.workers === 1 ? '' : 's'} on one PostgreSQL queue, ${run.backends} backends`,
+    name: `throughput, ${run.workers} worker process${run.workers === 1 ? '' : 'es'} behind a gateway, one PostgreSQL queue, ${run.backends} backends`,
     target: '≥ 95 %',
     value: `${percent(run.fraction)} (${run.jobsPerSecond}/${run.idealJobsPerSecond} jobs/s; bot gap ${ms(run.medianBotGapMs)}/job; at most ${run.mostAtOnce} job at once per backend; CPU: bots ${run.botCpuCores}, fakes ${run.benchCpuCores} cores${run.failedJobs > 0 ? `; ${run.failedJobs} failed` : ''})`,
     met: run.fraction >= 0.95 && run.failedJobs === 0 && run.mostAtOnce <= 1,

@@ -18,7 +18,7 @@ export interface World {
   webuis: FakeWebui[];
   /** ComfyUI fakes, after the WebUIs in SD_API_URL. */
   comfys: FakeComfy[];
-  /** The front process: the gateway, and a worker too (BOT_ROLE=all). */
+  /** The front process: the gateway (BOT_ROLE=all, a worker too, unless `env` says BOT_ROLE=gateway). */
   bot: BotProcess;
   /** Further processes with BOT_ROLE=worker on the front's DATABASE_URL, as `WorldOptions.workers` lists them. */
   workers: BotProcess[];
@@ -109,6 +109,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     SD_API_URL: [...listed.map((i) => webuis[i] as FakeWebui), ...comfys]
       .map((server) => server.url)
       .join(','),
+    // One folder of kept images for every process, as a shared queue needs.
+    IMAGE_DIR: join(dir, 'images'),
     ...options.env,
     ...own,
   });

@@ -1,6 +1,6 @@
 /**
- * Several bot processes on one PostgreSQL queue (issue 19): the throughput of a front process and
- * N workers sharing the same backends, and the dispatch gap on one backend, PostgreSQL next to
+ * Several bot processes on one PostgreSQL queue (issue 19): the throughput of N workers sharing
+ * the same backends behind a gateway-only front process, and the dispatch gap on one backend, PostgreSQL next to
  * SQLite. Both measured on the fake WebUIs' own stamps, as the utilisation scenario does.
  */
 import type { BenchParams } from '../params.js';
@@ -12,10 +12,8 @@ import { measureRecovery, type RecoveryFigures } from './recovery.js';
 import { backendStamps, measureUtilisationRun, sendAndAwait, type UtilisationRun } from './utilisation.js';
 
 export interface ThroughputRun {
-  /** Worker processes (BOT_ROLE=worker) beside the front one. */
+  /** Worker processes (BOT_ROLE=worker), the only ones claiming jobs; the front is BOT_ROLE=gateway. */
   workers: number;
-  /** Processes claiming jobs: the front (BOT_ROLE=all, its own slots on) and the workers. */
-  processes: number;
   backends: number;
   jobs: number;
   jobsPerSecond: number;
@@ -62,7 +60,13 @@ async function measureThroughput(
         generationMs: params.generationMs,
         fixedServiceTime: true,
       })),
-      env: { DATABASE_URL: database.url, WORKER_ID: 'front', SD_CONCURRENCY_PER_BACKEND: '1' },
+      // The front takes the commands and runs no job: the throughput is the workers' alone.
+      env: {
+        DATABASE_URL: database.url,
+        BOT_ROLE: 'gateway',
+        WORKER_ID: 'front',
+        SD_CONCURRENCY_PER_BACKEND: '1',
+      },
       workers: Array.from({ length: workers }, () => ({})),
     });
     try {
@@ -76,7 +80,6 @@ async function measureThroughput(
       const stamps = backendStamps(world.webuis, params.generationMs);
       return {
         workers,
-        processes: workers + 1,
         backends: params.backends,
         jobs,
         jobsPerSecond: round(stamps.jobsPerSecond, 2),
@@ -129,7 +132,7 @@ export async function measureProcesses(
   try {
     const throughput: ThroughputRun[] = [];
     for (const workers of params.throughput.workers) {
-      say(`  throughput: the front process and ${workers} worker${workers === 1 ? '' : 's'}`);
+      say(`  throughput: a gateway process and ${workers} worker${workers === 1 ? '' : 's'}`);
       throughput.push(await measureThroughput(context, postgres, params.throughput, workers));
     }
     say('  dispatch gap on one backend: SQLite, then PostgreSQL');

@@ -1,8 +1,8 @@
 /**
  * A worker SIGKILLed mid-job (issue 19): how long until its job reaches a backend again through
- * another process, and until the member has it. The front process (BOT_ROLE=all) lists backend A,
- * the worker backend B, so the job B receives is the worker's; the front takes it back after the
- * lease runs out (every process sweeps for stalled leases every third of a lease).
+ * another process, and until the member has it. A gateway-only front (BOT_ROLE=gateway), worker 1
+ * on backend B and worker 2 on backend A: the job B receives is worker 1's, killed; worker 2 takes
+ * it after the lease runs out (every process sweeps for stalled leases every third of a lease).
  */
 import type { RecordedRequest } from '../../test/fakes/webui/server.js';
 import type { BotEntry } from '../bot-process.js';
@@ -17,7 +17,7 @@ export interface RecoveryFigures {
   generationMs: number;
   /** From the job's request reaching the worker's backend to the SIGKILL, ms. */
   killedIntoJobMs: number;
-  /** From the SIGKILL to the job's txt2img request reaching a backend again (the front's), ms. */
+  /** From the SIGKILL to the job's txt2img request reaching a backend again (worker 2's), ms. */
   reclaimMs: number;
   /** From the SIGKILL to the member's reply carrying the image, ms. */
   deliveredMs: number;
@@ -25,7 +25,7 @@ export interface RecoveryFigures {
   deliveries: number;
   /** What the member's reply said first after the kill (its embed text, cut at 120 characters). */
   firstStatusAfterKill: string | null;
-  /** The other job (on the front's backend all along) delivered too. */
+  /** The other job (on worker 2's backend all along) delivered too. */
   otherDelivered: boolean;
   /** Warn-level lines of the processes in this scenario (a killed worker is a fault; kept apart). */
   warnings: string[];
@@ -60,21 +60,24 @@ export async function measureRecovery(
       webuis: [backend, backend],
       env: {
         DATABASE_URL: database.url,
+        BOT_ROLE: 'gateway',
         WORKER_ID: 'front',
         JOB_LEASE_SECONDS: String(params.leaseSeconds),
       },
       frontBackends: [0],
-      workers: [{ backends: [1] }],
+      workers: [{ backends: [1] }, { backends: [0] }],
     });
     try {
-      const [front, spare] = world.webuis;
+      const [backendA, backendB] = world.webuis;
+      // Worker 1, on backend B.
       const [worker] = world.workers;
-      if (front === undefined || spare === undefined || worker === undefined) throw new Error('unreachable');
+      if (backendA === undefined || backendB === undefined || worker === undefined)
+        throw new Error('unreachable');
       const prompts = ['a lantern 0', 'a lantern 1'];
       const handles = prompts.map((prompt, i) =>
         imagine(world, i, { prompt, width: params.size, height: params.size }),
       );
-      const onWorker = await until(() => txt2img(spare.requests)[0], 'a job on the worker', 30_000);
+      const onWorker = await until(() => txt2img(backendB.requests)[0], 'a job on the worker', 30_000);
       const index = prompts.findIndex((prompt) => promptOf(onWorker).includes(prompt));
       const victim = handles[index];
       const other = handles[1 - index];
@@ -87,7 +90,7 @@ export async function measureRecovery(
       await worker.kill();
       const waitMs = params.leaseSeconds * 3000 + 30_000;
       const again = await until(
-        () => txt2img(front.requests).find((request) => promptOf(request) === promptOf(onWorker)),
+        () => txt2img(backendA.requests).find((request) => promptOf(request) === promptOf(onWorker)),
         'the job on a backend again',
         waitMs,
       );
