@@ -22,6 +22,9 @@ export interface ThroughputRun {
   fraction: number;
   /** Median wait of a backend between answering one job and receiving the next, ms. */
   medianBotGapMs: number;
+  /** Its 90th percentile and mean, ms: a few long waits lower the throughput more than the median shows. */
+  p90BotGapMs: number;
+  meanBotGapMs: number;
   /** The most txt2img requests one backend served at once: 1 when each backend's capacity of 1 held across processes. */
   mostAtOnce: number;
   failedJobs: number;
@@ -86,6 +89,8 @@ async function measureThroughput(
         idealJobsPerSecond: round(stamps.idealJobsPerSecond, 2),
         fraction: round(stamps.jobsPerSecond / stamps.idealJobsPerSecond, 3),
         medianBotGapMs: round(percentile(stamps.gaps, 50)),
+        p90BotGapMs: round(percentile(stamps.gaps, 90)),
+        meanBotGapMs: round(stamps.gaps.reduce((sum, gap) => sum + gap, 0) / stamps.gaps.length),
         mostAtOnce: stamps.mostAtOnce,
         failedJobs,
         botCpuCores: round((botCpu() - cpuBefore) / wallMs, 2),
