@@ -30,8 +30,10 @@ export interface ThroughputRun {
   failedJobs: number;
   /** CPU time of every bot process over the run (send to last delivery) per second of it: cores busy. */
   botCpuCores: number;
-  /** The same for the bench process (the fake Discord and WebUIs); PostgreSQL's own is not counted. */
+  /** The same for the bench process (the fake Discord and WebUIs). */
   benchCpuCores: number;
+  /** The same for the embedded PostgreSQL server (0 with TEST_DATABASE_URL's). */
+  postgresCpuCores: number;
 }
 
 export interface DispatchGap extends UtilisationRun {
@@ -76,7 +78,8 @@ async function measureThroughput(
       const jobs = params.jobsPerBackend * params.backends;
       const bots = [world.bot, ...world.workers];
       const botCpu = () => bots.reduce((sum, bot) => sum + bot.cpuMs(), 0);
-      const [cpuBefore, benchBefore, started] = [botCpu(), process.cpuUsage(), performance.now()];
+      const [cpuBefore, benchBefore, pgBefore] = [botCpu(), process.cpuUsage(), postgres.cpuMs()];
+      const started = performance.now();
       const failedJobs = await sendAndAwait(world, jobs, params.size, 'a lighthouse');
       const wallMs = performance.now() - started;
       const bench = process.cpuUsage(benchBefore);
@@ -95,6 +98,7 @@ async function measureThroughput(
         failedJobs,
         botCpuCores: round((botCpu() - cpuBefore) / wallMs, 2),
         benchCpuCores: round((bench.user + bench.system) / 1000 / wallMs, 2),
+        postgresCpuCores: round((postgres.cpuMs() - pgBefore) / wallMs, 2),
       };
     } finally {
       await world.close();
