@@ -40,6 +40,8 @@ export interface BotProcess {
   resetPeak(): boolean;
   /** SIGTERM (the bot's clean shutdown), SIGKILL after 15 s. */
   stop(): Promise<void>;
+  /** SIGKILL at once (a crash): resolves when the process has exited. */
+  kill(): Promise<void>;
 }
 
 /** A port that was free a moment ago (the bot binds it for `/metrics`). */
@@ -267,6 +269,12 @@ export async function spawnBot(
       const timer = setTimeout(() => signal('SIGKILL'), 15_000);
       await exit;
       clearTimeout(timer);
+    },
+    async kill() {
+      if (exited !== undefined) return;
+      stopping = true;
+      signal('SIGKILL');
+      await exit;
     },
   };
 }

@@ -69,6 +69,21 @@ export interface BenchParams {
     seed: number;
     repeats: number;
   };
+  /** Issue 19: several processes on one PostgreSQL queue. */
+  processes: {
+    /** The front process (BOT_ROLE=all) and each count of workers, all listing every backend. */
+    throughput: {
+      workers: number[];
+      backends: number;
+      jobsPerBackend: number;
+      generationMs: number;
+      size: number;
+    };
+    /** One process, one backend, `jobs` at once: SQLite's queue, then PostgreSQL's. */
+    gap: { jobs: number; generationMs: number; size: number };
+    /** A worker SIGKILLed a quarter into a job of `generationMs`, every process at `leaseSeconds`. */
+    recovery: { leaseSeconds: number; generationMs: number; size: number };
+  };
 }
 
 const MIB = 1024 * 1024;
@@ -120,6 +135,12 @@ export function benchParams(smoke: boolean, runtime: BotRuntime): BenchParams {
         seed: 42,
         repeats: 1,
       },
+      processes: {
+        throughput: { workers: [1], backends: 2, jobsPerBackend: 3, generationMs: 50, size: 512 },
+        gap: { jobs: 3, generationMs: 50, size: 512 },
+        // The shortest lease JOB_LEASE_SECONDS allows.
+        recovery: { leaseSeconds: 3, generationMs: 500, size: 512 },
+      },
     };
   }
   return {
@@ -170,6 +191,11 @@ export function benchParams(smoke: boolean, runtime: BotRuntime): BenchParams {
       modelLoadMs: 300,
       seed: 42,
       repeats: 2,
+    },
+    processes: {
+      throughput: { workers: [1, 2, 4], backends: 4, jobsPerBackend: 60, generationMs: 200, size: 512 },
+      gap: { jobs: 60, generationMs: 200, size: 512 },
+      recovery: { leaseSeconds: 5, generationMs: 2000, size: 512 },
     },
   };
 }

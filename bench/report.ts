@@ -6,6 +6,7 @@ import type { ComfyOverheadResult } from './scenarios/comfy-overhead.js';
 import type { MemoryResult } from './scenarios/memory.js';
 import type { ModelLoadResult } from './scenarios/model-loads.js';
 import type { OverheadResult, OverheadRun } from './scenarios/overhead.js';
+import type { ProcessesResult } from './scenarios/processes.js';
 import type { UtilisationRun } from './scenarios/utilisation.js';
 import { type StartupFigures, toRatio, type WaveFigures } from './scenarios/versus.js';
 
@@ -29,6 +30,8 @@ export interface Figures {
   memory: MemoryResult;
   utilisation: UtilisationRun[];
   modelLoads: ModelLoadResult;
+  /** Issue 19: several processes on one PostgreSQL queue. */
+  processes: ProcessesResult;
   versus: VersusFigures;
 }
 
@@ -124,6 +127,36 @@ function versusChecks(figures: Figures): TargetCheck[] {
   return checks;
 }
 
+/** Issue 19: throughput across processes (≥ 95 %); the PostgreSQL dispatch gap and the recovery, reported. */
+export function processChecks(processes: ProcessesResult): TargetCheck[] {
+  const checks: TargetCheck[] = processes.throughput.map((run) => ({
+    name: `throughput, ${run.workers} worker process${run.workers === 1 ? '' : 'es'} behind a gateway, one PostgreSQL queue, ${run.backends} backends`,
+    target: '≥ 95 %',
+    value: `${percent(run.fraction)} (${run.jobsPerSecond}/${run.idealJobsPerSecond} jobs/s; bot gap median ${ms(run.medianBotGapMs)}, p90 ${ms(run.p90BotGapMs)}, mean ${ms(run.meanBotGapMs)}; at most ${run.mostAtOnce} job at once per backend; CPU: bots ${run.botCpuCores}, PostgreSQL ${run.postgresCpuCores}, fakes ${run.benchCpuCores} cores${run.failedJobs > 0 ? `; ${run.failedJobs} failed` : ''})`,
+    met: run.fraction >= 0.95 && run.failedJobs === 0 && run.mostAtOnce <= 1,
+  }));
+  const sqlite = processes.gap.find((run) => run.queue === 'sqlite');
+  const postgres = processes.gap.find((run) => run.queue === 'postgres');
+  if (sqlite !== undefined && postgres !== undefined) {
+    const gap = (run: typeof sqlite) => ms(run.medianBotGapMs ?? Number.NaN);
+    checks.push({
+      name: `dispatch gap between two jobs on one backend, median, PostgreSQL (SQLite), ${postgres.jobs} jobs`,
+      target: '—',
+      value: `${gap(postgres)} (${gap(sqlite)}); utilisation ${percent(postgres.fraction)} (${percent(sqlite.fraction)})`,
+      met: null,
+    });
+  }
+  const recovery = processes.recovery;
+  const seconds = (value: number) => `${(value / 1000).toFixed(2)} s`;
+  checks.push({
+    name: `recovery of a SIGKILLed worker's job, JOB_LEASE_SECONDS=${recovery.leaseSeconds}`,
+    target: '—',
+    value: `on a backend again ${seconds(recovery.reclaimMs)} after the kill, delivered ${seconds(recovery.deliveredMs)} after (${recovery.deliveries} deliver${recovery.deliveries === 1 ? 'y' : 'ies'}; ${recovery.generationMs} ms jobs${recovery.warnings.length > 0 ? `; ${recovery.warnings.length} warning lines in the JSON` : ''})`,
+    met: null,
+  });
+  return checks;
+}
+
 /** Each figure next to its target (issues #9 and #18); timing never fails the run, it is only reported. */
 export function checkTargets(figures: Figures, params: BenchParams): TargetCheck[] {
   const checks: TargetCheck[] = versusChecks(figures);
@@ -204,6 +237,7 @@ export function checkTargets(figures: Figures, params: BenchParams): TargetCheck
       met: null,
     });
   }
+  checks.push(...processChecks(figures.processes));
   return checks;
 }
 

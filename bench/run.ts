@@ -17,6 +17,7 @@ import { measureComfyOverhead } from './scenarios/comfy-overhead.js';
 import { measureMemory } from './scenarios/memory.js';
 import { measureModelLoads } from './scenarios/model-loads.js';
 import { measureOverhead } from './scenarios/overhead.js';
+import { measureProcesses } from './scenarios/processes.js';
 import { measureUtilisationRun, type UtilisationRun } from './scenarios/utilisation.js';
 import { measureStartup, measureWave, type StartupFigures, type WaveFigures } from './scenarios/versus.js';
 import { round } from './stats.js';
@@ -48,42 +49,44 @@ async function main(): Promise<void> {
   // The minimal bot's warnings are its own business (it has no logger); kept apart from ours.
   const floor: BenchContext = { entry: minimal, warnings: [] };
 
-  say('1/7 start-up: the minimal bot, ours, ours through `npm start`');
+  say('1/8 start-up: the minimal bot, ours, ours through `npm start`');
   const startup: StartupFigures[] = [
     await measureStartup(floor, minimal, params.versus),
     await measureStartup(context, entry, params.versus),
   ];
   // npm start runs dist/, which the compiled runtime has just brought up to date.
   if (runtime === 'compiled') startup.push(await measureStartup(context, npmStartEntry(), params.versus));
-  say('2/7 acknowledgement bursts: the minimal bot and ours, taking turns');
+  say('2/8 acknowledgement bursts: the minimal bot and ours, taking turns');
   const [ackMinimal, acknowledgement] = await measureAcknowledgements([floor, context], params.ack);
   if (ackMinimal === undefined || acknowledgement === undefined) throw new Error('bench: no acknowledgement');
-  say('3/7 overhead per job: the minimal bot (grain run), then ours');
+  say('3/8 overhead per job: the minimal bot (grain run), then ours');
   const overheadMinimal = await measureOverhead(floor, {
     ...params.overhead,
     runs: params.overhead.runs.filter((run) => run.label === GRAIN_RUN),
   });
   const overhead = await measureOverhead(context, params.overhead);
-  say('3b/7 overhead per job on ComfyUI');
+  say('3b/8 overhead per job on ComfyUI');
   const comfyOverhead = await measureComfyOverhead(context, params.overhead);
-  say('4/7 peak RSS in a wave of realistic 4×1024² jobs: the minimal bot, then ours');
+  say('4/8 peak RSS in a wave of realistic 4×1024² jobs: the minimal bot, then ours');
   const waves: WaveFigures[] = [
     await measureWave(floor, minimal, params.versus),
     await measureWave(context, entry, params.versus),
     // For reference: as the systemd unit and the Dockerfile run it (glibc reads this before any JS runs).
     await measureWave(context, entry, params.versus, { MALLOC_ARENA_MAX: '2' }),
   ];
-  say('5/7 memory: growth over many jobs and a large wave, as systemd and Docker run the bot');
+  say('5/8 memory: growth over many jobs and a large wave, as systemd and Docker run the bot');
   // With MALLOC_ARENA_MAX=2, as before: glibc's per-thread arenas otherwise add tens of MiB of noise
   // to a figure that is there to catch leaks. The versus figures above are without it.
   const memory = await measureMemory(context, params.memory, { MALLOC_ARENA_MAX: '2' });
-  say('6/7 backend utilisation');
+  say('6/8 backend utilisation');
   const utilisation: UtilisationRun[] = [];
   for (const shape of params.utilisation.runs) {
     utilisation.push(await measureUtilisationRun(context, params.utilisation, shape));
   }
-  say('7/7 model loads, affinity on and off');
+  say('7/8 model loads, affinity on and off');
   const modelLoads = await measureModelLoads(context, params.modelLoads);
+  say('8/8 several processes on one PostgreSQL queue: throughput, dispatch gap, recovery');
+  const processes = await measureProcesses(context, params.processes, say);
 
   const figures: Figures = {
     acknowledgement,
@@ -92,6 +95,7 @@ async function main(): Promise<void> {
     memory,
     utilisation,
     modelLoads,
+    processes,
     versus: {
       startup,
       acknowledgement: ackMinimal,

@@ -18,7 +18,10 @@ export interface World {
   webuis: FakeWebui[];
   /** ComfyUI fakes, after the WebUIs in SD_API_URL. */
   comfys: FakeComfy[];
+  /** The front process: the gateway (BOT_ROLE=all, a worker too, unless `env` says BOT_ROLE=gateway). */
   bot: BotProcess;
+  /** Further processes with BOT_ROLE=worker on the front's DATABASE_URL, as `WorldOptions.workers` lists them. */
+  workers: BotProcess[];
   /** From the spawn to the fake gateway receiving IDENTIFY, ms: when the bot is ready to log in. */
   identifyMs: number;
   close(): Promise<void>;
@@ -35,8 +38,15 @@ export interface WorldOptions {
   context: BenchContext;
   webuis: FakeWebuiOptions[];
   comfys?: FakeComfyOptions[];
-  /** Bot configuration over the bench defaults. */
+  /** Bot configuration over the bench defaults (every process's). */
   env?: Record<string, string>;
+  /** The WebUIs (indexes into `webuis`) in the front's SD_API_URL; default: all. */
+  frontBackends?: number[];
+  /**
+   * Worker processes (BOT_ROLE=worker, WORKER_ID worker-1…, a SQLite file of their own) on the
+   * DATABASE_URL of `env`, each with the WebUIs it lists (default: all) and every ComfyUI.
+   */
+  workers?: { backends?: number[] }[];
 }
 
 /** What every bench bot gets: quiet logs, limits wide enough for the workloads, 2048² allowed. */
@@ -57,12 +67,57 @@ async function until(condition: () => boolean, what: string, timeoutMs = 30_000)
   }
 }
 
+const countOptions = (webui: FakeWebui) =>
+  webui.requests.filter((request) => request.method === 'GET' && request.path === '/sdapi/v1/options').length;
+
+/** Commands registered, and each backend asked which model it has loaded (for affinity) by every process listing it. */
+async function untilReady(
+  discord: FakeDiscord,
+  webuis: FakeWebui[],
+  comfys: FakeComfy[],
+  listings: number[][],
+): Promise<void> {
+  await until(
+    () => discord.commands.guild(discord.guildId).some((command) => command.name === 'imagine'),
+    'command registration',
+  );
+  await until(
+    () =>
+      webuis.every(
+        (webui, i) => countOptions(webui) >= listings.filter((listed) => listed.includes(i)).length,
+      ),
+    'the first /options of each backend from each process',
+  );
+  await until(
+    () => comfys.every((comfy) => comfy.requests.some((request) => request.path === '/object_info')),
+    'the first /object_info of each ComfyUI',
+  );
+}
+
 export async function startWorld(options: WorldOptions): Promise<World> {
   const discord = await startFakeDiscord();
   const webuis = await Promise.all(options.webuis.map((webui) => startFakeWebui(webui)));
   const comfys = await Promise.all((options.comfys ?? []).map((comfy) => startFakeComfy(comfy)));
   const dir = mkdtempSync(join(tmpdir(), 'sdbot-bench-'));
-  const closeFakes = async () => {
+  const all = webuis.map((_, i) => i);
+  const listings = [options.frontBackends ?? all, ...(options.workers ?? []).map((w) => w.backends ?? all)];
+  const envFor = (listed: number[], own: Record<string, string>) => ({
+    ...BASE_ENV,
+    DISCORD_TOKEN: discord.token,
+    DISCORD_API_URL: discord.apiUrl,
+    DISCORD_GUILD_ID: discord.guildId,
+    SD_API_URL: [...listed.map((i) => webuis[i] as FakeWebui), ...comfys]
+      .map((server) => server.url)
+      .join(','),
+    // One folder of kept images for every process, as a shared queue needs.
+    IMAGE_DIR: join(dir, 'images'),
+    ...options.env,
+    ...own,
+  });
+  const spawned: BotProcess[] = [];
+  const stopAll = async () => {
+    await Promise.all(spawned.map((bot) => bot.stop()));
+    for (const bot of spawned) options.context.warnings.push(...bot.warnings);
     await Promise.all([
       discord.close(),
       ...webuis.map((webui) => webui.close()),
@@ -70,56 +125,34 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     ]);
     rmSync(dir, { recursive: true, force: true });
   };
-  let bot: BotProcess;
-  let identifyMs: number;
   try {
     const identified = discord.waitForIdentify(60_000).then(() => performance.now());
-    bot = await spawnBot(
+    const [front, ...workerListings] = listings as [number[], ...number[][]];
+    const bot = await spawnBot(
       options.context.entry,
-      {
-        ...BASE_ENV,
-        DISCORD_TOKEN: discord.token,
-        DISCORD_API_URL: discord.apiUrl,
-        DISCORD_GUILD_ID: discord.guildId,
-        SD_API_URL: [...webuis, ...comfys].map((server) => server.url).join(','),
-        DATABASE_PATH: join(dir, 'bot.sqlite'),
-        ...options.env,
-      },
+      envFor(front, { DATABASE_PATH: join(dir, 'bot.sqlite') }),
       await freePort(),
     );
-    identifyMs = (await identified) - bot.spawnedAt;
-    // Commands registered, and each backend asked which model it has loaded (for affinity).
-    await until(
-      () => discord.commands.guild(discord.guildId).some((command) => command.name === 'imagine'),
-      'command registration',
+    spawned.push(bot);
+    const identifyMs = (await identified) - bot.spawnedAt;
+    const workers = await Promise.all(
+      workerListings.map(async (listed, i) => {
+        const env = envFor(listed, {
+          BOT_ROLE: 'worker',
+          WORKER_ID: `worker-${i + 1}`,
+          DATABASE_PATH: join(dir, `worker-${i + 1}.sqlite`),
+        });
+        const worker = await spawnBot(options.context.entry, env, await freePort());
+        spawned.push(worker);
+        return worker;
+      }),
     );
-    await until(
-      () =>
-        webuis.every((webui) =>
-          webui.requests.some((request) => request.method === 'GET' && request.path === '/sdapi/v1/options'),
-        ),
-      'the first /options of each backend',
-    );
-    await until(
-      () => comfys.every((comfy) => comfy.requests.some((request) => request.path === '/object_info')),
-      'the first /object_info of each ComfyUI',
-    );
+    await untilReady(discord, webuis, comfys, listings);
+    return { discord, webuis, comfys, bot, workers, identifyMs, close: stopAll };
   } catch (error: unknown) {
-    await closeFakes();
+    await stopAll();
     throw error;
   }
-  return {
-    discord,
-    webuis,
-    comfys,
-    bot,
-    identifyMs,
-    async close() {
-      await bot.stop();
-      options.context.warnings.push(...bot.warnings);
-      await closeFakes();
-    },
-  };
 }
 
 /** A member of the fake guild: `i` picks a distinct snowflake. */

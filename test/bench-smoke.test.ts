@@ -52,6 +52,7 @@ describe('bench smoke', () => {
       'memory',
       'modelLoads',
       'overhead',
+      'processes',
       'utilisation',
       'versus',
     ]);
@@ -69,7 +70,25 @@ describe('bench smoke', () => {
     expect(results.figures.modelLoads.runs.map((run) => run.affinity)).toEqual(
       Array.from({ length: results.parameters.modelLoads.repeats }, () => [true, false]).flat(),
     );
+    // Several processes on one PostgreSQL queue: every job delivered, a backend never given two at once,
+    // and the SIGKILLed worker's job delivered once, by the front.
+    const processes = results.figures.processes;
+    expect(processes.throughput.map((run) => run.workers)).toEqual(
+      results.parameters.processes.throughput.workers,
+    );
+    for (const run of processes.throughput) {
+      expect(run.failedJobs, `${run.workers} workers`).toBe(0);
+      expect(run.mostAtOnce, `${run.workers} workers`).toBe(1);
+    }
+    expect(processes.gap.map((run) => [run.queue, run.failedJobs])).toEqual([
+      ['sqlite', 0],
+      ['postgres', 0],
+    ]);
+    expect(processes.recovery.deliveries).toBe(1);
+    expect(processes.recovery.otherDelivered).toBe(true);
+    // Not before the lease ran out (its last renewal was at most a third of a lease before the kill).
+    expect(processes.recovery.reclaimMs).toBeGreaterThan((processes.recovery.leaseSeconds * 1000) / 2);
     expect(results.targets.length).toBeGreaterThan(0);
     for (const check of results.targets) expect([true, false, null]).toContain(check.met);
-  }, 120_000);
+  }, 180_000);
 });
