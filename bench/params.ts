@@ -49,6 +49,8 @@ export interface BenchParams {
     /** Starts of each bot: spawn → IDENTIFY, and idle RSS `idleSettleMs` after `/healthz` answered. */
     startups: number;
     idleSettleMs: number;
+    /** On the last start only, idle RSS again this long after `/healthz`: once V8's memory reducer has run. */
+    settledIdleMs: number;
     /** A wave of `jobs` × `count` × `size`² grain PNGs on `backends` at `generationMs`: peak RSS. */
     wave: {
       jobs: number;
@@ -110,6 +112,7 @@ export function benchParams(smoke: boolean, runtime: BotRuntime): BenchParams {
       versus: {
         startups: 1,
         idleSettleMs: 500,
+        settledIdleMs: 1000,
         wave: { jobs: 2, count: 4, size: 1024, backends: 2, generationMs: 50, members: 2 },
       },
       memory: {
@@ -168,6 +171,7 @@ export function benchParams(smoke: boolean, runtime: BotRuntime): BenchParams {
     versus: {
       startups: 5,
       idleSettleMs: 2000,
+      settledIdleMs: 20_000,
       wave: { jobs: 30, count: 4, size: 1024, backends: 2, generationMs: 200, members: 30 },
     },
     utilisation: {

@@ -85,6 +85,12 @@ function versusChecks(figures: Figures): TargetCheck[] {
         value: `${mib(start.idleRssMiB)} (starts ${start.idleRssByStartMiB.join('/')}); minimal ${mib(floorStart.idleRssMiB)}, ${ratio(toRatio(start.idleRssMiB, floorStart.idleRssMiB))}`,
         met: start.idleRssMiB <= 90,
       });
+      checks.push({
+        name: `idle RSS settled, ${start.label} (one start, ${start.settledAfterMs / 1000} s after healthy)`,
+        target: '—',
+        value: `${mib(start.settledIdleRssMiB)}; minimal ${mib(floorStart.settledIdleRssMiB)}, ${ratio(toRatio(start.settledIdleRssMiB, floorStart.settledIdleRssMiB))}`,
+        met: null,
+      });
     }
   }
   const ack = figures.acknowledgement;

@@ -21,6 +21,9 @@ export interface StartupFigures {
   /** RSS `idleSettleMs` after healthy, median over the starts, MiB. */
   idleRssMiB: number;
   idleRssByStartMiB: number[];
+  /** The last start's RSS `settledIdleMs` after healthy (V8 shrinks its heap 10–20 s into idling), MiB. */
+  settledIdleRssMiB: number;
+  settledAfterMs: number;
 }
 
 export interface WaveFigures {
@@ -45,6 +48,7 @@ export async function measureStartup(
   const identify: number[] = [];
   const healthy: number[] = [];
   const idle: number[] = [];
+  let settled = Number.NaN;
   for (let i = 0; i < params.startups; i++) {
     const world = await startWorld({ context: { ...context, entry }, webuis: [{ generationMs: 20 }] });
     try {
@@ -52,6 +56,10 @@ export async function measureStartup(
       healthy.push(world.bot.healthyMs);
       await settle(params.idleSettleMs);
       idle.push(round(world.bot.memory().rss / MIB));
+      if (i === params.startups - 1) {
+        await settle(params.settledIdleMs - params.idleSettleMs);
+        settled = round(world.bot.memory().rss / MIB);
+      }
     } finally {
       await world.close();
     }
@@ -63,6 +71,8 @@ export async function measureStartup(
     healthyMs: rounded(healthy),
     idleRssMiB: percentile(idle, 50),
     idleRssByStartMiB: idle,
+    settledIdleRssMiB: settled,
+    settledAfterMs: params.settledIdleMs,
   };
 }
 
