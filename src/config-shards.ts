@@ -1,5 +1,5 @@
 /** The gateway shards a process connects (SHARD_COUNT, SHARD_IDS) and the checks between them and BOT_ROLE. */
-import type { ConfigIssue, Env } from './config.js';
+import type { ConfigIssue, Env } from './config-errors.js';
 
 export type BotRole = 'all' | 'gateway' | 'worker';
 

@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { z } from 'zod';
+import { crossKeyIssues, validValue } from './config-cross-keys.js';
+import { ConfigError, type ConfigIssue, type Env } from './config-errors.js';
 import { type LogLevel, envSchema as schema } from './config-schema.js';
 import { type BotRole, type ShardConfig, toShardConfig } from './config-shards.js';
 import type { PolicyDefaults } from './policy/policy.js';
@@ -103,31 +104,7 @@ export interface Config {
   sdGzip: boolean;
 }
 
-export type Env = Record<string, string | undefined>;
-
-/** A configuration problem: the key, what is wrong, how to fix it. Never the value. */
-export interface ConfigIssue {
-  key: string;
-  problem: string;
-}
-
-export class ConfigError extends Error {
-  readonly issues: ConfigIssue[];
-  constructor(issues: ConfigIssue[]) {
-    super(renderConfigIssues(issues));
-    this.name = 'ConfigError';
-    this.issues = issues;
-  }
-}
-
-export function renderConfigIssues(issues: ConfigIssue[]): string {
-  const lines = issues.map((issue) => `  - ${issue.key}: ${issue.problem}`);
-  return [
-    `The configuration has ${issues.length} problem${issues.length === 1 ? '' : 's'}:`,
-    ...lines,
-    'Set these in the environment or in a .env file (see .env.example), then start again.',
-  ].join('\n');
-}
+export { ConfigError, type ConfigIssue, type Env, renderConfigIssues } from './config-errors.js';
 
 const nonEmpty = (value: string | undefined) =>
   value === undefined || value.trim() === '' ? undefined : value;
@@ -174,50 +151,6 @@ function parseBackends(
 }
 
 /** One key's value as the schema reads it, or undefined when that key has a problem of its own. */
-function validValue<T>(type: z.ZodType<T>, raw: unknown): T | undefined {
-  const parsed = type.safeParse(raw);
-  return parsed.success ? parsed.data : undefined;
-}
-
-/**
- * Problems between keys, each checked whenever the keys it involves are valid on their own, so they
- * are listed together with every other problem.
- */
-function crossKeyIssues(env: Env): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  const { shape } = schema;
-  const fluxKeys = ['COMFY_FLUX_UNET', 'COMFY_FLUX_CLIP1', 'COMFY_FLUX_CLIP2', 'COMFY_FLUX_VAE'] as const;
-  const fluxSet = fluxKeys.filter((key) => (env[key] ?? '').trim() !== '');
-  if (fluxSet.length > 0 && fluxSet.length < fluxKeys.length) {
-    issues.push({
-      key: fluxKeys.filter((key) => !fluxSet.includes(key)).join('/'),
-      problem: 'set all four COMFY_FLUX_* files or none (the Flux graph needs each of them)',
-    });
-  }
-  if (validValue(shape.BOT_ROLE, env.BOT_ROLE) === 'worker' && (env.DATABASE_URL ?? '').trim() === '') {
-    issues.push({
-      key: 'BOT_ROLE',
-      problem:
-        'worker needs DATABASE_URL: a worker takes its jobs from a queue it shares with the front process',
-    });
-  }
-  const maxPixels = validValue(shape.MAX_PIXELS, env.MAX_PIXELS);
-  const maxTotalPixels = validValue(shape.MAX_TOTAL_PIXELS, env.MAX_TOTAL_PIXELS);
-  const width = validValue(shape.DEFAULT_WIDTH, env.DEFAULT_WIDTH);
-  const height = validValue(shape.DEFAULT_HEIGHT, env.DEFAULT_HEIGHT);
-  if (maxPixels === undefined) return issues;
-  if (maxTotalPixels !== undefined && maxTotalPixels < maxPixels) {
-    issues.push({ key: 'MAX_TOTAL_PIXELS', problem: `must be at least MAX_PIXELS (${maxPixels})` });
-  }
-  if (width !== undefined && height !== undefined && width * height > maxPixels) {
-    issues.push({
-      key: 'DEFAULT_WIDTH/DEFAULT_HEIGHT',
-      problem: `their product must not exceed MAX_PIXELS (${maxPixels})`,
-    });
-  }
-  return issues;
-}
-
 /** Parses the environment into a Config, or throws a ConfigError listing every problem (never a value). */
 // Long on purpose: it gathers every problem (schema, backends, cross-key) before it throws, then maps the keys.
 export function parseConfig(env: Env): Config {
