@@ -48,6 +48,7 @@ const RETRY_MS = [250, 500, 1000, 2000];
  * queue took that step: were the database away when the server answered, the step is tried again
  * rather than the answer thrown away and the image made a second time after the lease ran out.
  */
+// One closure on purpose: the attempt, its slot, its lease and the recording of its outcome share one job's state.
 export function createExecutor(context: ExecuteContext) {
   const { pool, running, log, emit, report, reporter, now, track } = context;
 

@@ -21,6 +21,19 @@ export const FAIR_LINE_SQL = `
   ORDER BY waiting.nth + COALESCE(busy.n, 0), served.stamp NULLS FIRST, waiting.created_at, waiting.id`;
 
 /**
+ * The fair line as ids, each with a stamp of the columns that can change while a job waits: a
+ * reader that keeps the rest of each row (params never change) reads only these and the new rows.
+ */
+export const FAIR_LINE_IDS_SQL = FAIR_LINE_SQL.replace(
+  'SELECT waiting.* FROM waiting',
+  `SELECT waiting.id, waiting.attempts || '|' || COALESCE(waiting.failed_on, '') || '|' ||
+     COALESCE(waiting.message_id, '') || '|' || COALESCE(waiting.interaction_token, '') || '|' ||
+     COALESCE(waiting.backend, '') || '|' || COALESCE(waiting.server_ref, '') || '|' ||
+     COALESCE(waiting.locale, '') || '|' || waiting.token_expires_at || '|' || waiting.cancel_requested AS stamp
+   FROM waiting`,
+);
+
+/**
  * The jobs one free slot may take, best first, as `planDispatch` chooses for a single slot: with
  * affinity, a first-round job asking for the loaded model; then the line in order. A claim takes
  * the first it can lock (another worker may hold the best one). Lazy, so `eligible` runs only as far

@@ -3,7 +3,7 @@ import { newJobId } from '../jobs/job-store.js';
 import { checkAdmission } from '../jobs/scheduling.js';
 import type { Db } from '../store/database.js';
 import { createQueueEvents, type QueueEvents } from './events.js';
-import { claimCandidates, FAIR_LINE_SQL } from './fair-line.js';
+import { claimCandidates, FAIR_LINE_IDS_SQL, FAIR_LINE_SQL } from './fair-line.js';
 import type { JobQueue, QueueCancelResult, QueueEvent, QueueJob } from './job-queue.js';
 import { type JobRow, toQueueJob } from './rows.js';
 
@@ -28,7 +28,23 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
   const subscriptions = new Set<() => void>();
   const emit = (type: QueueEvent['type'], jobId: string) => events.emit({ type, jobId });
   const statements = prepare(db);
-  const fairLine = () => statements.line.all().map(toQueueJob);
+  // The line is read on every change and every claim: rows already read are kept, by id and stamp
+  // (what can change while a job waits), so a read parses only the rows that are new or changed.
+  let kept = new Map<string, { stamp: string; job: QueueJob }>();
+  const fairLine = (): QueueJob[] => {
+    const next = new Map<string, { stamp: string; job: QueueJob }>();
+    const line = statements.lineIds.all().map(({ id, stamp }) => {
+      const hit = kept.get(id);
+      const entry =
+        hit !== undefined && hit.stamp === stamp
+          ? hit
+          : { stamp, job: toQueueJob(statements.row.get(id) as JobRow) };
+      next.set(id, entry);
+      return entry.job;
+    });
+    kept = next;
+    return line;
+  };
 
   const enqueue = db.transaction(
     (job: Parameters<JobQueue['enqueue']>[0], limits: Parameters<JobQueue['enqueue']>[1], now: number) => {
@@ -175,6 +191,8 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
 function prepare(db: Db) {
   return {
     line: db.prepare<[], JobRow>(FAIR_LINE_SQL),
+    lineIds: db.prepare<[], { id: string; stamp: string }>(FAIR_LINE_IDS_SQL),
+    row: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
     one: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
     running: db.prepare<[], JobRow>(
       "SELECT * FROM jobs WHERE state = 'running' ORDER BY started_at, created_at, id",
