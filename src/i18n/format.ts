@@ -20,13 +20,23 @@ export function placeholdersOf(template: string): string[] {
   return [...new Set([...template.matchAll(PLACEHOLDER)].map((match) => match[1] as string))].sort();
 }
 
+const integerFormats = new Map<string, Intl.NumberFormat>();
+
+/** The locale's number format, made once per locale (making one costs more than formatting). */
+function integerFormat(locale: string): Intl.NumberFormat {
+  let format = integerFormats.get(locale);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(locale, { useGrouping: false });
+    integerFormats.set(locale, format);
+  }
+  return format;
+}
+
 /** Fills a template; a number is formatted for the locale (thousands separators and all). */
 export function fill(template: string, params: Record<string, string | number>, locale: string): string {
   return template.replace(PLACEHOLDER, (whole, name: string) => {
     const value = params[name];
     if (value === undefined) return whole;
-    return typeof value === 'number'
-      ? new Intl.NumberFormat(locale, { useGrouping: false }).format(value)
-      : value;
+    return typeof value === 'number' ? integerFormat(locale).format(value) : value;
   });
 }

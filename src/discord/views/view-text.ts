@@ -26,9 +26,17 @@ export function escapeMarkdown(text: string): string {
 
 /** A number with one decimal, as the locale writes it: `2.0`, `2,0`. */
 export function oneDecimal(value: number, locale: Locale): string {
-  return new Intl.NumberFormat(locale, {
-    minimumFractionDigits: 1,
-    maximumFractionDigits: 1,
-    useGrouping: false,
-  }).format(value);
+  let format = oneDecimalFormats.get(locale);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(locale, {
+      minimumFractionDigits: 1,
+      maximumFractionDigits: 1,
+      useGrouping: false,
+    });
+    oneDecimalFormats.set(locale, format);
+  }
+  return format.format(value);
 }
+
+/** Made once per locale: making a format costs more than formatting with it. */
+const oneDecimalFormats = new Map<Locale, Intl.NumberFormat>();
