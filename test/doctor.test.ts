@@ -61,11 +61,16 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/** The first line containing `fragment` outside its URLs (a port such as 40131 must not match "401"). */
+/**
+ * The first line containing `fragment` outside its URLs and file paths (a port such as 40131, or a
+ * temporary folder such as sdbot-doctor-401SSC, must not match "401").
+ */
 function line(lines: string[], fragment: string): string {
   const aboutAnAddress = /https?:\/\/|127\.0\.0\.1/.test(fragment);
+  const outsideAddresses = (candidate: string) =>
+    candidate.replace(/https?:\/\/\S+/g, '').replace(/(^|\s)\/\S+/g, '$1');
   const found = lines.find((candidate) =>
-    (aboutAnAddress ? candidate : candidate.replace(/https?:\/\/\S+/g, '')).includes(fragment),
+    (aboutAnAddress ? candidate : outsideAddresses(candidate)).includes(fragment),
   );
   if (found === undefined) throw new Error(`no line contains "${fragment}" in:\n${lines.join('\n')}`);
   return found;
