@@ -1,14 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type BotHandle, startBot } from '../../src/index.js';
 import { guildsOnTwoShards } from '../fakes/discord/shard-guilds.js';
-import { type FakeWebui, startFakeWebui } from '../fakes/webui/server.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
-import { type Harness, requestsTo, SD_PASSWORD, SD_USER, startHarness } from './harness.js';
+import { type ExtraBot, extraErrors, startExtraBot, stopExtraBot } from './extra-bot.js';
+import { type Harness, requestsTo, startHarness } from './harness.js';
 import {
   ALICE,
   BOB,
@@ -21,17 +16,9 @@ import {
   WAIT_MS,
 } from './job-helpers.js';
 
-/** Another bot process on the harness's queue, with a WebUI of its own. */
-interface Extra {
-  bot: BotHandle;
-  webui: FakeWebui;
-  dir: string;
-  logs: string[];
-}
-
 let server: TestPostgres | undefined;
 let harness: Harness | undefined;
-const extras: Extra[] = [];
+const extras: ExtraBot[] = [];
 
 // A database of its own for each test: the commands' registration fingerprint is kept in it.
 beforeEach(async () => {
@@ -39,15 +26,8 @@ beforeEach(async () => {
 }, 60_000);
 
 afterEach(async () => {
-  const errors = [
-    ...errorLines(harness),
-    ...extras.flatMap((extra) => extra.logs.filter((line) => line.includes('"level":50'))),
-  ];
-  for (const extra of extras.splice(0).reverse()) {
-    await extra.bot.stop();
-    await extra.webui.close();
-    rmSync(extra.dir, { recursive: true, force: true });
-  }
+  const errors = [...errorLines(harness), ...extras.flatMap((extra) => extraErrors(extra))];
+  for (const extra of extras.splice(0).reverse()) await stopExtraBot(extra);
   await harness?.close();
   harness = undefined;
   await server?.stop();
@@ -60,24 +40,8 @@ const url = () => {
   return server.url;
 };
 
-async function startExtra(h: Harness, env: Record<string, string>, generationMs = 500): Promise<Extra> {
-  const webui = await startFakeWebui({ auth: { username: SD_USER, password: SD_PASSWORD }, generationMs });
-  const dir = mkdtempSync(join(tmpdir(), 'sdbot-extra-'));
-  const logs: string[] = [];
-  const logDestination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      callback();
-    },
-  });
-  const bot = await startBot(
-    { ...h.env, SD_API_URL: webui.url, DATABASE_PATH: join(dir, 'bot.sqlite'), ...env },
-    { logDestination },
-  ).catch(async (error: unknown) => {
-    await webui.close();
-    throw error;
-  });
-  const extra = { bot, webui, dir, logs };
+async function startExtra(h: Harness, env: Record<string, string>, generationMs = 500): Promise<ExtraBot> {
+  const extra = await startExtraBot(h, env, generationMs);
   extras.push(extra);
   return extra;
 }

@@ -1,14 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type BotHandle, startBot } from '../../src/index.js';
 import type { FakeMessage } from '../fakes/discord/types.js';
-import { type FakeWebui, startFakeWebui } from '../fakes/webui/server.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
-import { type Harness, requestsTo, SD_PASSWORD, SD_USER, startHarness } from './harness.js';
+import { type ExtraBot, extraErrors, startExtraBot, stopExtraBot } from './extra-bot.js';
+import { type Harness, requestsTo, startHarness } from './harness.js';
 import { ALICE, BOB, errorLines, logLines, until, WAIT_MS } from './job-helpers.js';
 import { hasImage, runSettings } from './settings-driver.js';
 
@@ -20,7 +18,7 @@ import { hasImage, runSettings } from './settings-driver.js';
 
 let server: TestPostgres | undefined;
 let harness: Harness | undefined;
-let other: { bot: BotHandle; webui: FakeWebui; dir: string; logs: string[] } | undefined;
+let other: ExtraBot | undefined;
 
 beforeAll(async () => {
   server = await startTestPostgres();
@@ -31,13 +29,8 @@ afterAll(async () => {
 }, 60_000);
 
 afterEach(async () => {
-  const errors = [
-    ...errorLines(harness),
-    ...(other?.logs ?? []).filter((line) => line.includes('"level":50')),
-  ];
-  await other?.bot.stop();
-  await other?.webui.close();
-  if (other !== undefined) rmSync(other.dir, { recursive: true, force: true });
+  const errors = [...errorLines(harness), ...extraErrors(other)];
+  if (other !== undefined) await stopExtraBot(other);
   other = undefined;
   const imageDir = harness?.env.IMAGE_DIR;
   await harness?.close();
@@ -70,23 +63,8 @@ async function startPair(env: Record<string, string> = {}): Promise<Harness> {
     env: { DATABASE_URL: url(), WORKER_ID: 'proc-1', IMAGE_DIR: imageDir, ...env },
   });
   const h = harness;
-  const webui = await startFakeWebui({
-    auth: { username: SD_USER, password: SD_PASSWORD },
-    generationMs: 200,
-  });
-  const dir = mkdtempSync(join(tmpdir(), 'sdbot-proc-2-'));
-  const logs: string[] = [];
-  const logDestination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      callback();
-    },
-  });
-  other = { webui, dir, logs, bot: undefined as unknown as BotHandle };
-  other.bot = await startBot(
-    { ...h.env, SD_API_URL: webui.url, WORKER_ID: 'proc-2', DATABASE_PATH: join(dir, 'unused.sqlite') },
-    { logDestination },
-  );
+  other = await startExtraBot(h, { WORKER_ID: 'proc-2' }, 200);
+  const { logs } = other;
   await until(() => logLines(h).some((line) => line.msg === 'image server probed'), 'the first probe');
   await until(() => logs.some((line) => line.includes('image server probed')), 'the second probe');
   expect(h.discord.gateway.identifies).toBe(2);

@@ -1,14 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type BotHandle, startBot } from '../../src/index.js';
 import type { FakeMessage } from '../fakes/discord/types.js';
-import { type FakeWebui, startFakeWebui } from '../fakes/webui/server.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
-import { type Harness, requestsTo, SD_PASSWORD, SD_USER, startHarness } from './harness.js';
+import { type ExtraBot, extraErrors, startExtraBot, stopExtraBot } from './extra-bot.js';
+import { type Harness, requestsTo, startHarness } from './harness.js';
 import {
   ALICE,
   BOB,
@@ -25,7 +20,7 @@ const CAROL = { id: '1300000000000000302', username: 'carol' };
 
 let server: TestPostgres | undefined;
 let harness: Harness | undefined;
-let worker: { bot: BotHandle; webui: FakeWebui; dir: string; logs: string[] } | undefined;
+let worker: ExtraBot | undefined;
 
 beforeAll(async () => {
   server = await startTestPostgres();
@@ -36,13 +31,8 @@ afterAll(async () => {
 }, 60_000);
 
 afterEach(async () => {
-  const errors = [
-    ...errorLines(harness),
-    ...(worker?.logs ?? []).filter((line) => line.includes('"level":50')),
-  ];
-  await worker?.bot.stop();
-  await worker?.webui.close();
-  if (worker !== undefined) rmSync(worker.dir, { recursive: true, force: true });
+  const errors = [...errorLines(harness), ...extraErrors(worker)];
+  if (worker !== undefined) await stopExtraBot(worker);
   worker = undefined;
   await harness?.close();
   harness = undefined;
@@ -55,26 +45,8 @@ const url = () => {
 };
 
 /** A second bot process on the same queue: BOT_ROLE=worker with a WebUI of its own. */
-async function startWorker(h: Harness, generationMs: number) {
-  const webui = await startFakeWebui({ auth: { username: SD_USER, password: SD_PASSWORD }, generationMs });
-  const dir = mkdtempSync(join(tmpdir(), 'sdbot-worker-'));
-  const logs: string[] = [];
-  const logDestination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      callback();
-    },
-  });
-  const env = {
-    ...h.env,
-    SD_API_URL: webui.url,
-    BOT_ROLE: 'worker',
-    WORKER_ID: 'worker-2',
-    DATABASE_PATH: join(dir, 'worker.sqlite'),
-  };
-  const bot = await startBot(env, { logDestination });
-  return { bot, webui, dir, logs };
-}
+const startWorker = (h: Harness, generationMs: number) =>
+  startExtraBot(h, { BOT_ROLE: 'worker', WORKER_ID: 'worker-2' }, generationMs);
 
 describe('a front process and a worker on one PostgreSQL queue', () => {
   it('spreads several members’ jobs over both, each delivered, the worker never on the gateway', async () => {
