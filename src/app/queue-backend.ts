@@ -1,4 +1,3 @@
-import type { Config } from '../config.js';
 import { type JobRecords, toJobRecords } from '../jobs/job-records.js';
 import { createSqliteJobStore } from '../jobs/job-store.js';
 import type { JobQueue } from '../queue/job-queue.js';
@@ -15,26 +14,16 @@ export interface QueueBackend {
   close(): Promise<void>;
 }
 
-/**
- * The SQLite file's queue, or with DATABASE_URL the PostgreSQL one on a pool of its own (its module,
- * and `pg`, loaded only then). The app opens its PostgreSQL queue with the stores instead, on one pool
- * (`openStoreBackend`).
- */
-export function openQueueBackend(config: Pick<Config, 'databaseUrl'>, db: Db): QueueBackend {
-  if (config.databaseUrl === undefined) {
-    const queue = createSqliteJobQueue(db);
-    return {
-      kind: 'sqlite',
-      queue,
-      records: toJobRecords(createSqliteJobStore(db)),
-      ready: Promise.resolve(),
-      close: () => queue.close(),
-    };
-  }
-  const url = config.databaseUrl;
-  return deferQueueBackend(
-    import('../queue/postgres-backend.js').then((module) => module.openPostgresQueue(url)),
-  );
+/** The SQLite file's queue (with DATABASE_URL, `openStoreBackend` opens the PostgreSQL one with the stores). */
+export function openSqliteQueueBackend(db: Db): QueueBackend {
+  const queue = createSqliteJobQueue(db);
+  return {
+    kind: 'sqlite',
+    queue,
+    records: toJobRecords(createSqliteJobStore(db)),
+    ready: Promise.resolve(),
+    close: () => queue.close(),
+  };
 }
 
 /**

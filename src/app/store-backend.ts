@@ -5,7 +5,7 @@ import { createSqliteUsageStore, type UsageStore } from '../policy/usage-store.j
 import { openDatabase } from '../store/database.js';
 import { createSqliteSettingsStore, type SettingsStore } from '../store/settings-store.js';
 import type { PostgresStores } from './postgres-stores.js';
-import { deferQueueBackend, openQueueBackend, type QueueBackend } from './queue-backend.js';
+import { deferQueueBackend, openSqliteQueueBackend, type QueueBackend } from './queue-backend.js';
 
 /** Where the bot keeps everything: the job queue, the settings, the quotas' usage, the kept images' index. */
 export interface StoreBackend {
@@ -34,7 +34,7 @@ export function openStoreBackend(
   if (config.databaseUrl === undefined) {
     const db = openDatabase(config.databasePath);
     const settings = createSqliteSettingsStore(db, deps.now);
-    const jobs = openQueueBackend({ databaseUrl: undefined }, db);
+    const jobs = openSqliteQueueBackend(db);
     const images = createFileImageStore(db, config.imageDir);
     return {
       kind: 'sqlite',

@@ -3,7 +3,7 @@ import { newJobId } from '../jobs/job-store.js';
 import { checkAdmission } from '../jobs/scheduling.js';
 import type { Db } from '../store/database.js';
 import { createQueueEvents, type QueueEvents } from './events.js';
-import { claimCandidates, FAIR_LINE_IDS_SQL, FAIR_LINE_SQL } from './fair-line.js';
+import { claimCandidates, FAIR_LINE_IDS_SQL } from './fair-line.js';
 import type { JobQueue, QueueCancelResult, QueueEvent, QueueJob } from './job-queue.js';
 import { type JobRow, toQueueJob } from './rows.js';
 
@@ -190,7 +190,6 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
 
 function prepare(db: Db) {
   return {
-    line: db.prepare<[], JobRow>(FAIR_LINE_SQL),
     lineIds: db.prepare<[], { id: string; stamp: string }>(FAIR_LINE_IDS_SQL),
     row: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
     one: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
