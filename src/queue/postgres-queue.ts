@@ -4,7 +4,7 @@ import { checkAdmission } from '../jobs/scheduling.js';
 import type { NewJob } from '../jobs/types.js';
 import { inTransaction } from '../store/postgres-transaction.js';
 import { createQueueEvents } from './events.js';
-import { claimCandidates, FAIR_LINE_SQL } from './fair-line.js';
+import { claimCandidates, FAIR_LINE_IDS_SQL } from './fair-line.js';
 import type {
   AdmissionLimits,
   ClaimRequest,
@@ -14,6 +14,7 @@ import type {
   QueueEvent,
   QueueJob,
 } from './job-queue.js';
+import { createLineCache, type LineEntry } from './line-cache.js';
 import { startQueueListener } from './postgres-listener.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { type JobRow, toQueueJob } from './rows.js';
@@ -67,15 +68,24 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
   }
   const notify = (client: Client, type: QueueEvent['type'], jobId: string) =>
     client.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify({ type, jobId })]);
-  const fairLine = async (client: pg.Pool | Client) =>
-    (await client.query<JobRow>(FAIR_LINE_SQL)).rows.map(toQueueJob);
+  const lineCache = createLineCache();
+  // Ids and stamps first, then only the rows not kept from an earlier read (see line-cache.ts).
+  const fairLine = async (client: pg.Pool | Client) => {
+    const entries = (await client.query<LineEntry>(FAIR_LINE_IDS_SQL)).rows;
+    const stale = lineCache.stale(entries);
+    const fresh =
+      stale.length === 0
+        ? []
+        : (await client.query<JobRow>('SELECT * FROM jobs WHERE id = ANY($1::text[])', [stale])).rows;
+    return lineCache.line(entries, new Map(fresh.map((row) => [row.id, toQueueJob(row)])));
+  };
   /** Moves a running job on for its lease holder (`$1` id, `$2` worker, `$3` channel). */
   const moveHeld = async (sql: string, params: unknown[]) => (await pool.query(sql, params)).rowCount === 1;
 
   return {
     enqueue: (job, limits, now) =>
       inTransaction(pool, (client) => enqueueIn(client, { job, limits, now }, notify, fairLine)),
-    claim: (request) => inTransaction(pool, (client) => claimIn(client, request, notify, fairLine)),
+    claim: (request) => inTransaction(pool, (client) => claimIn(client, request, channel, fairLine)),
     async heartbeat(jobId, worker, leaseMs, now) {
       const { rows } = await pool.query<{ cancel_requested: boolean }>(
         `UPDATE jobs SET locked_at = $3, lease_expires_at = $4 WHERE ${HELD} RETURNING cancel_requested`,
@@ -201,7 +211,7 @@ async function enqueueIn(
 async function claimIn(
   client: Client,
   request: ClaimRequest,
-  notify: Notify,
+  channel: string,
   fairLine: (client: Client) => Promise<QueueJob[]>,
 ): Promise<QueueJob | undefined> {
   if (request.capacity !== undefined) {
@@ -219,25 +229,25 @@ async function claimIn(
   // The line is read without locks (PostgreSQL takes no FOR UPDATE beside window functions); each
   // candidate is then locked alone, skipping one another worker is claiming right now.
   for (const candidate of claimCandidates(await fairLine(client), request)) {
-    const locked = await client.query(
-      "SELECT id FROM jobs WHERE id = $1 AND state = 'queued' FOR UPDATE SKIP LOCKED",
-      [candidate.id],
-    );
-    if (locked.rowCount !== 1) continue;
+    // One statement: the row locked (skipped when another worker is claiming it), moved to
+    // running, its member marked served, and the event sent on commit.
     const { rows } = await client.query<JobRow>(
-      `UPDATE jobs SET state = 'running', backend = $2, attempts = attempts + 1, started_at = $3,
-         locked_by = $4, locked_at = $3, lease_expires_at = $5, cancel_requested = false, failed_on = NULL,
-         server_ref = NULL
-       WHERE id = $1 RETURNING *`,
-      [candidate.id, request.backendId, request.now, request.worker, request.now + request.leaseMs],
+      `WITH locked AS (
+         SELECT id FROM jobs WHERE id = $1 AND state = 'queued' FOR UPDATE SKIP LOCKED
+       ), claimed AS (
+         UPDATE jobs SET state = 'running', backend = $2, attempts = attempts + 1, started_at = $3,
+           locked_by = $4, locked_at = $3, lease_expires_at = $5, cancel_requested = false, failed_on = NULL,
+           server_ref = NULL
+         FROM locked WHERE jobs.id = locked.id RETURNING jobs.*
+       ), marked AS (
+         INSERT INTO served (user_id, stamp) SELECT user_id, nextval('served_stamp') FROM claimed
+         ON CONFLICT (user_id) DO UPDATE SET stamp = excluded.stamp
+       )
+       SELECT claimed.*, pg_notify($6, json_build_object('type', 'claimed', 'jobId', id)::text) AS sent
+       FROM claimed`,
+      [candidate.id, request.backendId, request.now, request.worker, request.now + request.leaseMs, channel],
     );
-    await client.query(
-      `INSERT INTO served (user_id, stamp) VALUES ($1, nextval('served_stamp'))
-       ON CONFLICT (user_id) DO UPDATE SET stamp = excluded.stamp`,
-      [candidate.userId],
-    );
-    await notify(client, 'claimed', candidate.id);
-    return rows[0] === undefined ? undefined : toQueueJob(rows[0]);
+    if (rows[0] !== undefined) return toQueueJob(rows[0]);
   }
   return undefined;
 }

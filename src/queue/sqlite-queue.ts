@@ -5,6 +5,7 @@ import type { Db } from '../store/database.js';
 import { createQueueEvents, type QueueEvents } from './events.js';
 import { claimCandidates, FAIR_LINE_IDS_SQL } from './fair-line.js';
 import type { JobQueue, QueueCancelResult, QueueEvent, QueueJob } from './job-queue.js';
+import { createLineCache } from './line-cache.js';
 import { type JobRow, toQueueJob } from './rows.js';
 
 /** What clears a job's lease when it leaves `running`. */
@@ -28,22 +29,13 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
   const subscriptions = new Set<() => void>();
   const emit = (type: QueueEvent['type'], jobId: string) => events.emit({ type, jobId });
   const statements = prepare(db);
-  // The line is read on every change and every claim: rows already read are kept, by id and stamp
-  // (what can change while a job waits), so a read parses only the rows that are new or changed.
-  let kept = new Map<string, { stamp: string; job: QueueJob }>();
+  const lineCache = createLineCache();
   const fairLine = (): QueueJob[] => {
-    const next = new Map<string, { stamp: string; job: QueueJob }>();
-    const line = statements.lineIds.all().map(({ id, stamp }) => {
-      const hit = kept.get(id);
-      const entry =
-        hit !== undefined && hit.stamp === stamp
-          ? hit
-          : { stamp, job: toQueueJob(statements.row.get(id) as JobRow) };
-      next.set(id, entry);
-      return entry.job;
-    });
-    kept = next;
-    return line;
+    const entries = statements.lineIds.all();
+    const fresh = new Map(
+      lineCache.stale(entries).map((id) => [id, toQueueJob(statements.row.get(id) as JobRow)] as const),
+    );
+    return lineCache.line(entries, fresh);
   };
 
   const enqueue = db.transaction(
