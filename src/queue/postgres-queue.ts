@@ -4,10 +4,9 @@ import { checkAdmission } from '../jobs/scheduling.js';
 import type { NewJob } from '../jobs/types.js';
 import { inTransaction } from '../store/postgres-transaction.js';
 import { createQueueEvents } from './events.js';
-import { claimCandidates, FAIR_LINE_IDS_SQL } from './fair-line.js';
+import { FAIR_LINE_IDS_SQL } from './fair-line.js';
 import type {
   AdmissionLimits,
-  ClaimRequest,
   EnqueueResult,
   JobQueue,
   QueueCancelResult,
@@ -15,6 +14,7 @@ import type {
   QueueJob,
 } from './job-queue.js';
 import { createLineCache, type LineEntry } from './line-cache.js';
+import { claimOnPostgres } from './postgres-claim.js';
 import { startQueueListener } from './postgres-listener.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { type JobRow, toQueueJob } from './rows.js';
@@ -30,8 +30,6 @@ const UNLOCK = 'locked_by = NULL, locked_at = NULL, lease_expires_at = NULL';
 /** A job back in line runs afresh: no backend, no request on a server (a cancelled one keeps them). */
 const REQUEUED = `backend = CASE WHEN cancel_requested THEN backend END,
   server_ref = CASE WHEN cancel_requested THEN server_ref END`;
-/** The first key of the advisory lock each claim takes on its backend (the second: the id's hash). */
-const BACKEND_LOCK_SPACE = 723605191;
 const HELD = "id = $1 AND state = 'running' AND locked_by = $2";
 /** Sends one event per moved row, on commit: `moved` is the CTE of an UPDATE … RETURNING id, state. */
 const notifyMoved = (type: string) =>
@@ -70,8 +68,7 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
     client.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify({ type, jobId })]);
   const lineCache = createLineCache();
   // Ids and stamps first, then only the rows not kept from an earlier read (see line-cache.ts).
-  const fairLine = async (client: pg.Pool | Client) => {
-    const entries = (await client.query<LineEntry>(FAIR_LINE_IDS_SQL)).rows;
+  const readLine = async (client: pg.Pool | Client, entries: LineEntry[]) => {
     const stale = lineCache.stale(entries);
     const fresh =
       stale.length === 0
@@ -79,13 +76,15 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
         : (await client.query<JobRow>('SELECT * FROM jobs WHERE id = ANY($1::text[])', [stale])).rows;
     return lineCache.line(entries, new Map(fresh.map((row) => [row.id, toQueueJob(row)])));
   };
+  const fairLine = async (client: pg.Pool | Client) =>
+    readLine(client, (await client.query<LineEntry>(FAIR_LINE_IDS_SQL)).rows);
   /** Moves a running job on for its lease holder (`$1` id, `$2` worker, `$3` channel). */
   const moveHeld = async (sql: string, params: unknown[]) => (await pool.query(sql, params)).rowCount === 1;
 
   return {
     enqueue: (job, limits, now) =>
       inTransaction(pool, (client) => enqueueIn(client, { job, limits, now }, notify, fairLine)),
-    claim: (request) => inTransaction(pool, (client) => claimIn(client, request, channel, fairLine)),
+    claim: (request) => claimOnPostgres(pool, request, channel, readLine),
     async heartbeat(jobId, worker, leaseMs, now) {
       const { rows } = await pool.query<{ cancel_requested: boolean }>(
         `UPDATE jobs SET locked_at = $3, lease_expires_at = $4 WHERE ${HELD} RETURNING cancel_requested`,
@@ -205,51 +204,6 @@ async function enqueueIn(
   const line = await fairLine(client);
   const index = line.findIndex((queued) => queued.id === id);
   return { ok: true, job: line[index] as QueueJob, position: index + 1, total: line.length };
-}
-
-/** One claim, inside its transaction: the fair line, then the best candidate this worker can lock. */
-async function claimIn(
-  client: Client,
-  request: ClaimRequest,
-  channel: string,
-  fairLine: (client: Client) => Promise<QueueJob[]>,
-): Promise<QueueJob | undefined> {
-  if (request.capacity !== undefined) {
-    // One claim per backend at a time across processes, so the count below stays true until commit.
-    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
-      BACKEND_LOCK_SPACE,
-      request.backendId,
-    ]);
-    const busy = await client.query<{ n: string }>(
-      `SELECT COUNT(*) AS n FROM jobs WHERE state = 'running' AND backend = $1 AND NOT (id = ANY($2::text[]))`,
-      [request.backendId, [...(request.released ?? [])]],
-    );
-    if (Number(busy.rows[0]?.n ?? 0) >= request.capacity) return undefined;
-  }
-  // The line is read without locks (PostgreSQL takes no FOR UPDATE beside window functions); each
-  // candidate is then locked alone, skipping one another worker is claiming right now.
-  for (const candidate of claimCandidates(await fairLine(client), request)) {
-    // One statement: the row locked (skipped when another worker is claiming it), moved to
-    // running, its member marked served, and the event sent on commit.
-    const { rows } = await client.query<JobRow>(
-      `WITH locked AS (
-         SELECT id FROM jobs WHERE id = $1 AND state = 'queued' FOR UPDATE SKIP LOCKED
-       ), claimed AS (
-         UPDATE jobs SET state = 'running', backend = $2, attempts = attempts + 1, started_at = $3,
-           locked_by = $4, locked_at = $3, lease_expires_at = $5, cancel_requested = false, failed_on = NULL,
-           server_ref = NULL
-         FROM locked WHERE jobs.id = locked.id RETURNING jobs.*
-       ), marked AS (
-         INSERT INTO served (user_id, stamp) SELECT user_id, nextval('served_stamp') FROM claimed
-         ON CONFLICT (user_id) DO UPDATE SET stamp = excluded.stamp
-       )
-       SELECT claimed.*, pg_notify($6, json_build_object('type', 'claimed', 'jobId', id)::text) AS sent
-       FROM claimed`,
-      [candidate.id, request.backendId, request.now, request.worker, request.now + request.leaseMs, channel],
-    );
-    if (rows[0] !== undefined) return toQueueJob(rows[0]);
-  }
-  return undefined;
 }
 
 async function cancelIn(
