@@ -38,12 +38,23 @@ export function createClaims(options: ClaimsOptions): { schedule(): void } {
   let again = false;
   const can = (job: QueueJob, backendId: string) =>
     options.eligible === undefined || options.eligible(job, backendId, pool);
-  const allowed = (job: QueueJob, backendId: string) =>
-    can(job, backendId) &&
-    (job.failedOn !== backendId || !retriesElsewhere(job, backendId, pool.views(), can));
+  /**
+   * The pool's views with the slots other workers hold as the store last told: a backend busy with
+   * another process's job is not asked for (its claim would only wait on that backend's lock and
+   * find it full); the claim's own count stays the check.
+   */
+  const views = () => {
+    const others = new Map<string, number>();
+    for (const job of snapshot.running) {
+      if (job.lockedBy !== worker && job.backend !== null)
+        others.set(job.backend, (others.get(job.backend) ?? 0) + 1);
+    }
+    if (others.size === 0) return pool.views();
+    return pool.views().map((view) => ({ ...view, running: view.running + (others.get(view.id) ?? 0) }));
+  };
 
   const claimOn = (backendId: string) => {
-    const view = pool.views().find((candidate) => candidate.id === backendId);
+    const view = views().find((candidate) => candidate.id === backendId);
     if (view === undefined || !view.healthy || view.running >= view.capacity) return undefined;
     return queue.claim({
       worker,
@@ -62,7 +73,11 @@ export function createClaims(options: ClaimsOptions): { schedule(): void } {
   const round = async () => {
     if (!options.isAccepting() || snapshot.line.length === 0) return;
     const claimed: { job: QueueJob; backendId: string }[] = [];
-    for (const backendId of planClaims(snapshot.line, pool.views(), options.affinity, allowed)) {
+    const current = views();
+    const allowed = (job: QueueJob, backendId: string) =>
+      can(job, backendId) &&
+      (job.failedOn !== backendId || !retriesElsewhere(job, backendId, current, can));
+    for (const backendId of planClaims(snapshot.line, current, options.affinity, allowed)) {
       if (!options.isAccepting()) break;
       const job = await claimOn(backendId);
       if (job === undefined) continue;
