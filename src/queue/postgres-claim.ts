@@ -24,12 +24,18 @@ function literal(value: string | number): string {
  * per backend at a time across processes, so the count stays true until commit), count its running
  * jobs, and read the line. Each statement sees what committed before it began, so the count and
  * the line follow the lock's wait.
+ *
+ * The commit does not wait for the disk: were the server to crash in the instant after, the claim
+ * is undone and the job back in line, and the lease is what makes that safe — the worker that ran
+ * it no longer holds it, so it can neither record nor deliver an outcome (`complete` and the rest
+ * check `locked_by`), and its lease keeping stops the attempt. The steps that end a job wait.
  */
 function openingSql(request: ClaimRequest): string {
-  if (request.capacity === undefined) return `BEGIN; ${FAIR_LINE_IDS_SQL}`;
+  const begin = 'BEGIN; SET LOCAL synchronous_commit = off;';
+  if (request.capacity === undefined) return `${begin} ${FAIR_LINE_IDS_SQL}`;
   const backend = literal(request.backendId);
   const released = [...(request.released ?? [])].map(literal).join(', ');
-  return `BEGIN;
+  return `${begin}
     SELECT pg_advisory_xact_lock(${BACKEND_LOCK_SPACE}, hashtext(${backend}));
     SELECT COUNT(*) AS n FROM jobs WHERE state = 'running' AND backend = ${backend}
       AND NOT (id = ANY(ARRAY[${released}]::text[]));
@@ -78,7 +84,7 @@ export async function claimOnPostgres(
       open = true;
       const opened = (await client.query(openingSql(request))) as unknown as pg.QueryResult[];
       const lineIds = opened[opened.length - 1] as pg.QueryResult<LineEntry>;
-      const busy = request.capacity === undefined ? 0 : Number(opened[2]?.rows[0]?.n ?? 0);
+      const busy = request.capacity === undefined ? 0 : Number(opened[3]?.rows[0]?.n ?? 0);
       const candidate =
         request.capacity !== undefined && busy >= request.capacity
           ? undefined
