@@ -21,7 +21,7 @@ export interface ClaimsOptions {
   /** This worker's running jobs on a backend whose server already answered (they hold no slot). */
   released: (backendId: string) => string[];
   isAccepting: () => boolean;
-  /** The claimed jobs, each holding its slot in the pool, once the line has been read anew. */
+  /** The claimed jobs, each holding its slot in the pool: started at once, the line read anew after. */
   onClaimed: (claimed: { job: QueueJob; backendId: string }[]) => void;
   track: (promise: Promise<unknown>) => void;
 }
@@ -75,8 +75,7 @@ export function createClaims(options: ClaimsOptions): { schedule(): void } {
     const claimed: { job: QueueJob; backendId: string }[] = [];
     const current = views();
     const allowed = (job: QueueJob, backendId: string) =>
-      can(job, backendId) &&
-      (job.failedOn !== backendId || !retriesElsewhere(job, backendId, current, can));
+      can(job, backendId) && (job.failedOn !== backendId || !retriesElsewhere(job, backendId, current, can));
     for (const backendId of planClaims(snapshot.line, current, options.affinity, allowed)) {
       if (!options.isAccepting()) break;
       const job = await claimOn(backendId);
@@ -84,9 +83,7 @@ export function createClaims(options: ClaimsOptions): { schedule(): void } {
       pool.acquire(backendId, job.id);
       claimed.push({ job, backendId });
     }
-    if (claimed.length === 0) return;
-    await snapshot.refresh();
-    options.onClaimed(claimed);
+    if (claimed.length > 0) options.onClaimed(claimed);
   };
 
   const loop = async () => {

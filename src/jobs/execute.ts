@@ -15,6 +15,8 @@ export interface ExecuteContext {
   running: Map<string, Running>;
   /** Cancels asked for jobs claimed but not started yet here. */
   pendingCancels: Set<string>;
+  /** Notes still being sent for jobs back in line: a start is announced after its job's note. */
+  notes: ReadonlyMap<string, Promise<void>>;
   queue: Pick<JobQueue, 'get'>;
   store: { update(id: string, changes: JobNotes): unknown };
   reporter: JobReporter;
@@ -74,7 +76,19 @@ export function createExecutor(context: ExecuteContext) {
     if (resumeRef !== undefined)
       log.info({ jobId: job.id, backend: backendId }, 'following a request sent before the restart');
     emit({ type: 'state', job, state: 'running' });
-    report('running', job, () => reporter.running(job, null));
+    // The request goes out at once; what the member sees waits for a retry's note still on its way.
+    let before = context.notes.get(job.id);
+    const sent = () => {
+      before = undefined;
+    };
+    before = before?.then(sent, sent);
+    const tell = (progress: Parameters<JobReporter['running']>[1]) =>
+      report('running', job, () =>
+        before === undefined
+          ? reporter.running(job, progress)
+          : before.then(() => reporter.running(job, progress)),
+      );
+    tell(null);
     const started = now();
     // Once the server answers, it is free: hand it the next job while this answer is read and
     // delivered, so the GPU does not wait for the bot's bookkeeping.
@@ -106,7 +120,7 @@ export function createExecutor(context: ExecuteContext) {
       onProgress: (progress) => {
         const current = running.get(job.id);
         if (current?.cancelling !== true && current?.lost !== true && current?.settling !== true)
-          report('running', job, () => reporter.running(job, progress));
+          tell(progress);
       },
       ...(context.attempt.randomSeed === undefined ? {} : { randomSeed: context.attempt.randomSeed }),
     });

@@ -30,6 +30,8 @@ export interface OutcomeContext {
   maxAttempts: number;
   images: ImageStore | undefined;
   isAccepting(): boolean;
+  /** A note being sent for a job back in line: the job's next start is announced after it. */
+  noteBefore(jobId: string, note: Promise<void>): void;
   /** The place in line of a job that just went back, the line read anew. */
   placeOf(jobId: string): Promise<{ position: number; total: number }>;
 }
@@ -88,8 +90,12 @@ export function createOutcomes(context: OutcomeContext) {
       const again = await move(job, { type: 'retry', failedOn: backendId });
       if (again?.state === 'cancelled') report('cancelled', again, () => reporter.cancelled(again));
       if (again?.state !== 'queued') return;
-      const { position, total } = await placeOf(again.id);
-      report('retrying', again, () => reporter.queued(again, position, total, 'retrying'));
+      // Its next start (here, at once) is announced after this note, which reads the line first.
+      const told = placeOf(again.id).then(({ position, total }) =>
+        report('retrying', again, () => reporter.queued(again, position, total, 'retrying')),
+      );
+      context.noteBefore(again.id, told);
+      await told;
     } else if (decision === 'retry') {
       await move(job, { type: 'retry', failedOn: backendId });
     } else {

@@ -11,6 +11,8 @@ export interface QueueSnapshot {
   readonly running: readonly QueueJob[];
   position(jobId: string): { position: number; total: number } | undefined;
   countFor(userId: string): number;
+  /** Jobs this process just claimed: out of the line and running, until the next read says the same. */
+  claimed(jobs: readonly QueueJob[]): void;
   /** Reads the line again; settles once a read that started after this call has landed. */
   refresh(): Promise<void>;
 }
@@ -22,6 +24,17 @@ export function createQueueSnapshot(
   let line: QueueJob[] = [];
   let running: QueueJob[] = [];
   let chain: Promise<void> = Promise.resolve();
+  /** Jobs claimed here that no read has seen yet, numbered by claim: a read begun before misses them. */
+  const recent = new Map<string, { job: QueueJob; claim: number }>();
+  let claims = 0;
+  const withRecent = (queued: QueueJob[], held: QueueJob[]): [QueueJob[], QueueJob[]] => {
+    if (recent.size === 0) return [queued, held];
+    const fresh = [...recent.values()].map(({ job }) => job);
+    return [
+      queued.filter((job) => !recent.has(job.id)),
+      [...held.filter((job) => !recent.has(job.id)), ...fresh],
+    ];
+  };
   /** A read that has not started yet: later callers wait for it instead of queueing another. */
   let waiting: Promise<void> | undefined;
   return {
@@ -36,12 +49,21 @@ export function createQueueSnapshot(
       return index < 0 ? undefined : { position: index + 1, total: line.length };
     },
     countFor: (userId) => line.filter((job) => job.userId === userId).length,
+    claimed(jobs) {
+      claims += 1;
+      for (const job of jobs) recent.set(job.id, { job, claim: claims });
+      [line, running] = withRecent(line, running);
+    },
     refresh() {
       if (waiting !== undefined) return waiting;
       const read = chain
         .then(async () => {
           waiting = undefined;
-          [line, running] = await Promise.all([queue.line(), queue.running()]);
+          const before = claims;
+          const [queued, held] = await Promise.all([queue.line(), queue.running()]);
+          // A claim made here while the read was on its way is kept; older ones the read has seen.
+          for (const [id, entry] of recent) if (entry.claim <= before) recent.delete(id);
+          [line, running] = withRecent(queued, held);
         })
         .catch(onError);
       waiting = read;

@@ -38,6 +38,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const running = new Map<string, Running>();
   /** Cancels asked for jobs claimed but not started yet here. */
   const pendingCancels = new Set<string>();
+  /** A note still being sent when its job went back in line (a retry's place): its next start waits for it. */
+  const notes = new Map<string, Promise<void>>();
   const snapshot = createQueueSnapshot(queue, (error) =>
     log.warn({ err: error }, 'could not read the job line'),
   );
@@ -119,8 +121,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         .map((entry) => entry.job.id),
     isAccepting: () => accepting && runsJobs,
     onClaimed: (claimed) => {
+      snapshot.claimed(claimed.map(({ job }) => job));
       for (const { job, backendId } of claimed) execute(job, backendId);
-      publishPositions();
+      track(snapshot.refresh().then(publishPositions));
     },
     track,
   });
@@ -155,6 +158,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     maxAttempts: options.maxAttempts,
     images: options.images,
     isAccepting: () => accepting,
+    noteBefore: (jobId, note) => {
+      notes.set(jobId, note);
+      track(note.finally(() => (notes.get(jobId) === note ? notes.delete(jobId) : undefined)));
+    },
     placeOf: async (jobId) => {
       await snapshot.refresh();
       return snapshot.position(jobId) ?? { position: snapshot.line.length, total: snapshot.line.length };
@@ -166,6 +173,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     pool,
     running,
     pendingCancels,
+    notes,
     queue,
     store,
     reporter,
