@@ -34,8 +34,6 @@ export interface ClaimsOptions {
 export function createClaims(options: ClaimsOptions): { schedule(): void } {
   const { queue, snapshot, pool, worker, now, log } = options;
   let scheduled = false;
-  let running = false;
-  let again = false;
   const can = (job: QueueJob, backendId: string) =>
     options.eligible === undefined || options.eligible(job, backendId, pool);
   /**
@@ -70,48 +68,67 @@ export function createClaims(options: ClaimsOptions): { schedule(): void } {
     });
   };
 
-  const round = async () => {
-    if (!options.isAccepting() || snapshot.line.length === 0) return;
-    const claimed: { job: QueueJob; backendId: string }[] = [];
-    const current = views();
+  /** Backends a round is claiming for now: another round plans around them. */
+  const claiming = new Set<string>();
+  /** One round: claims for the slots free now, in plan order; whether it held any backend. */
+  const round = async (): Promise<boolean> => {
+    if (!options.isAccepting() || snapshot.line.length === 0) return false;
+    const current = views().map((view) =>
+      claiming.has(view.id) ? { ...view, running: Math.max(view.running, view.capacity) } : view,
+    );
     const allowed = (job: QueueJob, backendId: string) =>
       can(job, backendId) && (job.failedOn !== backendId || !retriesElsewhere(job, backendId, current, can));
-    for (const backendId of planClaims(snapshot.line, current, options.affinity, allowed)) {
-      if (!options.isAccepting()) break;
-      const job = await claimOn(backendId);
-      if (job === undefined) continue;
-      pool.acquire(backendId, job.id);
-      claimed.push({ job, backendId });
-    }
-    if (claimed.length > 0) options.onClaimed(claimed);
-  };
-
-  const loop = async () => {
-    running = true;
+    const planned = planClaims(snapshot.line, current, options.affinity, allowed);
+    for (const backendId of planned) claiming.add(backendId);
     try {
-      do {
-        again = false;
-        await round().catch((error: unknown) => log.warn({ err: error }, 'could not claim jobs'));
-      } while (again && options.isAccepting());
+      for (const backendId of planned) {
+        if (!options.isAccepting()) break;
+        const job = await claimOn(backendId);
+        if (job === undefined) continue;
+        pool.acquire(backendId, job.id);
+        // Started at once: a second slot in this round does not hold up the first.
+        options.onClaimed([{ job, backendId }]);
+      }
     } finally {
-      running = false;
+      for (const backendId of planned) claiming.delete(backendId);
     }
+    return planned.length > 0;
   };
 
-  return {
-    schedule() {
-      if (running) {
-        again = true;
-        return;
-      }
-      if (scheduled) return;
-      scheduled = true;
-      // After the current turn's promises: a submit answers its member before its job is claimed.
-      setImmediate(() => {
-        scheduled = false;
-        if (running) again = true;
-        else options.track(loop());
-      });
-    },
+  /** Asks from outside (a slot freed, the line moved); a round that held backends meanwhile runs again. */
+  let asked = 0;
+  const start = () => {
+    const seen = asked;
+    options.track(
+      round()
+        .catch((error: unknown) => {
+          log.warn({ err: error }, 'could not claim jobs');
+          return false;
+        })
+        .then((held) => {
+          if (held && asked > seen && options.isAccepting()) queueRound();
+        }),
+    );
   };
+  const queueRound = () => {
+    if (scheduled) return;
+    scheduled = true;
+    // After the current turn's promises: a submit answers its member before its job is claimed.
+    setImmediate(() => {
+      scheduled = false;
+      start();
+    });
+  };
+
+  /**
+   * Rounds overlap, each for the backends free when it plans: a slot freed while another
+   * backend's claim is on its way does not wait for it. An ask while a round holds a backend runs
+   * one more round when that one ends, for what it held.
+   */
+  const schedule = () => {
+    asked += 1;
+    queueRound();
+  };
+
+  return { schedule };
 }
