@@ -1,7 +1,8 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { claimCandidates, FAIR_LINE_IDS_SQL } from './fair-line.js';
 import type { ClaimRequest, QueueJob } from './job-queue.js';
 import type { LineEntry } from './line-cache.js';
+import { literal } from './postgres-literal.js';
 import { type JobRow, toQueueJob } from './rows.js';
 
 /** The first key of the advisory lock each claim takes on its backend (the second: the id's hash). */
@@ -9,15 +10,11 @@ const BACKEND_LOCK_SPACE = 723605191;
 /** Claims tried again when another worker locked each candidate first (it will tell when it is done). */
 const TRIES = 4;
 
-/** Builds the line from ids and stamps, fetching only the rows not kept (see line-cache.ts). */
-export type ReadLine = (client: pg.PoolClient, entries: LineEntry[]) => Promise<QueueJob[]>;
-
-/** One value as an SQL literal: the claim's statements go in one message, where no parameter can. */
-function literal(value: string | number): string {
-  if (typeof value === 'string') return pg.escapeLiteral(value);
-  if (!Number.isSafeInteger(value)) throw new Error(`not an integer for a claim: ${value}`);
-  return String(value);
-}
+/**
+ * Builds the line from ids and stamps, fetching only the rows neither kept (see line-cache.ts) nor
+ * in `known` (rows the caller just read).
+ */
+export type ReadLine = (client: pg.PoolClient, entries: LineEntry[], known?: JobRow[]) => Promise<QueueJob[]>;
 
 /**
  * What the claim's first message runs: open the transaction, take the backend's lock (one claim

@@ -1,20 +1,11 @@
 import pg from 'pg';
-import { newJobId } from '../jobs/job-store.js';
-import { checkAdmission } from '../jobs/scheduling.js';
-import type { NewJob } from '../jobs/types.js';
 import { inTransaction } from '../store/postgres-transaction.js';
 import { createQueueEvents } from './events.js';
 import { FAIR_LINE_IDS_SQL } from './fair-line.js';
-import type {
-  AdmissionLimits,
-  EnqueueResult,
-  JobQueue,
-  QueueCancelResult,
-  QueueEvent,
-  QueueJob,
-} from './job-queue.js';
+import type { JobQueue, QueueCancelResult, QueueEvent } from './job-queue.js';
 import { createLineCache, type LineEntry } from './line-cache.js';
 import { claimOnPostgres } from './postgres-claim.js';
+import { enqueueOnPostgres } from './postgres-enqueue.js';
 import { startQueueListener } from './postgres-listener.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { type JobRow, toQueueJob } from './rows.js';
@@ -24,8 +15,6 @@ export type PostgresQueueOptions = ({ connectionString: string } | { pool: pg.Po
   channel?: string;
 };
 
-/** Held by every enqueue's transaction: admission counts and the insert are one step across processes. */
-const ADMISSION_LOCK = '7236051917338522625';
 const UNLOCK = 'locked_by = NULL, locked_at = NULL, lease_expires_at = NULL';
 /** A job back in line runs afresh: no backend, no request on a server (a cancelled one keeps them). */
 const REQUEUED = `backend = CASE WHEN cancel_requested THEN backend END,
@@ -68,13 +57,15 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
     client.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify({ type, jobId })]);
   const lineCache = createLineCache();
   // Ids and stamps first, then only the rows not kept from an earlier read (see line-cache.ts).
-  const readLine = async (client: pg.Pool | Client, entries: LineEntry[]) => {
-    const stale = lineCache.stale(entries);
-    const fresh =
+  const readLine = async (client: pg.Pool | Client, entries: LineEntry[], known: JobRow[] = []) => {
+    const given = new Map(known.map((row) => [row.id, toQueueJob(row)]));
+    const stale = lineCache.stale(entries).filter((id) => !given.has(id));
+    const fetched =
       stale.length === 0
         ? []
         : (await client.query<JobRow>('SELECT * FROM jobs WHERE id = ANY($1::text[])', [stale])).rows;
-    return lineCache.line(entries, new Map(fresh.map((row) => [row.id, toQueueJob(row)])));
+    for (const row of fetched) given.set(row.id, toQueueJob(row));
+    return lineCache.line(entries, given);
   };
   const fairLine = async (client: pg.Pool | Client) =>
     readLine(client, (await client.query<LineEntry>(FAIR_LINE_IDS_SQL)).rows);
@@ -82,8 +73,7 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
   const moveHeld = async (sql: string, params: unknown[]) => (await pool.query(sql, params)).rowCount === 1;
 
   return {
-    enqueue: (job, limits, now) =>
-      inTransaction(pool, (client) => enqueueIn(client, { job, limits, now }, notify, fairLine)),
+    enqueue: (job, limits, now) => enqueueOnPostgres(pool, { job, limits, now }, channel, readLine),
     claim: (request) => claimOnPostgres(pool, request, channel, readLine),
     async heartbeat(jobId, worker, leaseMs, now) {
       const { rows } = await pool.query<{ cancel_requested: boolean }>(
@@ -162,48 +152,6 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
       else pool.off('error', onPoolError);
     },
   };
-}
-
-/** One enqueue, inside its transaction: admission and insert under one lock held by every enqueue. */
-async function enqueueIn(
-  client: Client,
-  { job, limits, now }: { job: NewJob; limits: AdmissionLimits; now: number },
-  notify: Notify,
-  fairLine: (client: Client) => Promise<QueueJob[]>,
-): Promise<EnqueueResult> {
-  await client.query('SELECT pg_advisory_xact_lock($1)', [ADMISSION_LOCK]);
-  const counts = await client.query<{ mine: string; total: string }>(
-    `SELECT COUNT(*) FILTER (WHERE user_id = $1) AS mine, COUNT(*) AS total
-       FROM jobs WHERE state IN ('queued', 'running')`,
-    [job.userId],
-  );
-  const row = counts.rows[0];
-  const admission = checkAdmission(Number(row?.mine ?? 0), Number(row?.total ?? 0), limits);
-  if (!admission.ok) return admission;
-  const id = newJobId();
-  await client.query(
-    `INSERT INTO jobs (id, kind, state, user_id, guild_id, channel_id, application_id, interaction_token,
-         token_expires_at, params, attempts, parent_id, created_at, locale)
-       VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9::jsonb, 0, $10, $11, $12)`,
-    [
-      id,
-      job.kind,
-      job.userId,
-      job.guildId,
-      job.channelId,
-      job.applicationId,
-      job.interactionToken,
-      job.tokenExpiresAt,
-      JSON.stringify(job.params),
-      job.parentId,
-      now,
-      job.locale ?? null,
-    ],
-  );
-  await notify(client, 'enqueued', id);
-  const line = await fairLine(client);
-  const index = line.findIndex((queued) => queued.id === id);
-  return { ok: true, job: line[index] as QueueJob, position: index + 1, total: line.length };
 }
 
 async function cancelIn(
