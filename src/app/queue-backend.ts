@@ -66,6 +66,7 @@ function deferQueue(queue: () => Promise<JobQueue>): JobQueue {
     position: async (jobId) => (await queue()).position(jobId),
     line: async () => (await queue()).line(),
     running: async () => (await queue()).running(),
+    overview: async () => (await queue()).overview(),
     get: async (jobId) => (await queue()).get(jobId),
     recoverStalled: async (now) => (await queue()).recoverStalled(now),
     adopt: async (worker, leaseMs, now) => (await queue()).adopt(worker, leaseMs, now),

@@ -18,7 +18,7 @@ export interface QueueSnapshot {
 }
 
 export function createQueueSnapshot(
-  queue: Pick<JobQueue, 'line' | 'running'>,
+  queue: Pick<JobQueue, 'overview'>,
   onError: (error: unknown) => void,
 ): QueueSnapshot {
   let line: QueueJob[] = [];
@@ -60,7 +60,7 @@ export function createQueueSnapshot(
         .then(async () => {
           waiting = undefined;
           const before = claims;
-          const [queued, held] = await Promise.all([queue.line(), queue.running()]);
+          const { line: queued, running: held } = await queue.overview();
           // A claim made here while the read was on its way is kept; older ones the read has seen.
           for (const [id, entry] of recent) if (entry.claim <= before) recent.delete(id);
           [line, running] = withRecent(queued, held);

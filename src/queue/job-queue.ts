@@ -116,6 +116,8 @@ export interface JobQueue {
   line(): Promise<QueueJob[]>;
   /** The running jobs of every worker, oldest start first: what `/queue` and admission count. */
   running(): Promise<QueueJob[]>;
+  /** `line()` and `running()` as one read: what a process's view of the queue is made of. */
+  overview(): Promise<{ line: QueueJob[]; running: QueueJob[] }>;
   get(jobId: string): Promise<QueueJob | undefined>;
   /**
    * Running jobs whose lease ran out go back in line (lock cleared, attempts kept), or end cancelled

@@ -19,6 +19,7 @@ const UNLOCK = 'locked_by = NULL, locked_at = NULL, lease_expires_at = NULL';
 /** A job back in line runs afresh: no backend, no request on a server (a cancelled one keeps them). */
 const REQUEUED = `backend = CASE WHEN cancel_requested THEN backend END,
   server_ref = CASE WHEN cancel_requested THEN server_ref END`;
+const RUNNING_SQL = "SELECT * FROM jobs WHERE state = 'running' ORDER BY started_at, created_at, id";
 const HELD = "id = $1 AND state = 'running' AND locked_by = $2";
 /** Sends one event per moved row, on commit: `moved` is the CTE of an UPDATE … RETURNING id, state. */
 const notifyMoved = (type: string) =>
@@ -116,10 +117,24 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
     },
     line: () => fairLine(pool),
     async running() {
-      const { rows } = await pool.query<JobRow>(
-        "SELECT * FROM jobs WHERE state = 'running' ORDER BY started_at, created_at, id",
-      );
+      const { rows } = await pool.query<JobRow>(RUNNING_SQL);
       return rows.map(toQueueJob);
+    },
+    async overview() {
+      // Both in one message: a process reads this on every change to the line, in every process.
+      const client = await pool.connect();
+      try {
+        const [ids, held] = (await client.query(`${FAIR_LINE_IDS_SQL}; ${RUNNING_SQL}`)) as unknown as [
+          pg.QueryResult<LineEntry>,
+          pg.QueryResult<JobRow>,
+        ];
+        const line = await readLine(client, ids.rows);
+        client.release();
+        return { line, running: held.rows.map(toQueueJob) };
+      } catch (error: unknown) {
+        client.release(true);
+        throw error;
+      }
     },
     async get(jobId) {
       const { rows } = await pool.query<JobRow>('SELECT * FROM jobs WHERE id = $1', [jobId]);

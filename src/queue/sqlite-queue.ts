@@ -75,6 +75,12 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
     return row === undefined ? undefined : toQueueJob(row);
   }).immediate;
 
+  /** One read transaction: both halves from the same state of the file. */
+  const overview = db.transaction(() => ({
+    line: fairLine(),
+    running: statements.running.all().map(toQueueJob),
+  }));
+
   const cancel = db.transaction((jobId: string, now: number): QueueCancelResult => {
     const state = statements.state.get(jobId)?.state;
     if (state === undefined) return 'not-found';
@@ -149,6 +155,9 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
     },
     async running() {
       return statements.running.all().map(toQueueJob);
+    },
+    async overview() {
+      return overview();
     },
     async get(jobId) {
       const row = statements.one.get(jobId);

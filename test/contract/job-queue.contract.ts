@@ -180,6 +180,18 @@ export function defineJobQueueContract(name: string, makeStore: () => Promise<Qu
       expect(await queue.position(id(a1))).toBeUndefined();
     });
 
+    it('reads the line and the running jobs in one overview, as line() and running() tell them', async () => {
+      const queue = await store.open();
+      const first = await add(queue, 'A', 0);
+      const second = await add(queue, 'B', 1);
+      const third = await add(queue, 'A', 2);
+      await queue.claim(slot('w1', 3));
+      const overview = await queue.overview();
+      expect(overview.line.map((job) => job.id)).toEqual([second, third]);
+      expect(overview.running.map((job) => [job.id, job.lockedBy])).toEqual([[first, 'w1']]);
+      expect(overview).toEqual({ line: await queue.line(), running: await queue.running() });
+    });
+
     it('sends a retried job to another backend while one can take it, attempts kept', async () => {
       const queue = await store.open();
       const id = await add(queue, 'A', 0);
