@@ -31,7 +31,7 @@ export interface ClaimsOptions {
  * and affinity, the backend's capacity across workers). One round at a time; a request during a
  * round runs another one after it.
  */
-export function createClaims(options: ClaimsOptions): { schedule(): void } {
+export function createClaims(options: ClaimsOptions): { schedule(): void; scheduleNow(): void } {
   const { queue, snapshot, pool, worker, now, log } = options;
   let scheduled = false;
   const can = (job: QueueJob, backendId: string) =>
@@ -129,6 +129,11 @@ export function createClaims(options: ClaimsOptions): { schedule(): void } {
     asked += 1;
     queueRound();
   };
+  /** A server just answered: its slot is claimed for before the rest of that answer is read. */
+  const scheduleNow = () => {
+    asked += 1;
+    queueMicrotask(start);
+  };
 
-  return { schedule };
+  return { schedule, scheduleNow };
 }

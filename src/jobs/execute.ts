@@ -35,6 +35,8 @@ export interface ExecuteContext {
   ): Promise<void>;
   /** Another dispatch round (a slot is free). */
   schedule(): void;
+  /** The same at once, before the answer that freed the slot is read on. */
+  scheduleNow(): void;
   isAccepting(): boolean;
   /** The runner has stopped for good: an outcome the database would not take is given up. */
   isStopped(): boolean;
@@ -100,7 +102,7 @@ export function createExecutor(context: ExecuteContext) {
       if (current !== undefined) current.freed = true;
       pool.release(backendId, job.id);
       if (job.params.model !== undefined) pool.setLoadedModel(backendId, job.params.model);
-      if (context.isAccepting()) context.schedule();
+      if (context.isAccepting()) context.scheduleNow();
     };
     const attempt = startAttempt(job, engine, {
       progressIntervalMs: context.attempt.progressIntervalMs,

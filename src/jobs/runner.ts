@@ -185,6 +185,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     cancelRunning,
     settle,
     schedule: () => claims.schedule(),
+    scheduleNow: () => claims.scheduleNow(),
     isAccepting: () => accepting,
     isStopped: () => stopped,
     attempt: options,
