@@ -15,11 +15,17 @@ export interface QueueSnapshot {
   claimed(jobs: readonly QueueJob[]): void;
   /** Reads the line again; settles once a read that started after this call has landed. */
   refresh(): Promise<void>;
+  /**
+   * The same for a change another step made: reads begin at least `spacingMs` apart, so a burst
+   * of changes (every process's, on a shared queue) costs one read per interval, not one each.
+   */
+  refreshSoon(): Promise<void>;
 }
 
 export function createQueueSnapshot(
   queue: Pick<JobQueue, 'overview'>,
   onError: (error: unknown) => void,
+  spacingMs = 0,
 ): QueueSnapshot {
   let line: QueueJob[] = [];
   let running: QueueJob[] = [];
@@ -37,6 +43,9 @@ export function createQueueSnapshot(
   };
   /** A read that has not started yet: later callers wait for it instead of queueing another. */
   let waiting: Promise<void> | undefined;
+  let lastStart = Number.NEGATIVE_INFINITY;
+  /** Ends the spacing wait of the read not begun yet (or marks it urgent before that wait starts). */
+  let hurry: (() => void) | undefined;
   return {
     get line() {
       return line;
@@ -54,21 +63,45 @@ export function createQueueSnapshot(
       for (const job of jobs) recent.set(job.id, { job, claim: claims });
       [line, running] = withRecent(line, running);
     },
-    refresh() {
-      if (waiting !== undefined) return waiting;
-      const read = chain
-        .then(async () => {
-          waiting = undefined;
-          const before = claims;
-          const { line: queued, running: held } = await queue.overview();
-          // A claim made here while the read was on its way is kept; older ones the read has seen.
-          for (const [id, entry] of recent) if (entry.claim <= before) recent.delete(id);
-          [line, running] = withRecent(queued, held);
-        })
-        .catch(onError);
-      waiting = read;
-      chain = read;
-      return read;
-    },
+    refresh: () => read(0),
+    refreshSoon: () => read(spacingMs),
   };
+
+  /** A read after the one in flight, begun no sooner than `spacing` after the last one began. */
+  function read(spacing: number): Promise<void> {
+    if (waiting !== undefined) {
+      // A read wanted now does not wait out the spacing of one not yet begun.
+      if (spacing === 0) hurry?.();
+      return waiting;
+    }
+    let urgent = spacing === 0;
+    const next = chain
+      .then(async () => {
+        const wait = lastStart + spacing - performance.now();
+        if (wait > 0 && !urgent) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, wait);
+            hurry = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        }
+        hurry = undefined;
+        waiting = undefined;
+        lastStart = performance.now();
+        const before = claims;
+        const { line: queued, running: held } = await queue.overview();
+        // A claim made here while the read was on its way is kept; older ones the read has seen.
+        for (const [id, entry] of recent) if (entry.claim <= before) recent.delete(id);
+        [line, running] = withRecent(queued, held);
+      })
+      .catch(onError);
+    hurry = () => {
+      urgent = true;
+    };
+    waiting = next;
+    chain = next;
+    return next;
+  }
 }

@@ -21,6 +21,7 @@ export type { RunnerMetrics } from './observers.js';
 export type { CancelResult, JobRunner, JobRunnerOptions, SubmitResult } from './runner-types.js';
 
 const DEFAULT_LEASE_MS = 60_000;
+const SHARED_READ_SPACING_MS = 25;
 
 /**
  * The runner on a JobQueue: the queue keeps the line, admission, claims and each step of a job's
@@ -40,8 +41,11 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const pendingCancels = new Set<string>();
   /** A note still being sent when its job went back in line (a retry's place): its next start waits for it. */
   const notes = new Map<string, Promise<void>>();
-  const snapshot = createQueueSnapshot(queue, (error) =>
-    log.warn({ err: error }, 'could not read the job line'),
+  // On a shared queue every process reads the line on every process's change: at most every 25 ms.
+  const snapshot = createQueueSnapshot(
+    queue,
+    (error) => log.warn({ err: error }, 'could not read the job line'),
+    options.sharedQueue === true ? SHARED_READ_SPACING_MS : 0,
   );
   let accepting = false;
   let timer: NodeJS.Timeout | undefined;
@@ -143,7 +147,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       return;
     }
     if (event.type === 'released' || event.type === 'cancelled') pendingCancels.delete(event.jobId);
-    track(snapshot.refresh().then(() => claims.schedule()));
+    track(snapshot.refreshSoon().then(() => claims.schedule()));
   };
 
   const { settle } = createOutcomes({
