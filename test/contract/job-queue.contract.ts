@@ -180,6 +180,32 @@ export function defineJobQueueContract(name: string, makeStore: () => Promise<Qu
       expect(await queue.position(id(a1))).toBeUndefined();
     });
 
+    it('keeps every character of a job and of a claim as sent: quotes, backslashes, dollars, emoji', async () => {
+      const queue = await store.open();
+      const odd = `it's a "test" \\ with $$ and $1, 'quoted'; -- not SQL 🐱`;
+      const job = {
+        ...newJob(`O'Brien`),
+        params: { ...newJob('x').params, prompt: odd, negativePrompt: '\\' },
+      };
+      const enqueued = await queue.enqueue(
+        { ...job, locale: `fr'FR`, interactionToken: `tok'en\\` },
+        LIMITS,
+        0,
+      );
+      if (!enqueued.ok) throw new Error('refused');
+      const claimed = await queue.claim(slot('w1', 1, { backendId: `http://127.0.0.1:7860/it's\\` }));
+      expect(claimed).toMatchObject({
+        id: enqueued.job.id,
+        userId: `O'Brien`,
+        locale: `fr'FR`,
+        interactionToken: `tok'en\\`,
+        backend: `http://127.0.0.1:7860/it's\\`,
+        params: { prompt: odd, negativePrompt: '\\' },
+      });
+      const stored = JSON.parse(JSON.stringify(job.params)) as unknown;
+      expect(await queue.get(enqueued.job.id)).toMatchObject({ params: stored, userId: `O'Brien` });
+    });
+
     it('reads the line and the running jobs in one overview, as line() and running() tell them', async () => {
       const queue = await store.open();
       const first = await add(queue, 'A', 0);

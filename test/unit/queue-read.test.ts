@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import { createQueueSnapshot } from '../../src/jobs/queue-snapshot.js';
+import type { JobQueue, QueueJob } from '../../src/queue/job-queue.js';
+import { createLineCache } from '../../src/queue/line-cache.js';
+import { literal } from '../../src/queue/postgres-literal.js';
+
+function job(id: string, userId = 'A'): QueueJob {
+  return {
+    id,
+    kind: 'txt2img',
+    state: 'queued',
+    userId,
+    guildId: 'g1',
+    channelId: 'c1',
+    applicationId: 'app',
+    interactionToken: 'token',
+    tokenExpiresAt: 0,
+    params: {
+      prompt: id,
+      negativePrompt: '',
+      seed: 1,
+      steps: 20,
+      cfgScale: 7,
+      width: 512,
+      height: 512,
+      count: 1,
+      sampler: 'Euler a',
+      scheduler: undefined,
+      model: undefined,
+    },
+    backend: null,
+    serverRef: null,
+    attempts: 0,
+    error: null,
+    result: null,
+    parentId: null,
+    messageId: null,
+    createdAt: 0,
+    startedAt: null,
+    finishedAt: null,
+    lockedBy: null,
+    lockedAt: null,
+    leaseExpiresAt: null,
+    cancelRequested: false,
+    failedOn: null,
+  } as QueueJob;
+}
+
+describe('the line cache', () => {
+  it('asks only for rows that are new or whose stamp changed, and keeps only the current line', () => {
+    const cache = createLineCache();
+    const a = job('a');
+    const b = job('b');
+    expect(
+      cache.stale([
+        { id: 'a', stamp: '1' },
+        { id: 'b', stamp: '1' },
+      ]),
+    ).toEqual(['a', 'b']);
+    expect(
+      cache.line(
+        [
+          { id: 'b', stamp: '1' },
+          { id: 'a', stamp: '1' },
+        ],
+        new Map([
+          ['a', a],
+          ['b', b],
+        ]),
+      ),
+    ).toEqual([b, a]);
+    expect(
+      cache.stale([
+        { id: 'a', stamp: '2' },
+        { id: 'b', stamp: '1' },
+        { id: 'c', stamp: '1' },
+      ]),
+    ).toEqual(['a', 'c']);
+    const a2 = { ...a, attempts: 1 };
+    // `c` vanished between the ids and the rows (pruned): left out of this read, not a hole.
+    expect(
+      cache.line(
+        [
+          { id: 'a', stamp: '2' },
+          { id: 'c', stamp: '1' },
+        ],
+        new Map([['a', a2]]),
+      ),
+    ).toEqual([a2]);
+    // `b` left the line: a later read with it back (another stamp) fetches it again.
+    expect(
+      cache.stale([
+        { id: 'a', stamp: '2' },
+        { id: 'b', stamp: '1' },
+      ]),
+    ).toEqual(['b']);
+  });
+});
+
+describe('SQL literals for the one-message queue steps', () => {
+  it('quotes strings as PostgreSQL reads them back, and takes numbers only whole', () => {
+    expect(literal(`it's`)).toBe(`'it''s'`);
+    expect(literal('back\\slash')).toBe(` E'back\\\\slash'`);
+    expect(literal(null)).toBe('NULL');
+    expect(literal(1733052000000)).toBe('1733052000000');
+    expect(() => literal(1.5)).toThrow(/whole number/);
+    expect(() => literal(Number.POSITIVE_INFINITY)).toThrow(/whole number/);
+  });
+});
+
+/** A queue whose overview answers when the test says, recording when each read began. */
+function controlledQueue() {
+  const reads: { began: number; answer: (value: { line: QueueJob[]; running: QueueJob[] }) => void }[] = [];
+  const queue: Pick<JobQueue, 'overview'> = {
+    overview: () =>
+      new Promise((resolve) => {
+        reads.push({ began: performance.now(), answer: resolve });
+      }),
+  };
+  return { queue, reads };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('the queue snapshot', () => {
+  it('keeps a job claimed here out of the line when a read begun before the claim lands', async () => {
+    const { queue, reads } = controlledQueue();
+    const snapshot = createQueueSnapshot(queue, () => undefined);
+    const first = snapshot.refresh();
+    await settle();
+    const claimed = { ...job('a'), state: 'running' as const, lockedBy: 'w1' };
+    snapshot.claimed([claimed]);
+    expect(snapshot.running).toEqual([claimed]);
+    // The read began before the claim: it still shows `a` queued.
+    reads[0]?.answer({ line: [job('a'), job('b')], running: [] });
+    await first;
+    expect(snapshot.line.map((queued) => queued.id)).toEqual(['b']);
+    expect(snapshot.running.map((held) => held.id)).toEqual(['a']);
+    // A read begun after the claim is believed: `a` finished meanwhile.
+    const second = snapshot.refresh();
+    await settle();
+    reads[1]?.answer({ line: [job('b')], running: [] });
+    await second;
+    expect(snapshot.running).toEqual([]);
+  });
+
+  it('spaces the reads asked for by changes, and a read wanted now does not wait out that spacing', async () => {
+    const { queue, reads } = controlledQueue();
+    const snapshot = createQueueSnapshot(queue, () => undefined, 200);
+    const first = snapshot.refreshSoon();
+    await settle();
+    expect(reads).toHaveLength(1);
+    reads[0]?.answer({ line: [], running: [] });
+    await first;
+    const soon = snapshot.refreshSoon();
+    expect(snapshot.refreshSoon()).toBe(soon);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(reads).toHaveLength(1);
+    const now = performance.now();
+    const urgent = snapshot.refresh();
+    expect(urgent).toBe(soon);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(reads).toHaveLength(2);
+    expect((reads[1]?.began ?? Number.POSITIVE_INFINITY) - now).toBeLessThan(50);
+    reads[1]?.answer({ line: [job('c')], running: [] });
+    await soon;
+    expect(snapshot.line.map((queued) => queued.id)).toEqual(['c']);
+  });
+
+  it('begins a change’s read once the spacing has passed', async () => {
+    const { queue, reads } = controlledQueue();
+    const snapshot = createQueueSnapshot(queue, () => undefined, 60);
+    const first = snapshot.refresh();
+    await settle();
+    reads[0]?.answer({ line: [], running: [] });
+    await first;
+    const soon = snapshot.refreshSoon();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(reads).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(reads).toHaveLength(2);
+    expect((reads[1]?.began ?? 0) - (reads[0]?.began ?? 0)).toBeGreaterThanOrEqual(55);
+    reads[1]?.answer({ line: [], running: [] });
+    await soon;
+  });
+});
