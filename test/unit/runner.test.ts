@@ -11,6 +11,7 @@ import type { QueueNote } from '../../src/jobs/reporter.js';
 import { type CancelResult, createJobRunner, type JobRunner } from '../../src/jobs/runner.js';
 import type { Job, NewJob } from '../../src/jobs/types.js';
 import { createLogger } from '../../src/log.js';
+import type { JobQueue } from '../../src/queue/job-queue.js';
 import { createSqliteJobQueue } from '../../src/queue/sqlite-queue.js';
 import { type Db, openDatabase } from '../../src/store/database.js';
 import { createFakeEngine, type FakeEngine } from '../fakes/engine.js';
@@ -104,13 +105,15 @@ interface RunnerSetup {
   concurrency?: number;
   maxAttempts?: number;
   eligibility?: boolean;
+  /** Wraps the real SQLite queue (to hold a step back, say). */
+  queue?: (queue: JobQueue) => JobQueue;
 }
 
 function createRunner(world: World, setup: RunnerSetup = {}): Started {
   const engines = setup.engines ?? [createFakeEngine('fake-1')];
   const reports: Report[] = [];
   const runner = createJobRunner({
-    queue: createSqliteJobQueue(world.db),
+    queue: (setup.queue ?? ((queue: JobQueue) => queue))(createSqliteJobQueue(world.db)),
     store: world.store,
     backends: engines.map((engine) => ({ id: engine.id, engine })),
     reporter: {
@@ -233,6 +236,43 @@ describe('createJobRunner', () => {
     expect(finished?.type === 'finished' && finished.result.images).toEqual([Buffer.from('fake-1 image 0')]);
     expect(runner.backends()[0]?.state).toBe('idle');
     expect(runner.queue()).toEqual([]);
+  });
+
+  it('claims for a backend that freed while another backend’s claim is still on its way', async () => {
+    const world = createWorld();
+    let openGate: () => void = () => undefined;
+    let held: Promise<void> | undefined;
+    const { runner, engines, reports } = createRunner(world, {
+      engines: [createFakeEngine('fake-1'), createFakeEngine('fake-2')],
+      // fake-1's next claim waits until the test lets it go, as a slow database would make it.
+      queue: (queue) => ({
+        ...queue,
+        async claim(request) {
+          if (request.backendId === 'fake-1' && held !== undefined) await held;
+          return queue.claim(request);
+        },
+      }),
+    });
+    const [first, second] = engines as [FakeEngine, FakeEngine];
+    await runner.start();
+    for (const prompt of ['one', 'two', 'three', 'four'])
+      await submitted(runner, newJob(`u-${prompt}`, prompt));
+    const [one, two] = [await first.run(0), await second.run(0)];
+    held = new Promise((resolve) => {
+      openGate = resolve;
+    });
+    one.resolve();
+    await until(() => reports.some((report) => report.type === 'finished'), 'the first job to finish');
+    two.resolve();
+    // fake-2 gets the next job although fake-1's claim has not come back.
+    const third = await second.run(1);
+    expect(first.runs).toHaveLength(1);
+    openGate();
+    const fourth = await first.run(1);
+    expect([third.request, fourth.request].map((request) => (request as { prompt: string }).prompt)).toEqual([
+      'three',
+      'four',
+    ]);
   });
 
   it('retries a job on the other backend and says so when its backend becomes unreachable', async () => {
