@@ -8,6 +8,7 @@ import { createSqliteJobStore } from '../../src/jobs/job-store.js';
 import { createQueueEvents } from '../../src/queue/events.js';
 import { createSqliteJobQueue } from '../../src/queue/sqlite-queue.js';
 import { type Db, LATEST_SCHEMA_VERSION, openDatabase, schemaVersion } from '../../src/store/database.js';
+import { EXIT_WITH_PARENT } from '../support/bot-process.js';
 import { defineJobQueueContract } from './job-queue.contract.js';
 import { newJob } from './job-queue-kit.js';
 
@@ -44,7 +45,17 @@ interface Enqueuer {
 /** Starts test/support/sqlite-enqueuer.ts in its own process; it enqueues once told to `go`. */
 function startEnqueuer(path: string, count: number, cap: number): Enqueuer {
   const script = join(ROOT, 'test/support/sqlite-enqueuer.ts');
-  const args = ['--import', TSX_LOADER, script, path, 'A', String(count), String(cap)];
+  const args = [
+    '--import',
+    EXIT_WITH_PARENT,
+    '--import',
+    TSX_LOADER,
+    script,
+    path,
+    'A',
+    String(count),
+    String(cap),
+  ];
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeDiscord } from '../fakes/discord/server.js';
 import { startFakeWebui } from '../fakes/webui/server.js';
+import { EXIT_WITH_PARENT } from '../support/bot-process.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const dirs: string[] = [];
@@ -17,11 +18,15 @@ afterEach(() => {
 function runBot(cwd: string, env: Record<string, string>, until?: (stdout: string) => boolean) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const tsx = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-    const child = spawn(process.execPath, ['--import', tsx, join(ROOT, 'src', 'index.ts')], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', EXIT_WITH_PARENT, '--import', tsx, join(ROOT, 'src', 'index.ts')],
+      {
+        cwd,
+        env: { PATH: process.env.PATH ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     let signalled = false;

@@ -1,7 +1,8 @@
 /**
  * The bot as a real child process (`node --import tsx src/index.ts`, as `npm run dev` runs it), for
  * tests of several processes on one queue: SIGTERM (its clean stop) or SIGKILL (a crash), and every
- * process started here is killed when the test file ends, whatever happened.
+ * process started here is killed when the test file ends, whatever happened, and ends by itself when
+ * the test worker that started it is gone (SIGKILLed by vitest, say: `exit-with-parent.mjs`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -9,6 +10,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX_LOADER = pathToFileURL(`${REPO_ROOT}node_modules/tsx/dist/loader.mjs`).href;
+/** Ends a spawned process once its parent is gone (see the file). */
+export const EXIT_WITH_PARENT = pathToFileURL(`${REPO_ROOT}test/support/exit-with-parent.mjs`).href;
 
 /** One JSON log line of the bot (pino), with the fields the tests read. */
 export interface BotLogLine {
@@ -82,16 +85,20 @@ export async function startBotProcess(
   timeoutMs = 60_000,
 ): Promise<BotProcess> {
   const metricsPort = await freePort();
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, 'src/index.ts'], {
-    cwd: REPO_ROOT,
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? REPO_ROOT,
-      ...env,
-      METRICS_PORT: String(metricsPort),
+  const child = spawn(
+    process.execPath,
+    ['--import', EXIT_WITH_PARENT, '--import', TSX_LOADER, 'src/index.ts'],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: process.env.HOME ?? REPO_ROOT,
+        ...env,
+        METRICS_PORT: String(metricsPort),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${name}: the bot process did not start`);
   live.add(child);
