@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Client, Events, GatewayIntentBits, Partials, type REST, Status } from 'discord.js';
 import type { DestinationStream } from 'pino';
 import { commands, handleLorasPage, handleModelsPage } from '../../commands/index.js';
@@ -63,7 +64,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
   });
   // The queue, settings, quotas and kept images: in the SQLite file, or with DATABASE_URL in PostgreSQL.
-  const stores = openStoreBackend(config, { log, now });
+  // One id for the leases and for the hold keeping a second live process off it (waited for a lease).
+  const workerId = config.jobs.workerId ?? hostname();
+  const holder = config.role === 'gateway' ? undefined : { id: workerId, waitMs: config.jobs.leaseMs };
+  const stores = openStoreBackend(config, { log, now, worker: holder });
   const { settings, images, jobs: jobQueue } = stores;
   const jobs = jobQueue.records;
   const backends = createBackends(config, log);
@@ -114,7 +118,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const runner = createJobRunner({
     queue: jobQueue.queue,
     store: jobs,
-    worker: config.jobs.workerId,
+    worker: workerId,
     leaseMs: config.jobs.leaseMs,
     backends,
     reporter,

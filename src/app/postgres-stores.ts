@@ -28,6 +28,8 @@ export interface PostgresStoreOptions {
   imageDir: string;
   log: Pick<Logger, 'error'>;
   now: () => number;
+  /** This process's WORKER_ID when it runs jobs: held while the queue is open (undefined: a gateway). */
+  worker?: { id: string; waitMs: number } | undefined;
 }
 
 /**
@@ -47,7 +49,10 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
     await pool.end();
   };
   try {
-    const queue = await createPostgresJobQueue({ pool });
+    const queue = await createPostgresJobQueue({
+      pool,
+      ...(options.worker === undefined ? {} : { worker: options.worker }),
+    });
     closers.push(() => queue.close());
     const [settings, usage, images] = await Promise.all([
       createPostgresSettingsStore(pool, { log: options.log, now: options.now }).then((store) => {

@@ -33,8 +33,10 @@ export function openSqliteQueueBackend(db: Db): QueueBackend {
 export function deferQueueBackend(
   opening: Promise<{ queue: JobQueue; records: JobRecords; close(): Promise<void> }>,
 ): QueueBackend {
-  // Failures surface through `ready` (and each call); this copy only keeps them from going unhandled.
+  // Failures surface through `ready` (and each call); these copies only keep them from going unhandled.
   opening.catch(() => undefined);
+  const ready = opening.then(() => undefined);
+  ready.catch(() => undefined);
   const queue = async () => (await opening).queue;
   return {
     kind: 'postgres',
@@ -43,7 +45,7 @@ export function deferQueueBackend(
       get: async (id) => (await opening).records.get(id),
       update: async (id, changes) => (await opening).records.update(id, changes),
     },
-    ready: opening.then(() => undefined),
+    ready,
     close: () =>
       opening.then(
         (opened) => opened.close(),

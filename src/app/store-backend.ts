@@ -29,7 +29,15 @@ export interface StoreBackend {
  */
 export function openStoreBackend(
   config: Pick<Config, 'databasePath' | 'databaseUrl' | 'imageDir'>,
-  deps: { log: Pick<Logger, 'error'>; now: () => number },
+  deps: {
+    log: Pick<Logger, 'error'>;
+    now: () => number;
+    /**
+     * The WORKER_ID of a process that runs jobs, held on a shared queue (undefined: a gateway), and
+     * how long a start waits for a holder that is going away.
+     */
+    worker?: { id: string; waitMs: number } | undefined;
+  },
 ): StoreBackend {
   if (config.databaseUrl === undefined) {
     const db = openDatabase(config.databasePath);
@@ -51,7 +59,13 @@ export function openStoreBackend(
   }
   const connectionString = config.databaseUrl;
   const opening = import('./postgres-stores.js').then((module) =>
-    module.openPostgresStores({ connectionString, imageDir: config.imageDir, ...deps }),
+    module.openPostgresStores({
+      connectionString,
+      imageDir: config.imageDir,
+      log: deps.log,
+      now: deps.now,
+      worker: deps.worker,
+    }),
   );
   let opened: PostgresStores | undefined;
   const ready = opening.then((stores) => {

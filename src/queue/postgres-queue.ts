@@ -13,12 +13,20 @@ import { type JobRow, toQueueJob } from './rows.js';
 export type PostgresQueueOptions = ({ connectionString: string } | { pool: pg.Pool }) & {
   /** The LISTEN/NOTIFY channel; every process on one database must use the same. */
   channel?: string;
+  /**
+   * The WORKER_ID of a process that runs jobs: held for as long as the queue is open, so that no
+   * second live process takes it (see postgres-worker-id.ts). `waitMs`: how long to wait for a
+   * holder that is going away (default 60 s, a lease; the bot passes its lease).
+   */
+  worker?: { id: string; waitMs?: number };
 };
 
 const UNLOCK = 'locked_by = NULL, locked_at = NULL, lease_expires_at = NULL';
 /** A job back in line runs afresh: no backend, no request on a server (a cancelled one keeps them). */
 const REQUEUED = `backend = CASE WHEN cancel_requested THEN backend END,
   server_ref = CASE WHEN cancel_requested THEN server_ref END`;
+/** How long a starting process waits for its WORKER_ID's holder to go (a host that died: 30 s). */
+const WORKER_WAIT_MS = 60_000;
 const RUNNING_SQL = "SELECT * FROM jobs WHERE state = 'running' ORDER BY started_at, created_at, id";
 const HELD = "id = $1 AND state = 'running' AND locked_by = $2";
 /** Sends one event per moved row, on commit: `moved` is the CTE of an UPDATE … RETURNING id, state. */
@@ -49,7 +57,11 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
   let listener: Awaited<ReturnType<typeof startQueueListener>>;
   try {
     await migratePostgres(pool);
-    listener = await startQueueListener(pool.options, channel, (event) => events.emit(event));
+    const worker =
+      options.worker === undefined
+        ? undefined
+        : { id: options.worker.id, waitMs: options.worker.waitMs ?? WORKER_WAIT_MS };
+    listener = await startQueueListener(pool.options, channel, (event) => events.emit(event), worker);
   } catch (error: unknown) {
     if (owned) await pool.end().catch(() => undefined);
     throw error;

@@ -10,6 +10,12 @@ export interface NotificationHandlers {
    * lost, so the store reads everything again.
    */
   onReconnected(): void;
+  /**
+   * Run on the connection once LISTEN is in place, at the first connect and every reconnect (a
+   * session-level lock this process holds for its lifetime, say). Its failure at the first connect
+   * fails `listenOn`; after a reconnect, the connection is dropped and tried again a second later.
+   */
+  onConnected?(client: pg.Client): Promise<void>;
 }
 
 /** A channel name safe to splice into LISTEN (it cannot be a bind parameter). */
@@ -50,6 +56,7 @@ export async function listenOn(
     try {
       await next.connect();
       await next.query(`LISTEN ${channel}`);
+      await handlers.onConnected?.(next);
     } catch (error: unknown) {
       await next.end().catch(() => undefined);
       throw error;

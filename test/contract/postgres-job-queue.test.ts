@@ -134,3 +134,52 @@ describe('the PostgreSQL job queue', () => {
     }
   });
 });
+
+describe('a WORKER_ID on the PostgreSQL queue', () => {
+  const opened: { close(): Promise<void> }[] = [];
+  const open = async (id: string, waitMs: number) => {
+    const queue = await createPostgresJobQueue({ connectionString: url(), worker: { id, waitMs } });
+    opened.push(queue);
+    return queue;
+  };
+  const close = async (queue: { close(): Promise<void> }) => {
+    opened.splice(opened.indexOf(queue), 1);
+    await queue.close();
+  };
+
+  beforeEach(async () => {
+    await Promise.all(opened.splice(0).map((queue) => queue.close()));
+  });
+  afterAll(async () => {
+    await Promise.all(opened.splice(0).map((queue) => queue.close()));
+  });
+
+  it('is held by one live process: a second one with the same id is refused, saying why', async () => {
+    await open('host-a', 0);
+    const started = Date.now();
+    await expect(open('host-a', 300)).rejects.toThrow(
+      /WORKER_ID "host-a" is in use by another process on this database.*give each bot process its own WORKER_ID/,
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    // Another id is no one's.
+    await open('host-b', 0);
+  });
+
+  it('is free again once its holder closed, and a waiting process takes it then', async () => {
+    const first = await open('host-c', 0);
+    const waiting = open('host-c', 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await close(first);
+    await expect(waiting).resolves.toBeDefined();
+  });
+
+  it('is free at once when its holder’s connection dies (a killed process)', async () => {
+    await open('host-d', 0);
+    // What the server sees when a process is SIGKILLed: its sessions end.
+    await admin?.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_locks
+       WHERE locktype = 'advisory' AND classid = 723605192 AND objid = hashtext('host-d')::oid`,
+    );
+    await open('host-d', 3_000);
+  });
+});

@@ -125,4 +125,22 @@ describe('a front process and a worker on one PostgreSQL queue', () => {
     const other = jobs.find((job) => job !== onWorker);
     await other?.handle.waitForEdit(hasImage, WAIT_MS);
   });
+
+  it('refuses to start a second process under a WORKER_ID a live one holds, saying why', async () => {
+    harness = await startHarness({
+      webuis: [{ generationMs: 100 }],
+      env: { DATABASE_URL: url(), WORKER_ID: 'front-1' },
+    });
+    const h = harness;
+    await until(() => logLines(h).some((line) => line.msg === 'image server probed'), 'the front’s probe');
+    // Its first start would take the front's running jobs as its own: it waits a lease, then stops.
+    const started = Date.now();
+    await expect(
+      startExtraBot(h, { BOT_ROLE: 'worker', WORKER_ID: 'front-1', JOB_LEASE_SECONDS: '3' }, 100),
+    ).rejects.toThrow(/WORKER_ID "front-1" is in use by another process/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2500);
+    // The front still works.
+    const job = await imagine(h, ALICE, 'still here');
+    await job.handle.waitForEdit(hasImage, WAIT_MS);
+  });
 });
