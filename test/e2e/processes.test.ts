@@ -252,6 +252,23 @@ describe('two bot processes on one PostgreSQL queue', { timeout: 60_000 }, () =>
     await start('worker');
   });
 
+  it('delivers every job once when the process that took the commands is SIGKILLed', async () => {
+    for (const webui of Object.values(webuis)) webui.configure({ generationMs: 1000 });
+    const members = [member('nia'), member('oli')];
+    const jobs: Submitted[] = [];
+    for (const n of [1, 2]) for (const who of members) jobs.push(await imagine(who, `${who.username} ${n}`));
+    await Promise.all([webuis.front.whenGenerating(), webuis.worker.whenGenerating()]);
+    // The gateway goes, and with it the job it was running: the worker takes that one after its
+    // lease, runs the rest, and answers every member over REST with their interaction's token.
+    await bots.front.kill();
+    await delivered(jobs);
+    await drained();
+    const rows = await jobRows(jobs.map((job) => job.jobId));
+    expect(rows.map((row) => row.state)).toEqual(Array(4).fill('succeeded'));
+    expect(jobs.map((job) => deliveries(job.handle))).toEqual([1, 1, 1, 1]);
+    await start('front');
+  });
+
   it('loses nothing when PostgreSQL restarts: jobs sent finish once, and a job sent after runs', async () => {
     for (const webui of Object.values(webuis)) webui.configure({ generationMs: 1500 });
     const [ivy, jack] = [member('ivy'), member('jack')];
