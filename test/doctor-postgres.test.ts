@@ -1,12 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Env } from '../src/config.js';
 import { runDoctor } from '../src/doctor/run.js';
 import { migratePostgres, POSTGRES_MIGRATIONS } from '../src/queue/postgres-migrations.js';
+import { createPostgresJobQueue } from '../src/queue/postgres-queue.js';
 import { type FakeDiscord, startFakeDiscord } from './fakes/discord/server.js';
 import { type FakeWebui, startFakeWebui } from './fakes/webui/server.js';
 import { startTestPostgres, type TestPostgres } from './support/postgres.js';
@@ -62,13 +63,17 @@ async function migrated(url: string, migrations = POSTGRES_MIGRATIONS): Promise<
   }
 }
 
-async function doctor(databaseUrl: string): Promise<{ code: number; lines: string[]; text: string }> {
+async function doctor(
+  databaseUrl: string,
+  more: Env = {},
+): Promise<{ code: number; lines: string[]; text: string }> {
   const env: Env = {
     DISCORD_TOKEN: discord.token,
     DISCORD_API_URL: discord.apiUrl,
     SD_API_URL: sd.url,
     DATABASE_PATH: join(dataDir, 'bot.sqlite'),
     DATABASE_URL: databaseUrl,
+    ...more,
   };
   const lines: string[] = [];
   const code = await runDoctor(env, { output: (line) => lines.push(line), timeoutMs: 5_000 });
@@ -181,3 +186,44 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   return port;
 }
+
+describe('runDoctor on a shared queue', () => {
+  const processLine = (lines: string[]) => lines.find((line) => line.includes('This process:'));
+
+  it('tells the process’s role, shards and WORKER_ID, and whether a running bot holds that id', async () => {
+    const url = await freshDatabase();
+    await migrated(url);
+    expect(processLine((await doctor(url)).lines)).toBe(
+      `· This process: BOT_ROLE=all, gateway shard 0 of 1, WORKER_ID "${hostname()}" (the host name), free on this database`,
+    );
+    const running = await createPostgresJobQueue({
+      connectionString: url,
+      worker: { id: 'worker-7', waitMs: 0 },
+    });
+    try {
+      const { code, lines } = await doctor(url, { BOT_ROLE: 'worker', WORKER_ID: 'worker-7' });
+      expect(code).toBe(0);
+      expect(processLine(lines)).toBe(
+        `· This process: BOT_ROLE=worker, no gateway, WORKER_ID "worker-7", held by a running bot process: that one's id; a second process on this queue needs a WORKER_ID of its own`,
+      );
+      const gateway = await doctor(url, { BOT_ROLE: 'gateway', SHARD_COUNT: '2', SHARD_IDS: '1' });
+      expect(processLine(gateway.lines)).toBe(
+        `· This process: BOT_ROLE=gateway, gateway shard 1 of 2, WORKER_ID "${hostname()}" (the host name) (a gateway runs no job and holds no id)`,
+      );
+      // Looking took nothing: a free id is still free after the doctor, and a held one still held.
+      expect(processLine((await doctor(url, { WORKER_ID: 'worker-8' })).lines)).toContain(
+        'free on this database',
+      );
+      const second = await createPostgresJobQueue({
+        connectionString: url,
+        worker: { id: 'worker-8', waitMs: 0 },
+      });
+      await second.close();
+      await expect(
+        createPostgresJobQueue({ connectionString: url, worker: { id: 'worker-7', waitMs: 0 } }),
+      ).rejects.toThrow(/in use by another process/);
+    } finally {
+      await running.close();
+    }
+  });
+});

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { POSTGRES_MIGRATIONS } from '../queue/postgres-migrations.js';
-import { type CheckLine, fail, pass } from './report.js';
+import { isWorkerIdHeld } from '../queue/postgres-worker-id.js';
+import { type CheckLine, fail, info, pass } from './report.js';
 
 /** `user@host:port/database`, never the password. */
 export function describePostgresUrl(url: string): string {
@@ -107,6 +108,33 @@ async function schemaLine(client: pg.Client): Promise<{ ok: boolean; text: strin
   return { ok: true, text: `${pending} are applied at start` };
 }
 
+/** What this process would be on the shared queue (BOT_ROLE, shards, WORKER_ID). */
+export interface ProcessFacts {
+  role: 'all' | 'gateway' | 'worker';
+  shards: { count: number; ids: readonly number[] };
+  workerId: string;
+  /** WORKER_ID was left unset: the host name stands in. */
+  defaultId: boolean;
+}
+
+/**
+ * The process line: its role and shards, and whether its WORKER_ID is free on this database or held
+ * by a running bot process (which a second process under that id would wait for, then stop).
+ */
+async function processLine(client: pg.Client, facts: ProcessFacts): Promise<CheckLine> {
+  const shards =
+    facts.role === 'worker'
+      ? 'no gateway'
+      : `gateway shard${facts.shards.ids.length === 1 ? '' : 's'} ${facts.shards.ids.join(', ')} of ${facts.shards.count}`;
+  const id = `WORKER_ID "${facts.workerId}"${facts.defaultId ? ' (the host name)' : ''}`;
+  const head = `This process: BOT_ROLE=${facts.role}, ${shards}, ${id}`;
+  if (facts.role === 'gateway') return info(`${head} (a gateway runs no job and holds no id)`);
+  if (!(await isWorkerIdHeld(client, facts.workerId))) return info(`${head}, free on this database`);
+  return info(
+    `${head}, held by a running bot process: that one's id; a second process on this queue needs a WORKER_ID of its own`,
+  );
+}
+
 /** LISTEN on a channel of its own, NOTIFY it, and wait for the notification. */
 async function listenWorks(client: pg.Client, timeoutMs: number): Promise<boolean> {
   const channel = `doctor_${randomBytes(6).toString('hex')}`;
@@ -130,7 +158,10 @@ async function listenWorks(client: pg.Client, timeoutMs: number): Promise<boolea
  * the schema's migration version against the bot's, and LISTEN/NOTIFY (every process listens). Reads
  * only: it never creates a table (the bot migrates at start). One line; the password is never in it.
  */
-export async function checkPostgres(url: string, deps: { timeoutMs: number }): Promise<CheckLine> {
+export async function checkPostgres(
+  url: string,
+  deps: { timeoutMs: number; process?: ProcessFacts },
+): Promise<CheckLine[]> {
   const where = describePostgresUrl(url);
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: deps.timeoutMs });
   // A connection lost after the check began must not crash the doctor; the query then fails.
@@ -139,23 +170,26 @@ export async function checkPostgres(url: string, deps: { timeoutMs: number }): P
     await client.connect();
   } catch (error: unknown) {
     await client.end().catch(() => undefined);
-    return toConnectFailure(where, error);
+    return [toConnectFailure(where, error)];
   }
   try {
     const version = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]
       ?.server_version;
     const head = `PostgreSQL ${version ?? '?'} at ${where}: credentials accepted`;
     const schema = await schemaLine(client);
-    if (!schema.ok) return fail(`${head}, but its ${schema.text}`, schema.fix ?? '');
+    if (!schema.ok) return [fail(`${head}, but its ${schema.text}`, schema.fix ?? '')];
     if (!(await listenWorks(client, deps.timeoutMs))) {
-      return fail(
-        `${head}, ${schema.text}, but LISTEN/NOTIFY does not come through`,
-        'connect DATABASE_URL to PostgreSQL itself or to a pooler in session mode (not transaction mode): each bot process keeps listening connections',
-      );
+      return [
+        fail(
+          `${head}, ${schema.text}, but LISTEN/NOTIFY does not come through`,
+          'connect DATABASE_URL to PostgreSQL itself or to a pooler in session mode (not transaction mode): each bot process keeps listening connections',
+        ),
+      ];
     }
-    return pass(`${head}, ${schema.text}, LISTEN/NOTIFY works`);
+    const checked = pass(`${head}, ${schema.text}, LISTEN/NOTIFY works`);
+    return deps.process === undefined ? [checked] : [checked, await processLine(client, deps.process)];
   } catch (error: unknown) {
-    return toConnectFailure(where, error);
+    return [toConnectFailure(where, error)];
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Dispatcher } from 'undici';
 import { readOperatorGraphs } from '../app/comfy-backend.js';
 import { type Config, ConfigError, type Env, parseConfig } from '../config.js';
@@ -107,6 +108,12 @@ export async function runDoctor(env: Env, deps: DoctorDeps): Promise<number> {
         ? await checkDatabase(config.databasePath)
         : await (await import('./postgres-check.js')).checkPostgres(config.databaseUrl, {
             timeoutMs: deps.timeoutMs ?? 15_000,
+            process: {
+              role: config.role,
+              shards: config.shards,
+              workerId: config.jobs.workerId ?? hostname(),
+              defaultId: config.jobs.workerId === undefined,
+            },
           }),
     );
     if (config.databaseUrl !== undefined) {

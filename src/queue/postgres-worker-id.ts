@@ -37,3 +37,14 @@ export async function holdWorkerId(client: pg.Client, worker: string, waitMs: nu
     await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_MS, waitMs - waited)));
   }
 }
+
+/** Whether a live process holds `worker` now (the doctor asks; taking the lock to see, it lets go at once). */
+export async function isWorkerIdHeld(client: pg.Client, worker: string): Promise<boolean> {
+  const { rows } = await client.query<{ taken: boolean }>(
+    'SELECT pg_try_advisory_lock($1, hashtext($2)) AS taken',
+    [WORKER_LOCK_SPACE, worker],
+  );
+  if (rows[0]?.taken !== true) return true;
+  await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [WORKER_LOCK_SPACE, worker]);
+  return false;
+}
