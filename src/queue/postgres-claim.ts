@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { releaseAfterFailure } from '../store/postgres-transaction.js';
 import { claimCandidates, FAIR_LINE_IDS_SQL } from './fair-line.js';
 import type { ClaimRequest, QueueJob } from './job-queue.js';
 import type { LineEntry } from './line-cache.js';
@@ -105,12 +106,7 @@ export async function claimOnPostgres(
     client.release();
     return undefined;
   } catch (error: unknown) {
-    // A connection that cannot even roll back is dropped, not handed to the next caller.
-    const broken = await client.query('ROLLBACK').then(
-      () => false,
-      () => true,
-    );
-    client.release(broken);
+    await releaseAfterFailure(client);
     throw error;
   }
 }

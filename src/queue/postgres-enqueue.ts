@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { newJobId } from '../jobs/job-store.js';
 import { checkAdmission } from '../jobs/scheduling.js';
 import type { NewJob } from '../jobs/types.js';
+import { releaseAfterFailure } from '../store/postgres-transaction.js';
 import { FAIR_LINE_IDS_SQL } from './fair-line.js';
 import type { AdmissionLimits, EnqueueResult, QueueJob } from './job-queue.js';
 import type { LineEntry } from './line-cache.js';
@@ -80,12 +81,7 @@ export async function enqueueOnPostgres(
   try {
     results = (await client.query(enqueueSql(id, args, channel))) as unknown as pg.QueryResult[];
   } catch (error: unknown) {
-    // A connection that cannot even roll back is dropped, not handed to the next caller.
-    const broken = await client.query('ROLLBACK').then(
-      () => false,
-      () => true,
-    );
-    client.release(broken);
+    await releaseAfterFailure(client);
     throw error;
   }
   const counted = results[2]?.rows[0] as Counted | undefined;

@@ -13,12 +13,16 @@ export async function inTransaction<T>(
     client.release();
     return result;
   } catch (error: unknown) {
-    // A connection that cannot even roll back is dropped, not handed to the next caller.
-    const broken = await client.query('ROLLBACK').then(
-      () => false,
-      () => true,
-    );
-    client.release(broken);
+    await releaseAfterFailure(client);
     throw error;
   }
+}
+
+/** Rolls back whatever a failed step left open and gives the connection back; one that cannot even roll back is dropped, not handed to the next caller. */
+export async function releaseAfterFailure(client: pg.PoolClient): Promise<void> {
+  const broken = await client.query('ROLLBACK').then(
+    () => false,
+    () => true,
+  );
+  client.release(broken);
 }

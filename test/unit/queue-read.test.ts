@@ -3,37 +3,20 @@ import { createQueueSnapshot } from '../../src/jobs/queue-snapshot.js';
 import type { JobQueue, QueueJob } from '../../src/queue/job-queue.js';
 import { createLineCache } from '../../src/queue/line-cache.js';
 import { literal } from '../../src/queue/postgres-literal.js';
+import { newJob } from '../contract/job-queue-kit.js';
 
+/** A queued job as the queue hands it back, built on the contract kit's new job. */
 function job(id: string, userId = 'A'): QueueJob {
   return {
+    ...newJob(userId),
     id,
-    kind: 'txt2img',
     state: 'queued',
-    userId,
-    guildId: 'g1',
-    channelId: 'c1',
-    applicationId: 'app',
-    interactionToken: 'token',
-    tokenExpiresAt: 0,
-    params: {
-      prompt: id,
-      negativePrompt: '',
-      seed: 1,
-      steps: 20,
-      cfgScale: 7,
-      width: 512,
-      height: 512,
-      count: 1,
-      sampler: 'Euler a',
-      scheduler: undefined,
-      model: undefined,
-    },
+    locale: null,
     backend: null,
     serverRef: null,
     attempts: 0,
     error: null,
     result: null,
-    parentId: null,
     messageId: null,
     createdAt: 0,
     startedAt: null,
@@ -43,7 +26,7 @@ function job(id: string, userId = 'A'): QueueJob {
     leaseExpiresAt: null,
     cancelRequested: false,
     failedOn: null,
-  } as QueueJob;
+  };
 }
 
 describe('the line cache', () => {
