@@ -28,8 +28,9 @@ export interface ClaimsOptions {
 
 /**
  * The dispatch step: for each free slot the plan fills, a claim in the queue (the store's fair order
- * and affinity, the backend's capacity across workers). One round at a time; a request during a
- * round runs another one after it.
+ * and affinity, the backend's capacity across workers), each claimed job started at once. Rounds
+ * for different backends overlap (see `schedule`); `scheduleNow` is for a slot a server's answer
+ * just freed.
  */
 export function createClaims(options: ClaimsOptions): { schedule(): void; scheduleNow(): void } {
   const { queue, snapshot, pool, worker, now, log } = options;
