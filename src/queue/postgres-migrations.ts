@@ -71,6 +71,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      PRIMARY KEY (job_id, idx)
    );
    CREATE INDEX image_files_created ON image_files (created_at);`,
+  // The fair line (src/queue/fair-line.ts) numbers each member's queued jobs in creation order on
+  // every read and claim: in this index's order, with no sort of its own.
+  `CREATE INDEX jobs_line ON jobs (state, user_id, created_at, id);`,
 ];
 
 /** Held while migrating, so two processes starting at once apply each version once. */

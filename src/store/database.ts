@@ -80,6 +80,9 @@ const MIGRATIONS: readonly string[] = [
    ALTER TABLE jobs ADD COLUMN lease_expires_at INTEGER;
    ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE jobs ADD COLUMN failed_on TEXT;`,
+  // The fair line (src/queue/fair-line.ts) numbers each member's queued jobs in creation order on
+  // every read and claim: in this index's order, with no sort of its own.
+  `CREATE INDEX jobs_line ON jobs(state, user_id, created_at, id);`,
 ];
 
 /** Opens (creating the folder and file on first run) the SQLite database in WAL mode and migrates it. */
