@@ -161,6 +161,7 @@ export const envSchema = z.object({
   SD_CONCURRENCY_PER_BACKEND: integer(1, 16, 1),
   SHUTDOWN_GRACE_SECONDS: integer(0, 3600, 30),
   JOB_LEASE_SECONDS: integer(3, 3600, 60),
+  DATABASE_POOL_SIZE: integer(2, 100, 10),
   SHARD_COUNT: integer(1, 100_000, 1),
   SHARD_IDS: optionalString,
   SD_ACCEPT_GZIP: boolean(false),

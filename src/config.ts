@@ -27,6 +27,11 @@ export interface Config {
    */
   databaseUrl: string | undefined;
   /**
+   * Connections of this process's pool on DATABASE_URL (DATABASE_POOL_SIZE); three more listen.
+   * Every process counts against the server's max_connections.
+   */
+  databasePoolSize: number;
+  /**
    * `all`: the gateway (commands, buttons) and a worker; `gateway` (BOT_ROLE): takes commands and
    * enqueues, tells places in line, runs no job; `worker`: no gateway login, it runs jobs from the
    * shared queue (DATABASE_URL) and delivers them over REST. Both others need DATABASE_URL.
@@ -196,6 +201,7 @@ export function parseConfig(env: Env): Config {
     backends,
     databasePath: data.DATABASE_PATH,
     databaseUrl: data.DATABASE_URL,
+    databasePoolSize: data.DATABASE_POOL_SIZE,
     role: data.BOT_ROLE,
     shards: sharding.shards,
     imageDir: data.IMAGE_DIR ?? defaultImageDir(data.DATABASE_PATH),

@@ -36,6 +36,17 @@ const withPath = (url: string, path: string) => {
   return changed.toString();
 };
 
+/** One query on `url`, on a connection of its own. */
+async function query<Row extends pg.QueryResultRow>(url: string, sql: string): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<Row>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 async function admin(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: server.url });
   await client.connect();
@@ -193,8 +204,10 @@ describe('runDoctor on a shared queue', () => {
   it('tells the process’s role, shards and WORKER_ID, and whether a running bot holds that id', async () => {
     const url = await freshDatabase();
     await migrated(url);
+    const allowed = (await query<{ max_connections: string }>(url, 'SHOW max_connections'))[0]
+      ?.max_connections;
     expect(processLine((await doctor(url)).lines)).toBe(
-      `· This process: BOT_ROLE=all, gateway shard 0 of 1, WORKER_ID "${hostname()}" (the host name), free on this database`,
+      `· This process: BOT_ROLE=all, gateway shard 0 of 1, up to 13 connections (DATABASE_POOL_SIZE 10 and 3 listening; the server allows ${allowed} in all), WORKER_ID "${hostname()}" (the host name), free on this database`,
     );
     const running = await createPostgresJobQueue({
       connectionString: url,
@@ -204,11 +217,16 @@ describe('runDoctor on a shared queue', () => {
       const { code, lines } = await doctor(url, { BOT_ROLE: 'worker', WORKER_ID: 'worker-7' });
       expect(code).toBe(0);
       expect(processLine(lines)).toBe(
-        `· This process: BOT_ROLE=worker, no gateway, WORKER_ID "worker-7", held by a running bot process: that one's id; a second process on this queue needs a WORKER_ID of its own`,
+        `· This process: BOT_ROLE=worker, no gateway, up to 13 connections (DATABASE_POOL_SIZE 10 and 3 listening; the server allows ${allowed} in all), WORKER_ID "worker-7", held by a running bot process: that one's id; a second process on this queue needs a WORKER_ID of its own`,
       );
-      const gateway = await doctor(url, { BOT_ROLE: 'gateway', SHARD_COUNT: '2', SHARD_IDS: '1' });
+      const gateway = await doctor(url, {
+        BOT_ROLE: 'gateway',
+        SHARD_COUNT: '2',
+        SHARD_IDS: '1',
+        DATABASE_POOL_SIZE: '4',
+      });
       expect(processLine(gateway.lines)).toBe(
-        `· This process: BOT_ROLE=gateway, gateway shard 1 of 2, WORKER_ID "${hostname()}" (the host name) (a gateway runs no job and holds no id)`,
+        `· This process: BOT_ROLE=gateway, gateway shard 1 of 2, up to 7 connections (DATABASE_POOL_SIZE 4 and 3 listening; the server allows ${allowed} in all), WORKER_ID "${hostname()}" (the host name) (a gateway runs no job and holds no id)`,
       );
       // Looking took nothing: a free id is still free after the doctor, and a held one still held.
       expect(processLine((await doctor(url, { WORKER_ID: 'worker-8' })).lines)).toContain(

@@ -24,6 +24,8 @@ export interface PostgresStores {
 
 export interface PostgresStoreOptions {
   connectionString: string;
+  /** The pool's connections (DATABASE_POOL_SIZE; pg's default, 10, when unset). */
+  poolSize?: number | undefined;
   /** The kept images' folder, which every process must read (shared storage). */
   imageDir: string;
   log: Pick<Logger, 'error'>;
@@ -38,7 +40,7 @@ export interface PostgresStoreOptions {
  * SQLite never loads `pg`. On a failure, whatever opened is closed and the pool ended.
  */
 export async function openPostgresStores(options: PostgresStoreOptions): Promise<PostgresStores> {
-  const pool = new pg.Pool({ connectionString: options.connectionString });
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
   // An idle client that loses its server emits here; each listener reconnects on its own.
   pool.on('error', () => undefined);
   const closers: (() => Promise<void>)[] = [];

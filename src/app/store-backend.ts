@@ -28,7 +28,8 @@ export interface StoreBackend {
  * once `ready` settled, as start-up awaits it before anything can ask.
  */
 export function openStoreBackend(
-  config: Pick<Config, 'databasePath' | 'databaseUrl' | 'imageDir'>,
+  config: Pick<Config, 'databasePath' | 'databaseUrl' | 'imageDir'> &
+    Partial<Pick<Config, 'databasePoolSize'>>,
   deps: {
     log: Pick<Logger, 'error'>;
     now: () => number;
@@ -61,6 +62,7 @@ export function openStoreBackend(
   const opening = import('./postgres-stores.js').then((module) =>
     module.openPostgresStores({
       connectionString,
+      poolSize: config.databasePoolSize,
       imageDir: config.imageDir,
       log: deps.log,
       now: deps.now,

@@ -115,7 +115,12 @@ export interface ProcessFacts {
   workerId: string;
   /** WORKER_ID was left unset: the host name stands in. */
   defaultId: boolean;
+  /** DATABASE_POOL_SIZE: the pool's connections; three more listen. */
+  poolSize: number;
 }
+
+/** Three listening connections per process: the queue's, the settings', the kept-image index's. */
+const LISTENING = 3;
 
 /**
  * The process line: its role and shards, and whether its WORKER_ID is free on this database or held
@@ -127,7 +132,10 @@ async function processLine(client: pg.Client, facts: ProcessFacts): Promise<Chec
       ? 'no gateway'
       : `gateway shard${facts.shards.ids.length === 1 ? '' : 's'} ${facts.shards.ids.join(', ')} of ${facts.shards.count}`;
   const id = `WORKER_ID "${facts.workerId}"${facts.defaultId ? ' (the host name)' : ''}`;
-  const head = `This process: BOT_ROLE=${facts.role}, ${shards}, ${id}`;
+  const allowed = (await client.query<{ max_connections: string }>('SHOW max_connections')).rows[0]
+    ?.max_connections;
+  const connections = `up to ${facts.poolSize + LISTENING} connections (DATABASE_POOL_SIZE ${facts.poolSize} and ${LISTENING} listening; the server allows ${allowed ?? '?'} in all)`;
+  const head = `This process: BOT_ROLE=${facts.role}, ${shards}, ${connections}, ${id}`;
   if (facts.role === 'gateway') return info(`${head} (a gateway runs no job and holds no id)`);
   if (!(await isWorkerIdHeld(client, facts.workerId))) return info(`${head}, free on this database`);
   return info(

@@ -113,6 +113,7 @@ export async function runDoctor(env: Env, deps: DoctorDeps): Promise<number> {
               shards: config.shards,
               workerId: config.jobs.workerId ?? hostname(),
               defaultId: config.jobs.workerId === undefined,
+              poolSize: config.databasePoolSize,
             },
           }),
     );

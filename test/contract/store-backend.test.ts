@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStoreBackend } from '../../src/app/store-backend.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { newJob } from './job-queue-kit.js';
 
 let server: TestPostgres | undefined;
 let dir: string;
@@ -82,6 +83,48 @@ describe('openStoreBackend (DATABASE_URL)', () => {
     expect(await query('SELECT user_id FROM usage')).toEqual([{ user_id: 'u1' }]);
     expect(await query('SELECT job_id, idx FROM image_files')).toEqual([{ job_id: 'job-a', idx: 0 }]);
     expect(existsSync(join(dir, 'backend-a.sqlite'))).toBe(false);
+  });
+
+  it('opens no more pooled connections than DATABASE_POOL_SIZE, however many steps wait', async () => {
+    const stores = openStoreBackend(
+      {
+        databasePath: join(dir, 'backend-pool.sqlite'),
+        databaseUrl: urlNamed('backend-pool'),
+        databasePoolSize: 2,
+        imageDir: join(dir, 'images'),
+      },
+      { log: quiet, now: () => 1_000 },
+    );
+    await stores.ready;
+    // Every enqueue waits on the admission lock, held here: each holds a pooled connection meanwhile.
+    const holder = new pg.Client({ connectionString: urlNamed('test-holder') });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock(7236051917338522625)');
+      const limits = { maxPendingPerUser: 10, maxQueueLength: 10 };
+      const enqueues = Array.from({ length: 6 }, (_, index) =>
+        stores.jobs.queue.enqueue(newJob(`u${index}`), limits, index),
+      );
+      const waiting = async () =>
+        Number(
+          (
+            await query<{ n: string }>(
+              "SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+            )
+          )[0]?.n,
+        );
+      const deadline = Date.now() + 5_000;
+      while ((await waiting()) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await waiting()).toBe(2);
+      // Three listening (the queue's, the settings', the image index's) and the pool's two.
+      expect(await connectionsOf('backend-pool')).toBe(3 + 2);
+      await holder.query('SELECT pg_advisory_unlock(7236051917338522625)');
+      expect((await Promise.all(enqueues)).every((result) => result.ok)).toBe(true);
+    } finally {
+      await holder.end();
+      await stores.close();
+    }
   });
 
   it('writes a setting changed just before close to the database before the pool ends', async () => {

@@ -29,6 +29,16 @@ describe('parseConfig (DATABASE_URL, BOT_ROLE, WORKER_ID)', () => {
     ]);
   });
 
+  it('sizes the PostgreSQL pool by DATABASE_POOL_SIZE, 10 unless set, from 2 to 100', () => {
+    expect(parseConfig(base).databasePoolSize).toBe(10);
+    expect(parseConfig({ ...base, DATABASE_POOL_SIZE: '4' }).databasePoolSize).toBe(4);
+    for (const bad of ['1', '101', 'many']) {
+      expect(problemsOf({ ...base, DATABASE_POOL_SIZE: bad }).issues.map((issue) => issue.key)).toEqual([
+        'DATABASE_POOL_SIZE',
+      ]);
+    }
+  });
+
   it.each(['postgres://bot:pw@db.example:5432/sdbot', 'postgresql://bot@127.0.0.1/sdbot'])(
     'takes %s as the queue’s database',
     (url) => {
