@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -10,6 +9,7 @@ import { migratePostgres, POSTGRES_MIGRATIONS } from '../src/queue/postgres-migr
 import { createPostgresJobQueue } from '../src/queue/postgres-queue.js';
 import { type FakeDiscord, startFakeDiscord } from './fakes/discord/server.js';
 import { type FakeWebui, startFakeWebui } from './fakes/webui/server.js';
+import { freePort } from './support/ports.js';
 import { startTestPostgres, type TestPostgres } from './support/postgres.js';
 
 let server: TestPostgres;
@@ -177,7 +177,7 @@ describe('runDoctor with DATABASE_URL', () => {
   });
 
   it('reports an unreachable server with the fix', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const url = `postgres://bot:s3cret-pw@127.0.0.1:${port}/sdbot`;
     const { code, lines, text } = await doctor(url);
     expect(code).toBe(1);
@@ -187,16 +187,6 @@ describe('runDoctor with DATABASE_URL', () => {
     expect(text).not.toContain('s3cret-pw');
   });
 });
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 describe('runDoctor on a shared queue', () => {
   const processLine = (lines: string[]) => lines.find((line) => line.includes('This process:'));

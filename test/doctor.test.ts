@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { startFakeComfy } from './fakes/comfyui/server.js';
 import { type FakeDiscord, startFakeDiscord } from './fakes/discord/server.js';
 import { startFakeSdcpp } from './fakes/sdcpp/server.js';
 import { type FakeWebui, type FakeWebuiOptions, startFakeWebui } from './fakes/webui/server.js';
+import { freePort } from './support/ports.js';
 
 const PASSWORD = 'hunter2-very-secret';
 
@@ -49,16 +49,6 @@ async function doctor(env: Env): Promise<{ code: number; lines: string[]; text: 
   const lines: string[] = [];
   const code = await runDoctor(env, { output: (line) => lines.push(line), timeoutMs: 5_000 });
   return { code, lines, text: lines.join('\n') };
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /**
@@ -199,7 +189,7 @@ describe('runDoctor', () => {
   });
 
   it('reports an unreachable WebUI with the fix', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const { code, lines } = await doctor(envFor(`http://127.0.0.1:${port}`));
     expect(code).toBe(1);
     expect(line(lines, 'not reachable')).toMatch(
@@ -210,7 +200,7 @@ describe('runDoctor', () => {
 
   it('checks every backend and fails when one of them is down', async () => {
     const sd = await webui();
-    const port = await closedPort();
+    const port = await freePort();
     const { code, lines } = await doctor(envFor(`${sd.url},http://127.0.0.1:${port}`));
     expect(code).toBe(1);
     expect(line(lines, `WebUI ${sd.url} reachable`)).toMatch(/^✓/);
@@ -248,7 +238,7 @@ describe('runDoctor', () => {
 
   it('reports an unreachable Discord API', async () => {
     const sd = await webui();
-    const port = await closedPort();
+    const port = await freePort();
     const { code, lines } = await doctor(envFor(sd.url, { DISCORD_API_URL: `http://127.0.0.1:${port}/api` }));
     expect(code).toBe(1);
     expect(line(lines, 'Discord API')).toMatch(/^✗ .*not reachable.*→ check the internet connection/);

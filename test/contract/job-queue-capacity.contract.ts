@@ -1,15 +1,5 @@
 import { expect, it } from 'vitest';
-import { add, slot, type useQueueStore } from './job-queue-kit.js';
-
-const RESULT = {
-  seeds: [1],
-  model: null,
-  modelHash: null,
-  sampler: null,
-  infotexts: [],
-  durationMs: 5,
-  backend: 'x',
-};
+import { add, RESULT, slot, type useQueueStore } from './job-queue-kit.js';
 
 /** Backend capacity across workers, and a restarted worker taking its running jobs back. */
 export function defineCapacityContract(store: ReturnType<typeof useQueueStore>): void {

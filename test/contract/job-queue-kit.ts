@@ -32,6 +32,17 @@ export function useQueueStore(makeStore: () => Promise<QueueStore>) {
 
 export const LIMITS = { maxPendingPerUser: 100, maxQueueLength: 1000 };
 
+/** What a worker records when it completes a job. */
+export const RESULT = {
+  seeds: [1],
+  model: null,
+  modelHash: null,
+  sampler: null,
+  infotexts: [],
+  durationMs: 5,
+  backend: 'x',
+};
+
 export function newJob(userId: string, model?: string): NewJob {
   return {
     kind: 'txt2img',

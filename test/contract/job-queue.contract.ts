@@ -2,17 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { JobQueue } from '../../src/queue/job-queue.js';
 import { defineCapacityContract } from './job-queue-capacity.contract.js';
 import { defineFairnessContract } from './job-queue-fairness.contract.js';
-import { add, LIMITS, newJob, nextEvent, type QueueStore, slot, useQueueStore } from './job-queue-kit.js';
-
-const RESULT = {
-  seeds: [1],
-  model: null,
-  modelHash: null,
-  sampler: null,
-  infotexts: [],
-  durationMs: 5,
-  backend: 'x',
-};
+import {
+  add,
+  LIMITS,
+  newJob,
+  nextEvent,
+  type QueueStore,
+  RESULT,
+  slot,
+  useQueueStore,
+} from './job-queue-kit.js';
 
 /** The JobQueue contract: every adapter registers these same cases with its own store. */
 export function defineJobQueueContract(name: string, makeStore: () => Promise<QueueStore>): void {

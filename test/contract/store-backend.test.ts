@@ -1,10 +1,10 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStoreBackend } from '../../src/app/store-backend.js';
+import { freePort } from '../support/ports.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
 import { newJob } from './job-queue-kit.js';
 
@@ -141,7 +141,7 @@ describe('openStoreBackend (DATABASE_URL)', () => {
   });
 
   it('rejects `ready` when PostgreSQL is unreachable, refuses synchronous reads meanwhile, and closes quietly', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const stores = openStoreBackend(
       {
         databasePath: join(dir, 'never.sqlite'),
@@ -159,13 +159,3 @@ describe('openStoreBackend (DATABASE_URL)', () => {
     await expect(stores.close()).resolves.toBeUndefined();
   });
 });
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}

@@ -1,0 +1,18 @@
+import { createServer } from 'node:net';
+
+/**
+ * A free TCP port on 127.0.0.1 (the kernel's pick, released at once): for a server a test is about
+ * to start, or for an address nothing listens on.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address !== null ? resolve(address.port) : reject(),
+      );
+    });
+  });
+}
