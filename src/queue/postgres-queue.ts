@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { checkChannelName } from '../store/postgres-notifications.js';
 import { inTransaction } from '../store/postgres-transaction.js';
 import { createQueueEvents } from './events.js';
 import { FAIR_LINE_IDS_SQL } from './fair-line.js';
@@ -48,8 +49,7 @@ type Notify = (client: Client, type: QueueEvent['type'], jobId: string) => Promi
 export async function createPostgresJobQueue(options: PostgresQueueOptions): Promise<JobQueue> {
   const owned = !('pool' in options);
   const pool = 'pool' in options ? options.pool : new pg.Pool({ connectionString: options.connectionString });
-  const channel = options.channel ?? 'job_queue';
-  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`not a plain channel name: ${channel}`);
+  const channel = checkChannelName(options.channel ?? 'job_queue');
   // A pool's idle client that loses its server emits here; without a listener that would crash.
   const onPoolError = () => undefined;
   pool.on('error', onPoolError);
