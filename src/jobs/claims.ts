@@ -21,7 +21,7 @@ export interface ClaimsOptions {
   /** This worker's running jobs on a backend whose server already answered (they hold no slot). */
   released: (backendId: string) => string[];
   isAccepting: () => boolean;
-  /** The claimed jobs, each holding its slot in the pool: started at once, the line read anew after. */
+  /** The claimed jobs, each holding its slot in the pool: started at once. */
   onClaimed: (claimed: { job: QueueJob; backendId: string }[]) => void;
   track: (promise: Promise<unknown>) => void;
 }

@@ -125,9 +125,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         .map((entry) => entry.job.id),
     isAccepting: () => accepting && runsJobs,
     onClaimed: (claimed) => {
+      // The snapshot takes the claims at once: the places they move are told without a read.
       snapshot.claimed(claimed.map(({ job }) => job));
       for (const { job, backendId } of claimed) execute(job, backendId);
-      track(snapshot.refresh().then(publishPositions));
+      publishPositions();
     },
     track,
   });
