@@ -79,11 +79,7 @@ export function createExecutor(context: ExecuteContext) {
       log.info({ jobId: job.id, backend: backendId }, 'following a request sent before the restart');
     emit({ type: 'state', job, state: 'running' });
     // The request goes out at once; what the member sees waits for a retry's note still on its way.
-    let before = context.notes.get(job.id);
-    const sent = () => {
-      before = undefined;
-    };
-    before = before?.then(sent, sent);
+    const before = context.notes.get(job.id)?.catch(() => undefined);
     const tell = (progress: Parameters<JobReporter['running']>[1]) =>
       report('running', job, () =>
         before === undefined
