@@ -16,7 +16,6 @@ export interface ExecuteContext {
   /** Cancels asked for jobs claimed but not started yet here. */
   pendingCancels: Set<string>;
   /** Notes still being sent for jobs back in line: a start is announced after its job's note. */
-  notes: ReadonlyMap<string, Promise<void>>;
   queue: Pick<JobQueue, 'get'>;
   store: { update(id: string, changes: JobNotes): unknown };
   reporter: JobReporter;
@@ -79,13 +78,8 @@ export function createExecutor(context: ExecuteContext) {
       log.info({ jobId: job.id, backend: backendId }, 'following a request sent before the restart');
     emit({ type: 'state', job, state: 'running' });
     // The request goes out at once; what the member sees waits for a retry's note still on its way.
-    const before = context.notes.get(job.id)?.catch(() => undefined);
     const tell = (progress: Parameters<JobReporter['running']>[1]) =>
-      report('running', job, () =>
-        before === undefined
-          ? reporter.running(job, progress)
-          : before.then(() => reporter.running(job, progress)),
-      );
+      report('running', job, () => reporter.running(job, progress));
     tell(null);
     const started = now();
     // Once the server answers, it is free: hand it the next job while this answer is read and

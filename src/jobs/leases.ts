@@ -1,7 +1,6 @@
 import type { Logger } from '../log.js';
 import type { JobQueue, QueueJob } from '../queue/job-queue.js';
 import type { JobEvent } from './observers.js';
-import type { QueueSnapshot } from './queue-snapshot.js';
 import type { JobReporter } from './reporter.js';
 import type { Job } from './types.js';
 
@@ -54,23 +53,26 @@ export function startLeaseKeeping(options: LeaseKeeperOptions): { stop(): Promis
   };
 }
 
-/** Tells the members of recovered jobs: cancelled (a cancel was asked), or back in line to run again. */
+/**
+ * Tells the members of recovered jobs: cancelled (a cancel was asked), or back in line to run again.
+ * The "retrying" note is taken before this returns to the event loop, so a start of the job
+ * claimed meanwhile is announced after it, never in its place.
+ */
 export async function tellRecovered(
   jobs: readonly QueueJob[],
   context: {
-    snapshot: QueueSnapshot;
     emit: (event: JobEvent) => void;
     report: (what: string, job: Job, action: () => Promise<void>) => void;
     reporter: JobReporter;
+    noteRetrying: (job: Job) => Promise<void>;
   },
 ): Promise<void> {
-  const { snapshot, emit, report, reporter } = context;
-  await snapshot.refresh();
+  const { emit, report, reporter, noteRetrying } = context;
+  const notes: Promise<void>[] = [];
   for (const job of jobs) {
     emit({ type: 'state', job, state: job.state });
     if (job.state === 'cancelled') report('cancelled', job, () => reporter.cancelled(job));
-    const place = snapshot.position(job.id);
-    if (place !== undefined)
-      report('retrying', job, () => reporter.queued(job, place.position, place.total, 'retrying'));
+    if (job.state === 'queued') notes.push(noteRetrying(job));
   }
+  await Promise.all(notes);
 }

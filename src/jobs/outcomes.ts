@@ -30,10 +30,8 @@ export interface OutcomeContext {
   maxAttempts: number;
   images: ImageStore | undefined;
   isAccepting(): boolean;
-  /** A note being sent for a job back in line: the job's next start is announced after it. */
-  noteBefore(jobId: string, note: Promise<void>): void;
-  /** The place in line of a job that just went back, the line read anew. */
-  placeOf(jobId: string): Promise<{ position: number; total: number }>;
+  /** Tells the member of a job back in line that it is retrying; the job's later reports wait for it. */
+  noteRetrying(job: Job): Promise<void>;
 }
 
 /**
@@ -44,8 +42,20 @@ export interface OutcomeContext {
  */
 // One closure on purpose: the transitions share the runner's context; each one is a named inner function.
 export function createOutcomes(context: OutcomeContext) {
-  const { move, report, emit, track, pool, reporter, log, now, maxAttempts, images, isAccepting, placeOf } =
-    context;
+  const {
+    move,
+    report,
+    emit,
+    track,
+    pool,
+    reporter,
+    log,
+    now,
+    maxAttempts,
+    images,
+    isAccepting,
+    noteRetrying,
+  } = context;
 
   async function succeed(job: Job, backendId: string, result: EngineResult, started: number) {
     if (job.params.model !== undefined) pool.setLoadedModel(backendId, job.params.model);
@@ -91,11 +101,7 @@ export function createOutcomes(context: OutcomeContext) {
       if (again?.state === 'cancelled') report('cancelled', again, () => reporter.cancelled(again));
       if (again?.state !== 'queued') return;
       // Its next start (here, at once) is announced after this note, which reads the line first.
-      const told = placeOf(again.id).then(({ position, total }) =>
-        report('retrying', again, () => reporter.queued(again, position, total, 'retrying')),
-      );
-      context.noteBefore(again.id, told);
-      await told;
+      await noteRetrying(again);
     } else if (decision === 'retry') {
       await move(job, { type: 'retry', failedOn: backendId });
     } else {

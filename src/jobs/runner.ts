@@ -57,12 +57,21 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     inFlight.add(promise);
     void promise.finally(() => inFlight.delete(promise)).catch(() => undefined);
   };
-  const report = (what: string, job: Job, action: () => Promise<void>) => {
+  const send = (what: string, job: Job, action: () => Promise<void>) => {
     track(
       action().catch((error: unknown) => {
         log.warn({ err: error, jobId: job.id, what }, 'reporting a job update failed');
       }),
     );
+  };
+  /** Jobs with reports waiting for their note: they started here again meanwhile. */
+  const heldBack = new Set<string>();
+  /** A job's reports go out in order after its note still on its way (a retry's, which reads the line first). */
+  const report = (what: string, job: Job, action: () => Promise<void>) => {
+    const before = notes.get(job.id);
+    if (before === undefined) return send(what, job, action);
+    heldBack.add(job.id);
+    track(before.then(() => send(what, job, action)));
   };
 
   const pool = createBackendPool({
@@ -151,6 +160,31 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     track(snapshot.refreshSoon().then(() => claims.schedule()));
   };
 
+  /**
+   * Tells the member of a job back in line that it is retrying, at its place read anew (a job
+   * already claimed again here is first; one another process took tells its own story). Every
+   * later report of the job waits for this one.
+   */
+  const noteRetrying = (job: Job): Promise<void> => {
+    const told = snapshot.refresh().then(() => {
+      const place =
+        snapshot.position(job.id) ??
+        (heldBack.has(job.id) ? { position: 1, total: snapshot.line.length + 1 } : undefined);
+      if (place !== undefined)
+        send('retrying', job, () => reporter.queued(job, place.position, place.total, 'retrying'));
+    });
+    notes.set(job.id, told);
+    heldBack.delete(job.id);
+    track(
+      told.finally(() => {
+        if (notes.get(job.id) !== told) return;
+        notes.delete(job.id);
+        heldBack.delete(job.id);
+      }),
+    );
+    return told;
+  };
+
   const { settle } = createOutcomes({
     move,
     report,
@@ -163,14 +197,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     maxAttempts: options.maxAttempts,
     images: options.images,
     isAccepting: () => accepting,
-    noteBefore: (jobId, note) => {
-      notes.set(jobId, note);
-      track(note.finally(() => (notes.get(jobId) === note ? notes.delete(jobId) : undefined)));
-    },
-    placeOf: async (jobId) => {
-      await snapshot.refresh();
-      return snapshot.position(jobId) ?? { position: snapshot.line.length, total: snapshot.line.length };
-    },
+    noteRetrying,
   });
 
   let stopped = false;
@@ -178,7 +205,6 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     pool,
     running,
     pendingCancels,
-    notes,
     queue,
     store,
     reporter,
@@ -276,7 +302,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         },
         onCancelRequested: (jobId) => onQueueEvent({ type: 'cancel-requested', jobId }),
         onRecovered: (jobs) =>
-          track(tellRecovered(jobs, { snapshot, emit, report, reporter }).then(() => claims.schedule())),
+          track(tellRecovered(jobs, { emit, report, reporter, noteRetrying }).then(() => claims.schedule())),
       });
       // Tick several times per throttle interval, so an edit is due at most a quarter interval late.
       timer = setInterval(tick, Math.max(50, Math.min(250, options.progressIntervalMs / 4)));

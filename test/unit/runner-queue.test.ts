@@ -51,8 +51,15 @@ afterEach(async () => {
   }
 });
 
-function startRunner(world: World, worker: string, engine: FakeEngine, leaseMs = 60_000) {
-  const { db, queue } = connect(world);
+function startRunner(
+  world: World,
+  worker: string,
+  engine: FakeEngine,
+  leaseMs = 60_000,
+  wrap: (queue: JobQueue) => JobQueue = (queue) => queue,
+) {
+  const { db, queue: connected } = connect(world);
+  const queue = wrap(connected);
   const reports: Report[] = [];
   const push = (type: string) => async (job: { id: string }) => {
     reports.push({ type, jobId: job.id });
@@ -132,6 +139,38 @@ describe('createJobRunner on a shared queue', () => {
     await until(() => reports.some((report) => report.type === 'finished'), 'the job to finish');
     expect(reports).toContainEqual({ type: 'queued', jobId: id, note: 'retrying' });
     expect(await other.get(id)).toMatchObject({ state: 'succeeded', attempts: 2 });
+  });
+
+  it('tells "retrying" before the new start of a recovered job claimed before the line was read again', async () => {
+    const world = createWorld();
+    const other = connect(world).queue;
+    const id = await enqueued(other, 'alice', world.clock.now);
+    await other.claim(slot('dead', world.clock.now, { backendId: 'gpu', leaseMs: 100 }));
+    const engine = createFakeEngine('gpu');
+    // Once the job is back in line, reads of the line are slow and the claim is not: it lands first.
+    let recovered = false;
+    const { runner, reports } = startRunner(world, 'w1', engine, 150, (queue) => ({
+      ...queue,
+      recoverStalled: async (now) => {
+        const jobs = await queue.recoverStalled(now);
+        if (jobs.length > 0) recovered = true;
+        return jobs;
+      },
+      overview: async () => {
+        if (recovered) await new Promise((resolve) => setTimeout(resolve, 100));
+        return queue.overview();
+      },
+    }));
+    await runner.start();
+    world.clock.now += 1000;
+    (await engine.run(0)).resolve();
+    await until(() => reports.some((report) => report.type === 'finished'), 'the job to finish');
+    const told = reports.filter((report) => report.jobId === id).map(({ type, note }) => [type, note]);
+    expect(told.slice(told.findIndex(([, note]) => note === 'retrying'))).toEqual([
+      ['queued', 'retrying'],
+      ['running', undefined],
+      ['finished', undefined],
+    ]);
   });
 
   it('takes back at start the job it left running, not one another worker holds', async () => {
