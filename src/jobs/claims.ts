@@ -32,7 +32,12 @@ export interface ClaimsOptions {
  * for different backends overlap (see `schedule`); `scheduleNow` is for a slot a server's answer
  * just freed.
  */
-export function createClaims(options: ClaimsOptions): { schedule(): void; scheduleNow(): void } {
+export function createClaims(options: ClaimsOptions): {
+  schedule(): void;
+  scheduleNow(): void;
+  /** Every backend is full (other workers' jobs counted as last read) or down: no claim would start. */
+  full(): boolean;
+} {
   const { queue, snapshot, pool, worker, now, log } = options;
   let scheduled = false;
   const can = (job: QueueJob, backendId: string) =>
@@ -136,5 +141,7 @@ export function createClaims(options: ClaimsOptions): { schedule(): void; schedu
     queueMicrotask(start);
   };
 
-  return { schedule, scheduleNow };
+  const full = () => !views().some((view) => view.healthy && view.running < view.capacity);
+
+  return { schedule, scheduleNow, full };
 }

@@ -16,16 +16,19 @@ export interface QueueSnapshot {
   /** Reads the line again; settles once a read that started after this call has landed. */
   refresh(): Promise<void>;
   /**
-   * The same for a change another step made: reads begin at least `spacingMs` apart, so a burst
-   * of changes (every process's, on a shared queue) costs one read per interval, not one each.
+   * The same for a change another step made: reads begin at least `spacingMs` apart (asked anew at
+   * each call), so a burst of changes (every process's, on a shared queue) costs one read per
+   * interval, not one each.
    */
   refreshSoon(): Promise<void>;
+  /** A read is waiting out its spacing: something changed since the last read began. */
+  readonly behind: boolean;
 }
 
 export function createQueueSnapshot(
   queue: Pick<JobQueue, 'overview'>,
   onError: (error: unknown) => void,
-  spacingMs = 0,
+  spacingMs: number | (() => number) = 0,
 ): QueueSnapshot {
   let line: QueueJob[] = [];
   let running: QueueJob[] = [];
@@ -41,11 +44,9 @@ export function createQueueSnapshot(
       [...held.filter((job) => !recent.has(job.id)), ...fresh],
     ];
   };
-  /** A read that has not started yet: later callers wait for it instead of queueing another. */
-  let waiting: Promise<void> | undefined;
+  /** The read not begun yet: later callers wait for it instead of queueing another. */
+  let pending: { promise: Promise<void>; bringForward(at: number): void } | undefined;
   let lastStart = Number.NEGATIVE_INFINITY;
-  /** Ends the spacing wait of the read not begun yet (or marks it urgent before that wait starts). */
-  let hurry: (() => void) | undefined;
   return {
     get line() {
       return line;
@@ -64,31 +65,37 @@ export function createQueueSnapshot(
       [line, running] = withRecent(line, running);
     },
     refresh: () => read(0),
-    refreshSoon: () => read(spacingMs),
+    refreshSoon: () => read(typeof spacingMs === 'number' ? spacingMs : spacingMs()),
+    get behind() {
+      return pending !== undefined;
+    },
   };
 
-  /** A read after the one in flight, begun no sooner than `spacing` after the last one began. */
+  /**
+   * A read after the one in flight, begun no sooner than `spacing` after the last one began. A
+   * caller wanting it sooner than the read already waiting brings that one forward.
+   */
   function read(spacing: number): Promise<void> {
-    if (waiting !== undefined) {
-      // A read wanted now does not wait out the spacing of one not yet begun.
-      if (spacing === 0) hurry?.();
-      return waiting;
+    const wanted = lastStart + spacing;
+    if (pending !== undefined) {
+      pending.bringForward(wanted);
+      return pending.promise;
     }
-    let urgent = spacing === 0;
+    let startAt = wanted;
+    let wake: (() => void) | undefined;
     const next = chain
       .then(async () => {
-        const wait = lastStart + spacing - performance.now();
-        if (wait > 0 && !urgent) {
+        while (performance.now() < startAt) {
           await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, wait);
-            hurry = () => {
+            const timer = setTimeout(resolve, startAt - performance.now());
+            wake = () => {
               clearTimeout(timer);
               resolve();
             };
           });
+          wake = undefined;
         }
-        hurry = undefined;
-        waiting = undefined;
+        pending = undefined;
         lastStart = performance.now();
         const before = claims;
         const { line: queued, running: held } = await queue.overview();
@@ -97,10 +104,14 @@ export function createQueueSnapshot(
         [line, running] = withRecent(queued, held);
       })
       .catch(onError);
-    hurry = () => {
-      urgent = true;
+    pending = {
+      promise: next,
+      bringForward(at) {
+        if (at >= startAt) return;
+        startAt = at;
+        wake?.();
+      },
     };
-    waiting = next;
     chain = next;
     return next;
   }

@@ -22,6 +22,11 @@ export type { CancelResult, JobRunner, JobRunnerOptions, SubmitResult } from './
 
 const DEFAULT_LEASE_MS = 60_000;
 const SHARED_READ_SPACING_MS = 25;
+/**
+ * The same for a worker whose every backend is busy: a read would tell it nothing it can act on
+ * (places in line are the gateways' to tell), and a slot freed here brings the read forward.
+ */
+const FULL_WORKER_READ_SPACING_MS = 500;
 
 /**
  * The runner on a JobQueue: the queue keeps the line, admission, claims and each step of a job's
@@ -45,8 +50,15 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const snapshot = createQueueSnapshot(
     queue,
     (error) => log.warn({ err: error }, 'could not read the job line'),
-    options.sharedQueue === true ? SHARED_READ_SPACING_MS : 0,
+    () => {
+      if (options.sharedQueue !== true) return 0;
+      return runsJobs && !announcesLine && claims.full()
+        ? FULL_WORKER_READ_SPACING_MS
+        : SHARED_READ_SPACING_MS;
+    },
   );
+  /** Reads the line for a change, then claims for what it frees. */
+  const lookSoon = () => track(snapshot.refreshSoon().then(() => claims.schedule()));
   let accepting = false;
   let timer: NodeJS.Timeout | undefined;
   let leases: { stop(): Promise<void> } | undefined;
@@ -82,7 +94,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     track,
     onEvent: (event: PoolEvent) => {
       emit({ type: 'backend', backendId: event.backendId, up: event.type === 'up' });
-      if (event.type === 'up') claims.schedule();
+      if (event.type !== 'up') return;
+      claims.schedule();
+      // A read put off while every backend was busy or down is due now.
+      if (snapshot.behind) lookSoon();
     },
   });
 
@@ -157,7 +172,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       return;
     }
     if (event.type === 'released' || event.type === 'cancelled') pendingCancels.delete(event.jobId);
-    track(snapshot.refreshSoon().then(() => claims.schedule()));
+    lookSoon();
   };
 
   /**
@@ -216,7 +231,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     cancelRunning,
     settle,
     schedule: () => claims.schedule(),
-    scheduleNow: () => claims.scheduleNow(),
+    scheduleNow: () => {
+      claims.scheduleNow();
+      if (snapshot.behind) lookSoon();
+    },
     isAccepting: () => accepting,
     isStopped: () => stopped,
     attempt: options,

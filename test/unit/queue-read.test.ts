@@ -166,4 +166,32 @@ describe('the queue snapshot', () => {
     reads[1]?.answer({ line: [], running: [] });
     await soon;
   });
+
+  it('brings a read waiting out a long spacing forward when a later change asks for a short one', async () => {
+    const { queue, reads } = controlledQueue();
+    // A full worker's spacing, then (a slot freed) the usual one.
+    let spacing = 1000;
+    const snapshot = createQueueSnapshot(
+      queue,
+      () => undefined,
+      () => spacing,
+    );
+    const first = snapshot.refresh();
+    await settle();
+    reads[0]?.answer({ line: [], running: [] });
+    await first;
+    const soon = snapshot.refreshSoon();
+    expect(snapshot.behind).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(reads).toHaveLength(1);
+    spacing = 20;
+    expect(snapshot.refreshSoon()).toBe(soon);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(reads).toHaveLength(2);
+    expect(snapshot.behind).toBe(false);
+    expect((reads[1]?.began ?? Number.POSITIVE_INFINITY) - (reads[0]?.began ?? 0)).toBeLessThan(500);
+    reads[1]?.answer({ line: [job('d')], running: [] });
+    await soon;
+    expect(snapshot.line.map((queued) => queued.id)).toEqual(['d']);
+  });
 });
