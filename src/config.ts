@@ -1,4 +1,4 @@
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { crossKeyIssues, validValue } from './config-cross-keys.js';
 import { ConfigError, type ConfigIssue, type Env } from './config-errors.js';
@@ -271,4 +271,9 @@ export function parseConfig(env: Env): Config {
     metricsPort: data.METRICS_PORT,
     sdGzip: data.SD_ACCEPT_GZIP,
   };
+}
+
+/** This process's id in the job queue: WORKER_ID, or else the host name. */
+export function workerIdOf(config: Pick<Config, 'jobs'>): string {
+  return config.jobs.workerId ?? hostname();
 }

@@ -1,9 +1,8 @@
-import { hostname } from 'node:os';
 import { Client, Events, GatewayIntentBits, Partials, type REST, Status } from 'discord.js';
 import type { DestinationStream } from 'pino';
 import { commands, handleLorasPage, handleModelsPage } from '../../commands/index.js';
 import { createCatalog } from '../catalog/catalog.js';
-import type { Config } from '../config.js';
+import { type Config, workerIdOf } from '../config.js';
 import { holdsGuild } from '../config-shards.js';
 import { createInteractionRest } from '../discord/delivery/interaction-rest.js';
 import { createDiscordJobReporter } from '../discord/delivery/job-reporter.js';
@@ -65,7 +64,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   });
   // The queue, settings, quotas and kept images: in the SQLite file, or with DATABASE_URL in PostgreSQL.
   // One id for the leases and for the hold keeping a second live process off it (waited for a lease).
-  const workerId = config.jobs.workerId ?? hostname();
+  const workerId = workerIdOf(config);
   const holder = config.role === 'gateway' ? undefined : { id: workerId, waitMs: config.jobs.leaseMs };
   const stores = openStoreBackend(config, { log, now, worker: holder });
   const { settings, images, jobs: jobQueue } = stores;

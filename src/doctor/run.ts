@@ -1,7 +1,6 @@
-import { hostname } from 'node:os';
 import type { Dispatcher } from 'undici';
 import { readOperatorGraphs } from '../app/comfy-backend.js';
-import { type Config, ConfigError, type Env, parseConfig } from '../config.js';
+import { type Config, ConfigError, type Env, parseConfig, workerIdOf } from '../config.js';
 import { redactText } from '../log.js';
 import { checkComfy } from './comfy-check.js';
 import { checkDatabase } from './database-check.js';
@@ -111,7 +110,7 @@ export async function runDoctor(env: Env, deps: DoctorDeps): Promise<number> {
             process: {
               role: config.role,
               shards: config.shards,
-              workerId: config.jobs.workerId ?? hostname(),
+              workerId: workerIdOf(config),
               defaultId: config.jobs.workerId === undefined,
               poolSize: config.databasePoolSize,
             },
