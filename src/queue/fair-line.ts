@@ -8,6 +8,10 @@ import type { ClaimRequest, QueueJob } from './job-queue.js';
  * id. Ids compare by code unit as in JavaScript: SQLite's default BINARY collation, and the
  * PostgreSQL column is declared `COLLATE "C"`.
  */
+/** The fair line's order (see FAIR_LINE_SQL), over its `waiting`, `busy` and `served` names. */
+const FAIR_ORDER =
+  'waiting.nth + COALESCE(busy.n, 0), served.stamp NULLS FIRST, waiting.created_at, waiting.id';
+
 export const FAIR_LINE_SQL = `
   WITH waiting AS (
     SELECT jobs.*, row_number() OVER (PARTITION BY user_id ORDER BY created_at, id) - 1 AS nth
@@ -18,7 +22,7 @@ export const FAIR_LINE_SQL = `
   SELECT waiting.* FROM waiting
   LEFT JOIN busy ON busy.user_id = waiting.user_id
   LEFT JOIN served ON served.user_id = waiting.user_id
-  ORDER BY waiting.nth + COALESCE(busy.n, 0), served.stamp NULLS FIRST, waiting.created_at, waiting.id`;
+  ORDER BY ${FAIR_ORDER}`;
 
 /**
  * The fair line as ids, each with a stamp of the columns that can change while a job waits: a
@@ -34,6 +38,30 @@ export const FAIR_LINE_IDS_SQL = FAIR_LINE_SQL.replace(
 );
 
 /**
+ * The fair line as ids, each with its place (1 first) and what a claim weighs (the backend it last
+ * failed on, the model it asks for): for a statement that picks from the line itself.
+ */
+export const FAIR_LINE_PLACES_SQL = FAIR_LINE_SQL.replace(
+  'SELECT waiting.* FROM waiting',
+  `SELECT waiting.id, waiting.failed_on, waiting.params->>'model' AS model,
+     row_number() OVER (ORDER BY ${FAIR_ORDER}) AS place
+   FROM waiting`,
+);
+
+/**
+ * Whether the backend a claim is for may take the job: it can (capabilities, models), and a retry
+ * goes to another backend, as its member is told, unless no other one can take it.
+ */
+export function claimAllowed(
+  request: Pick<ClaimRequest, 'backendId' | 'eligible' | 'elsewhere'>,
+): (job: QueueJob) => boolean {
+  const { backendId, eligible, elsewhere } = request;
+  return (job) =>
+    (eligible === undefined || eligible(job)) &&
+    (job.failedOn !== backendId || elsewhere === undefined || !elsewhere(job));
+}
+
+/**
  * The jobs one free slot may take, best first, as `planDispatch` chooses for a single slot: with
  * affinity, a first-round job asking for the loaded model; then the line in order. A claim takes
  * the first it can lock (another worker may hold the best one). Lazy, so `eligible` runs only as far
@@ -43,11 +71,8 @@ export function* claimCandidates(
   line: readonly QueueJob[],
   request: Pick<ClaimRequest, 'backendId' | 'loadedModel' | 'affinity' | 'eligible' | 'elsewhere'>,
 ): Generator<QueueJob> {
-  const { backendId, loadedModel, eligible, elsewhere } = request;
-  // A retry goes to another backend, as its member is told, unless no other one can take it.
-  const allowed = (job: QueueJob) =>
-    (eligible === undefined || eligible(job)) &&
-    (job.failedOn !== backendId || elsewhere === undefined || !elsewhere(job));
+  const { loadedModel } = request;
+  const allowed = claimAllowed(request);
   const offered = new Set<string>();
   if (request.affinity && loadedModel !== undefined) {
     const window = firstRoundSize(

@@ -16,10 +16,13 @@ export interface LineCache {
   stale(entries: readonly LineEntry[]): string[];
   /** The line in `entries`' order, from the kept rows and the `fresh` ones; keeps only these. */
   line(entries: readonly LineEntry[], fresh: ReadonlyMap<string, QueueJob>): QueueJob[];
+  /** The line as last read (some of it may have moved on since). */
+  last(): readonly QueueJob[];
 }
 
 export function createLineCache(): LineCache {
   let kept = new Map<string, { stamp: string; job: QueueJob }>();
+  let last: readonly QueueJob[] = [];
   return {
     stale: (entries) => entries.filter(({ id, stamp }) => kept.get(id)?.stamp !== stamp).map(({ id }) => id),
     line(entries, fresh) {
@@ -35,7 +38,9 @@ export function createLineCache(): LineCache {
         line.push(entry.job);
       }
       kept = next;
+      last = line;
       return line;
     },
+    last: () => last,
   };
 }

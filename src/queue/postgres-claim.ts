@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { releaseAfterFailure } from '../store/postgres-transaction.js';
-import { claimCandidates, FAIR_LINE_IDS_SQL } from './fair-line.js';
+import { claimAllowed, claimCandidates, FAIR_LINE_IDS_SQL, FAIR_LINE_PLACES_SQL } from './fair-line.js';
 import type { ClaimRequest, QueueJob } from './job-queue.js';
 import type { LineEntry } from './line-cache.js';
 import { literal } from './postgres-literal.js';
@@ -10,6 +10,8 @@ import { type JobRow, toQueueJob } from './rows.js';
 const BACKEND_LOCK_SPACE = 723605191;
 /** Claims tried again when another worker locked each candidate first (it will tell when it is done). */
 const TRIES = 4;
+/** The jobs a first-try claim may take, from the head of the line as last read (see `guessSql`). */
+const GUESSES = 32;
 
 /**
  * Builds the line from ids and stamps, fetching only the rows neither kept (see line-cache.ts) nor
@@ -41,14 +43,12 @@ function openingSql(request: ClaimRequest): string {
 }
 
 /**
- * The candidate locked (skipped when another worker is claiming it), moved to running, its member
- * marked served, the event sent, and the transaction committed: one message.
+ * The job `locked` names (a CTE body: the id, or none) moved to running, its member marked served,
+ * the event sent, and the transaction committed: one message.
  */
-function takingSql(request: ClaimRequest, candidate: QueueJob, channel: string): string {
+function takingSql(request: ClaimRequest, channel: string, locked: string, before = ''): string {
   const now = literal(request.now);
-  return `WITH locked AS (
-      SELECT id FROM jobs WHERE id = ${literal(candidate.id)} AND state = 'queued' FOR UPDATE SKIP LOCKED
-    ), claimed AS (
+  return `WITH ${before} locked AS (${locked}), claimed AS (
       UPDATE jobs SET state = 'running', backend = ${literal(request.backendId)}, attempts = attempts + 1,
         started_at = ${now}, locked_by = ${literal(request.worker)}, locked_at = ${now},
         lease_expires_at = ${literal(request.now + request.leaseMs)}, cancel_requested = false,
@@ -63,21 +63,120 @@ function takingSql(request: ClaimRequest, candidate: QueueJob, channel: string):
     COMMIT`;
 }
 
+/** The candidate locked (skipped when another worker is claiming it), then taken. */
+function candidateSql(request: ClaimRequest, candidate: QueueJob, channel: string): string {
+  return takingSql(
+    request,
+    channel,
+    `SELECT id FROM jobs WHERE id = ${literal(candidate.id)} AND state = 'queued' FOR UPDATE SKIP LOCKED`,
+  );
+}
+
+/** A job of the line as the guess tells it: its id and the one column that can change where it may go. */
+const GUESS_KEY = "line.id || '|' || COALESCE(line.failed_on, '')";
+/** The first jobs of the line a first-try claim looks at, to pass over those another worker is locking. */
+const HEAD = 4;
+const guessKey = (job: QueueJob) => `${job.id}|${job.failedOn ?? ''}`;
+
 /**
- * One claim in two round trips when nothing stands in the way (the dispatch gap of every job):
- * open, lock, count and read the line; then take the best candidate and commit. A candidate another
- * worker holds makes this start over without it, a few times at most.
+ * What this process knows of the head of the line (as last read), for a claim in one message: the
+ * jobs this backend may take and those it passes over, as `GUESS_KEY`s; none when it knows of
+ * nothing to take.
+ */
+function guessOf(request: ClaimRequest, known: readonly QueueJob[]) {
+  const allowed = claimAllowed(request);
+  const affinity = request.affinity && request.loadedModel !== undefined;
+  const take: string[] = [];
+  const pass: string[] = [];
+  for (const job of known) {
+    if (take.length >= GUESSES) break;
+    (allowed(job) ? take : pass).push(guessKey(job));
+  }
+  return take.length === 0 ? undefined : { take, pass, affinity };
+}
+
+/**
+ * A claim in one message, on what this process knows: the first job of the line, read in the
+ * statement itself, that it does not know to pass over and that no other worker is locking. It is
+ * taken when this process knows that this backend may take it and affinity agrees, which makes it
+ * the job `claimCandidates` would choose from the same line: every job ahead of it is one this
+ * backend may not take. Otherwise nothing is taken and the claim goes the long way. The count says
+ * when the backend is full or the line empty, so that needs no second try.
+ */
+function guessSql(
+  request: ClaimRequest,
+  guess: NonNullable<ReturnType<typeof guessOf>>,
+  channel: string,
+): string {
+  const array = (keys: string[]) => `ARRAY[${keys.map(literal).join(', ')}]::text[]`;
+  const backend = literal(request.backendId);
+  const released = array([...(request.released ?? [])]);
+  const busy = `SELECT COUNT(*) FROM jobs AS held WHERE held.state = 'running' AND held.backend = ${backend}
+      AND NOT (held.id = ANY(${released}))`;
+  const room = request.capacity === undefined ? 'true' : `(${busy}) < ${literal(request.capacity)}`;
+  // With affinity, the first job this backend may take is the store's choice when it asks for the
+  // loaded model (the first such in the first round) or when no queued job does.
+  const model = literal(request.loadedModel ?? '');
+  const affinityAgrees = guess.affinity
+    ? `AND (line.model = ${model} OR NOT EXISTS (SELECT 1 FROM line AS wanting WHERE wanting.model = ${model}))`
+    : '';
+  const lock =
+    request.capacity === undefined
+      ? ''
+      : `SELECT pg_advisory_xact_lock(${BACKEND_LOCK_SPACE}, hashtext(${backend}));`;
+  return `BEGIN; SET LOCAL synchronous_commit = off; ${lock}
+    SELECT (${request.capacity === undefined ? 'false' : `NOT ${room}`}) AS full,
+      EXISTS (SELECT 1 FROM jobs WHERE state = 'queued') AS waiting;
+    ${takingSql(
+      request,
+      channel,
+      `SELECT id FROM picked WHERE allowed`,
+      `line AS MATERIALIZED (${FAIR_LINE_PLACES_SQL}), head AS MATERIALIZED (
+        SELECT line.id, line.failed_on, line.place, (${GUESS_KEY} = ANY(${array(guess.take)}) ${affinityAgrees}) AS allowed
+        FROM line WHERE NOT (${GUESS_KEY} = ANY(${array(guess.pass)})) AND ${room}
+        ORDER BY line.place LIMIT ${HEAD}
+      ), picked AS (
+        SELECT jobs.id, head.allowed FROM head JOIN jobs ON jobs.id = head.id
+        WHERE jobs.state = 'queued' AND COALESCE(jobs.failed_on, '') = COALESCE(head.failed_on, '')
+        ORDER BY head.place
+        FOR UPDATE OF jobs SKIP LOCKED
+        LIMIT 1
+      ),`,
+    )}`;
+}
+
+/**
+ * One claim in one round trip when this process's last read of the line is enough to choose (see
+ * `guessSql`), otherwise in two more when nothing stands in the way: open, lock, count and read
+ * the line; then take the best candidate and commit. A candidate another worker holds makes this
+ * start over without it, a few times at most.
  */
 export async function claimOnPostgres(
   pool: pg.Pool,
   request: ClaimRequest,
   channel: string,
-  readLine: ReadLine,
+  lines: { read: ReadLine; last: () => readonly QueueJob[] },
 ): Promise<QueueJob | undefined> {
+  const readLine = lines.read;
   const client = await pool.connect();
   const skipped = new Set<string>();
   let open = false;
   try {
+    const guess = guessOf(request, lines.last());
+    if (guess !== undefined) {
+      const results = (await client.query(guessSql(request, guess, channel))) as unknown as pg.QueryResult[];
+      const state = results.find((result) => result.fields.some((field) => field.name === 'waiting'));
+      const row = results.at(-2)?.rows[0] as JobRow | undefined;
+      if (row !== undefined) {
+        client.release();
+        return toQueueJob(row);
+      }
+      const facts = state?.rows[0] as { full: boolean; waiting: boolean } | undefined;
+      if (facts?.full === true || facts?.waiting === false) {
+        client.release();
+        return undefined;
+      }
+    }
     for (let tries = 0; tries < TRIES; tries += 1) {
       open = true;
       const opened = (await client.query(openingSql(request))) as unknown as pg.QueryResult[];
@@ -92,7 +191,7 @@ export async function claimOnPostgres(
             ).next().value;
       if (candidate === undefined) break;
       const taken = (await client.query(
-        takingSql(request, candidate, channel),
+        candidateSql(request, candidate, channel),
       )) as unknown as pg.QueryResult[];
       open = false;
       const row = taken[0]?.rows[0] as JobRow | undefined;

@@ -87,7 +87,7 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
 
   return {
     enqueue: (job, limits, now) => enqueueOnPostgres(pool, { job, limits, now }, channel, readLine),
-    claim: (request) => claimOnPostgres(pool, request, channel, readLine),
+    claim: (request) => claimOnPostgres(pool, request, channel, { read: readLine, last: lineCache.last }),
     async heartbeat(jobId, worker, leaseMs, now) {
       const { rows } = await pool.query<{ cancel_requested: boolean }>(
         `UPDATE jobs SET locked_at = $3, lease_expires_at = $4 WHERE ${HELD} RETURNING cancel_requested`,

@@ -46,6 +46,33 @@ export function defineJobQueueContract(name: string, makeStore: () => Promise<Qu
       expect((await queue.claim(slot('w1', 12, { loadedModel: 'm1' })))?.id).toBe(a2);
     });
 
+    it('claims the store’s choice, not what this connection last read, once another changed the line', async () => {
+      const [worker, front] = [await store.open(), await store.open()];
+      const a1 = await add(worker, 'A', 1);
+      const a2 = await add(worker, 'A', 2, 'm1');
+      expect((await worker.claim(slot('w1', 10, { backendId: 'y' })))?.id).toBe(a1);
+      expect((await worker.line()).map((job) => job.id)).toEqual([a2]);
+      // Unseen here: B, never served, goes ahead of A's second job (A was served and runs one).
+      const b1 = await add(front, 'B', 20, 'm1');
+      expect((await worker.claim(slot('w1', 30)))?.id).toBe(b1);
+      // Unseen here too: C's job asks for the loaded model, so affinity prefers it to A's.
+      expect((await worker.line()).map((job) => job.id)).toEqual([a2]);
+      const c1 = await add(front, 'C', 40, 'm2');
+      expect((await worker.line()).length).toBe(2);
+      const d1 = await add(front, 'D', 50, 'm3');
+      expect((await worker.claim(slot('w1', 60, { backendId: 'z', loadedModel: 'm3' })))?.id).toBe(d1);
+      // Retried since this connection read it: the job now waits for another backend.
+      await worker.line();
+      const running = await front.claim(slot('w2', 70, { backendId: 'v' }));
+      expect(running?.id).toBe(c1);
+      expect(await front.retry(c1, 'w2', 'x', 80)).toBe(true);
+      const elsewhere = { elsewhere: () => true };
+      expect((await worker.claim(slot('w1', 90, { ...elsewhere, loadedModel: 'm2' })))?.id).toBe(a2);
+      expect(
+        await worker.claim(slot('w1', 91, { backendId: 'q', ...elsewhere, loadedModel: 'm2' })),
+      ).toMatchObject({ id: c1 });
+    });
+
     it('admits exactly the member’s cap when 20 enqueues race from two connections', async () => {
       const [one, two] = [await store.open(), await store.open()];
       const limits = { maxPendingPerUser: 3, maxQueueLength: 100 };
