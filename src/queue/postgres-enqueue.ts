@@ -3,10 +3,8 @@ import { newJobId } from '../jobs/job-store.js';
 import { checkAdmission } from '../jobs/scheduling.js';
 import type { NewJob } from '../jobs/types.js';
 import { releaseAfterFailure } from '../store/postgres-transaction.js';
-import { FAIR_LINE_IDS_SQL } from './fair-line.js';
-import type { AdmissionLimits, EnqueueResult, QueueJob } from './job-queue.js';
-import type { LineEntry } from './line-cache.js';
-import type { ReadLine } from './postgres-claim.js';
+import { FAIR_LINE_PLACES_SQL } from './fair-line.js';
+import type { AdmissionLimits, EnqueueResult } from './job-queue.js';
 import { literal } from './postgres-literal.js';
 import { type JobRow, toQueueJob } from './rows.js';
 
@@ -19,8 +17,8 @@ const limitOf = (limit: number) => literal(Number.isFinite(limit) ? limit : Numb
 
 /**
  * One enqueue in one message: the admission lock; then, in one statement, the member's and the
- * line's counts and the insert when they allow it, with its event; the commit; and the line read
- * for the new job's place. The lock is held only while the server runs these, never across a round
+ * line's counts and the insert when they allow it, with its event; the commit; and the new job's
+ * place in the line, counted by the server (the line itself is not sent back). The lock is held only while the server runs these, never across a round
  * trip, so a burst of commands from every gateway does not queue on it.
  */
 function enqueueSql(id: string, { job, limits, now }: Args, channel: string): string {
@@ -57,7 +55,8 @@ function enqueueSql(id: string, { job, limits, now }: Args, channel: string): st
         THEN pg_notify(${literal(channel)}, json_build_object('type', 'enqueued', 'jobId', added.id)::text) END AS sent
     FROM counts LEFT JOIN added ON true;
     COMMIT;
-    ${FAIR_LINE_IDS_SQL}`;
+    WITH line AS MATERIALIZED (${FAIR_LINE_PLACES_SQL})
+    SELECT (SELECT place FROM line WHERE id = ${literal(id)}) AS position, (SELECT COUNT(*) FROM line) AS total`;
 }
 
 interface Args {
@@ -69,12 +68,7 @@ interface Args {
 type Counted = JobRow & { admission_mine: string; admission_total: string };
 
 /** Admission and insert as one step across every process (see `enqueueSql`), then the job's place. */
-export async function enqueueOnPostgres(
-  pool: pg.Pool,
-  args: Args,
-  channel: string,
-  readLine: ReadLine,
-): Promise<EnqueueResult> {
+export async function enqueueOnPostgres(pool: pg.Pool, args: Args, channel: string): Promise<EnqueueResult> {
   const id = newJobId();
   const client = await pool.connect();
   let results: pg.QueryResult[];
@@ -84,25 +78,17 @@ export async function enqueueOnPostgres(
     await releaseAfterFailure(client);
     throw error;
   }
+  client.release();
   const counted = results[2]?.rows[0] as Counted | undefined;
   if (counted?.id !== id) {
-    client.release();
     const mine = Number(counted?.admission_mine ?? 0);
     const refused = checkAdmission(mine, Number(counted?.admission_total ?? 0), args.limits);
     if (refused.ok) throw new Error('the queue took no job though its counts allowed one');
     return refused;
   }
-  // Committed: the job is in line whatever follows. Read its place from the same message's line;
-  // a worker may have taken it in the instant between (it is then next, as far as its member knows).
-  try {
-    const line = await readLine(client, (results[4] as pg.QueryResult<LineEntry>).rows, [counted]);
-    client.release();
-    const index = line.findIndex((queued) => queued.id === id);
-    if (index >= 0)
-      return { ok: true, job: line[index] as QueueJob, position: index + 1, total: line.length };
-    return { ok: true, job: toQueueJob(counted), position: 1, total: Math.max(1, line.length) };
-  } catch {
-    client.release(true);
-    return { ok: true, job: toQueueJob(counted), position: 1, total: 1 };
-  }
+  // Another process may have taken the job in the instant between the commit and the count.
+  const place = results[4]?.rows[0] as { position: string | null; total: string } | undefined;
+  const total = Math.max(1, Number(place?.total ?? 1));
+  const position = place?.position === null || place?.position === undefined ? 1 : Number(place.position);
+  return { ok: true, job: toQueueJob(counted), position, total };
 }

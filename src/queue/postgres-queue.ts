@@ -86,7 +86,7 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
   const moveHeld = async (sql: string, params: unknown[]) => (await pool.query(sql, params)).rowCount === 1;
 
   return {
-    enqueue: (job, limits, now) => enqueueOnPostgres(pool, { job, limits, now }, channel, readLine),
+    enqueue: (job, limits, now) => enqueueOnPostgres(pool, { job, limits, now }, channel),
     claim: (request) => claimOnPostgres(pool, request, channel, { read: readLine, last: lineCache.last }),
     async heartbeat(jobId, worker, leaseMs, now) {
       const { rows } = await pool.query<{ cancel_requested: boolean }>(
