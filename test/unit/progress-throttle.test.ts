@@ -55,6 +55,39 @@ describe('throttleProgress', () => {
     expect(sent).toEqual(['a queued 3/3', 'a queued 2/3', 'a queued 1/3']);
   });
 
+  it('edits a place far back in line less often than one near the front, ten intervals at most', async () => {
+    const { clock, sent, reporter } = setup();
+    const [near, far, last] = [job('near'), job('far'), job('last')];
+    await reporter.queued(near, 10, 500, undefined);
+    await reporter.queued(far, 35, 500, undefined);
+    await reporter.queued(last, 480, 500, undefined);
+    for (const at of [1000, 2000, 3000, 4000, 9000, 10_000]) {
+      clock.now = at;
+      const moved = at / 1000;
+      await reporter.queued(near, Math.max(1, 10 - moved), 500, undefined);
+      await reporter.queued(far, 35 - moved, 500, undefined);
+      await reporter.queued(last, 480 - moved, 500, undefined);
+    }
+    // Near the front every interval; at 35, every fourth; at 480, every tenth.
+    expect(sent.filter((line) => line.startsWith('near ')).map((line) => line.split(' ')[2])).toEqual([
+      '10/500',
+      '9/500',
+      '8/500',
+      '7/500',
+      '6/500',
+      '1/500',
+    ]);
+    expect(sent.filter((line) => line.startsWith('far '))).toEqual([
+      'far queued 35/500',
+      'far queued 31/500',
+      'far queued 26/500',
+    ]);
+    expect(sent.filter((line) => line.startsWith('last '))).toEqual([
+      'last queued 480/500',
+      'last queued 470/500',
+    ]);
+  });
+
   it('always lets a notice through', async () => {
     const { sent, reporter } = setup();
     const a = job('a');
