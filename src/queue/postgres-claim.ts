@@ -19,6 +19,21 @@ const GUESSES = 32;
  */
 export type ReadLine = (client: pg.PoolClient, entries: LineEntry[], known?: JobRow[]) => Promise<QueueJob[]>;
 
+/** A claim's transaction, whose commit does not wait for the disk (see `openingSql`). */
+const BEGIN = 'BEGIN; SET LOCAL synchronous_commit = off;';
+
+/** Literal text values as one SQL array. */
+const textArray = (values: readonly string[]) => `ARRAY[${values.map(literal).join(', ')}]::text[]`;
+
+/** The backend's lock, held until commit: one claim per backend at a time across processes. */
+const backendLockSql = (request: ClaimRequest) =>
+  `SELECT pg_advisory_xact_lock(${BACKEND_LOCK_SPACE}, hashtext(${literal(request.backendId)}));`;
+
+/** The jobs running on the backend that hold a slot (the caller's released ones do not). */
+const runningOnSql = (request: ClaimRequest) =>
+  `SELECT COUNT(*) FROM jobs AS held WHERE held.state = 'running' AND held.backend = ${literal(request.backendId)}
+      AND NOT (held.id = ANY(${textArray(request.released ?? [])}))`;
+
 /**
  * What the claim's first message runs: open the transaction, take the backend's lock (one claim
  * per backend at a time across processes, so the count stays true until commit), count its running
@@ -31,14 +46,9 @@ export type ReadLine = (client: pg.PoolClient, entries: LineEntry[], known?: Job
  * check `locked_by`), and its lease keeping stops the attempt. The steps that end a job wait.
  */
 function openingSql(request: ClaimRequest): string {
-  const begin = 'BEGIN; SET LOCAL synchronous_commit = off;';
-  if (request.capacity === undefined) return `${begin} ${FAIR_LINE_IDS_SQL}`;
-  const backend = literal(request.backendId);
-  const released = [...(request.released ?? [])].map(literal).join(', ');
-  return `${begin}
-    SELECT pg_advisory_xact_lock(${BACKEND_LOCK_SPACE}, hashtext(${backend}));
-    SELECT COUNT(*) AS n FROM jobs WHERE state = 'running' AND backend = ${backend}
-      AND NOT (id = ANY(ARRAY[${released}]::text[]));
+  if (request.capacity === undefined) return `${BEGIN} ${FAIR_LINE_IDS_SQL}`;
+  return `${BEGIN} ${backendLockSql(request)}
+    SELECT (${runningOnSql(request)}) AS n;
     ${FAIR_LINE_IDS_SQL}`;
 }
 
@@ -108,23 +118,16 @@ function guessSql(
   guess: NonNullable<ReturnType<typeof guessOf>>,
   channel: string,
 ): string {
-  const array = (keys: string[]) => `ARRAY[${keys.map(literal).join(', ')}]::text[]`;
-  const backend = literal(request.backendId);
-  const released = array([...(request.released ?? [])]);
-  const busy = `SELECT COUNT(*) FROM jobs AS held WHERE held.state = 'running' AND held.backend = ${backend}
-      AND NOT (held.id = ANY(${released}))`;
-  const room = request.capacity === undefined ? 'true' : `(${busy}) < ${literal(request.capacity)}`;
+  const room =
+    request.capacity === undefined ? 'true' : `(${runningOnSql(request)}) < ${literal(request.capacity)}`;
   // With affinity, the first job this backend may take is the store's choice when it asks for the
   // loaded model (the first such in the first round) or when no queued job does.
   const model = literal(request.loadedModel ?? '');
   const affinityAgrees = guess.affinity
     ? `AND (line.model = ${model} OR NOT EXISTS (SELECT 1 FROM line AS wanting WHERE wanting.model = ${model}))`
     : '';
-  const lock =
-    request.capacity === undefined
-      ? ''
-      : `SELECT pg_advisory_xact_lock(${BACKEND_LOCK_SPACE}, hashtext(${backend}));`;
-  return `BEGIN; SET LOCAL synchronous_commit = off; ${lock}
+  const lock = request.capacity === undefined ? '' : backendLockSql(request);
+  return `${BEGIN} ${lock}
     SELECT (${request.capacity === undefined ? 'false' : `NOT ${room}`}) AS full,
       EXISTS (SELECT 1 FROM jobs WHERE state = 'queued') AS waiting;
     ${takingSql(
@@ -132,8 +135,8 @@ function guessSql(
       channel,
       `SELECT id FROM picked WHERE allowed`,
       `line AS MATERIALIZED (${FAIR_LINE_PLACES_SQL}), head AS MATERIALIZED (
-        SELECT line.id, line.failed_on, line.place, (${GUESS_KEY} = ANY(${array(guess.take)}) ${affinityAgrees}) AS allowed
-        FROM line WHERE NOT (${GUESS_KEY} = ANY(${array(guess.pass)})) AND ${room}
+        SELECT line.id, line.failed_on, line.place, (${GUESS_KEY} = ANY(${textArray(guess.take)}) ${affinityAgrees}) AS allowed
+        FROM line WHERE NOT (${GUESS_KEY} = ANY(${textArray(guess.pass)})) AND ${room}
         ORDER BY line.place LIMIT ${HEAD}
       ), picked AS (
         SELECT jobs.id, head.allowed FROM head JOIN jobs ON jobs.id = head.id
