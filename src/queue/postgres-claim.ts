@@ -13,11 +13,8 @@ const TRIES = 4;
 /** The jobs a first-try claim may take, from the head of the line as last read (see `guessSql`). */
 const GUESSES = 32;
 
-/**
- * Builds the line from ids and stamps, fetching only the rows neither kept (see line-cache.ts) nor
- * in `known` (rows the caller just read).
- */
-export type ReadLine = (client: pg.PoolClient, entries: LineEntry[], known?: JobRow[]) => Promise<QueueJob[]>;
+/** Builds the line from ids and stamps, fetching only the rows not kept (see line-cache.ts). */
+export type ReadLine = (client: pg.PoolClient, entries: LineEntry[]) => Promise<QueueJob[]>;
 
 /** A claim's transaction, whose commit does not wait for the disk (see `openingSql`). */
 const BEGIN = 'BEGIN; SET LOCAL synchronous_commit = off;';
@@ -160,7 +157,6 @@ export async function claimOnPostgres(
   channel: string,
   lines: { read: ReadLine; last: () => readonly QueueJob[] },
 ): Promise<QueueJob | undefined> {
-  const readLine = lines.read;
   const client = await pool.connect();
   const skipped = new Set<string>();
   let open = false;
@@ -189,7 +185,7 @@ export async function claimOnPostgres(
         request.capacity !== undefined && busy >= request.capacity
           ? undefined
           : claimCandidates(
-              (await readLine(client, lineIds.rows)).filter((job) => !skipped.has(job.id)),
+              (await lines.read(client, lineIds.rows)).filter((job) => !skipped.has(job.id)),
               request,
             ).next().value;
       if (candidate === undefined) break;

@@ -70,15 +70,13 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
     client.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify({ type, jobId })]);
   const lineCache = createLineCache();
   // Ids and stamps first, then only the rows not kept from an earlier read (see line-cache.ts).
-  const readLine = async (client: pg.Pool | Client, entries: LineEntry[], known: JobRow[] = []) => {
-    const given = new Map(known.map((row) => [row.id, toQueueJob(row)]));
-    const stale = lineCache.stale(entries).filter((id) => !given.has(id));
-    const fetched =
+  const readLine = async (client: pg.Pool | Client, entries: LineEntry[]) => {
+    const stale = lineCache.stale(entries);
+    const fresh =
       stale.length === 0
         ? []
         : (await client.query<JobRow>('SELECT * FROM jobs WHERE id = ANY($1::text[])', [stale])).rows;
-    for (const row of fetched) given.set(row.id, toQueueJob(row));
-    return lineCache.line(entries, given);
+    return lineCache.line(entries, new Map(fresh.map((row) => [row.id, toQueueJob(row)])));
   };
   const fairLine = async (client: pg.Pool | Client) =>
     readLine(client, (await client.query<LineEntry>(FAIR_LINE_IDS_SQL)).rows);
