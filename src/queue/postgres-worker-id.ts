@@ -27,11 +27,7 @@ export async function holdWorkerId(client: pg.Client, worker: string, waitMs: nu
   await client.query('SET tcp_user_timeout = 30000');
   const started = Date.now();
   for (;;) {
-    const { rows } = await client.query<{ taken: boolean }>(
-      'SELECT pg_try_advisory_lock($1, hashtext($2)) AS taken',
-      [WORKER_LOCK_SPACE, worker],
-    );
-    if (rows[0]?.taken === true) return;
+    if (await tryTake(client, worker)) return;
     const waited = Date.now() - started;
     if (waited >= waitMs) throw new WorkerIdInUseError(worker, waited);
     await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_MS, waitMs - waited)));
@@ -40,11 +36,16 @@ export async function holdWorkerId(client: pg.Client, worker: string, waitMs: nu
 
 /** Whether a live process holds `worker` now (the doctor asks; taking the lock to see, it lets go at once). */
 export async function isWorkerIdHeld(client: pg.Client, worker: string): Promise<boolean> {
+  if (!(await tryTake(client, worker))) return true;
+  await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [WORKER_LOCK_SPACE, worker]);
+  return false;
+}
+
+/** Takes `worker`'s session lock if no other session holds it; whether this one holds it now. */
+async function tryTake(client: pg.Client, worker: string): Promise<boolean> {
   const { rows } = await client.query<{ taken: boolean }>(
     'SELECT pg_try_advisory_lock($1, hashtext($2)) AS taken',
     [WORKER_LOCK_SPACE, worker],
   );
-  if (rows[0]?.taken !== true) return true;
-  await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [WORKER_LOCK_SPACE, worker]);
-  return false;
+  return rows[0]?.taken === true;
 }
