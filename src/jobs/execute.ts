@@ -15,7 +15,6 @@ export interface ExecuteContext {
   running: Map<string, Running>;
   /** Cancels asked for jobs claimed but not started yet here. */
   pendingCancels: Set<string>;
-  /** Notes still being sent for jobs back in line: a start is announced after its job's note. */
   queue: Pick<JobQueue, 'get'>;
   store: { update(id: string, changes: JobNotes): unknown };
   reporter: JobReporter;
@@ -77,10 +76,7 @@ export function createExecutor(context: ExecuteContext) {
     if (resumeRef !== undefined)
       log.info({ jobId: job.id, backend: backendId }, 'following a request sent before the restart');
     emit({ type: 'state', job, state: 'running' });
-    // The request goes out at once; what the member sees waits for a retry's note still on its way.
-    const tell = (progress: Parameters<JobReporter['running']>[1]) =>
-      report('running', job, () => reporter.running(job, progress));
-    tell(null);
+    report('running', job, () => reporter.running(job, null));
     const started = now();
     // Once the server answers, it is free: hand it the next job while this answer is read and
     // delivered, so the GPU does not wait for the bot's bookkeeping.
@@ -112,7 +108,7 @@ export function createExecutor(context: ExecuteContext) {
       onProgress: (progress) => {
         const current = running.get(job.id);
         if (current?.cancelling !== true && current?.lost !== true && current?.settling !== true)
-          tell(progress);
+          report('running', job, () => reporter.running(job, progress));
       },
       ...(context.attempt.randomSeed === undefined ? {} : { randomSeed: context.attempt.randomSeed }),
     });

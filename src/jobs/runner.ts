@@ -44,7 +44,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const running = new Map<string, Running>();
   /** Cancels asked for jobs claimed but not started yet here. */
   const pendingCancels = new Set<string>();
-  /** A note still being sent when its job went back in line (a retry's place): its next start waits for it. */
+  /** A "retrying" note still on its way (it reads the line first): every later report of its job waits for it. */
   const notes = new Map<string, Promise<void>>();
   // On a shared queue every process reads the line on every process's change: at most every 25 ms.
   const snapshot = createQueueSnapshot(

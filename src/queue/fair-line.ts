@@ -1,6 +1,10 @@
 import { firstRoundSize } from '../jobs/scheduling.js';
 import type { ClaimRequest, QueueJob } from './job-queue.js';
 
+/** The fair line's order (see FAIR_LINE_SQL), over its `waiting`, `busy` and `served` names. */
+const FAIR_ORDER =
+  'waiting.nth + COALESCE(busy.n, 0), served.stamp NULLS FIRST, waiting.created_at, waiting.id';
+
 /**
  * The queued jobs in `fairOrder`'s order, as one SELECT both databases run: each member's k-th
  * queued job (oldest first) sits in round k plus the jobs they have running; rounds go in order;
@@ -8,10 +12,6 @@ import type { ClaimRequest, QueueJob } from './job-queue.js';
  * id. Ids compare by code unit as in JavaScript: SQLite's default BINARY collation, and the
  * PostgreSQL column is declared `COLLATE "C"`.
  */
-/** The fair line's order (see FAIR_LINE_SQL), over its `waiting`, `busy` and `served` names. */
-const FAIR_ORDER =
-  'waiting.nth + COALESCE(busy.n, 0), served.stamp NULLS FIRST, waiting.created_at, waiting.id';
-
 export const FAIR_LINE_SQL = `
   WITH waiting AS (
     SELECT jobs.*, row_number() OVER (PARTITION BY user_id ORDER BY created_at, id) - 1 AS nth

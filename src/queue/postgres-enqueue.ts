@@ -18,8 +18,9 @@ const limitOf = (limit: number) => literal(Number.isFinite(limit) ? limit : Numb
 /**
  * One enqueue in one message: the admission lock; then, in one statement, the member's and the
  * line's counts and the insert when they allow it, with its event; the commit; and the new job's
- * place in the line, counted by the server (the line itself is not sent back). The lock is held only while the server runs these, never across a round
- * trip, so a burst of commands from every gateway does not queue on it.
+ * place in the line, counted by the server (the line itself is not sent back). The lock is held
+ * only while the server runs these, never across a round trip, so a burst of commands from every
+ * gateway does not queue on it.
  */
 function enqueueSql(id: string, { job, limits, now }: Args, channel: string): string {
   const values = [

@@ -18,7 +18,10 @@ export async function inTransaction<T>(
   }
 }
 
-/** Rolls back whatever a failed step left open and gives the connection back; one that cannot even roll back is dropped, not handed to the next caller. */
+/**
+ * Rolls back whatever a failed step left open and gives the connection back; one that cannot even
+ * roll back is dropped, not handed to the next caller.
+ */
 export async function releaseAfterFailure(client: pg.PoolClient): Promise<void> {
   const broken = await client.query('ROLLBACK').then(
     () => false,
