@@ -6,7 +6,7 @@ describe('toMessageRequest', () => {
     expect(toMessageRequest({ content: 'hi' }, [])).toEqual({ body: { content: 'hi' } });
   });
 
-  it('builds one multipart body that a standard parser reads back byte for byte', async () => {
+  it('builds a multipart body, in parts with its length, that a standard parser reads back byte for byte', async () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0x2d, 0x2d]);
     const body = { content: 'done', attachments: [{ id: 0, filename: '1.png' }] };
     const request = toMessageRequest(body, [
@@ -14,8 +14,12 @@ describe('toMessageRequest', () => {
       { name: 'we"ird\r\nname.webp', data: Buffer.from('second'), contentType: 'image/webp' },
     ]);
     expect(request.passThroughBody).toBe(true);
-    expect(Buffer.isBuffer(request.body)).toBe(true);
-    const form = await new Response(request.body as Buffer, { headers: request.headers ?? {} }).formData();
+    const parts = request.body as Buffer[];
+    // The image itself is one of the parts: sent as it is, not copied.
+    expect(parts).toContain(png);
+    const whole = Buffer.concat(parts);
+    expect(request.headers?.['Content-Length']).toBe(String(whole.length));
+    const form = await new Response(whole, { headers: request.headers ?? {} }).formData();
     expect(JSON.parse(String(form.get('payload_json')))).toEqual(body);
     const first = form.get('files[0]') as File;
     expect(first.name).toBe('1.png');

@@ -6,7 +6,7 @@ export interface MessageFile {
   contentType: string;
 }
 
-/** What `rest.post`/`rest.patch` take for a message: JSON, or one multipart Buffer with files. */
+/** What `rest.post`/`rest.patch` take for a message: JSON, or a multipart body in parts, with files. */
 export interface MessageRequest {
   body: unknown;
   passThroughBody?: boolean;
@@ -16,10 +16,12 @@ export interface MessageRequest {
 const CRLF = Buffer.from('\r\n');
 
 /**
- * A message with files as one `multipart/form-data` Buffer (`payload_json` and `files[n]`, as the
- * Discord docs describe), sent through as is. Left to discord.js, every file would be copied into a
- * `Blob` whose memory V8 does not count: nothing pushes the garbage collector to free it, and the
- * bot's memory grew by every image it had sent until a full collection happened to run.
+ * A message with files as a `multipart/form-data` body (`payload_json` and `files[n]`, as the Discord
+ * docs describe), sent through as is. Left to discord.js, every file would be copied into a `Blob`
+ * whose memory V8 does not count: nothing pushes the garbage collector to free it, and the bot's
+ * memory grew by every image it had sent until a full collection happened to run. The body is the
+ * list of its parts, the files' own Buffers among them, with its length given: undici writes them
+ * one after the other (and again on a retry), so the images are not copied into one more Buffer.
  */
 export function toMessageRequest(body: object, files: readonly MessageFile[]): MessageRequest {
   if (files.length === 0) return { body };
@@ -35,10 +37,14 @@ export function toMessageRequest(body: object, files: readonly MessageFile[]): M
     parts.push(part(`files[${index}]`, file.contentType, file.name), file.data, CRLF);
   });
   parts.push(Buffer.from(`--${boundary}--\r\n`));
+  const length = parts.reduce((sum, item) => sum + item.length, 0);
   return {
-    body: Buffer.concat(parts),
+    body: parts,
     passThroughBody: true,
-    headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+    headers: {
+      'Content-Type': `multipart/form-data; boundary=${boundary}`,
+      'Content-Length': String(length),
+    },
   };
 }
 
