@@ -76,7 +76,7 @@ const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
  * How the bot is started. `compiled`: what `npm start` runs (`scripts/ensure-built.mjs`, which builds
- * dist/ only when the sources changed, then plain `node dist/src/index.js`). `tsx`: from source,
+ * dist/ only when the sources changed, then plain `node dist/bot/index.js`). `tsx`: from source,
  * quicker to prepare but with tsx's loader thread in the process (about 35 MB more RSS).
  */
 export type BotRuntime = 'compiled' | 'tsx';
@@ -95,7 +95,7 @@ export interface BotEntry {
 
 const NODE = process.execPath;
 const CACHE_DIR = `${REPO_ROOT}node_modules/.cache/sdbot-bench`;
-const BOT_SCRIPT = 'dist/src/index.js';
+const BOT_SCRIPT = 'dist/bot/index.js';
 
 /** Prepares the bot as `runtime` says (for `compiled`: builds dist/ when stale, as `npm start` does). */
 export function prepareBot(runtime: BotRuntime): BotEntry {

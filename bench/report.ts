@@ -12,7 +12,7 @@ import { type StartupFigures, toRatio, type WaveFigures } from './scenarios/vers
 
 /** The minimal bot's figures, measured alike in the same run. */
 export interface VersusFigures {
-  /** The minimal bot, ours (node dist/src/index.js) and, compiled runtime only, ours through `npm start`. */
+  /** The minimal bot, ours (node dist/bot/index.js) and, compiled runtime only, ours through `npm start`. */
   startup: StartupFigures[];
   acknowledgement: AckResult;
   /** The grain run of the overhead scenario. */

@@ -1,6 +1,7 @@
 /**
- * The bot as a real child process (`node --import tsx src/index.ts`, as `npm run dev` runs it), for
- * tests of several processes on one queue: SIGTERM (its clean stop) or SIGKILL (a crash), and every
+ * The bot as a real child process (`node --import tsx src/index.ts`, as `npm run dev` runs it, or the
+ * built bundle `dist/bot/index.js`, as `npm start` runs it), for tests of several processes on one
+ * queue and of the build: SIGTERM (its clean stop) or SIGKILL (a crash), and every
  * process started here is killed when the test file ends, whatever happened, and ends by itself when
  * the test worker that started it is gone (SIGKILLed by vitest, say: `exit-with-parent.mjs`).
  */
@@ -65,6 +66,13 @@ async function healthStatus(port: number): Promise<number> {
   }
 }
 
+/** What the process runs: the sources through tsx, or the bundle `npm start` runs (build it first). */
+export type BotEntry = 'source' | 'built';
+const ENTRY_ARGS: Record<BotEntry, string[]> = {
+  source: ['--import', TSX_LOADER, 'src/index.ts'],
+  built: ['dist/bot/index.js'],
+};
+
 /**
  * Starts the bot with `env` (plus PATH, HOME and a METRICS_PORT of its own) and resolves once its
  * `/healthz` answers 200 (gateway connected when it has one, a backend up), within `timeoutMs`.
@@ -73,22 +81,19 @@ export async function startBotProcess(
   name: string,
   env: Record<string, string>,
   timeoutMs = 60_000,
+  entry: BotEntry = 'source',
 ): Promise<BotProcess> {
   const metricsPort = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--import', EXIT_WITH_PARENT, '--import', TSX_LOADER, 'src/index.ts'],
-    {
-      cwd: REPO_ROOT,
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: process.env.HOME ?? REPO_ROOT,
-        ...env,
-        METRICS_PORT: String(metricsPort),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(process.execPath, ['--import', EXIT_WITH_PARENT, ...ENTRY_ARGS[entry]], {
+    cwd: REPO_ROOT,
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? REPO_ROOT,
+      ...env,
+      METRICS_PORT: String(metricsPort),
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${name}: the bot process did not start`);
   live.add(child);

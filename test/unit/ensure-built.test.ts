@@ -39,7 +39,7 @@ function project(options: { typescript: boolean; source?: boolean }): string {
   );
   if (options.source !== false) {
     mkdirSync(join(dir, 'src'));
-    writeFileSync(join(dir, 'src', 'index.ts'), "export const version: string = 'one';\n");
+    writeFileSync(join(dir, 'src', 'index.ts'), source('one'));
   }
   if (options.typescript) symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   return dir;
@@ -53,7 +53,12 @@ function run(root: string, ...args: string[]): { code: number | null; stderr: st
   return { code: result.status, stderr: result.stderr };
 }
 
+/** The entry: exports its version (tsc's output is read) and prints it (the bundle is run). */
+const source = (version: string) => `export const version: string = '${version}';\nconsole.log(version);\n`;
 const built = (root: string) => join(root, 'dist', 'src', 'index.js');
+/** What the bundle in dist/bot/ prints when run, as `npm start` runs it. */
+const runBundle = (root: string) =>
+  spawnSync(process.execPath, [join(root, 'dist', 'bot', 'index.js')], { encoding: 'utf8' }).stdout;
 
 describe('ensure-built', () => {
   it('builds once, skips the build while nothing changed, and rebuilds when a source changes', () => {
@@ -62,19 +67,21 @@ describe('ensure-built', () => {
     const first = run(root);
     expect(first.code, first.stderr).toBe(0);
     expect(readFileSync(built(root), 'utf8')).toContain("'one'");
+    expect(runBundle(root)).toBe('one\n');
     const builtAt = statSync(built(root)).mtimeMs;
 
     const second = run(root);
     expect(second).toEqual({ code: 0, stderr: '' });
     expect(statSync(built(root)).mtimeMs).toBe(builtAt);
 
-    writeFileSync(join(root, 'src', 'index.ts'), "export const version: string = 'two';\n");
+    writeFileSync(join(root, 'src', 'index.ts'), source('two'));
     // As after `git pull`: a new mtime (set explicitly, so the test does not depend on timer resolution).
     utimesSync(join(root, 'src', 'index.ts'), new Date(), new Date(Date.now() + 5000));
     const third = run(root);
     expect(third.code, third.stderr).toBe(0);
     expect(third.stderr).toContain('the sources changed');
     expect(readFileSync(built(root), 'utf8')).toContain("'two'");
+    expect(runBundle(root)).toBe('two\n');
   }, 60_000);
 
   it('stops with the errors when the build fails, and leaves no stamp to skip it next time', () => {
