@@ -1,51 +1,54 @@
 import { firstRoundSize } from '../jobs/scheduling.js';
 import type { ClaimRequest, QueueJob } from './job-queue.js';
 
-/** The fair line's order (see FAIR_LINE_SQL), over its `waiting`, `busy` and `served` names. */
+/** The fair line's order (see `fairLineSql`), over its `waiting`, `busy` and `served` names. */
 const FAIR_ORDER =
   'waiting.nth + COALESCE(busy.n, 0), served.stamp NULLS FIRST, waiting.created_at, waiting.id';
 
 /**
- * The queued jobs in `fairOrder`'s order, as one SELECT both databases run: each member's k-th
- * queued job (oldest first) sits in round k plus the jobs they have running; rounds go in order;
+ * `select` over the queued jobs in fair order, as one statement both databases run: each member's
+ * k-th queued job (oldest first) sits in round k plus the jobs they have running; rounds go in order;
  * within a round the member served least recently (never served first), then creation time, then
  * id. Ids compare by code unit as in JavaScript: SQLite's default BINARY collation, and the
- * PostgreSQL column is declared `COLLATE "C"`.
+ * PostgreSQL column is declared `COLLATE "C"`. `waiting` carries only `columns` (with those the order
+ * reads): the rows are sorted twice, so the prompt and parameters of every job stay out of it.
  */
-export const FAIR_LINE_SQL = `
+function fairLineSql(columns: string, select: string): string {
+  return `
   WITH waiting AS (
-    SELECT jobs.*, row_number() OVER (PARTITION BY user_id ORDER BY created_at, id) - 1 AS nth
+    SELECT id, user_id, created_at, ${columns},
+      row_number() OVER (PARTITION BY user_id ORDER BY created_at, id) - 1 AS nth
     FROM jobs WHERE state = 'queued'
   ), busy AS (
     SELECT user_id, COUNT(*) AS n FROM jobs WHERE state = 'running' GROUP BY user_id
   )
-  SELECT waiting.* FROM waiting
+  ${select} FROM waiting
   LEFT JOIN busy ON busy.user_id = waiting.user_id
   LEFT JOIN served ON served.user_id = waiting.user_id
   ORDER BY ${FAIR_ORDER}`;
+}
 
 /**
  * The fair line as ids, each with a stamp of the columns that can change while a job waits: a
  * reader that keeps the rest of each row (params never change) reads only these and the new rows.
  */
-export const FAIR_LINE_IDS_SQL = FAIR_LINE_SQL.replace(
-  'SELECT waiting.* FROM waiting',
+export const FAIR_LINE_IDS_SQL = fairLineSql(
+  `attempts, failed_on, message_id, interaction_token, backend, server_ref, locale, token_expires_at,
+     cancel_requested`,
   `SELECT waiting.id, waiting.attempts || '|' || COALESCE(waiting.failed_on, '') || '|' ||
      COALESCE(waiting.message_id, '') || '|' || COALESCE(waiting.interaction_token, '') || '|' ||
      COALESCE(waiting.backend, '') || '|' || COALESCE(waiting.server_ref, '') || '|' ||
-     COALESCE(waiting.locale, '') || '|' || waiting.token_expires_at || '|' || waiting.cancel_requested AS stamp
-   FROM waiting`,
+     COALESCE(waiting.locale, '') || '|' || waiting.token_expires_at || '|' || waiting.cancel_requested AS stamp`,
 );
 
 /**
  * The fair line as ids, each with its place (1 first) and what a claim weighs (the backend it last
  * failed on, the model it asks for): for a statement that picks from the line itself.
  */
-export const FAIR_LINE_PLACES_SQL = FAIR_LINE_SQL.replace(
-  'SELECT waiting.* FROM waiting',
-  `SELECT waiting.id, waiting.failed_on, waiting.params->>'model' AS model,
-     row_number() OVER (ORDER BY ${FAIR_ORDER}) AS place
-   FROM waiting`,
+export const FAIR_LINE_PLACES_SQL = fairLineSql(
+  `failed_on, params->>'model' AS model`,
+  `SELECT waiting.id, waiting.failed_on, waiting.model,
+     row_number() OVER (ORDER BY ${FAIR_ORDER}) AS place`,
 );
 
 /**
