@@ -30,12 +30,23 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
   const emit = (type: QueueEvent['type'], jobId: string) => events.emit({ type, jobId });
   const statements = prepare(db);
   const lineCache = createLineCache();
+  /**
+   * The line as last read, and the file's write count then: every write, on this connection
+   * (`total_changes()`, any table, any module) or another (`data_version`), changes the count, so an
+   * equal count means the same line. After an enqueue or a claim, the read of the process's view
+   * that their events ask for is then no second query.
+   */
+  let lastRead: { writes: string; line: readonly QueueJob[] } | undefined;
   const fairLine = (): QueueJob[] => {
+    const writes = `${statements.changes.get()}:${String(db.pragma('data_version', { simple: true }))}`;
+    if (lastRead?.writes === writes) return [...lastRead.line];
     const entries = statements.lineIds.all();
     const fresh = new Map(
       lineCache.stale(entries).map((id) => [id, toQueueJob(statements.row.get(id) as JobRow)] as const),
     );
-    return lineCache.line(entries, fresh);
+    const line = lineCache.line(entries, fresh);
+    lastRead = { writes, line };
+    return [...line];
   };
 
   const enqueue = db.transaction(
@@ -192,6 +203,7 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
 function prepare(db: Db) {
   return {
     lineIds: db.prepare<[], { id: string; stamp: string }>(FAIR_LINE_IDS_SQL),
+    changes: db.prepare<[], number>('SELECT total_changes()').pluck(),
     row: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
     one: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
     running: db.prepare<[], JobRow>(
