@@ -103,6 +103,30 @@ describe('the SQLite job queue', () => {
     }
   });
 
+  it('reads the line again after any write to the file, its own steps’ or not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'job-queue-'));
+    try {
+      const path = join(dir, 'bot.db');
+      const db = openDatabase(path);
+      const queue = createSqliteJobQueue(db);
+      const limits = { maxPendingPerUser: 5, maxQueueLength: 5 };
+      const first = await queue.enqueue(newJob('A'), limits, 1);
+      if (!first.ok) throw new Error(`refused: ${first.reason}`);
+      expect((await queue.line()).map((job) => job.messageId)).toEqual([null]);
+      // The delivery side writes through the JobStore on the same connection, outside the queue.
+      createSqliteJobStore(db).update(first.job.id, { messageId: 'c1/m1' });
+      expect((await queue.line()).map((job) => job.messageId)).toEqual(['c1/m1']);
+      // Another connection (another process on the file) enqueues.
+      const other = openDatabase(path);
+      await createSqliteJobQueue(other).enqueue(newJob('B'), limits, 2);
+      other.close();
+      expect((await queue.line()).map((job) => job.userId)).toEqual(['A', 'B']);
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('adds its lease columns by migration and leaves the JobStore reading the same rows', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'job-queue-'));
     try {
