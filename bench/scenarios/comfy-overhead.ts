@@ -1,6 +1,6 @@
 /**
  * Bot overhead per job on ComfyUI, in the image runs of the A1111 overhead scenario: from the fake
- * ComfyUI finishing the prompt (its `execution_success`, stamped in its history) to the fake Discord
+ * ComfyUI finishing the prompt (its `execution_success`, noted by the fake as it happens) to the fake Discord
  * reading the last byte of the upload. The span holds what the bot does for a ComfyUI result: hear the
  * end over the WebSocket, read `/history`, fetch every image from `/view`, and deliver. Jobs run one at
  * a time; both fakes stamp on the same clock.
@@ -32,16 +32,6 @@ export interface ComfyOverheadResult {
   loop: LoopDelay;
 }
 
-/** When the fake ComfyUI finished a prompt: the timestamp of its `execution_success` in /history. */
-async function finishedAt(comfy: FakeComfy, promptId: string): Promise<number | undefined> {
-  const history = (await (await fetch(`${comfy.url}/history/${promptId}`)).json()) as Record<
-    string,
-    { status?: { messages?: [string, { timestamp?: number }][] } }
-  >;
-  const messages = history[promptId]?.status?.messages ?? [];
-  return messages.find(([type]) => type === 'execution_success')?.[1].timestamp;
-}
-
 async function runOne(
   world: World,
   comfy: FakeComfy,
@@ -60,7 +50,8 @@ async function runOne(
   if (!outcome.ok) return undefined;
   const prompt = comfy.prompts.slice(before).find((candidate) => candidate.accepted);
   if (prompt === undefined) return undefined;
-  const done = await finishedAt(comfy, prompt.promptId);
+  // On the fake Discord's clock: the /history timestamp is wall-clock time, which drifts from it.
+  const done = prompt.succeededAt;
   const upload = world.discord.requests.find(
     (request) =>
       request.path.includes(handle.token) &&

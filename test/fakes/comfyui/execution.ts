@@ -293,7 +293,11 @@ async function execute(state: ComfyState, item: QueueItem, myGeneration: number)
     if (!nextCache.has(key) && [...keys.values()].includes(key)) nextCache.set(key, result);
   }
   state.cache = nextCache;
-  if (outcome === 'success') note('execution_success', { prompt_id: promptId, timestamp: Date.now() });
+  if (outcome === 'success') {
+    note('execution_success', { prompt_id: promptId, timestamp: Date.now() });
+    const submitted = state.prompts.find((prompt) => prompt.promptId === promptId);
+    if (submitted !== undefined) submitted.succeededAt = performance.timeOrigin + performance.now();
+  }
   const entry: HistoryEntry = {
     prompt: [item.number, promptId, item.prompt, item.extraData, item.outputs],
     outputs,

@@ -25,6 +25,12 @@ export interface SubmittedPrompt {
   extraData: Record<string, unknown>;
   accepted: boolean;
   at: number;
+  /**
+   * When its run ended with `execution_success`, on the fake Discord's clock
+   * (`performance.timeOrigin + performance.now()`): the wire's `timestamp` is `Date.now()`, as
+   * ComfyUI's, and the two clocks drift apart by tens of milliseconds over a run.
+   */
+  succeededAt?: number;
 }
 
 export interface RecordedInterrupt {
