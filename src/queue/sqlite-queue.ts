@@ -31,22 +31,21 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
   const statements = prepare(db);
   const lineCache = createLineCache();
   /**
-   * The line as last read, and the file's write count then: every write, on this connection
-   * (`total_changes()`, any table, any module) or another (`data_version`), changes the count, so an
-   * equal count means the same line. After an enqueue or a claim, the read of the process's view
-   * that their events ask for is then no second query.
+   * The file's write count when the line was last read (`lineCache.last()`): every write, on this
+   * connection (`total_changes()`, any table, any module) or another (`data_version`), changes the
+   * count, so an equal count means the same line. After an enqueue or a claim, the read of the
+   * process's view that their events ask for is then no second query.
    */
-  let lastRead: { writes: string; line: readonly QueueJob[] } | undefined;
+  let readAt: string | undefined;
   const fairLine = (): QueueJob[] => {
-    const writes = `${statements.changes.get()}:${String(db.pragma('data_version', { simple: true }))}`;
-    if (lastRead?.writes === writes) return [...lastRead.line];
+    const writes = statements.writes.get();
+    if (readAt === writes) return [...lineCache.last()];
     const entries = statements.lineIds.all();
     const fresh = new Map(
       lineCache.stale(entries).map((id) => [id, toQueueJob(statements.row.get(id) as JobRow)] as const),
     );
-    const line = lineCache.line(entries, fresh);
-    lastRead = { writes, line };
-    return [...line];
+    readAt = writes;
+    return [...lineCache.line(entries, fresh)];
   };
 
   const enqueue = db.transaction(
@@ -203,7 +202,9 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
 function prepare(db: Db) {
   return {
     lineIds: db.prepare<[], { id: string; stamp: string }>(FAIR_LINE_IDS_SQL),
-    changes: db.prepare<[], number>('SELECT total_changes()').pluck(),
+    writes: db
+      .prepare<[], string>("SELECT total_changes() || ':' || (SELECT data_version FROM pragma_data_version)")
+      .pluck(),
     row: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
     one: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
     running: db.prepare<[], JobRow>(
