@@ -90,6 +90,6 @@ export async function enqueueOnPostgres(pool: pg.Pool, args: Args, channel: stri
   // Another process may have taken the job in the instant between the commit and the count.
   const place = results[4]?.rows[0] as { position: string | null; total: string } | undefined;
   const total = Math.max(1, Number(place?.total ?? 1));
-  const position = place?.position === null || place?.position === undefined ? 1 : Number(place.position);
+  const position = Number(place?.position ?? 1);
   return { ok: true, job: toQueueJob(counted), position, total };
 }
