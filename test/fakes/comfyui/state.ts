@@ -28,7 +28,7 @@ export interface SubmittedPrompt {
   /**
    * When its run ended with `execution_success`, on the fake Discord's clock
    * (`performance.timeOrigin + performance.now()`): the wire's `timestamp` is `Date.now()`, as
-   * ComfyUI's, and the two clocks drift apart by tens of milliseconds over a run.
+   * ComfyUI's, and the two clocks can drift apart while the bench runs.
    */
   succeededAt?: number;
 }
