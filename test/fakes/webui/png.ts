@@ -2,7 +2,10 @@
  * A tiny deterministic PNG encoder (RGB, 8 bit, filter 0) on node:zlib, so the fake WebUI returns
  * real images quickly without sharp. Pixels depend on the seed.
  */
-import { crc32, deflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { crc32, deflate, deflateSync } from 'node:zlib';
+
+const deflateAsync = promisify(deflate);
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -21,6 +24,24 @@ export interface RenderOptions {
 }
 
 export function renderPng(options: RenderOptions): Buffer {
+  const raw = fillPixels(options);
+  return encodePng(options.width, options.height, raw, options.text ?? {}, levelOf(options));
+}
+
+/**
+ * The same PNG, compressed on libuv's thread pool: a fake that serves several clients from one
+ * event loop (the bench's) is not held up for the 15–20 ms a 512² image takes to deflate.
+ */
+export async function renderPngAsync(options: RenderOptions): Promise<Buffer> {
+  const raw = fillPixels(options);
+  const idat = await deflateAsync(raw, { level: levelOf(options) });
+  return assemblePng(options.width, options.height, options.text ?? {}, idat);
+}
+
+// Stored (level 0) noise stays large and is fast; patterns compress well at level 1.
+const levelOf = (options: RenderOptions) => (options.noise === true ? 0 : 1);
+
+function fillPixels(options: RenderOptions): Buffer {
   const { width, height, seed } = options;
   const stride = width * 3 + 1;
   const raw = Buffer.allocUnsafe(stride * height);
@@ -34,8 +55,7 @@ export function renderPng(options: RenderOptions): Buffer {
   } else {
     fillPattern(raw, width, height, seed);
   }
-  // Stored (level 0) noise stays large and is fast; patterns compress well at level 1.
-  return encodePng(width, height, raw, options.text ?? {}, options.noise === true ? 0 : 1);
+  return raw;
 }
 
 /** `raw` holds `height` rows of one filter byte + `width * 3` RGB bytes. */
@@ -46,6 +66,10 @@ export function encodePng(
   text: Record<string, string>,
   level: number,
 ): Buffer {
+  return assemblePng(width, height, text, deflateSync(raw, { level }));
+}
+
+function assemblePng(width: number, height: number, text: Record<string, string>, idat: Buffer): Buffer {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
@@ -57,7 +81,7 @@ export function encodePng(
       chunk('tEXt', Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.from([0]), latin1(value)])),
     );
   }
-  chunks.push(chunk('IDAT', deflateSync(raw, { level })), chunk('IEND', Buffer.alloc(0)));
+  chunks.push(chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0)));
   return Buffer.concat(chunks);
 }
 

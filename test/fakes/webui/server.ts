@@ -60,7 +60,7 @@ import {
   toScriptsList,
   toStylesList,
 } from './lists.js';
-import { renderPng } from './png.js';
+import { renderPng, renderPngAsync } from './png.js';
 import {
   checkBound,
   checkLiteral,
@@ -1042,16 +1042,21 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       for (const notify of generatingWaiters.splice(0)) {
         notify();
       }
+      // Encoded while the generation "runs", off the event loop the other fakes share.
+      let rendering: Promise<string[]> | undefined;
       if (settings.fixedServiceTime && pick('send_images') !== false) {
         const seedBase = current.seed;
-        prerendered = Array.from({ length: batchSize * nIter }, (_, index) =>
-          renderPng({
-            width: outWidth,
-            height: outHeight,
-            seed: seedBase + index,
-            noise: settings.noise,
-          }).toString('base64'),
-        );
+        rendering = Promise.all(
+          Array.from({ length: batchSize * nIter }, (_, index) =>
+            renderPngAsync({
+              width: outWidth,
+              height: outHeight,
+              seed: seedBase + index,
+              noise: settings.noise,
+            }),
+          ),
+        ).then((pngs) => pngs.map((png) => png.toString('base64')));
+        rendering.catch(() => undefined);
       }
       const signal = AbortSignal.any([current.controller.signal, life.signal]);
       if (hires !== null && dialect.modules && !Array.isArray(request.hr_additional_modules)) {
@@ -1063,6 +1068,7 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       }
       const remaining = Math.max(0, current.startedAt + settings.generationMs - Date.now());
       await sleep(remaining, signal);
+      if (rendering !== undefined) prerendered = await rendering;
       if (current.frozenAt === null) {
         current.frozenAt = Date.now();
       }
