@@ -37,6 +37,9 @@ export interface DiscordReporterOptions {
 /** Progress edits in flight at once (see edit-lane.ts); finals are not limited. */
 const PROGRESS_EDITS_IN_FLIGHT = 8;
 
+/** Where a job's reply lives: its interaction's token while usable, else the message it moved to. */
+type Target = Pick<Job, 'interactionToken' | 'messageId'>;
+
 /** Where a job's reply lives once its interaction token can no longer be used. */
 interface MovedTarget {
   channelId: string;
@@ -82,10 +85,36 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
   const finished = new Set<string>();
   const lastView = new Map<string, MessageView>();
   const progressLane = createEditLane(PROGRESS_EDITS_IN_FLIGHT);
+  /**
+   * The reply of each job running here, by id, for the attempt it was claimed at. Once a job runs,
+   * only the process running it moves its reply (a token found gone, `keepReachable`), so its edits
+   * need no read of the stored job: the claim brought the target, and this process's moves update it.
+   */
+  const held = new Map<string, { attempts: number; target: Target }>();
   // server default locale: until the server policy carries one, English.
   const defaultLocale = options.defaultLocale ?? (() => resolveLocale(undefined));
   /** Every view of a job speaks its requester's language, after a restart and in a channel post too. */
   const localeOf = (job: Job): Locale => resolveLocale(job.locale, defaultLocale(job.guildId));
+
+  const hold = (job: Job) => {
+    if (held.get(job.id)?.attempts === job.attempts) return;
+    held.set(job.id, {
+      attempts: job.attempts,
+      target: { interactionToken: job.interactionToken, messageId: job.messageId },
+    });
+  };
+  /** The job with its reply where it is now: as held for a job running here, else as stored. */
+  const currentOf = async (job: Job): Promise<Job | undefined> => {
+    const entry = held.get(job.id);
+    if (entry?.attempts === job.attempts) return { ...job, ...entry.target };
+    return store.get(job.id);
+  };
+  /** Stores a move of the job's reply, and keeps it for a job running here. */
+  const storeMove = async (jobId: string, target: Partial<Target>) => {
+    await store.update(jobId, target);
+    const entry = held.get(jobId);
+    if (entry !== undefined) entry.target = { ...entry.target, ...target };
+  };
 
   const noteError = (error: unknown) => {
     if (error instanceof DiscordAPIError) options.onDiscordError?.(error.code);
@@ -111,7 +140,10 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
   const finalUpdate = (jobId: string, action: () => Promise<void>): Promise<void> => {
     finished.add(jobId);
     progressLane.drop(jobId);
-    return inOrder(jobId, action).finally(() => finished.delete(jobId));
+    return inOrder(jobId, action).finally(() => {
+      finished.delete(jobId);
+      held.delete(jobId);
+    });
   };
 
   /** Posts into the job's channel, or the requester's DMs when the bot may not post there. */
@@ -141,10 +173,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
   /** Posts the view as a new message (channel, else DM) and makes it the job's message from now on. */
   const moveToMessage = async (job: Job, view: MessageView, mention: boolean): Promise<void> => {
     const target = await postToUser(job, view, mention);
-    await store.update(job.id, {
-      interactionToken: null,
-      messageId: `${target.channelId}/${target.messageId}`,
-    });
+    await storeMove(job.id, { interactionToken: null, messageId: `${target.channelId}/${target.messageId}` });
   };
 
   /**
@@ -166,7 +195,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
           { jobId: job.id, code: error.code },
           'interaction token no longer usable; moving to a channel message',
         );
-        await store.update(job.id, { interactionToken: null });
+        await storeMove(job.id, { interactionToken: null });
         return false;
       }
       throw error;
@@ -176,7 +205,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
   /** Shows a view on the job's message: the interaction reply while its token lasts, then a channel message. */
   const show = async (job: Job, view: MessageView): Promise<void> => {
     lastView.set(job.id, view);
-    const current = (await store.get(job.id)) ?? job;
+    const current = (await currentOf(job)) ?? job;
     if (await editOriginal(current, view)) return;
     const moved = parseMoved(current.messageId);
     if (moved !== undefined) {
@@ -192,7 +221,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
   /** A final view. Past the token's life it arrives as a new message that mentions the requester. */
   const deliverFinal = async (job: Job, view: MessageView): Promise<void> => {
     lastView.delete(job.id);
-    const current = (await store.get(job.id)) ?? job;
+    const current = (await currentOf(job)) ?? job;
     if (await editOriginal(current, view)) return;
     const moved = parseMoved(current.messageId);
     await moveToMessage(current, view, true);
@@ -208,6 +237,8 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
       return inOrder(job.id, () =>
         progressLane.run(job.id, async () => {
           if (finished.has(job.id)) return;
+          // Back in line: whichever process runs it next may move its reply.
+          held.delete(job.id);
           await show(job, renderQueued(job, position, total, note, localeOf(job)));
         }),
       );
@@ -216,6 +247,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
       return inOrder(job.id, () =>
         progressLane.run(job.id, async () => {
           if (finished.has(job.id)) return;
+          hold(job);
           // The live preview is a spoiler too where the result will be one.
           const elapsed = job.startedAt === null ? undefined : now() - job.startedAt;
           const locale = localeOf(job);
@@ -271,7 +303,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
       // Called for every pending job several times a second: the expiry never changes, so only a
       // token about to run out costs a read of the stored job.
       if (canUseInteractionToken(job.tokenExpiresAt, now())) return Promise.resolve();
-      return store.get(job.id).then((current) => {
+      return currentOf(job).then((current) => {
         if (current === undefined || current.interactionToken === null) return;
         const view = lastView.get(job.id) ?? renderQueued(current, 1, 1, undefined, localeOf(current));
         return inOrder(job.id, async () => {
