@@ -76,6 +76,50 @@ export function defineUsageStoreContract(name: string, makeStore: () => Promise<
       expect((await two.usage.admit('g1', 'carol', NOW + 1, HOURLY_1, false)).decision.ok).toBe(false);
     });
 
+    it('counts the requests made while the limits were off once a limit is set', async () => {
+      const [one, two] = await shared.pair();
+      const off = { cooldownSeconds: 0, hourlyLimit: 0 };
+      for (const [index, usage] of [one.usage, two.usage, one.usage].entries())
+        expect((await usage.admit('g1', 'alice', NOW + index, off, false)).decision).toEqual({
+          ok: true,
+          bypassed: false,
+        });
+      expect((await two.usage.admit('g1', 'bob', NOW + 10, HOURLY_1, false)).decision).toMatchObject({
+        ok: false,
+        reason: 'hourly-limit',
+        retryAt: NOW + 2 + HOUR_MS,
+      });
+      expect(
+        (await one.usage.admit('g1', 'alice', NOW + 10, { cooldownSeconds: 60, hourlyLimit: 0 }, false))
+          .decision,
+      ).toMatchObject({ ok: false, reason: 'cooldown', retryAt: NOW + 2 + 60_000 });
+    });
+
+    it('dates an hourly limit’s next place from the oldest of the latest requests it counts', async () => {
+      const [one, two] = await shared.pair();
+      const three = { cooldownSeconds: 0, hourlyLimit: 3 };
+      for (let index = 0; index < 5; index += 1) {
+        const usage = (index % 2 === 0 ? one : two).usage;
+        await usage.admit(
+          'g1',
+          `member-${index}`,
+          NOW + index * 1000,
+          { cooldownSeconds: 0, hourlyLimit: 0 },
+          false,
+        );
+      }
+      // Five in the hour, three allowed: a place frees when the third latest (at +2 s) ages out.
+      expect((await one.usage.admit('g1', 'bob', NOW + 10_000, three, false)).decision).toEqual({
+        ok: false,
+        reason: 'hourly-limit',
+        retryAt: NOW + 2000 + HOUR_MS,
+        hourlyLimit: 3,
+      });
+      expect((await two.usage.admit('g1', 'bob', NOW + 2000 + HOUR_MS + 1, three, false)).decision.ok).toBe(
+        true,
+      );
+    });
+
     it('passes a bypassing member and counts the request for the rest of the server', async () => {
       const [one, two] = await shared.pair();
       expect((await one.usage.admit('g1', 'vip', NOW, HOURLY_1, true)).decision).toEqual({
