@@ -1,5 +1,4 @@
 import type { Logger } from '../log.js';
-import type { JobQueue } from '../queue/job-queue.js';
 import { type AttemptOutcome, startAttempt } from './attempt.js';
 import type { BackendPool } from './backend-pool.js';
 import type { JobNotes } from './job-records.js';
@@ -15,7 +14,6 @@ export interface ExecuteContext {
   running: Map<string, Running>;
   /** Cancels asked for jobs claimed but not started yet here. */
   pendingCancels: Set<string>;
-  queue: Pick<JobQueue, 'get'>;
   store: { update(id: string, changes: JobNotes): unknown };
   reporter: JobReporter;
   log: Logger;
@@ -58,8 +56,7 @@ export function createExecutor(context: ExecuteContext) {
     const { job, backendId } = entry;
     for (let tries = 0; ; tries += 1) {
       try {
-        const current = (await context.queue.get(job.id)) ?? job;
-        await context.settle(current, backendId, outcome, { started, resumed: entry.resumed });
+        await context.settle(job, backendId, outcome, { started, resumed: entry.resumed });
         return;
       } catch (error: unknown) {
         if (entry.lost || context.isStopped()) return;

@@ -9,7 +9,7 @@ import type { Job } from './types.js';
  * state, or undefined when this worker no longer holds the job (another one took it over).
  */
 export function createLeaseSteps(context: {
-  queue: Pick<JobQueue, 'complete' | 'fail' | 'retry' | 'finishCancelled' | 'get'>;
+  queue: Pick<JobQueue, 'complete' | 'fail' | 'retry' | 'finishCancelled'>;
   worker: string;
   now: () => number;
   log: Logger;
@@ -29,14 +29,14 @@ export function createLeaseSteps(context: {
     }
   };
   return async (job, step) => {
-    if (!(await take(job.id, step, now()))) {
+    const updated = await take(job.id, step, now());
+    if (updated === undefined) {
       log.warn(
         { jobId: job.id, step: step.type },
         'this worker no longer holds the job; left to its new one',
       );
       return undefined;
     }
-    const updated = (await queue.get(job.id)) ?? job;
     emit({ type: 'state', job: updated, state: updated.state });
     return updated;
   };

@@ -220,7 +220,6 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     pool,
     running,
     pendingCancels,
-    queue,
     store,
     reporter,
     log,

@@ -99,16 +99,19 @@ export interface JobQueue {
   /** The job `planDispatch` gives this one free slot, now running under the worker's lease. */
   claim(request: ClaimRequest): Promise<QueueJob | undefined>;
   heartbeat(jobId: string, worker: string, leaseMs: number, now: number): Promise<Heartbeat>;
-  /** The lease holder delivered the job. False when the worker no longer holds the lease. */
-  complete(jobId: string, worker: string, result: JobResult, now: number): Promise<boolean>;
-  fail(jobId: string, worker: string, error: string, now: number): Promise<boolean>;
+  /**
+   * The lease holder delivered the job: the job in its new state, as each of the four steps below
+   * answers; undefined when the worker no longer holds the lease.
+   */
+  complete(jobId: string, worker: string, result: JobResult, now: number): Promise<QueueJob | undefined>;
+  fail(jobId: string, worker: string, error: string, now: number): Promise<QueueJob | undefined>;
   /**
    * Back in line (attempts kept, backend and server ref cleared), to another backend than `failedOn`
    * while one can take it; `failedOn` null: anywhere (a shutdown or a restart put it back).
    */
-  retry(jobId: string, worker: string, failedOn: string | null, now: number): Promise<boolean>;
+  retry(jobId: string, worker: string, failedOn: string | null, now: number): Promise<QueueJob | undefined>;
   /** The lease holder stopped a job whose cancel was asked for. */
-  finishCancelled(jobId: string, worker: string, now: number): Promise<boolean>;
+  finishCancelled(jobId: string, worker: string, now: number): Promise<QueueJob | undefined>;
   cancel(jobId: string, now: number): Promise<QueueCancelResult>;
   /** 1-based place in the fair line and the line's length; undefined when the job is not queued. */
   position(jobId: string): Promise<{ position: number; total: number } | undefined>;

@@ -30,9 +30,9 @@ const REQUEUED = `backend = CASE WHEN cancel_requested THEN backend END,
 const WORKER_WAIT_MS = 60_000;
 const RUNNING_SQL = "SELECT * FROM jobs WHERE state = 'running' ORDER BY started_at, created_at, id";
 const HELD = "id = $1 AND state = 'running' AND locked_by = $2";
-/** Sends one event per moved row, on commit: `moved` is the CTE of an UPDATE … RETURNING id, state. */
+/** Sends one event per moved row, on commit, and returns the rows: `moved` is the CTE of an UPDATE … RETURNING *. */
 const notifyMoved = (type: string) =>
-  `SELECT id, state, pg_notify($3, json_build_object('type', ${type}, 'jobId', id)::text) FROM moved`;
+  `SELECT moved.*, pg_notify($3, json_build_object('type', ${type}, 'jobId', id)::text) AS sent FROM moved`;
 const AFTER_CANCEL = "CASE WHEN state = 'cancelled' THEN 'cancelled' ELSE 'requeued' END";
 
 type Client = pg.PoolClient;
@@ -80,8 +80,11 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
   };
   const fairLine = async (client: pg.Pool | Client) =>
     readLine(client, (await client.query<LineEntry>(FAIR_LINE_IDS_SQL)).rows);
-  /** Moves a running job on for its lease holder (`$1` id, `$2` worker, `$3` channel). */
-  const moveHeld = async (sql: string, params: unknown[]) => (await pool.query(sql, params)).rowCount === 1;
+  /** Moves a running job on for its lease holder (`$1` id, `$2` worker, `$3` channel): the job as it is now. */
+  const moveHeld = async (sql: string, params: unknown[]) => {
+    const row = (await pool.query<JobRow>(sql, params)).rows[0];
+    return row === undefined ? undefined : toQueueJob(row);
+  };
 
   return {
     enqueue: (job, limits, now) => enqueueOnPostgres(pool, { job, limits, now }, channel),
@@ -96,19 +99,19 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
     complete: (jobId, worker, result, now) =>
       moveHeld(
         `WITH moved AS (UPDATE jobs SET state = 'succeeded', result = $4::jsonb, finished_at = $5, ${UNLOCK}
-           WHERE ${HELD} RETURNING id, state) ${notifyMoved("'released'")}`,
+           WHERE ${HELD} RETURNING *) ${notifyMoved("'released'")}`,
         [jobId, worker, channel, JSON.stringify(result), now],
       ),
     fail: (jobId, worker, error, now) =>
       moveHeld(
         `WITH moved AS (UPDATE jobs SET state = 'failed', error = $4, finished_at = $5, ${UNLOCK}
-           WHERE ${HELD} RETURNING id, state) ${notifyMoved("'released'")}`,
+           WHERE ${HELD} RETURNING *) ${notifyMoved("'released'")}`,
         [jobId, worker, channel, error, now],
       ),
     finishCancelled: (jobId, worker, now) =>
       moveHeld(
         `WITH moved AS (UPDATE jobs SET state = 'cancelled', finished_at = $4, ${UNLOCK}
-           WHERE ${HELD} RETURNING id, state) ${notifyMoved("'cancelled'")}`,
+           WHERE ${HELD} RETURNING *) ${notifyMoved("'cancelled'")}`,
         [jobId, worker, channel, now],
       ),
     retry: (jobId, worker, failedOn, now) =>
@@ -116,7 +119,7 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
         `WITH moved AS (UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'queued' END,
              finished_at = CASE WHEN cancel_requested THEN $5::bigint END, failed_on = $4, ${REQUEUED},
              ${UNLOCK}
-           WHERE ${HELD} RETURNING id, state) ${notifyMoved(AFTER_CANCEL)}`,
+           WHERE ${HELD} RETURNING *) ${notifyMoved(AFTER_CANCEL)}`,
         [jobId, worker, channel, failedOn, now],
       ),
     cancel: (jobId, now) => inTransaction(pool, (client) => cancelIn(client, jobId, now, notify)),

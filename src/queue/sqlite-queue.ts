@@ -105,15 +105,17 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
     return 'finished';
   }).immediate;
 
-  /** Moves a running job on for its lease holder; the event goes out only when it did. */
+  /** Moves a running job on for its lease holder: the job in its new state; the event goes out only when it moved. */
   const release = (
-    sql: Statement<[object]>,
+    sql: Statement<[object], JobRow>,
     params: { id: string; worker: string; now: number } & Record<string, unknown>,
-    event: QueueEvent['type'],
+    event: (job: QueueJob) => QueueEvent['type'],
   ) => {
-    const moved = sql.run(params).changes === 1;
-    if (moved) emit(event, params.id);
-    return moved;
+    const row = sql.get(params);
+    if (row === undefined) return undefined;
+    const job = toQueueJob(row);
+    emit(event(job), params.id);
+    return job;
   };
 
   return {
@@ -135,19 +137,19 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
       return release(
         statements.complete,
         { id: jobId, worker, now, result: JSON.stringify(result) },
-        'released',
+        () => 'released',
       );
     },
     async fail(jobId, worker, error, now) {
-      return release(statements.fail, { id: jobId, worker, now, error }, 'released');
+      return release(statements.fail, { id: jobId, worker, now, error }, () => 'released');
     },
     async finishCancelled(jobId, worker, now) {
-      return release(statements.finishCancelled, { id: jobId, worker, now }, 'cancelled');
+      return release(statements.finishCancelled, { id: jobId, worker, now }, () => 'cancelled');
     },
     async retry(jobId, worker, failedOn, now) {
-      const row = statements.retry.get({ id: jobId, worker, now, failedOn });
-      if (row !== undefined) emit(row.state === 'cancelled' ? 'cancelled' : 'requeued', jobId);
-      return row !== undefined;
+      return release(statements.retry, { id: jobId, worker, now, failedOn }, (job) =>
+        job.state === 'cancelled' ? 'cancelled' : 'requeued',
+      );
     },
     async cancel(jobId, now) {
       const outcome = cancel(jobId, now);
@@ -242,20 +244,20 @@ function prepare(db: Db) {
     heartbeat: db.prepare<[object], { cancel_requested: number }>(
       `UPDATE jobs SET locked_at = @now, lease_expires_at = @expires WHERE ${HELD} RETURNING cancel_requested`,
     ),
-    complete: db.prepare<[object]>(
-      `UPDATE jobs SET state = 'succeeded', result = @result, finished_at = @now, ${UNLOCK} WHERE ${HELD}`,
+    complete: db.prepare<[object], JobRow>(
+      `UPDATE jobs SET state = 'succeeded', result = @result, finished_at = @now, ${UNLOCK} WHERE ${HELD} RETURNING *`,
     ),
-    fail: db.prepare<[object]>(
-      `UPDATE jobs SET state = 'failed', error = @error, finished_at = @now, ${UNLOCK} WHERE ${HELD}`,
+    fail: db.prepare<[object], JobRow>(
+      `UPDATE jobs SET state = 'failed', error = @error, finished_at = @now, ${UNLOCK} WHERE ${HELD} RETURNING *`,
     ),
-    finishCancelled: db.prepare<[object]>(
-      `UPDATE jobs SET state = 'cancelled', finished_at = @now, ${UNLOCK} WHERE ${HELD}`,
+    finishCancelled: db.prepare<[object], JobRow>(
+      `UPDATE jobs SET state = 'cancelled', finished_at = @now, ${UNLOCK} WHERE ${HELD} RETURNING *`,
     ),
-    retry: db.prepare<[object], { state: string }>(
+    retry: db.prepare<[object], JobRow>(
       `UPDATE jobs SET state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'queued' END,
          finished_at = CASE WHEN cancel_requested = 1 THEN @now ELSE NULL END, failed_on = @failedOn,
          ${REQUEUED}, ${UNLOCK}
-       WHERE ${HELD} RETURNING state`,
+       WHERE ${HELD} RETURNING *`,
     ),
     cancelQueued: db.prepare(`UPDATE jobs SET state = 'cancelled', finished_at = ? WHERE id = ?`),
     requestCancel: db.prepare('UPDATE jobs SET cancel_requested = 1 WHERE id = ?'),

@@ -27,7 +27,10 @@ export function defineCapacityContract(store: ReturnType<typeof useQueueStore>):
       [ids[0], 'w1', 'running'],
       [ids[1], 'w2', 'running'],
     ]);
-    expect(await one.complete(ids[0] ?? '', 'w1', RESULT, 12)).toBe(true);
+    expect(await one.complete(ids[0] ?? '', 'w1', RESULT, 12)).toMatchObject({
+      id: ids[0] ?? '',
+      state: 'succeeded',
+    });
     expect((await one.running()).map((job) => job.id)).toEqual([ids[1]]);
     expect((await one.line()).map((job) => job.id)).toEqual([ids[2]]);
   });
@@ -40,7 +43,10 @@ export function defineCapacityContract(store: ReturnType<typeof useQueueStore>):
     // The other worker's released jobs still count; the claiming worker's own do not.
     expect(await queue.claim(slot('w2', 12, { capacity: 1, released: [first?.id ?? ''] }))).toBeDefined();
     expect(await queue.claim(slot('w1', 13, { capacity: 2 }))).toBeUndefined();
-    expect(await queue.fail(first?.id ?? '', 'w1', 'gone', 14)).toBe(true);
+    expect(await queue.fail(first?.id ?? '', 'w1', 'gone', 14)).toMatchObject({
+      id: first?.id ?? '',
+      state: 'failed',
+    });
     expect(await queue.claim(slot('w1', 15, { capacity: 2 }))).toMatchObject({ lockedBy: 'w1' });
   });
 
@@ -60,7 +66,7 @@ export function defineCapacityContract(store: ReturnType<typeof useQueueStore>):
     const queue = await store.open();
     const id = await add(queue, 'A', 0);
     await queue.claim(slot('w1', 1, { backendId: 'x' }));
-    expect(await queue.retry(id, 'w1', null, 2)).toBe(true);
+    expect(await queue.retry(id, 'w1', null, 2)).toMatchObject({ id, state: 'queued' });
     expect(await queue.get(id)).toMatchObject({
       state: 'queued',
       backend: null,

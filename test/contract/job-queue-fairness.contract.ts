@@ -84,10 +84,13 @@ async function runScenario(queue: JobQueue, seed: number): Promise<void> {
       mirror.running = mirror.running.filter((entry) => entry !== job);
       const original = await queue.get(job.id);
       if (random.next() < 0.5) {
-        expect(await queue.complete(job.id, 'w', { ...emptyResult }, now)).toBe(true);
+        expect(await queue.complete(job.id, 'w', { ...emptyResult }, now)).toMatchObject({
+          id: job.id,
+          state: 'succeeded',
+        });
       } else {
         const failedOn = random.pick(BACKENDS);
-        expect(await queue.retry(job.id, 'w', failedOn, now)).toBe(true);
+        expect(await queue.retry(job.id, 'w', failedOn, now)).toMatchObject({ id: job.id, state: 'queued' });
         mirror.failedOn.set(job.id, failedOn);
         const createdAt = original?.createdAt ?? -1;
         mirror.queued.push({ id: job.id, userId: job.userId, createdAt, model: original?.params.model });

@@ -65,7 +65,7 @@ export function defineJobQueueContract(name: string, makeStore: () => Promise<Qu
       await worker.line();
       const running = await front.claim(slot('w2', 70, { backendId: 'v' }));
       expect(running?.id).toBe(c1);
-      expect(await front.retry(c1, 'w2', 'x', 80)).toBe(true);
+      expect(await front.retry(c1, 'w2', 'x', 80)).toMatchObject({ id: c1, state: 'queued' });
       const elsewhere = { elsewhere: () => true };
       expect((await worker.claim(slot('w1', 90, { ...elsewhere, loadedModel: 'm2' })))?.id).toBe(a2);
       expect(
@@ -138,12 +138,12 @@ export function defineJobQueueContract(name: string, makeStore: () => Promise<Qu
         lockedBy: 'w2',
         leaseExpiresAt: 62_600,
       });
-      expect(await queue.complete(id, 'w1', RESULT, 2700)).toBe(false);
-      expect(await queue.fail(id, 'w1', 'late', 2700)).toBe(false);
+      expect(await queue.complete(id, 'w1', RESULT, 2700)).toBeUndefined();
+      expect(await queue.fail(id, 'w1', 'late', 2700)).toBeUndefined();
       expect(await queue.heartbeat(id, 'w1', 1000, 2700)).toEqual({ held: false, cancelRequested: false });
-      expect(await queue.complete(id, 'w2', RESULT, 2800)).toBe(true);
+      expect(await queue.complete(id, 'w2', RESULT, 2800)).toMatchObject({ id, state: 'succeeded' });
       expect(await queue.get(id)).toMatchObject({ state: 'succeeded', result: RESULT, finishedAt: 2800 });
-      expect(await queue.complete(id, 'w2', RESULT, 2900)).toBe(false);
+      expect(await queue.complete(id, 'w2', RESULT, 2900)).toBeUndefined();
     });
 
     it('shows a cancel asked on one connection to the worker running the job on another', async () => {
@@ -154,7 +154,7 @@ export function defineJobQueueContract(name: string, makeStore: () => Promise<Qu
       expect(await front.cancel(id, 2)).toBe('requested');
       expect(await seen).toEqual({ type: 'cancel-requested', jobId: id });
       expect(await worker.heartbeat(id, 'w1', 1000, 3)).toEqual({ held: true, cancelRequested: true });
-      expect(await worker.finishCancelled(id, 'w1', 4)).toBe(true);
+      expect(await worker.finishCancelled(id, 'w1', 4)).toMatchObject({ id, state: 'cancelled' });
       expect(await front.get(id)).toMatchObject({ state: 'cancelled', finishedAt: 4, lockedBy: null });
       expect(await front.cancel(id, 5)).toBe('finished');
       expect(await front.cancel('no-such-job', 5)).toBe('not-found');
@@ -167,7 +167,7 @@ export function defineJobQueueContract(name: string, makeStore: () => Promise<Qu
       await queue.claim(slot('w2', 10, { leaseMs: 100 }));
       await queue.cancel(one, 20);
       await queue.cancel(two, 20);
-      expect(await queue.retry(two, 'w2', 'x', 30)).toBe(true);
+      expect(await queue.retry(two, 'w2', 'x', 30)).toMatchObject({ id: two, state: 'cancelled' });
       expect((await queue.recoverStalled(200)).map((job) => [job.id, job.state])).toEqual([
         [one, 'cancelled'],
       ]);
@@ -249,7 +249,7 @@ export function defineJobQueueContract(name: string, makeStore: () => Promise<Qu
       const id = await add(queue, 'A', 0);
       const requeued = nextEvent(queue, (event) => event.type === 'requeued');
       await queue.claim(slot('w1', 1, { backendId: 'x' }));
-      expect(await queue.retry(id, 'w1', 'x', 2)).toBe(true);
+      expect(await queue.retry(id, 'w1', 'x', 2)).toMatchObject({ id, state: 'queued' });
       expect(await requeued).toEqual({ type: 'requeued', jobId: id });
       expect(await queue.get(id)).toMatchObject({
         state: 'queued',
@@ -264,7 +264,7 @@ export function defineJobQueueContract(name: string, makeStore: () => Promise<Qu
         backend: 'x',
         attempts: 2,
       });
-      expect(await queue.retry(id, 'w1', 'x', 4)).toBe(true);
+      expect(await queue.retry(id, 'w1', 'x', 4)).toMatchObject({ id, state: 'queued' });
       expect(await queue.claim(slot('w2', 5, { backendId: 'y', elsewhere }))).toMatchObject({
         id,
         backend: 'y',
@@ -277,10 +277,12 @@ export function defineJobQueueContract(name: string, makeStore: () => Promise<Qu
       const plain = await add(queue, 'B', 1);
       const eligible = (job: { kind: string }) => job.kind !== 'upscale';
       expect((await queue.claim(slot('w1', 2, { eligible })))?.id).toBe(plain);
-      expect(await queue.retry(plain, 'w2', 'x', 3)).toBe(false);
-      expect(await queue.fail(plain, 'w2', 'no', 3)).toBe(false);
-      expect(await queue.fail(plain, 'w1', 'out of memory', 4)).toBe(true);
-      expect(await queue.get(plain)).toMatchObject({
+      expect(await queue.retry(plain, 'w2', 'x', 3)).toBeUndefined();
+      expect(await queue.fail(plain, 'w2', 'no', 3)).toBeUndefined();
+      // The step answers with the job as stored now.
+      const failed = await queue.fail(plain, 'w1', 'out of memory', 4);
+      expect(failed).toEqual(await queue.get(plain));
+      expect(failed).toMatchObject({
         state: 'failed',
         error: 'out of memory',
         finishedAt: 4,
@@ -296,7 +298,7 @@ export function defineJobQueueContract(name: string, makeStore: () => Promise<Qu
       expect(await enqueued).toEqual({ type: 'enqueued', jobId: id });
       const released = nextEvent(front, (event) => event.type === 'released');
       await worker.claim(slot('w1', 1));
-      expect(await worker.complete(id, 'w1', RESULT, 2)).toBe(true);
+      expect(await worker.complete(id, 'w1', RESULT, 2)).toMatchObject({ id, state: 'succeeded' });
       expect(await released).toEqual({ type: 'released', jobId: id });
     });
   });
