@@ -5,6 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
+import { setImmediate as nextCheck } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { createGunzip, gunzip } from 'node:zlib';
 import type { Dispatcher } from 'undici';
@@ -70,6 +71,19 @@ async function readBody(
   return { status: response.statusCode, text: bytes.toString('utf8'), request };
 }
 
+/**
+ * Waits out the rest of this turn of the event loop and the next check phase before an answer
+ * that freed its server is read. undici writes a request on a reused keep-alive socket only in a
+ * check phase (`setImmediate`), after it has looked for bytes the server sent unasked
+ * (GHSA-35p6-xmwp-9g52); read at once, the answer's body (megabytes of base64 to decode) would
+ * run first, and the next job's request would wait for it. Two hops: the first check phase may
+ * come before the next request is even made (its claim is still on its way).
+ */
+async function letNextRequestOut(): Promise<void> {
+  await nextCheck();
+  await nextCheck();
+}
+
 function toHeaders(
   settings: TransportSettings,
   body: unknown,
@@ -126,7 +140,10 @@ export function createSend(settings: TransportSettings): Send {
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
-      call.onResponseStart?.(response.statusCode);
+      if (call.onResponseStart !== undefined) {
+        call.onResponseStart(response.statusCode);
+        await letNextRequestOut();
+      }
       return await readBody(response, call, request);
     } catch (error: unknown) {
       if (error instanceof SdError) {

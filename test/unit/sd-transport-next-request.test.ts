@@ -1,0 +1,77 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Pool } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { JsonImageStream } from '../../src/sd/json-image-stream.js';
+import { createSend } from '../../src/sd/transport.js';
+
+/** About 1.5 MB of base64 in one write: the whole answer is in the bot's socket when its headers are read. */
+const ANSWER = JSON.stringify({ images: [Buffer.alloc(1_100_000, 7).toString('base64')], info: '{}' });
+
+let server: Server | undefined;
+let pool: Pool | undefined;
+
+afterEach(async () => {
+  await pool?.close();
+  await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
+  server = undefined;
+  pool = undefined;
+});
+
+async function start() {
+  server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json');
+      res.end(req.url?.includes('txt2img') ? ANSWER : '{}');
+    });
+  });
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  pool = new Pool(origin);
+  return createSend({
+    origin,
+    prefix: '',
+    label: origin,
+    authorization: null,
+    dispatcher: pool,
+    timeoutMs: 10_000,
+    gzip: false,
+  });
+}
+
+describe('the SD transport, once a server starts answering', () => {
+  it('lets the next request out on a kept-alive socket before the answer’s body is read', async () => {
+    const send = await start();
+    // Two sockets kept alive: the answer comes on one, the next request reuses the other.
+    await Promise.all([send('GET', '/progress', {}), send('GET', '/progress', {})]);
+    const events: string[] = [];
+    const onHeaders = (message: unknown) => {
+      const { request } = message as { request: { path: string } };
+      if (request.path.endsWith('/options')) events.push('next request written');
+    };
+    subscribe('undici:client:sendHeaders', onHeaders);
+    try {
+      const stream = new JsonImageStream((path) => (path[0] === 'images' ? 'decode' : 'keep'));
+      const write = stream.write.bind(stream);
+      stream.write = (chunk: Buffer) => {
+        if (!events.includes('body read')) events.push('body read');
+        write(chunk);
+      };
+      let next: Promise<unknown> | undefined;
+      await send('POST', '/txt2img', {
+        body: { prompt: 'a lighthouse' },
+        stream,
+        onResponseStart: () => {
+          next = send('GET', '/options', {});
+        },
+      });
+      await next;
+      expect(events).toEqual(['next request written', 'body read']);
+      expect(stream.end().images).toHaveLength(1);
+    } finally {
+      unsubscribe('undici:client:sendHeaders', onHeaders);
+    }
+  });
+});
