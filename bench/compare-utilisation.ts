@@ -15,9 +15,12 @@ import { prepareBot } from './bot-process.js';
 import { benchParams } from './params.js';
 import { measureUtilisationRun } from './scenarios/utilisation.js';
 
+const say = (line: string) => process.stdout.write(`${line}\n`);
 const baseline = process.env.BASELINE_BOT;
 if (baseline === undefined || !existsSync(baseline)) {
-  console.error('compare-utilisation: set BASELINE_BOT to the entry file of the build to compare with');
+  process.stderr.write(
+    'compare-utilisation: set BASELINE_BOT to the entry file of the build to compare with\n',
+  );
   process.exit(2);
 }
 const rounds = Number(process.env.ROUNDS ?? 2);
@@ -39,7 +42,7 @@ for (let round = 1; round <= rounds; round += 1) {
           `(gap ${run.medianBotGapMs} ms${run.failedJobs > 0 ? `, ${run.failedJobs} failed` : ''})`,
       );
     }
-    console.log(`round ${round}, ${entry.label}: ${runs.join(' | ')}`);
-    for (const warning of context.warnings.slice(0, 3)) console.log(`  warning: ${warning}`);
+    say(`round ${round}, ${entry.label}: ${runs.join(' | ')}`);
+    for (const warning of context.warnings.slice(0, 3)) say(`  warning: ${warning}`);
   }
 }
