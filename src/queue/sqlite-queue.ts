@@ -42,7 +42,7 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
     if (readAt === writes) return [...lineCache.last()];
     const entries = statements.lineIds.all();
     const fresh = new Map(
-      lineCache.stale(entries).map((id) => [id, toQueueJob(statements.row.get(id) as JobRow)] as const),
+      lineCache.stale(entries).map((id) => [id, toQueueJob(statements.one.get(id) as JobRow)] as const),
     );
     readAt = writes;
     return [...lineCache.line(entries, fresh)];
@@ -207,7 +207,6 @@ function prepare(db: Db) {
     writes: db
       .prepare<[], string>("SELECT total_changes() || ':' || (SELECT data_version FROM pragma_data_version)")
       .pluck(),
-    row: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
     one: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
     running: db.prepare<[], JobRow>(
       "SELECT * FROM jobs WHERE state = 'running' ORDER BY started_at, created_at, id",
