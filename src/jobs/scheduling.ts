@@ -27,7 +27,7 @@ export interface BackendView {
  * `runningByUser` counts jobs already running, so a user with one running starts a round later.
  * `lastServedByUser` holds, per user, an increasing stamp of when one of their jobs last started.
  */
-export function fairOrder<T extends QueuedJobView>(
+export function fairOrder<T extends Pick<QueuedJobView, 'id' | 'userId' | 'createdAt'>>(
   queued: readonly T[],
   runningByUser: ReadonlyMap<string, number> = new Map(),
   lastServedByUser: ReadonlyMap<string, number> = new Map(),

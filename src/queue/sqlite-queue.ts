@@ -3,10 +3,10 @@ import { newJobId } from '../jobs/job-store.js';
 import { checkAdmission } from '../jobs/scheduling.js';
 import type { Db } from '../store/database.js';
 import { createQueueEvents, type QueueEvents } from './events.js';
-import { claimCandidates, FAIR_LINE_IDS_SQL } from './fair-line.js';
+import { claimCandidates } from './fair-line.js';
 import type { JobQueue, QueueCancelResult, QueueEvent, QueueJob } from './job-queue.js';
-import { createLineCache } from './line-cache.js';
 import { type JobRow, toQueueJob } from './rows.js';
+import { createSqliteLine } from './sqlite-line.js';
 
 /** What clears a job's lease when it leaves `running`. */
 const UNLOCK = 'locked_by = NULL, locked_at = NULL, lease_expires_at = NULL';
@@ -29,24 +29,9 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
   const subscriptions = new Set<() => void>();
   const emit = (type: QueueEvent['type'], jobId: string) => events.emit({ type, jobId });
   const statements = prepare(db);
-  const lineCache = createLineCache();
-  /**
-   * The file's write count when the line was last read (`lineCache.last()`): every write, on this
-   * connection (`total_changes()`, any table, any module) or another (`data_version`), changes the
-   * count, so an equal count means the same line. After an enqueue or a claim, the read of the
-   * process's view that their events ask for is then no second query.
-   */
-  let readAt: string | undefined;
-  const fairLine = (): QueueJob[] => {
-    const writes = statements.writes.get();
-    if (readAt === writes) return [...lineCache.last()];
-    const entries = statements.lineIds.all();
-    const fresh = new Map(
-      lineCache.stale(entries).map((id) => [id, toQueueJob(statements.one.get(id) as JobRow)] as const),
-    );
-    readAt = writes;
-    return [...lineCache.line(entries, fresh)];
-  };
+  const line = createSqliteLine(db);
+  /** A copy: callers may keep or change what they are given. */
+  const fairLine = (): QueueJob[] => [...line.current()];
 
   const enqueue = db.transaction(
     (job: Parameters<JobQueue['enqueue']>[0], limits: Parameters<JobQueue['enqueue']>[1], now: number) => {
@@ -54,16 +39,20 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
       const admission = checkAdmission(counts.mine ?? 0, counts.total, limits);
       if (!admission.ok) return admission;
       const id = newJobId();
-      statements.insert.run({
-        ...job,
-        id,
-        params: JSON.stringify(job.params),
-        createdAt: now,
-        locale: job.locale ?? null,
-      });
-      const line = fairLine();
-      const index = line.findIndex((queued) => queued.id === id);
-      return { ok: true as const, job: line[index] as QueueJob, position: index + 1, total: line.length };
+      line.step(
+        () =>
+          statements.insert.get({
+            ...job,
+            id,
+            params: JSON.stringify(job.params),
+            createdAt: now,
+            locale: job.locale ?? null,
+          }) as JobRow,
+        (row, edit) => edit.add(toQueueJob(row)),
+      );
+      const order = line.current();
+      const index = order.findIndex((queued) => queued.id === id);
+      return { ok: true as const, job: order[index] as QueueJob, position: index + 1, total: order.length };
     },
   ).immediate;
 
@@ -72,17 +61,25 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
       const busy = statements.busy.get(request.backendId, JSON.stringify(request.released ?? []));
       if ((busy?.n ?? 0) >= request.capacity) return undefined;
     }
-    const picked = claimCandidates(fairLine(), request).next();
+    const picked = claimCandidates(line.current(), request).next();
     if (picked.done === true) return undefined;
-    const row = statements.claim.get({
-      id: picked.value.id,
-      worker: request.worker,
-      backend: request.backendId,
-      now: request.now,
-      expires: request.now + request.leaseMs,
-    });
-    statements.served.run(picked.value.userId);
-    return row === undefined ? undefined : toQueueJob(row);
+    const { id, userId } = picked.value;
+    return line.step(
+      () => {
+        const row = statements.claim.get({
+          id,
+          worker: request.worker,
+          backend: request.backendId,
+          now: request.now,
+          expires: request.now + request.leaseMs,
+        });
+        const served = statements.served.get(userId) as { stamp: number };
+        return row === undefined ? undefined : { job: toQueueJob(row), stamp: served.stamp };
+      },
+      (claimed, edit) => {
+        if (claimed !== undefined) edit.start(claimed.job, claimed.stamp);
+      },
+    )?.job;
   }).immediate;
 
   /** One read transaction: both halves from the same state of the file. */
@@ -95,7 +92,10 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
     const state = statements.state.get(jobId)?.state;
     if (state === undefined) return 'not-found';
     if (state === 'queued') {
-      statements.cancelQueued.run(now, jobId);
+      line.step(
+        () => statements.cancelQueued.run(now, jobId),
+        (_, edit) => edit.remove(jobId),
+      );
       return 'cancelled';
     }
     if (state === 'running') {
@@ -111,9 +111,18 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
     params: { id: string; worker: string; now: number } & Record<string, unknown>,
     event: (job: QueueJob) => QueueEvent['type'],
   ) => {
-    const row = sql.get(params);
-    if (row === undefined) return undefined;
-    const job = toQueueJob(row);
+    const job = line.step(
+      () => {
+        const row = sql.get(params);
+        return row === undefined ? undefined : toQueueJob(row);
+      },
+      (moved, edit) => {
+        if (moved === undefined) return;
+        edit.stop(moved.userId);
+        if (moved.state === 'queued') edit.add(moved);
+      },
+    );
+    if (job === undefined) return undefined;
     emit(event(job), params.id);
     return job;
   };
@@ -158,9 +167,9 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
       return outcome;
     },
     async position(jobId) {
-      const line = fairLine();
-      const index = line.findIndex((job) => job.id === jobId);
-      return index < 0 ? undefined : { position: index + 1, total: line.length };
+      const order = line.current();
+      const index = order.findIndex((job) => job.id === jobId);
+      return index < 0 ? undefined : { position: index + 1, total: order.length };
     },
     async line() {
       return fairLine();
@@ -182,7 +191,15 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
         .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
     },
     async recoverStalled(now) {
-      const jobs = statements.recover.all({ now }).map(toQueueJob);
+      const jobs = line.step(
+        () => statements.recover.all({ now }).map(toQueueJob),
+        (moved, edit) => {
+          for (const job of moved) {
+            edit.stop(job.userId);
+            if (job.state === 'queued') edit.add(job);
+          }
+        },
+      );
       for (const job of jobs) emit(job.state === 'cancelled' ? 'cancelled' : 'requeued', job.id);
       return jobs;
     },
@@ -203,10 +220,6 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
 
 function prepare(db: Db) {
   return {
-    lineIds: db.prepare<[], { id: string; stamp: string }>(FAIR_LINE_IDS_SQL),
-    writes: db
-      .prepare<[], string>("SELECT total_changes() || ':' || (SELECT data_version FROM pragma_data_version)")
-      .pluck(),
     one: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
     running: db.prepare<[], JobRow>(
       "SELECT * FROM jobs WHERE state = 'running' ORDER BY started_at, created_at, id",
@@ -216,11 +229,11 @@ function prepare(db: Db) {
       `SELECT SUM(CASE WHEN user_id = ? THEN 1 ELSE 0 END) AS mine, COUNT(*) AS total
        FROM jobs WHERE state IN ('queued', 'running')`,
     ),
-    insert: db.prepare(
+    insert: db.prepare<[object], JobRow>(
       `INSERT INTO jobs (id, kind, state, user_id, guild_id, channel_id, application_id, interaction_token,
          token_expires_at, params, attempts, parent_id, created_at, locale)
        VALUES (@id, @kind, 'queued', @userId, @guildId, @channelId, @applicationId, @interactionToken,
-         @tokenExpiresAt, @params, 0, @parentId, @createdAt, @locale)`,
+         @tokenExpiresAt, @params, 0, @parentId, @createdAt, @locale) RETURNING *`,
     ),
     claim: db.prepare<[object], JobRow>(
       `UPDATE jobs SET state = 'running', backend = @backend, attempts = attempts + 1, started_at = @now,
@@ -236,9 +249,9 @@ function prepare(db: Db) {
       `UPDATE jobs SET locked_by = @worker, locked_at = @now, lease_expires_at = @expires
        WHERE state = 'running' AND (locked_by = @worker OR locked_by IS NULL) RETURNING *`,
     ),
-    served: db.prepare(
+    served: db.prepare<[string], { stamp: number }>(
       `INSERT INTO served (user_id, stamp) VALUES (?, (SELECT COALESCE(MAX(stamp), 0) + 1 FROM served))
-       ON CONFLICT(user_id) DO UPDATE SET stamp = excluded.stamp`,
+       ON CONFLICT(user_id) DO UPDATE SET stamp = excluded.stamp RETURNING stamp`,
     ),
     heartbeat: db.prepare<[object], { cancel_requested: number }>(
       `UPDATE jobs SET locked_at = @now, lease_expires_at = @expires WHERE ${HELD} RETURNING cancel_requested`,
