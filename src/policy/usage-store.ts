@@ -36,8 +36,10 @@ export function createSqliteUsageStore(db: Db): UsageStore {
   const lastOfUser = db.prepare<[string, string, number], { at: number | null }>(
     'SELECT MAX(at) AS at FROM usage WHERE guild_id = ? AND user_id = ? AND at > ?',
   );
-  const serverTimes = db.prepare<[string, number], { at: number }>(
-    'SELECT at FROM usage WHERE guild_id = ? AND at > ? ORDER BY at',
+  // Only the hour's latest `hourlyLimit` requests can decide: whether there are that many, and when
+  // the oldest of them ages out.
+  const serverTimes = db.prepare<[string, number, number], { at: number }>(
+    'SELECT at FROM usage WHERE guild_id = ? AND at > ? ORDER BY at DESC LIMIT ?',
   );
   const insert = db.prepare('INSERT INTO usage (guild_id, user_id, at) VALUES (?, ?, ?)');
   const remove = db.prepare('DELETE FROM usage WHERE rowid = ?');
@@ -55,25 +57,53 @@ export function createSqliteUsageStore(db: Db): UsageStore {
     const decision = decideQuota(
       {
         userLastAt: last ?? undefined,
-        serverTimesInLastHour: serverTimes.all(guildId, now - HOUR_MS).map((row) => row.at),
+        serverTimesInLastHour: serverTimes
+          .all(guildId, now - HOUR_MS, limits.hourlyLimit)
+          .map((row) => row.at)
+          .reverse(),
       },
       limits,
       now,
       bypass,
     );
     if (!decision.ok) return { decision, rowid: undefined };
+    return { decision, rowid: record(guildId, userId, now) };
+  };
+  /** Records a request; every 100 records, drops the rows no limit looks at any more. */
+  const record = (guildId: string, userId: string, now: number) => {
     const { lastInsertRowid } = insert.run(guildId, userId, now);
     recorded += 1;
     if (recorded % 100 === 0) prune.run(now - KEEP_MS);
-    return { decision, rowid: lastInsertRowid };
+    return lastInsertRowid;
   };
   // IMMEDIATE takes the write lock before the first read: another process cannot read the same
   // usage in between and decide on it too.
   const admitInTransaction = db.transaction(decideAndRecord).immediate;
+  /**
+   * With both limits off, nothing read decides: the request is only recorded (for limits set later
+   * to count), in one statement. A write takes the lock itself, so a racing check still counts it.
+   */
+  const admitUnchecked = (
+    guildId: string,
+    userId: string,
+    now: number,
+    limits: QuotaLimits,
+    bypass: boolean,
+  ) => ({
+    decision: decideQuota({ userLastAt: undefined, serverTimesInLastHour: [] }, limits, now, bypass),
+    rowid: record(guildId, userId, now),
+  });
 
   return {
     admit(guildId, userId, now, limits, bypass) {
-      const { decision, rowid } = admitInTransaction(guildId, userId, now, limits, bypass);
+      const unchecked = limits.cooldownSeconds === 0 && limits.hourlyLimit === 0;
+      const { decision, rowid } = (unchecked ? admitUnchecked : admitInTransaction)(
+        guildId,
+        userId,
+        now,
+        limits,
+        bypass,
+      );
       let held = rowid !== undefined;
       return Promise.resolve({
         decision,
