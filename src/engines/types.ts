@@ -161,8 +161,11 @@ export interface EngineProgress {
 export interface RunOptions {
   /** Aborting drops the request (shutdown); the engine does not stop the server's work by itself. */
   signal: AbortSignal;
-  /** The server has started answering: it is free for the next job while this answer is read. */
-  onFree?: (() => void) | undefined;
+  /**
+   * The server has started answering: it is free for the next job while this answer is read. The
+   * answer is read on once the promise it returns (if any) settles, so the next job goes out first.
+   */
+  onFree?: (() => void | Promise<void>) | undefined;
   /** Progress, at most about every `progressIntervalMs` where the server must be polled. */
   onProgress?: ((progress: EngineProgress) => void) | undefined;
   progressIntervalMs: number;

@@ -43,8 +43,8 @@ export interface AttemptOptions {
   livePreview: boolean;
   /** Whether this is the bot's only job on that server now. */
   alone: () => boolean;
-  /** The server started answering: it may take the next job. */
-  onFree: () => void;
+  /** The server started answering: it may take the next job (the answer is read on once this settles). */
+  onFree: () => void | Promise<void>;
   onProgress: (progress: EngineProgress) => void;
   /** The server named the request (kept with the job for `resume`). */
   onRef?: (ref: string) => void;

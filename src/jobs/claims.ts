@@ -34,7 +34,8 @@ export interface ClaimsOptions {
  */
 export function createClaims(options: ClaimsOptions): {
   schedule(): void;
-  scheduleNow(): void;
+  /** Settles once the round it starts has claimed (or found nothing to claim). */
+  scheduleNow(): Promise<void>;
   /** Every backend is full (other workers' jobs counted as last read) or down: no claim would start. */
   full(): boolean;
 } {
@@ -103,18 +104,18 @@ export function createClaims(options: ClaimsOptions): {
 
   /** Asks from outside (a slot freed, the line moved); a round that held backends meanwhile runs again. */
   let asked = 0;
-  const start = () => {
+  const start = (): Promise<void> => {
     const seen = asked;
-    options.track(
-      round()
-        .catch((error: unknown) => {
-          log.warn({ err: error }, 'could not claim jobs');
-          return false;
-        })
-        .then((held) => {
-          if (held && asked > seen && options.isAccepting()) queueRound();
-        }),
-    );
+    const done = round()
+      .catch((error: unknown) => {
+        log.warn({ err: error }, 'could not claim jobs');
+        return false;
+      })
+      .then((held) => {
+        if (held && asked > seen && options.isAccepting()) queueRound();
+      });
+    options.track(done);
+    return done;
   };
   const queueRound = () => {
     if (scheduled) return;
@@ -122,7 +123,7 @@ export function createClaims(options: ClaimsOptions): {
     // After the current turn's promises: a submit answers its member before its job is claimed.
     setImmediate(() => {
       scheduled = false;
-      start();
+      void start();
     });
   };
 
@@ -138,7 +139,9 @@ export function createClaims(options: ClaimsOptions): {
   /** A server just answered: its slot is claimed for before the rest of that answer is read. */
   const scheduleNow = () => {
     asked += 1;
-    queueMicrotask(start);
+    return new Promise<void>((resolve) => {
+      queueMicrotask(() => resolve(start()));
+    });
   };
 
   const full = () => !views().some((view) => view.healthy && view.running < view.capacity);

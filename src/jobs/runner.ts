@@ -231,8 +231,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     settle,
     schedule: () => claims.schedule(),
     scheduleNow: () => {
-      claims.scheduleNow();
+      const claimed = claims.scheduleNow();
       if (snapshot.behind) lookSoon();
+      return claimed;
     },
     isAccepting: () => accepting,
     isStopped: () => stopped,

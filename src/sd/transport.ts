@@ -141,7 +141,8 @@ export function createSend(settings: TransportSettings): Send {
         bodyTimeout: timeoutMs,
       });
       if (call.onResponseStart !== undefined) {
-        call.onResponseStart(response.statusCode);
+        // The caller's hand-over first (the next job's claim, bounded by the caller), then its request.
+        await call.onResponseStart(response.statusCode);
         await letNextRequestOut();
       }
       return await readBody(response, call, request);

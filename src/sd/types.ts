@@ -169,9 +169,10 @@ export interface RequestOptions {
   timeoutMs?: number | undefined;
   /**
    * Called once the WebUI starts answering (status and headers in), before the body is read: the
-   * WebUI has released its generation lock by then, so a scheduler may hand it the next job.
+   * WebUI has released its generation lock by then, so a scheduler may hand it the next job. The
+   * body is read once the promise it returns (if any) settles: the next job's request goes first.
    */
-  onResponseStart?: ((status: number) => void) | undefined;
+  onResponseStart?: ((status: number) => void | Promise<void>) | undefined;
 }
 
 /** One WebUI backend. Every method throws an `SdError` subclass (see `errors.ts`) on failure. */

@@ -101,16 +101,18 @@ export function createFakeEngine(
       resolve(partial = {}) {
         if (settled) return;
         settled = true;
-        runOptions.onFree?.();
-        settle?.resolve({
-          images: Array.from({ length: count }, (_, index) => Buffer.from(`${id} image ${index}`)),
-          seeds: Array.from({ length: count }, (_, index) => 1000 + index),
-          model: 'fake-model',
-          modelHash: 'abc123',
-          sampler: 'Euler a',
-          infotexts: [],
-          ...partial,
-        });
+        // As a real engine: the answer is read on once the hand-over of the server settles.
+        void Promise.resolve(runOptions.onFree?.()).then(() =>
+          settle?.resolve({
+            images: Array.from({ length: count }, (_, index) => Buffer.from(`${id} image ${index}`)),
+            seeds: Array.from({ length: count }, (_, index) => 1000 + index),
+            model: 'fake-model',
+            modelHash: 'abc123',
+            sampler: 'Euler a',
+            infotexts: [],
+            ...partial,
+          }),
+        );
       },
       reject(error) {
         if (settled) return;

@@ -6,6 +6,7 @@ import { SdOutOfMemoryError, SdServerError, SdUnreachableError } from '../../src
 import type { CancelOutcome, EngineProgress, EngineResult } from '../../src/engines/types.js';
 import type { GenerationParams } from '../../src/generation/request.js';
 import { canRun } from '../../src/jobs/eligibility.js';
+import { CLAIM_WAIT_MS } from '../../src/jobs/execute.js';
 import { createSqliteJobStore, type JobStore } from '../../src/jobs/job-store.js';
 import type { QueueNote } from '../../src/jobs/reporter.js';
 import { type CancelResult, createJobRunner, type JobRunner } from '../../src/jobs/runner.js';
@@ -273,6 +274,43 @@ describe('createJobRunner', () => {
       'three',
       'four',
     ]);
+  });
+
+  it('has an answer that freed its backend read on once the next job there is claimed, or after CLAIM_WAIT_MS', async () => {
+    const world = createWorld();
+    let openGate: () => void = () => undefined;
+    let held: Promise<void> | undefined;
+    const { runner, engines } = createRunner(world, {
+      queue: (queue) => ({
+        ...queue,
+        async claim(request) {
+          if (held !== undefined) await held;
+          return queue.claim(request);
+        },
+      }),
+    });
+    const [engine] = engines as [FakeEngine];
+    await runner.start();
+    for (const prompt of ['one', 'two', 'three']) await submitted(runner, newJob(`u-${prompt}`, prompt));
+    const one = await engine.run(0);
+    // A quick claim: by the time the hand-over settles, the next job is on the server.
+    await one.options.onFree?.();
+    expect(engine.runs).toHaveLength(2);
+    one.resolve();
+    // A claim that does not come back: the answer waits for it no longer than CLAIM_WAIT_MS.
+    held = new Promise((resolve) => {
+      openGate = resolve;
+    });
+    const two = await engine.run(1);
+    const began = performance.now();
+    await two.options.onFree?.();
+    const waited = performance.now() - began;
+    expect(waited).toBeGreaterThanOrEqual(CLAIM_WAIT_MS - 2);
+    expect(waited).toBeLessThan(CLAIM_WAIT_MS + 500);
+    expect(engine.runs).toHaveLength(2);
+    openGate();
+    two.resolve();
+    expect(((await engine.run(2)).request as { prompt: string }).prompt).toBe('three');
   });
 
   it('retries a job on the other backend and says so when its backend becomes unreachable', async () => {

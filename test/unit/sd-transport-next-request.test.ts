@@ -74,4 +74,39 @@ describe('the SD transport, once a server starts answering', () => {
       unsubscribe('undici:client:sendHeaders', onHeaders);
     }
   });
+
+  it('reads the answer’s body only once the promise its hand-over returned has settled', async () => {
+    const send = await start();
+    await Promise.all([send('GET', '/progress', {}), send('GET', '/progress', {})]);
+    const events: string[] = [];
+    const onHeaders = (message: unknown) => {
+      const { request } = message as { request: { path: string } };
+      if (request.path.endsWith('/options')) events.push('next request written');
+    };
+    subscribe('undici:client:sendHeaders', onHeaders);
+    try {
+      const stream = new JsonImageStream((path) => (path[0] === 'images' ? 'decode' : 'keep'));
+      const write = stream.write.bind(stream);
+      stream.write = (chunk: Buffer) => {
+        if (!events.includes('body read')) events.push('body read');
+        write(chunk);
+      };
+      let next: Promise<unknown> | undefined;
+      await send('POST', '/txt2img', {
+        body: { prompt: 'a lighthouse' },
+        stream,
+        // As a claim over the network does: the next job is known only some turns of the loop later.
+        onResponseStart: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 40));
+          events.push('next job claimed');
+          next = send('GET', '/options', {});
+        },
+      });
+      await next;
+      expect(events).toEqual(['next job claimed', 'next request written', 'body read']);
+      expect(stream.end().images).toHaveLength(1);
+    } finally {
+      unsubscribe('undici:client:sendHeaders', onHeaders);
+    }
+  });
 });

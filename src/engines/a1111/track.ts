@@ -24,7 +24,7 @@ const IN_QUEUE = /(\d+)\s*\/\s*(\d+)/;
 export type SendRequest = (
   taskId: string | undefined,
   signal: AbortSignal,
-  onStart: () => void,
+  onStart: () => void | Promise<void>,
 ) => Promise<EngineResult>;
 
 /** The server's global progress (`/progress`), with its live preview when asked for and offered. */
@@ -106,7 +106,7 @@ export function trackRequest(
   const onStart = () => {
     answered = true;
     if (timer !== undefined) clearTimeout(timer);
-    run.onFree?.();
+    return run.onFree?.();
   };
   timer = setTimeout(() => void poll(), run.progressIntervalMs);
   const result = send(taskId, run.signal, onStart).finally(() => {

@@ -138,7 +138,8 @@ export function followPrompt(
     const conclude = async (images: Record<string, ComfyImageRef[]> | null) => {
       if (concluded) return;
       cleanup();
-      run.onFree?.();
+      // The next job goes to the server before this one's images are fetched.
+      await run.onFree?.();
       try {
         const concludedRun = { promptId, state, record, cancelled: control.cancelled, images };
         resolve(await collectResult(client, { ...concludedRun, signal: run.signal }));
