@@ -6,19 +6,8 @@ import { createSqliteJobStore } from '../../src/jobs/job-store.js';
 import type { JobQueue } from '../../src/queue/job-queue.js';
 import { createSqliteJobQueue } from '../../src/queue/sqlite-queue.js';
 import { type Db, openDatabase } from '../../src/store/database.js';
+import { createRandom } from '../unit/seeded-random.js';
 import { LIMITS, newJob, RESULT, slot } from './job-queue-kit.js';
-
-/** A small deterministic generator (mulberry32), so a failure names its seed. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const dirs: string[] = [];
 const dbs: Db[] = [];
@@ -48,7 +37,7 @@ const ids = async (queue: JobQueue) => (await queue.line()).map((job) => job.id)
 describe('the line a SQLite queue keeps', () => {
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     it(`equals a fresh read after every step, its own and others' (seed ${seed})`, async () => {
-      const next = random(seed);
+      const { next } = createRandom(seed);
       const pick = <T>(items: readonly T[]): T | undefined => items[Math.floor(next() * items.length)];
       const open = openFile();
       const mine = open();

@@ -41,72 +41,60 @@ async function start() {
   });
 }
 
+/**
+ * Sends a txt2img whose answer's `onResponseStart` runs `handOver` (which sends the next request),
+ * and gives the order of what happened: the next request's headers written, the answer's body read,
+ * and whatever `handOver` records.
+ */
+async function answerThenNext(
+  send: Awaited<ReturnType<typeof start>>,
+  handOver: (events: string[], sendNext: () => void) => void | Promise<void>,
+): Promise<string[]> {
+  // Two sockets kept alive: the answer comes on one, the next request reuses the other.
+  await Promise.all([send('GET', '/progress', {}), send('GET', '/progress', {})]);
+  const events: string[] = [];
+  const onHeaders = (message: unknown) => {
+    const { request } = message as { request: { path: string } };
+    if (request.path.endsWith('/options')) events.push('next request written');
+  };
+  subscribe('undici:client:sendHeaders', onHeaders);
+  try {
+    const stream = new JsonImageStream((path) => (path[0] === 'images' ? 'decode' : 'keep'));
+    const write = stream.write.bind(stream);
+    stream.write = (chunk: Buffer) => {
+      if (!events.includes('body read')) events.push('body read');
+      write(chunk);
+    };
+    let next: Promise<unknown> | undefined;
+    await send('POST', '/txt2img', {
+      body: { prompt: 'a lighthouse' },
+      stream,
+      onResponseStart: () =>
+        handOver(events, () => {
+          next = send('GET', '/options', {});
+        }),
+    });
+    await next;
+    expect(stream.end().images).toHaveLength(1);
+    return events;
+  } finally {
+    unsubscribe('undici:client:sendHeaders', onHeaders);
+  }
+}
+
 describe('the SD transport, once a server starts answering', () => {
   it('lets the next request out on a kept-alive socket before the answer’s body is read', async () => {
-    const send = await start();
-    // Two sockets kept alive: the answer comes on one, the next request reuses the other.
-    await Promise.all([send('GET', '/progress', {}), send('GET', '/progress', {})]);
-    const events: string[] = [];
-    const onHeaders = (message: unknown) => {
-      const { request } = message as { request: { path: string } };
-      if (request.path.endsWith('/options')) events.push('next request written');
-    };
-    subscribe('undici:client:sendHeaders', onHeaders);
-    try {
-      const stream = new JsonImageStream((path) => (path[0] === 'images' ? 'decode' : 'keep'));
-      const write = stream.write.bind(stream);
-      stream.write = (chunk: Buffer) => {
-        if (!events.includes('body read')) events.push('body read');
-        write(chunk);
-      };
-      let next: Promise<unknown> | undefined;
-      await send('POST', '/txt2img', {
-        body: { prompt: 'a lighthouse' },
-        stream,
-        onResponseStart: () => {
-          next = send('GET', '/options', {});
-        },
-      });
-      await next;
-      expect(events).toEqual(['next request written', 'body read']);
-      expect(stream.end().images).toHaveLength(1);
-    } finally {
-      unsubscribe('undici:client:sendHeaders', onHeaders);
-    }
+    const events = await answerThenNext(await start(), (_, sendNext) => sendNext());
+    expect(events).toEqual(['next request written', 'body read']);
   });
 
   it('reads the answer’s body only once the promise its hand-over returned has settled', async () => {
-    const send = await start();
-    await Promise.all([send('GET', '/progress', {}), send('GET', '/progress', {})]);
-    const events: string[] = [];
-    const onHeaders = (message: unknown) => {
-      const { request } = message as { request: { path: string } };
-      if (request.path.endsWith('/options')) events.push('next request written');
-    };
-    subscribe('undici:client:sendHeaders', onHeaders);
-    try {
-      const stream = new JsonImageStream((path) => (path[0] === 'images' ? 'decode' : 'keep'));
-      const write = stream.write.bind(stream);
-      stream.write = (chunk: Buffer) => {
-        if (!events.includes('body read')) events.push('body read');
-        write(chunk);
-      };
-      let next: Promise<unknown> | undefined;
-      await send('POST', '/txt2img', {
-        body: { prompt: 'a lighthouse' },
-        stream,
-        // As a claim over the network does: the next job is known only some turns of the loop later.
-        onResponseStart: async () => {
-          await new Promise((resolve) => setTimeout(resolve, 40));
-          events.push('next job claimed');
-          next = send('GET', '/options', {});
-        },
-      });
-      await next;
-      expect(events).toEqual(['next job claimed', 'next request written', 'body read']);
-      expect(stream.end().images).toHaveLength(1);
-    } finally {
-      unsubscribe('undici:client:sendHeaders', onHeaders);
-    }
+    // As a claim over the network does: the next job is known only some turns of the loop later.
+    const events = await answerThenNext(await start(), async (recorded, sendNext) => {
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      recorded.push('next job claimed');
+      sendNext();
+    });
+    expect(events).toEqual(['next job claimed', 'next request written', 'body read']);
   });
 });
