@@ -14,19 +14,23 @@ const FAIR_ORDER =
  * reads): the rows are sorted twice, so the prompt and parameters of every job stay out of it.
  */
 function fairLineSql(columns: string, select: string): string {
-  return `
+  return `${lineCtes(`, ${columns}`)}
+  ${select} ${LINE_FROM}
+  ORDER BY ${FAIR_ORDER}`;
+}
+
+/** The queued jobs (numbered within each member's, oldest first) and each member's running count. */
+const lineCtes = (columns = '') => `
   WITH waiting AS (
-    SELECT id, user_id, created_at, ${columns},
+    SELECT id, user_id, created_at${columns},
       row_number() OVER (PARTITION BY user_id ORDER BY created_at, id) - 1 AS nth
     FROM jobs WHERE state = 'queued'
   ), busy AS (
     SELECT user_id, COUNT(*) AS n FROM jobs WHERE state = 'running' GROUP BY user_id
-  )
-  ${select} FROM waiting
+  )`;
+const LINE_FROM = `FROM waiting
   LEFT JOIN busy ON busy.user_id = waiting.user_id
-  LEFT JOIN served ON served.user_id = waiting.user_id
-  ORDER BY ${FAIR_ORDER}`;
-}
+  LEFT JOIN served ON served.user_id = waiting.user_id`;
 
 /**
  * The fair line as ids, each with a stamp of the columns that can change while a job waits: a
@@ -50,6 +54,24 @@ export const FAIR_LINE_PLACES_SQL = fairLineSql(
   `SELECT waiting.id, waiting.failed_on, waiting.model,
      row_number() OVER (ORDER BY ${FAIR_ORDER}) AS place`,
 );
+
+/**
+ * The place (1 first) of the job `id` (an SQL literal) in the fair line, and the line's length, as
+ * one row `(position, total)`: the jobs whose sort key comes before its own, counted, with no sort of
+ * the line. The key is FAIR_ORDER's, with a never-served member (no stamp) first. A job no longer in
+ * line (another process took it in the instant) is given place 1. PostgreSQL only (row comparison).
+ */
+export function fairPlaceSql(id: string): string {
+  return `${lineCtes()}, keyed AS MATERIALIZED (
+    SELECT waiting.id, waiting.nth + COALESCE(busy.n, 0) AS round, served.stamp IS NOT NULL AS served,
+      COALESCE(served.stamp, 0) AS stamp, waiting.created_at
+    ${LINE_FROM}
+  )
+  SELECT (SELECT COUNT(*) + 1 FROM keyed, keyed AS me WHERE me.id = ${id}
+      AND (keyed.round, keyed.served, keyed.stamp, keyed.created_at, keyed.id)
+        < (me.round, me.served, me.stamp, me.created_at, me.id)) AS position,
+    (SELECT COUNT(*) FROM keyed) AS total`;
+}
 
 /**
  * Whether the backend a claim is for may take the job: it can (capabilities, models), and a retry

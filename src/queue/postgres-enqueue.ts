@@ -3,7 +3,7 @@ import { newJobId } from '../jobs/job-store.js';
 import { checkAdmission } from '../jobs/scheduling.js';
 import type { NewJob } from '../jobs/types.js';
 import { releaseAfterFailure } from '../store/postgres-transaction.js';
-import { FAIR_LINE_PLACES_SQL } from './fair-line.js';
+import { fairPlaceSql } from './fair-line.js';
 import type { AdmissionLimits, EnqueueResult } from './job-queue.js';
 import { literal } from './postgres-literal.js';
 import { type JobRow, toQueueJob } from './rows.js';
@@ -18,9 +18,9 @@ const limitOf = (limit: number) => literal(Number.isFinite(limit) ? limit : Numb
 /**
  * One enqueue in one message: the admission lock; then, in one statement, the member's and the
  * line's counts and the insert when they allow it, with its event; the commit; and the new job's
- * place in the line, counted by the server (the line itself is not sent back). The lock is held
- * only while the server runs these, never across a round trip, so a burst of commands from every
- * gateway does not queue on it.
+ * place in the line, counted by the server (`fairPlaceSql`: the line itself is neither sorted nor
+ * sent back). The lock is held only while the server runs these, never across a round trip, so a
+ * burst of commands from every gateway does not queue on it.
  */
 function enqueueSql(id: string, { job, limits, now }: Args, channel: string): string {
   const values = [
@@ -56,8 +56,7 @@ function enqueueSql(id: string, { job, limits, now }: Args, channel: string): st
         THEN pg_notify(${literal(channel)}, json_build_object('type', 'enqueued', 'jobId', added.id)::text) END AS sent
     FROM counts LEFT JOIN added ON true;
     COMMIT;
-    WITH line AS MATERIALIZED (${FAIR_LINE_PLACES_SQL})
-    SELECT (SELECT place FROM line WHERE id = ${literal(id)}) AS position, (SELECT COUNT(*) FROM line) AS total`;
+    ${fairPlaceSql(literal(id))}`;
 }
 
 interface Args {

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { planDispatch } from '../../src/jobs/dispatch.js';
 import type { JobQueue, QueueJob } from '../../src/queue/job-queue.js';
 import { createRandom, type Random } from '../unit/seeded-random.js';
-import { add, slot } from './job-queue-kit.js';
+import { LIMITS, newJob, slot } from './job-queue-kit.js';
 
 const USERS = ['A', 'B', 'C', 'D'];
 const MODELS = [undefined, 'm1', 'm2'];
@@ -64,7 +64,7 @@ async function claimAndCompare(queue: JobQueue, mirror: Mirror, random: Random, 
   mirror.lastServed.set(claimed.userId, mirror.stamp);
 }
 
-/** A random run of enqueues, claims, completions and retries on one store, every claim compared. */
+/** A random run of enqueues, claims, completions and retries on one store, every claim and place compared. */
 async function runScenario(queue: JobQueue, seed: number): Promise<void> {
   const random = createRandom(seed);
   const mirror: Mirror = { queued: [], running: [], lastServed: new Map(), failedOn: new Map(), stamp: 0 };
@@ -76,7 +76,13 @@ async function runScenario(queue: JobQueue, seed: number): Promise<void> {
     if (roll < 0.45) {
       const userId = random.pick(USERS);
       const model = random.pick(MODELS);
-      mirror.queued.push({ id: await add(queue, userId, now, model), userId, createdAt: now, model });
+      const result = await queue.enqueue(newJob(userId, model), LIMITS, now);
+      if (!result.ok) throw new Error(`enqueue refused: ${result.reason}`);
+      // The place the enqueue counted is the one the line itself gives.
+      expect({ position: result.position, total: result.total }, `place, seed ${seed}`).toEqual(
+        await queue.position(result.job.id),
+      );
+      mirror.queued.push({ id: result.job.id, userId, createdAt: now, model });
     } else if (roll < 0.8) {
       await claimAndCompare(queue, mirror, random, now, seed);
     } else if (mirror.running.length > 0) {
