@@ -61,9 +61,10 @@ export interface SqliteLine {
  * each time on a small machine, so a burst of commands cost time quadratic in its size. The queue's
  * own steps now edit the kept copy (its order from `fairOrder`, the same order FAIR_LINE_IDS_SQL
  * reads); any other change, from this connection (counted by the triggers above) or another
- * (`data_version`), makes the next look read it from the file again.
+ * (`data_version`), makes the next look read it from the file again. `fetch` reads one job's row
+ * (the queue's own by-id statement).
  */
-export function createSqliteLine(db: Db): SqliteLine {
+export function createSqliteLine(db: Db, fetch: (id: string) => JobRow | undefined): SqliteLine {
   db.exec(COUNT_LINE_CHANGES);
   const statements = {
     version: db
@@ -72,7 +73,6 @@ export function createSqliteLine(db: Db): SqliteLine {
       )
       .raw(),
     lineIds: db.prepare<[], { id: string; stamp: string }>(FAIR_LINE_IDS_SQL),
-    one: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
     busy: db.prepare<[], { user_id: string; n: number }>(
       "SELECT user_id, COUNT(*) AS n FROM jobs WHERE state = 'running' GROUP BY user_id",
     ),
@@ -89,15 +89,15 @@ export function createSqliteLine(db: Db): SqliteLine {
         order: QueueJob[] | undefined;
       }
     | undefined;
+  /** `data_version` (other connections' commits) and this connection's count of line changes. */
+  const version = () => statements.version.get() as [number, number];
   const same = (a: readonly [number, number], b: readonly [number, number]) => a[0] === b[0] && a[1] === b[1];
 
   /** One consistent read of the line, the running counts and the served stamps. */
   const read = db.transaction(() => {
-    const at = statements.version.get() as [number, number];
+    const at = version();
     const entries = statements.lineIds.all();
-    const fresh = new Map(
-      cache.stale(entries).map((id) => [id, toQueueJob(statements.one.get(id) as JobRow)] as const),
-    );
+    const fresh = new Map(cache.stale(entries).map((id) => [id, toQueueJob(fetch(id) as JobRow)] as const));
     const order = [...cache.line(entries, fresh)];
     kept = {
       at,
@@ -125,16 +125,16 @@ export function createSqliteLine(db: Db): SqliteLine {
 
   return {
     current() {
-      if (kept === undefined || !same(kept.at, statements.version.get() as [number, number])) read();
+      if (kept === undefined || !same(kept.at, version())) read();
       const line = kept as NonNullable<typeof kept>;
       line.order ??= fairOrder([...line.queued.values()], line.running, line.served);
       return line.order;
     },
     step(run, edit) {
-      const before = statements.version.get() as [number, number];
+      const before = version();
       const line = kept !== undefined && same(kept.at, before) ? kept : undefined;
       const result = run();
-      const after = statements.version.get() as [number, number];
+      const after = version();
       // The same data_version: no other connection wrote, so every change counted since is this step's.
       if (line === undefined || after[0] !== before[0]) {
         kept = undefined;

@@ -29,7 +29,7 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
   const subscriptions = new Set<() => void>();
   const emit = (type: QueueEvent['type'], jobId: string) => events.emit({ type, jobId });
   const statements = prepare(db);
-  const line = createSqliteLine(db);
+  const line = createSqliteLine(db, (id) => statements.one.get(id));
   /** A copy: callers may keep or change what they are given. */
   const fairLine = (): QueueJob[] => [...line.current()];
 
