@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { migratePostgres } from '../queue/postgres-migrations.js';
 import { inTransaction } from '../store/postgres-transaction.js';
 import { decideQuota, HOUR_MS, type QuotaDecision, type QuotaLimits } from './quota.js';
-import { KEEP_MS, type UsageStore } from './usage-store.js';
+import { KEEP_MS, limitsOff, type UsageStore } from './usage-store.js';
 
 /**
  * The first key of the two-key advisory locks taken per server (the second is the server id's
@@ -73,12 +73,11 @@ export async function createPostgresUsageStore(pool: pg.Pool): Promise<UsageStor
     const decision = decideQuota({ userLastAt: undefined, serverTimesInLastHour: [] }, limits, now, bypass);
     return { decision, id: await record(pool, request) };
   };
-  const unchecked = ({ limits }: AdmitRequest) => limits.cooldownSeconds === 0 && limits.hourlyLimit === 0;
 
   return {
     async admit(guildId, userId, now, limits, bypass) {
       const request = { guildId, userId, now, limits, bypass };
-      const { decision, id } = unchecked(request)
+      const { decision, id } = limitsOff(limits)
         ? await admitUnchecked(request)
         : await inTransaction(pool, (client) => decideAndRecord(client, request));
       let held = id !== undefined;

@@ -32,6 +32,10 @@ export interface UsageStore {
 /** Rows older than this are deleted now and then (the longest cooldown is a day). */
 export const KEEP_MS = 24 * HOUR_MS + 60_000;
 
+/** Both limits off (the default): nothing read can decide, so an admit only records the request. */
+export const limitsOff = (limits: QuotaLimits): boolean =>
+  limits.cooldownSeconds === 0 && limits.hourlyLimit === 0;
+
 export function createSqliteUsageStore(db: Db): UsageStore {
   const lastOfUser = db.prepare<[string, string, number], { at: number | null }>(
     'SELECT MAX(at) AS at FROM usage WHERE guild_id = ? AND user_id = ? AND at > ?',
@@ -96,8 +100,7 @@ export function createSqliteUsageStore(db: Db): UsageStore {
 
   return {
     admit(guildId, userId, now, limits, bypass) {
-      const unchecked = limits.cooldownSeconds === 0 && limits.hourlyLimit === 0;
-      const { decision, rowid } = (unchecked ? admitUnchecked : admitInTransaction)(
+      const { decision, rowid } = (limitsOff(limits) ? admitUnchecked : admitInTransaction)(
         guildId,
         userId,
         now,
