@@ -168,6 +168,11 @@ export interface RunOptions {
   onFree?: (() => void | Promise<void>) | undefined;
   /** Progress, at most about every `progressIntervalMs` where the server must be polled. */
   onProgress?: ((progress: EngineProgress) => void) | undefined;
+  /**
+   * Each image of the answer as soon as it is in, before the rest: work on it may start early. The
+   * result holds these same buffers, though it may leave some out (a server's extra images).
+   */
+  onImage?: ((image: Buffer) => void) | undefined;
   progressIntervalMs: number;
   livePreview: boolean;
   /** Whether this is the bot's only job on the server now (a global progress describes it only then). */

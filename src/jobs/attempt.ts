@@ -46,6 +46,8 @@ export interface AttemptOptions {
   /** The server started answering: it may take the next job (the answer is read on once this settles). */
   onFree: () => void | Promise<void>;
   onProgress: (progress: EngineProgress) => void;
+  /** An image of the answer is in, before the rest (see `RunOptions.onImage`). */
+  onImage?: (image: Buffer) => void;
   /** The server named the request (kept with the job for `resume`). */
   onRef?: (ref: string) => void;
   /** Follow this request, sent before a restart, instead of sending the job again. */
@@ -111,6 +113,9 @@ export function startAttempt(job: Job, engine: Engine, options: AttemptOptions):
     onFree: options.onFree,
     onProgress: (progress: EngineProgress) => {
       if (!cancelled && !stopped) options.onProgress(progress);
+    },
+    onImage: (image: Buffer) => {
+      if (!cancelled && !stopped) options.onImage?.(image);
     },
     progressIntervalMs: options.progressIntervalMs,
     livePreview: options.livePreview,

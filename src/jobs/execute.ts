@@ -118,6 +118,7 @@ export function createExecutor(context: ExecuteContext) {
         );
       },
       resumeRef,
+      onImage: (image) => context.reporter.imageArrived(job, image),
       onProgress: (progress) => {
         const current = running.get(job.id);
         if (current?.cancelling !== true && current?.lost !== true && current?.settling !== true)

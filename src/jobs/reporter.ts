@@ -11,6 +11,11 @@ export type QueueNote = 'restarted' | 'retrying' | undefined;
 export interface JobReporter {
   queued(job: Job, position: number, total: number, note: QueueNote): Promise<void>;
   running(job: Job, progress: EngineProgress | null): Promise<void>;
+  /**
+   * An image of the job's answer is in, before the rest of it: delivery may start work on it (the
+   * grid's cell). Synchronous and cheap; `finished` follows with the result holding this buffer.
+   */
+  imageArrived(job: Job, image: Buffer): void;
   finished(job: Job, result: EngineResult): Promise<void>;
   failed(job: Job, error: unknown): Promise<void>;
   cancelled(job: Job): Promise<void>;

@@ -115,7 +115,15 @@ export function createSdClient(options: SdClientOptions): SdClient {
     schema: S,
     callOptions: CallOptions,
   ): Promise<{ value: z.output<S>; images: ExtractedImage[] }> {
-    const stream = new JsonImageStream(selectImageStrings);
+    const { onImage } = callOptions;
+    const stream = new JsonImageStream(
+      selectImageStrings,
+      onImage === undefined
+        ? undefined
+        : (image) => {
+            if (image.bytes !== null) onImage(image.bytes);
+          },
+    );
     const response = await send('POST', route, { ...callOptions, stream });
     expectSuccess(response);
     const { skeleton, images } = stream.end();

@@ -52,7 +52,11 @@ export class JsonImageStream {
   private sink: Base64Sink | null = null;
   private sinkPath: JsonPath = [];
 
-  constructor(private readonly select: (path: JsonPath) => StringAction) {}
+  /** `onImage`: each decoded string as soon as it is whole, before the rest of the document. */
+  constructor(
+    private readonly select: (path: JsonPath) => StringAction,
+    private readonly onImage?: (image: ExtractedImage) => void,
+  ) {}
 
   write(chunk: Buffer): void {
     let at = 0;
@@ -155,8 +159,10 @@ export class JsonImageStream {
       const top = this.frames.at(-1);
       if (top?.kind === 'object') top.key = this.keyLength <= MAX_KEY_BYTES ? parseKey(this.keyParts) : '';
     } else if (this.current === 'decode' && this.sink !== null) {
-      this.images.push({ path: this.sinkPath, bytes: this.sink.finish() });
+      const image = { path: this.sinkPath, bytes: this.sink.finish() };
+      this.images.push(image);
       this.sink = null;
+      this.onImage?.(image);
     }
   }
 }

@@ -173,6 +173,11 @@ export interface RequestOptions {
    * body is read once the promise it returns (if any) settles: the next job's request goes first.
    */
   onResponseStart?: ((status: number) => void | Promise<void>) | undefined;
+  /**
+   * Called with each image of a generation's answer as soon as it is decoded, before the rest is
+   * read. The result holds these same buffers, though it may leave some out (Forge's extra images).
+   */
+  onImage?: ((image: Buffer) => void) | undefined;
 }
 
 /** One WebUI backend. Every method throws an `SdError` subclass (see `errors.ts`) on failure. */

@@ -102,17 +102,22 @@ export function createFakeEngine(
         if (settled) return;
         settled = true;
         // As a real engine: the answer is read on once the hand-over of the server settles.
-        void Promise.resolve(runOptions.onFree?.()).then(() =>
+        void Promise.resolve(runOptions.onFree?.()).then(() => {
+          const images =
+            partial.images ??
+            Array.from({ length: count }, (_, index) => Buffer.from(`${id} image ${index}`));
+          // Each image as it is in, then the whole answer holding the same buffers.
+          for (const image of images) runOptions.onImage?.(image);
           settle?.resolve({
-            images: Array.from({ length: count }, (_, index) => Buffer.from(`${id} image ${index}`)),
             seeds: Array.from({ length: count }, (_, index) => 1000 + index),
             model: 'fake-model',
             modelHash: 'abc123',
             sampler: 'Euler a',
             infotexts: [],
             ...partial,
-          }),
-        );
+            images,
+          });
+        });
       },
       reject(error) {
         if (settled) return;

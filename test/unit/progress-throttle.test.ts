@@ -24,6 +24,9 @@ function setup() {
     cancelled: async (job) => {
       sent.push(`${job.id} cancelled`);
     },
+    imageArrived: (job) => {
+      sent.push(`${job.id} image`);
+    },
     keepReachable: async (job) => {
       sent.push(`${job.id} keepReachable`);
     },
@@ -159,6 +162,14 @@ describe('throttleProgress', () => {
       'c cancelled',
       'c running 1',
     ]);
+  });
+
+  it('passes every early image on at once, however soon after progress', async () => {
+    const { sent, reporter } = setup();
+    await reporter.running(job('a'), null);
+    reporter.imageArrived(job('a'), Buffer.from('one'));
+    reporter.imageArrived(job('a'), Buffer.from('two'));
+    expect(sent).toEqual(['a running start', 'a image', 'a image']);
   });
 
   it('throttles each job on its own and passes keepReachable untouched', async () => {

@@ -9,6 +9,7 @@ import {
   composeGrid,
   GRID_BACKGROUND,
   placeCells,
+  prepareGridCell,
   toGridCell,
   toGridLayout,
 } from '../../src/discord/results/grid.js';
@@ -157,6 +158,37 @@ describe('composeGrid', () => {
     const last = results[2];
     const meta = last?.status === 'fulfilled' ? await sharp(last.value).metadata() : undefined;
     expect([meta?.width, meta?.height]).toEqual([32, 32]);
+  });
+
+  it('takes a cell started before the grid instead of decoding its image again', async () => {
+    const colour = (r: number) =>
+      sharp({ create: { width: 64, height: 32, channels: 3, background: { r, g: 0, b: 0 } } })
+        .png()
+        .toBuffer();
+    const [first, second] = [await colour(40), await colour(200)];
+    await prepareGridCell(second);
+    // Its bytes are gone: only the cell decoded before can put it in the grid.
+    second.fill(0);
+    const grid = await composeGrid([first, second]);
+    const { data, info } = await sharp(grid).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([128, 32]);
+    expect(Math.abs((data[(16 * 128 + 96) * 3] ?? 0) - 200)).toBeLessThan(12);
+    // Taken once: the same buffer in a later grid is decoded afresh (and is no image now).
+    await expect(composeGrid([first, second])).rejects.toThrow();
+  });
+
+  it('decodes afresh a cell started at another size than the grid’s', async () => {
+    const solid = (width: number, r: number) =>
+      sharp({ create: { width, height: 32, channels: 3, background: { r, g: 0, b: 0 } } })
+        .png()
+        .toBuffer();
+    const [first, second] = [await solid(64, 40), await solid(32, 200)];
+    await prepareGridCell(second);
+    second.fill(0);
+    // The early cell is 32 wide, the grid's cells 64: the image is read again, and is no image now.
+    await expect(composeGrid([first, second])).rejects.toThrow();
+    // What is not an image is left for the grid to refuse.
+    await expect(prepareGridCell(Buffer.from('not an image'))).resolves.toBeUndefined();
   });
 
   it('composes each image into its cell and fills the empty cell with the background', async () => {

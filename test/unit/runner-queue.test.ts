@@ -78,6 +78,7 @@ function startRunner(
       finished: push('finished'),
       failed: push('failed'),
       cancelled: push('cancelled'),
+      imageArrived: () => undefined,
       keepReachable: async () => undefined,
     },
     log: createLogger({ level: 'silent' }),

@@ -17,6 +17,13 @@ import { createSqliteJobQueue } from '../../src/queue/sqlite-queue.js';
 import { type Db, openDatabase } from '../../src/store/database.js';
 import { createFakeEngine, type FakeEngine } from '../fakes/engine.js';
 
+/** An image handed over before its job's answer was whole, and how many reports had gone out by then. */
+interface Arrival {
+  jobId: string;
+  image: Buffer;
+  reportsBefore: number;
+}
+
 type Report =
   | { type: 'queued'; jobId: string; position: number; total: number; note: QueueNote }
   | { type: 'running'; jobId: string; progress: EngineProgress | null }
@@ -98,6 +105,7 @@ interface Started {
   runner: JobRunner;
   engines: FakeEngine[];
   reports: Report[];
+  arrivals: Arrival[];
   store: JobStore;
 }
 
@@ -113,6 +121,7 @@ interface RunnerSetup {
 function createRunner(world: World, setup: RunnerSetup = {}): Started {
   const engines = setup.engines ?? [createFakeEngine('fake-1')];
   const reports: Report[] = [];
+  const arrivals: Arrival[] = [];
   const runner = createJobRunner({
     queue: (setup.queue ?? ((queue: JobQueue) => queue))(createSqliteJobQueue(world.db)),
     store: world.store,
@@ -132,6 +141,9 @@ function createRunner(world: World, setup: RunnerSetup = {}): Started {
       },
       cancelled: async (job) => {
         reports.push({ type: 'cancelled', jobId: job.id });
+      },
+      imageArrived: (job, image) => {
+        arrivals.push({ jobId: job.id, image, reportsBefore: reports.length });
       },
       keepReachable: async () => undefined,
     },
@@ -160,7 +172,7 @@ function createRunner(world: World, setup: RunnerSetup = {}): Started {
       : {}),
   });
   world.runners.push(runner);
-  return { runner, engines, reports, store: world.store };
+  return { runner, engines, reports, arrivals, store: world.store };
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
@@ -237,6 +249,53 @@ describe('createJobRunner', () => {
     expect(finished?.type === 'finished' && finished.result.images).toEqual([Buffer.from('fake-1 image 0')]);
     expect(runner.backends()[0]?.state).toBe('idle');
     expect(runner.queue()).toEqual([]);
+  });
+
+  it('hands each image of an answer to the reporter before the finished report, as the same buffers', async () => {
+    const world = createWorld();
+    const { runner, engines, reports, arrivals } = createRunner(world);
+    const engine = engines[0] as FakeEngine;
+    await runner.start();
+    const job = await submitted(
+      runner,
+      newJob('alice', 'a pair', { params: { ...PARAMS, prompt: 'a pair', count: 2 } }),
+    );
+    const run = await engine.run(0);
+    expect(arrivals).toEqual([]);
+
+    run.resolve();
+    await until(() => reports.some((report) => report.type === 'finished'), 'the finished report');
+    const finished = reports.find((report) => report.type === 'finished');
+    const images = finished?.type === 'finished' ? finished.result.images : [];
+    expect(images).toHaveLength(2);
+    expect(arrivals.map((arrival) => arrival.jobId)).toEqual([job.id, job.id]);
+    // The very buffers of the result, so work started on them is not done again.
+    expect(arrivals[0]?.image).toBe(images[0]);
+    expect(arrivals[1]?.image).toBe(images[1]);
+    const finishedAt = reports.indexOf(finished as Report);
+    for (const arrival of arrivals) expect(arrival.reportsBefore).toBeLessThanOrEqual(finishedAt);
+  });
+
+  it('hands over no image of a job cancelled while its server works', async () => {
+    const world = createWorld();
+    const { runner, engines, reports, arrivals, store } = createRunner(world);
+    const engine = engines[0] as FakeEngine;
+    await runner.start();
+    const job = await submitted(
+      runner,
+      newJob('alice', 'cancelled pair', { params: { ...PARAMS, prompt: 'cancelled pair', count: 2 } }),
+    );
+    const run = await engine.run(0);
+    engine.cancelOutcome = 'discard';
+    await runner.cancel(job.id);
+    await until(() => store.get(job.id)?.state === 'cancelled', 'the job to be cancelled');
+
+    run.resolve();
+    await until(() => runner.backends()[0]?.state === 'idle', 'the server to be free again');
+    // The answer is read on once the next claim is made, or after CLAIM_WAIT_MS at most.
+    await settleALittle();
+    expect(arrivals).toEqual([]);
+    expect(reports.some((report) => report.type === 'finished')).toBe(false);
   });
 
   it('claims for a backend that freed while another backend’s claim is still on its way', async () => {

@@ -54,6 +54,30 @@ function actual(chunks: Buffer[]) {
 const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 
 describe('JsonImageStream', () => {
+  it('hands each decoded image over as soon as its string closes, before the rest arrives', () => {
+    const first = Buffer.from('first image');
+    const text = JSON.stringify({
+      images: [first.toString('base64'), 'not base64!'],
+      parameters: { init_images: ['AAAA'] },
+      info: '{}',
+    });
+    const handed: { path: JsonPath; bytes: Buffer | null; at: number }[] = [];
+    let written = 0;
+    const stream = new JsonImageStream(select, (image) => handed.push({ ...image, at: written }));
+    for (const chunk of bytewise(text)) {
+      stream.write(chunk);
+      written += 1;
+    }
+    const { images } = stream.end();
+    // Each is handed over while its closing quote is written; the dropped input image never is.
+    const closing = text.indexOf('",');
+    expect(handed.map((image) => [image.path, image.bytes, image.at])).toEqual([
+      [['images', 0], first, closing],
+      [['images', 1], null, text.indexOf('"]', closing + 1)],
+    ]);
+    expect(handed.map((image) => image.bytes)).toEqual(images.map((image) => image.bytes));
+  });
+
   it('decodes the images of a WebUI answer and keeps parameters and info', () => {
     const text = JSON.stringify({
       images: [png.toString('base64'), `data:image/png;base64,${Buffer.from('second').toString('base64')}`],

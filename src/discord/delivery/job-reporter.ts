@@ -6,7 +6,7 @@ import type { JobReporter, QueueNote } from '../../jobs/reporter.js';
 import { canUseInteractionToken } from '../../jobs/scheduling.js';
 import type { Job } from '../../jobs/types.js';
 import type { Logger } from '../../log.js';
-import { composeGrid } from '../results/grid.js';
+import { composeGrid, prepareGridCell } from '../results/grid.js';
 import { contentTypeFor, prepareUpload } from '../uploads/upload-preflight.js';
 import type { MessageView } from '../views/message-view.js';
 import { renderCancelled, renderFailed, renderQueued, renderRunning } from '../views/render.js';
@@ -261,6 +261,11 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
           );
         }),
       );
+    },
+    imageArrived(job, image) {
+      // A batch shows as one grid: its cells are decoded while the rest of the answer comes in.
+      if (job.kind !== 'upscale' && job.params.count * Math.max(1, job.params.variants?.length ?? 0) > 1)
+        void prepareGridCell(image);
     },
     finished(job, result: EngineResult) {
       return finalUpdate(job.id, async () => {

@@ -39,6 +39,7 @@ export function throttleProgress(inner: JobReporter, intervalMs: number, now: ()
       if (!offer(job.id, 'running', undefined)) return Promise.resolve();
       return inner.running(job, progress);
     },
+    imageArrived: (job, image) => inner.imageArrived(job, image),
     finished(job, result) {
       final(job.id);
       return inner.finished(job, result);

@@ -1,4 +1,5 @@
 import { loadSharp } from '../../images/sharp.js';
+import { readImageSize } from '../../images/size.js';
 
 export interface GridLayout {
   columns: number;
@@ -70,6 +71,41 @@ export function placeCells(
   return canvas;
 }
 
+/** A cell being decoded ahead of its grid, at the size it was started for. */
+interface EarlyCell {
+  width: number;
+  height: number;
+  cell: Promise<RawCell>;
+}
+
+/** Cells started before their grid, by image: dropped with the image if the grid never comes. */
+const early = new WeakMap<Buffer, EarlyCell>();
+
+/**
+ * Starts decoding `image` into its grid cell now, on the thread pool, while the rest of the answer
+ * is still on its way: the grid then waits only for the images that came last. A later
+ * `composeGrid` with this same buffer takes the cell instead of decoding the image again. Settles
+ * (never rejects) once the cell is ready or has failed; nobody needs to wait for it.
+ */
+export function prepareGridCell(image: Buffer, maxCell = GRID_MAX_CELL): Promise<void> {
+  const started = early.get(image);
+  if (started !== undefined) return settledOf(started.cell);
+  const size = readImageSize(image);
+  // Not an image header we can read: the grid decodes it, and reports what is wrong with it.
+  if (size === undefined) return Promise.resolve();
+  const target = toGridCell(size.width, size.height, maxCell);
+  const cell = decodeCell(image, target);
+  early.set(image, { ...target, cell });
+  // A grid that never comes (the job was cancelled) leaves nobody to hear of a failure.
+  return settledOf(cell);
+}
+
+const settledOf = (promise: Promise<unknown>): Promise<void> =>
+  promise.then(
+    () => undefined,
+    () => undefined,
+  );
+
 /**
  * One JPEG holding every image of a batch, in the layout above, each cell scaled down to at most
  * `GRID_MAX_CELL`: a preview, cheaper to make and to send than the images themselves (the originals
@@ -78,8 +114,9 @@ export function placeCells(
  * inside its cell rather than breaking the grid.
  */
 export function composeGrid(images: readonly Buffer[], maxCell = GRID_MAX_CELL): Promise<Buffer> {
-  // One grid at a time: its four decodes already fill the cores, and a second grid in parallel only
-  // doubles the memory libvips holds at once (without MALLOC_ARENA_MAX, glibc keeps most of it).
+  // One grid at a time: its own decodes already fill the cores, and a second grid's in parallel only
+  // double the memory libvips holds at once (without MALLOC_ARENA_MAX, glibc keeps most of it).
+  // Cells started early (prepareGridCell) run outside the turn, four at a time on the thread pool.
   const turn = gridTurn.then(() => composeGridNow(images, maxCell));
   gridTurn = turn.then(
     () => undefined,
@@ -93,28 +130,38 @@ let gridTurn: Promise<void> = Promise.resolve();
 async function composeGridNow(images: readonly Buffer[], maxCell: number): Promise<Buffer> {
   const [first] = images;
   if (first === undefined) throw new Error('a grid needs at least one image');
-  const sharp = await loadSharp();
-  const { width, height } = await sharp(first).metadata();
+  const { width, height } = readImageSize(first) ?? (await (await loadSharp())(first).metadata());
   if (width === undefined || height === undefined) throw new Error('the first image has no size');
-  const cell = toGridCell(width, height, maxCell);
-  const layout = toGridLayout(images.length, cell.width, cell.height);
+  const target = toGridCell(width, height, maxCell);
+  const layout = toGridLayout(images.length, target.width, target.height);
   const cells = await Promise.all(
-    images.map(async (image): Promise<RawCell> => {
-      // Linear is plenty for a preview and about twice as fast as the default Lanczos.
-      const { data, info } = await sharp(image)
-        .resize(cell.width, cell.height, { fit: 'inside', kernel: 'linear', withoutEnlargement: true })
-        .flatten({ background: GRID_BACKGROUND })
-        .toColourspace('srgb')
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      if (info.channels !== 3 || data.length !== info.width * info.height * 3)
-        throw new Error(`a grid cell is not 8-bit RGB (${info.channels} channels, ${data.length} bytes)`);
-      return { data, width: info.width, height: info.height };
+    images.map((image) => {
+      const started = early.get(image);
+      early.delete(image);
+      return started !== undefined && started.width === target.width && started.height === target.height
+        ? started.cell
+        : decodeCell(image, target);
     }),
   );
+  const sharp = await loadSharp();
   return sharp(placeCells(layout, cells), {
     raw: { width: layout.width, height: layout.height, channels: 3 },
   })
     .jpeg({ quality: GRID_QUALITY })
     .toBuffer();
+}
+
+/** `image` fitted inside `target` as 8-bit RGB on the grid's background. */
+async function decodeCell(image: Buffer, target: { width: number; height: number }): Promise<RawCell> {
+  const sharp = await loadSharp();
+  // Linear is plenty for a preview and about twice as fast as the default Lanczos.
+  const { data, info } = await sharp(image)
+    .resize(target.width, target.height, { fit: 'inside', kernel: 'linear', withoutEnlargement: true })
+    .flatten({ background: GRID_BACKGROUND })
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3 || data.length !== info.width * info.height * 3)
+    throw new Error(`a grid cell is not 8-bit RGB (${info.channels} channels, ${data.length} bytes)`);
+  return { data, width: info.width, height: info.height };
 }

@@ -162,7 +162,7 @@ export function createA1111Engine(options: A1111EngineOptions): Engine {
     generate(request: GenerateRequest, run: RunOptions): EngineRun {
       return track(async (taskId, signal, onResponseStart) => {
         const forced = taskId === undefined ? {} : { force_task_id: taskId };
-        const requestOptions = { signal, onResponseStart };
+        const requestOptions = { signal, onResponseStart, onImage: run.onImage };
         const wire = toWire(snapSize(request, capabilities.sizeMultiple));
         const result =
           wire.kind === 'img2img' && wire.initImage !== undefined

@@ -142,7 +142,7 @@ export function followPrompt(
       await run.onFree?.();
       try {
         const concludedRun = { promptId, state, record, cancelled: control.cancelled, images };
-        resolve(await collectResult(client, { ...concludedRun, signal: run.signal }));
+        resolve(await collectResult(client, { ...concludedRun, signal: run.signal, onImage: run.onImage }));
       } catch (error: unknown) {
         reject(error);
       }

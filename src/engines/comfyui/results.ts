@@ -28,6 +28,8 @@ export interface ConcludedRun {
   /** The images the history named, or null to read them from `/history` now. */
   images: Record<string, ComfyImageRef[]> | null;
   signal: AbortSignal;
+  /** Each image as soon as it is fetched (see `RunOptions.onImage`). */
+  onImage?: ((image: Buffer) => void) | undefined;
 }
 
 /** The images of a finished prompt, in the order the bot's record names its output nodes. */
@@ -97,7 +99,11 @@ export async function collectResult(client: ComfyClient, run: ConcludedRun): Pro
     });
   }
   const bytes: Buffer[] = [];
-  for (const ref of refs) bytes.push(await client.view(ref, { signal: run.signal }));
+  for (const ref of refs) {
+    const image = await client.view(ref, { signal: run.signal });
+    run.onImage?.(image);
+    bytes.push(image);
+  }
   const first = record.seeds[0];
   return {
     images: bytes,
