@@ -144,10 +144,12 @@ async function composeGridNow(images: readonly Buffer[], maxCell: number): Promi
     }),
   );
   const sharp = await loadSharp();
+  // Without Huffman optimisation: half the encoding time (7 against 14 ms for 1024²), for a file
+  // about 30 % larger (55 against 42 KB), still a thirtieth of any one original.
   return sharp(placeCells(layout, cells), {
     raw: { width: layout.width, height: layout.height, channels: 3 },
   })
-    .jpeg({ quality: GRID_QUALITY })
+    .jpeg({ quality: GRID_QUALITY, optimiseCoding: false })
     .toBuffer();
 }
 
