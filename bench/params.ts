@@ -11,6 +11,8 @@ export interface ImageRun {
    * `'grain'`: realistic noisy PNGs (about 1.9 MB at 1024², as real outputs are).
    */
   noise: boolean | 'grain';
+  /** The WebUI's answers go out at this many Mbit/s (0 or absent: as fast as loopback takes them). */
+  linkMbps?: number;
   repeats: number;
 }
 
@@ -92,6 +94,8 @@ const MIB = 1024 * 1024;
 
 /** The overhead run with realistic noisy PNGs, also measured on the minimal bot. */
 export const GRAIN_RUN = '4×1024² grain';
+/** The same over a 1 Gbit/s link: the GPU box on the LAN rather than on loopback. */
+export const GRAIN_LINK_RUN = '4×1024² grain, 1 Gbit/s';
 
 export function benchParams(smoke: boolean, runtime: BotRuntime): BenchParams {
   if (smoke) {
@@ -158,6 +162,15 @@ export function benchParams(smoke: boolean, runtime: BotRuntime): BenchParams {
         { label: '1×512²', width: 512, height: 512, count: 1, noise: false, repeats: 30 },
         { label: '4×1024²', width: 1024, height: 1024, count: 4, noise: false, repeats: 15 },
         { label: GRAIN_RUN, width: 1024, height: 1024, count: 4, noise: 'grain', repeats: 15 },
+        {
+          label: GRAIN_LINK_RUN,
+          width: 1024,
+          height: 1024,
+          count: 4,
+          noise: 'grain',
+          linkMbps: 1000,
+          repeats: 15,
+        },
         { label: '1×2048² noise', width: 2048, height: 2048, count: 1, noise: true, repeats: 3 },
       ],
     },

@@ -10,7 +10,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { cpus, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BotRuntime, npmStartEntry, prepareBot, prepareMinimalBot, REPO_ROOT } from './bot-process.js';
-import { benchParams, GRAIN_RUN } from './params.js';
+import { benchParams, GRAIN_LINK_RUN, GRAIN_RUN } from './params.js';
 import { type BenchResults, checkTargets, type Figures, renderTable } from './report.js';
 import { measureAcknowledgements } from './scenarios/acknowledgement.js';
 import { measureComfyOverhead } from './scenarios/comfy-overhead.js';
@@ -59,10 +59,10 @@ async function main(): Promise<void> {
   say('2/8 acknowledgement bursts: the minimal bot and ours, taking turns');
   const [ackMinimal, acknowledgement] = await measureAcknowledgements([floor, context], params.ack);
   if (ackMinimal === undefined || acknowledgement === undefined) throw new Error('bench: no acknowledgement');
-  say('3/8 overhead per job: the minimal bot (grain run), then ours');
+  say('3/8 overhead per job: the minimal bot (grain runs), then ours');
   const overheadMinimal = await measureOverhead(floor, {
     ...params.overhead,
-    runs: params.overhead.runs.filter((run) => run.label === GRAIN_RUN),
+    runs: params.overhead.runs.filter((run) => run.label === GRAIN_RUN || run.label === GRAIN_LINK_RUN),
   });
   const overhead = await measureOverhead(context, params.overhead);
   say('3b/8 overhead per job on ComfyUI');
@@ -99,7 +99,8 @@ async function main(): Promise<void> {
     versus: {
       startup,
       acknowledgement: ackMinimal,
-      overhead: overheadMinimal.runs[0] ?? null,
+      overhead: overheadMinimal.runs.find((run) => run.label === GRAIN_RUN) ?? null,
+      overheadOverLink: overheadMinimal.runs.find((run) => run.label === GRAIN_LINK_RUN) ?? null,
       waves,
       minimalWarnings: floor.warnings.slice(0, 10),
     },

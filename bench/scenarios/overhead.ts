@@ -94,7 +94,7 @@ async function runOne(world: World, run: ImageRun, index: number): Promise<OneJo
 }
 
 async function measureRun(world: World, run: ImageRun, warmup: number): Promise<OverheadRun> {
-  for (const webui of world.webuis) webui.configure({ noise: run.noise });
+  for (const webui of world.webuis) webui.configure({ noise: run.noise, linkMbps: run.linkMbps ?? 0 });
   for (let i = 0; i < warmup; i++) await runOne(world, run, -1 - i);
   const jobs: OneJob[] = [];
   let failed = 0;

@@ -234,6 +234,25 @@ describe('startFakeWebui', () => {
       expect(response.status).toBe(422);
     });
   });
+
+  describe('linkMbps', () => {
+    it('sends an answer no faster than the link carries it, whole', async () => {
+      const fake = await startFake({ noise: 'grain', linkMbps: 100, gzip: false });
+      const body = { prompt: 'a paced answer', width: 512, height: 512, batch_size: 2 };
+      const paced = await call(fake, 'POST', '/sdapi/v1/txt2img', body);
+      fake.configure({ linkMbps: 0 });
+      await call(fake, 'POST', '/sdapi/v1/txt2img', body);
+      const [first, second] = fake.requests.filter((request) => request.path === '/sdapi/v1/txt2img');
+      const bytes = Buffer.byteLength(JSON.stringify(paced.json));
+      // About 1.3 MB of base64 at 100 Mbit/s: 100 ms or more on the wire, where loopback takes a few.
+      const wireMs = (bytes * 8) / 100_000;
+      const tookMs = (request: typeof first) => (request?.finishedAt ?? 0) - (request?.receivedAt ?? 0);
+      expect(tookMs(first) - tookMs(second)).toBeGreaterThan(wireMs * 0.7);
+      const images = (paced.json as { images: string[] }).images.map((image) => Buffer.from(image, 'base64'));
+      const widths = await Promise.all(images.map(async (image) => (await sharp(image).metadata()).width));
+      expect(widths).toEqual([512, 512]);
+    });
+  });
 });
 
 describe('resolveSampler', () => {

@@ -61,6 +61,10 @@ import {
   toStylesList,
 } from './lists.js';
 import { renderPng, renderPngAsync } from './png.js';
+
+/** A paced answer goes out at least this much at a time (a TCP window's worth, roughly). */
+const PACED_CHUNK = 64 * 1024;
+
 import {
   checkBound,
   checkLiteral,
@@ -119,6 +123,11 @@ export interface FakeWebuiSettings {
    * a fixed generation time. Default false.
    */
   fixedServiceTime: boolean;
+  /**
+   * Sends answers at this many Mbit/s, as over a real link (the GPU box on the LAN, say), instead
+   * of as fast as loopback takes them. Default 0: unpaced.
+   */
+  linkMbps: number;
 }
 
 export interface FakeWebuiOptions extends Partial<FakeWebuiSettings> {
@@ -309,6 +318,7 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
     gzip: options.gzip ?? true,
     oomAbovePixels: options.oomAbovePixels ?? 2048 * 2048 * 4,
     fixedServiceTime: options.fixedServiceTime ?? false,
+    linkMbps: options.linkMbps ?? 0,
   };
   const models: FakeModel[] = [...(options.models ?? DEFAULT_MODELS)];
   const hiddenModels: FakeModel[] = [];
@@ -370,7 +380,29 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
     }
     responseHeaders['content-length'] = payload.length;
     res.writeHead(status, responseHeaders);
-    res.end(payload);
+    if (settings.linkMbps > 0) writePaced(res, payload, settings.linkMbps);
+    else res.end(payload);
+  }
+
+  /** `payload` written as fast as a `mbps` link carries it, checked every millisecond. */
+  function writePaced(res: ServerResponse, payload: Buffer, mbps: number): void {
+    const bytesPerMs = (mbps * 1e6) / 8 / 1000;
+    const started = performance.now();
+    let sent = 0;
+    const step = () => {
+      if (res.destroyed) return;
+      const due = Math.min(
+        payload.length,
+        Math.ceil((performance.now() - started) * bytesPerMs) + PACED_CHUNK,
+      );
+      if (due > sent) {
+        res.write(payload.subarray(sent, due));
+        sent = due;
+      }
+      if (sent >= payload.length) res.end();
+      else setTimeout(step, 1);
+    };
+    step();
   }
 
   function sendJson(context: Context, status: number, value: unknown, headers = {}): void {
