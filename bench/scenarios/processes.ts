@@ -20,6 +20,10 @@ export interface ThroughputRun {
   idealJobsPerSecond: number;
   /** jobsPerSecond / idealJobsPerSecond. */
   fraction: number;
+  /** Mean time a txt2img request took at the fake, configured `generationMs` (ms). */
+  meanServiceMs: number;
+  /** The backends' busy time over backends × span (see `BackendStamps.busyFraction`). */
+  busyFraction: number;
   /** Median wait of a backend between answering one job and receiving the next, ms. */
   medianBotGapMs: number;
   /** Its 90th percentile and mean, ms: a few long waits lower the throughput more than the median shows. */
@@ -91,6 +95,10 @@ async function measureThroughput(
         jobsPerSecond: round(stamps.jobsPerSecond, 2),
         idealJobsPerSecond: round(stamps.idealJobsPerSecond, 2),
         fraction: round(stamps.jobsPerSecond / stamps.idealJobsPerSecond, 3),
+        meanServiceMs: round(
+          params.generationMs + stamps.extras.reduce((sum, extra) => sum + extra, 0) / stamps.extras.length,
+        ),
+        busyFraction: round(stamps.busyFraction, 3),
         medianBotGapMs: round(percentile(stamps.gaps, 50)),
         p90BotGapMs: round(percentile(stamps.gaps, 90)),
         meanBotGapMs: round(stamps.gaps.reduce((sum, gap) => sum + gap, 0) / stamps.gaps.length),

@@ -42,6 +42,11 @@ export interface BackendStamps {
   extras: number[];
   /** The most txt2img requests one backend was serving at once (the capacity seen from the backend). */
   mostAtOnce: number;
+  /**
+   * Time the backends spent serving, over backends × the span: what the bot's waits alone leave of
+   * the span, whatever each request took at the fake (its own turn on the shared cores included).
+   */
+  busyFraction: number;
 }
 
 function mostAtOnce(requests: readonly Timed[]): number {
@@ -82,6 +87,9 @@ export function backendStamps(webuis: readonly FakeWebui[], generationMs: number
     ),
     extras: all.map((request) => request.finishedAt - request.receivedAt - generationMs),
     mostAtOnce: Math.max(0, ...perBackend.map(mostAtOnce)),
+    busyFraction:
+      all.reduce((sum, request) => sum + request.finishedAt - request.receivedAt, 0) /
+      (webuis.length * (end - start)),
   };
 }
 
