@@ -16,13 +16,11 @@ const PENDING = "state IN ('queued', 'running')";
 const limitOf = (limit: number) => literal(Number.isFinite(limit) ? limit : Number.MAX_SAFE_INTEGER);
 
 /**
- * One enqueue in one message: the admission lock; then, in one statement, the member's and the
- * line's counts and the insert when they allow it, with its event; the commit; and the new job's
- * place in the line, counted by the server (`fairPlaceSql`: the line itself is neither sorted nor
- * sent back). The lock is held only while the server runs these, never across a round trip, so a
- * burst of commands from every gateway does not queue on it.
+ * One job's admission as a statement of the batch's transaction: the member's and the line's
+ * counts, and the insert when they allow it, with its event. It sees the inserts of the statements
+ * before it in the batch, so each job is admitted as if it came alone, in the order sent.
  */
-function enqueueSql(id: string, { job, limits, now }: Args, channel: string): string {
+function admitSql({ id, args: { job, limits, now } }: Entry, channel: string): string {
   const values = [
     literal(id),
     literal(job.kind),
@@ -39,9 +37,7 @@ function enqueueSql(id: string, { job, limits, now }: Args, channel: string): st
     literal(now),
     literal(job.locale ?? null),
   ].join(', ');
-  return `BEGIN;
-    SELECT pg_advisory_xact_lock(${ADMISSION_LOCK});
-    WITH counts AS (
+  return `WITH counts AS (
       SELECT COUNT(*) FILTER (WHERE user_id = ${literal(job.userId)}) AS mine, COUNT(*) AS total
       FROM jobs WHERE ${PENDING}
     ), added AS (
@@ -54,9 +50,21 @@ function enqueueSql(id: string, { job, limits, now }: Args, channel: string): st
     SELECT counts.mine AS admission_mine, counts.total AS admission_total, added.*,
       CASE WHEN added.id IS NOT NULL
         THEN pg_notify(${literal(channel)}, json_build_object('type', 'enqueued', 'jobId', added.id)::text) END AS sent
-    FROM counts LEFT JOIN added ON true;
+    FROM counts LEFT JOIN added ON true;`;
+}
+
+/**
+ * A batch of enqueues in one message: the admission lock; each job's admission (`admitSql`), in
+ * the order sent; one commit; then each new job's place in the line, counted by the server
+ * (`fairPlaceSql`: the line itself is neither sorted nor sent back). The lock is held only while
+ * the server runs these, never across a round trip.
+ */
+function batchSql(entries: readonly Entry[], channel: string): string {
+  return `BEGIN;
+    SELECT pg_advisory_xact_lock(${ADMISSION_LOCK});
+    ${entries.map((entry) => admitSql(entry, channel)).join('\n    ')}
     COMMIT;
-    ${fairPlaceSql(literal(id))}`;
+    ${entries.map((entry) => `${fairPlaceSql(literal(entry.id))};`).join('\n    ')}`;
 }
 
 interface Args {
@@ -65,30 +73,88 @@ interface Args {
   now: number;
 }
 
+interface Entry {
+  id: string;
+  args: Args;
+}
+
+interface Waiting extends Entry {
+  resolve: (result: EnqueueResult) => void;
+  reject: (error: unknown) => void;
+}
+
 type Counted = JobRow & { admission_mine: string; admission_total: string };
 
-/** Admission and insert as one step across every process (see `enqueueSql`), then the job's place. */
-export async function enqueueOnPostgres(pool: pg.Pool, args: Args, channel: string): Promise<EnqueueResult> {
-  const id = newJobId();
+/** The most enqueues one batch carries (its message stays a few hundred KB at most). */
+const MOST_PER_BATCH = 50;
+
+/**
+ * The enqueues of one process, admitted in the order they were asked for: one batch in flight at a
+ * time, and the enqueues that arrive meanwhile sent together as the next. Sent each on its own
+ * pooled connection, a burst's enqueues raced for the admission lock, and a member's later command
+ * could take the last place under the cap while an earlier one was refused. A lone command goes at
+ * once, as before; a burst costs one commit per batch instead of one per command. A batch that
+ * fails fails each of its enqueues with its error.
+ */
+export function createPostgresEnqueue(
+  pool: pg.Pool,
+  channel: string,
+): (args: Args) => Promise<EnqueueResult> {
+  const waiting: Waiting[] = [];
+  let sending = false;
+  const sendAll = async () => {
+    sending = true;
+    while (waiting.length > 0) {
+      const batch = waiting.splice(0, MOST_PER_BATCH);
+      try {
+        const results = await sendBatch(pool, batch, channel);
+        batch.forEach((entry, index) => {
+          const result = results[index];
+          if (result instanceof Error) entry.reject(result);
+          else if (result !== undefined) entry.resolve(result);
+        });
+      } catch (error: unknown) {
+        for (const entry of batch) entry.reject(error);
+      }
+    }
+    sending = false;
+  };
+  return (args) =>
+    new Promise<EnqueueResult>((resolve, reject) => {
+      waiting.push({ id: newJobId(), args, resolve, reject });
+      if (!sending) void sendAll();
+    });
+}
+
+/** One batch's message, and what each of its enqueues comes to (see `batchSql`). */
+async function sendBatch(
+  pool: pg.Pool,
+  batch: readonly Entry[],
+  channel: string,
+): Promise<(EnqueueResult | Error)[]> {
   const client = await pool.connect();
   let results: pg.QueryResult[];
   try {
-    results = (await client.query(enqueueSql(id, args, channel))) as unknown as pg.QueryResult[];
+    results = (await client.query(batchSql(batch, channel))) as unknown as pg.QueryResult[];
   } catch (error: unknown) {
     await releaseAfterFailure(client);
     throw error;
   }
   client.release();
-  const counted = results[2]?.rows[0] as Counted | undefined;
-  if (counted?.id !== id) {
-    const mine = Number(counted?.admission_mine ?? 0);
-    const refused = checkAdmission(mine, Number(counted?.admission_total ?? 0), args.limits);
-    if (refused.ok) throw new Error('the queue took no job though its counts allowed one');
-    return refused;
-  }
-  // Another process may have taken the job in the instant between the commit and the count.
-  const place = results[4]?.rows[0] as { position: string | null; total: string } | undefined;
-  const total = Math.max(1, Number(place?.total ?? 1));
-  const position = Number(place?.position ?? 1);
-  return { ok: true, job: toQueueJob(counted), position, total };
+  // BEGIN, the lock, one admission per entry, COMMIT, then one place per entry.
+  const admitted = 2;
+  const placed = admitted + batch.length + 1;
+  return batch.map((entry, index) => {
+    const counted = results[admitted + index]?.rows[0] as Counted | undefined;
+    if (counted?.id !== entry.id) {
+      const mine = Number(counted?.admission_mine ?? 0);
+      const refused = checkAdmission(mine, Number(counted?.admission_total ?? 0), entry.args.limits);
+      return refused.ok ? new Error('the queue took no job though its counts allowed one') : refused;
+    }
+    // Another process may have taken the job in the instant between the commit and the count.
+    const place = results[placed + index]?.rows[0] as { position: string | null; total: string } | undefined;
+    const total = Math.max(1, Number(place?.total ?? 1));
+    const position = Number(place?.position ?? 1);
+    return { ok: true, job: toQueueJob(counted), position, total };
+  });
 }

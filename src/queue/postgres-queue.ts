@@ -6,7 +6,7 @@ import { FAIR_LINE_IDS_SQL } from './fair-line.js';
 import type { JobQueue, QueueCancelResult, QueueEvent } from './job-queue.js';
 import { createLineCache, type LineEntry } from './line-cache.js';
 import { claimOnPostgres } from './postgres-claim.js';
-import { enqueueOnPostgres } from './postgres-enqueue.js';
+import { createPostgresEnqueue } from './postgres-enqueue.js';
 import { startQueueListener } from './postgres-listener.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { type JobRow, toQueueJob } from './rows.js';
@@ -68,6 +68,7 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
   }
   const notify = (client: Client, type: QueueEvent['type'], jobId: string) =>
     client.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify({ type, jobId })]);
+  const enqueue = createPostgresEnqueue(pool, channel);
   const lineCache = createLineCache();
   // Ids and stamps first, then only the rows not kept from an earlier read (see line-cache.ts).
   const readLine = async (client: pg.Pool | Client, entries: LineEntry[]) => {
@@ -87,7 +88,7 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
   };
 
   return {
-    enqueue: (job, limits, now) => enqueueOnPostgres(pool, { job, limits, now }, channel),
+    enqueue: (job, limits, now) => enqueue({ job, limits, now }),
     claim: (request) => claimOnPostgres(pool, request, channel, { read: readLine, last: lineCache.last }),
     async heartbeat(jobId, worker, leaseMs, now) {
       const { rows } = await pool.query<{ cancel_requested: boolean }>(

@@ -88,6 +88,21 @@ export function defineJobQueueContract(name: string, makeStore: () => Promise<Qu
       expect(await one.line()).toHaveLength(3);
     });
 
+    it('admits a burst from one connection in the order sent, each job told its own place', async () => {
+      const queue = await store.open();
+      const limits = { maxPendingPerUser: 5, maxQueueLength: 100 };
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, index) => queue.enqueue(newJob('A'), limits, index)),
+      );
+      // The first five sent are in; the last three meet the member's cap, as if each came alone.
+      expect(results.map((result) => result.ok)).toEqual([true, true, true, true, true, false, false, false]);
+      const admitted = results.flatMap((result) => (result.ok ? [result] : []));
+      expect(new Set(admitted.map((result) => result.job.id)).size).toBe(5);
+      expect((await queue.line()).map((job) => job.id)).toEqual(admitted.map((result) => result.job.id));
+      // One member's jobs keep their order: each is told the place it has behind the ones sent before it.
+      expect(admitted.map((result) => result.position)).toEqual([1, 2, 3, 4, 5]);
+    });
+
     it('admits exactly the global cap, running jobs included, when members race from two connections', async () => {
       const [one, two] = [await store.open(), await store.open()];
       await add(one, 'Z', 0);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStoreBackend } from '../../src/app/store-backend.js';
 import { freePort } from '../support/ports.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
-import { newJob } from './job-queue-kit.js';
+import { slot } from './job-queue-kit.js';
 
 let server: TestPostgres | undefined;
 let dir: string;
@@ -96,14 +96,14 @@ describe('openStoreBackend (DATABASE_URL)', () => {
       { log: quiet, now: () => 1_000 },
     );
     await stores.ready;
-    // Every enqueue waits on the admission lock, held here: each holds a pooled connection meanwhile.
+    // Every claim for backend x waits on that backend's lock, held here: each holds a pooled
+    // connection meanwhile. (Enqueues would not: one process sends them one batch at a time.)
     const holder = new pg.Client({ connectionString: urlNamed('test-holder') });
     await holder.connect();
     try {
-      await holder.query('SELECT pg_advisory_lock(7236051917338522625)');
-      const limits = { maxPendingPerUser: 10, maxQueueLength: 10 };
-      const enqueues = Array.from({ length: 6 }, (_, index) =>
-        stores.jobs.queue.enqueue(newJob(`u${index}`), limits, index),
+      await holder.query("SELECT pg_advisory_lock(723605191, hashtext('x'))");
+      const claims = Array.from({ length: 6 }, (_, index) =>
+        stores.jobs.queue.claim(slot('w1', index, { capacity: 1 })),
       );
       const waiting = async () =>
         Number(
@@ -119,8 +119,9 @@ describe('openStoreBackend (DATABASE_URL)', () => {
       expect(await waiting()).toBe(2);
       // Three listening (the queue's, the settings', the image index's) and the pool's two.
       expect(await connectionsOf('backend-pool')).toBe(3 + 2);
-      await holder.query('SELECT pg_advisory_unlock(7236051917338522625)');
-      expect((await Promise.all(enqueues)).every((result) => result.ok)).toBe(true);
+      await holder.query("SELECT pg_advisory_unlock(723605191, hashtext('x'))");
+      // The line is empty: each claim, let through in turn, takes nothing.
+      expect(await Promise.all(claims)).toEqual(Array.from({ length: 6 }, () => undefined));
     } finally {
       await holder.end();
       await stores.close();
