@@ -9,6 +9,7 @@ import type {
   UpscalerInfo,
 } from '../engines/types.js';
 import type { Logger } from '../log.js';
+import { within } from '../runtime/within.js';
 
 export interface CatalogLists {
   samplers: SamplerInfo[];
@@ -184,15 +185,10 @@ export function createCatalog(options: CatalogOptions): Catalog {
       const pending = load(key);
       pending.catch((error: unknown) => log.debug({ err: error, list: key }, 'catalog refresh failed'));
       if (entry.merged !== undefined) return entry.merged;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), waitMs);
-      });
-      try {
-        return await Promise.race([pending.catch(() => undefined), timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
+      return within(
+        pending.catch(() => undefined),
+        waitMs,
+      );
     },
     snapshot(key) {
       const entry = entryOf(key);

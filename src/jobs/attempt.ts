@@ -10,6 +10,7 @@ import type {
 } from '../engines/types.js';
 import type { GenerationParams } from '../generation/request.js';
 import { readImageSize } from '../images/size.js';
+import { within } from '../runtime/within.js';
 import type { FailureKind } from './scheduling.js';
 import type { Job } from './types.js';
 
@@ -197,16 +198,15 @@ export function startAttempt(job: Job, engine: Engine, options: AttemptOptions):
       stopped = true;
       detached = leaveOnServer;
       // Stop the server working for nobody (only where it is this job's own work), then drop the request.
-      if (!leaveOnServer) await Promise.race([run.cancel().catch(() => 'discard'), delay(2000)]);
+      if (!leaveOnServer)
+        await within(
+          run.cancel().catch(() => 'discard'),
+          2000,
+        );
       controller.abort();
     },
   };
 }
-
-const delay = (ms: number) =>
-  new Promise<void>((resolve) => {
-    setTimeout(resolve, ms).unref();
-  });
 
 /**
  * Prompt variants: one request after another on the same server, their images in order as one

@@ -1,4 +1,5 @@
 import type { Logger } from '../log.js';
+import { within } from '../runtime/within.js';
 import { type AttemptOutcome, startAttempt } from './attempt.js';
 import type { BackendPool } from './backend-pool.js';
 import type { JobNotes } from './job-records.js';
@@ -46,15 +47,6 @@ const RETRY_MS = [250, 500, 1000, 2000];
  * (a claim on PostgreSQL under load: 5–15 ms, rarely more).
  */
 export const CLAIM_WAIT_MS = 30;
-
-/** `promise`, or nothing more to wait for after `ms`. */
-function within(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const expiry = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  return Promise.race([promise, expiry]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Runs a claimed job on its backend (or, with `resumeRef`, follows its request sent before a

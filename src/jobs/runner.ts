@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { QueueEvent } from '../queue/job-queue.js';
+import { within } from '../runtime/within.js';
 import type { PoolEvent } from './backend-pool.js';
 import { createBackendPool } from './backend-pool.js';
 import { cancelJob } from './cancel-job.js';
@@ -332,10 +333,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       if (timer !== undefined) clearInterval(timer);
       const deadline = Date.now() + graceMs;
       while (running.size > 0 && Date.now() < deadline) {
-        await Promise.race([
-          Promise.allSettled([...inFlight]),
-          new Promise((resolve) => setTimeout(resolve, 100)),
-        ]);
+        await within(Promise.allSettled([...inFlight]), 100);
       }
       // A job whose outcome is being recorded is left to that: it is not sent back in line.
       const left = [...running.values()].filter((entry) => !entry.settling);

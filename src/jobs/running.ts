@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import type { JobQueue } from '../queue/job-queue.js';
+import { within } from '../runtime/within.js';
 import type { Attempt } from './attempt.js';
 import type { BackendPool } from './backend-pool.js';
 import type { Job } from './types.js';
@@ -41,10 +42,7 @@ export async function drainRunning(
   const followable = (entry: Running) =>
     entry.serverRef !== null && pool.engine(entry.backendId)?.resume !== undefined;
   await Promise.allSettled(left.map((entry) => entry.attempt.stop(followable(entry))));
-  await Promise.race([
-    Promise.allSettled([...context.inFlight]),
-    new Promise((resolve) => setTimeout(resolve, 2000)),
-  ]);
+  await within(Promise.allSettled([...context.inFlight]), 2000);
   // Anything whose outcome did not settle in time goes back in line all the same.
   for (const entry of left) {
     if (!followable(entry) && !entry.lost)

@@ -5,6 +5,7 @@
  */
 
 import { type Dispatcher, Pool } from 'undici';
+import { within } from '../../runtime/within.js';
 import {
   describeRequest,
   type RequestContext,
@@ -257,10 +258,7 @@ export function createComfyClient(options: ComfyClientOptions): ComfyClient {
     async close() {
       if (ownPool === null || poolClosed) return;
       poolClosed = true;
-      await Promise.race([
-        ownPool.close(),
-        new Promise<void>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref()),
-      ]);
+      await within(ownPool.close(), CLOSE_GRACE_MS);
       await ownPool.destroy().catch(() => undefined);
     },
   };
