@@ -34,14 +34,14 @@ const COUNT_LINE_CHANGES = `
 
 /** What one of the queue's own steps did to the line, told to the kept copy. */
 export interface LineEdit {
-  /** A job entered the line (enqueued, or back from a retry or a lost lease). */
+  /** A job was enqueued. */
   add(job: QueueJob): void;
   /** A queued job left it without starting (cancelled). */
   remove(jobId: string): void;
   /** A queued job started: its member has one more running and was served at `stamp`. */
   start(job: QueueJob, stamp: number): void;
-  /** A running job of `userId` ended or went back in line: one fewer running. */
-  stop(userId: string): void;
+  /** A job left `running` (ended, or back in line when it is `queued` now): one fewer running. */
+  leave(job: QueueJob): void;
 }
 
 export interface SqliteLine {
@@ -116,10 +116,11 @@ export function createSqliteLine(db: Db, fetch: (id: string) => JobRow | undefin
       line.running.set(job.userId, (line.running.get(job.userId) ?? 0) + 1);
       line.served.set(job.userId, stamp);
     },
-    stop(userId) {
-      const left = (line.running.get(userId) ?? 0) - 1;
-      if (left > 0) line.running.set(userId, left);
-      else line.running.delete(userId);
+    leave(job) {
+      const left = (line.running.get(job.userId) ?? 0) - 1;
+      if (left > 0) line.running.set(job.userId, left);
+      else line.running.delete(job.userId);
+      if (job.state === 'queued') line.queued.set(job.id, job);
     },
   });
 

@@ -117,9 +117,7 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
         return row === undefined ? undefined : toQueueJob(row);
       },
       (moved, edit) => {
-        if (moved === undefined) return;
-        edit.stop(moved.userId);
-        if (moved.state === 'queued') edit.add(moved);
+        if (moved !== undefined) edit.leave(moved);
       },
     );
     if (job === undefined) return undefined;
@@ -194,10 +192,7 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
       const jobs = line.step(
         () => statements.recover.all({ now }).map(toQueueJob),
         (moved, edit) => {
-          for (const job of moved) {
-            edit.stop(job.userId);
-            if (job.state === 'queued') edit.add(job);
-          }
+          for (const job of moved) edit.leave(job);
         },
       );
       for (const job of jobs) emit(job.state === 'cancelled' ? 'cancelled' : 'requeued', job.id);
