@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { migratePostgres } from '../queue/postgres-migrations.js';
 import { inTransaction } from '../store/postgres-transaction.js';
 import { decideQuota, HOUR_MS, type QuotaDecision, type QuotaLimits } from './quota.js';
-import { KEEP_MS, limitsOff, type UsageStore } from './usage-store.js';
+import { KEEP_MS, limitsOff, type UsageStore, uncheckedDecision } from './usage-store.js';
 
 /**
  * The first key of the two-key advisory locks taken per server (the second is the server id's
@@ -70,8 +70,7 @@ export async function createPostgresUsageStore(pool: pg.Pool): Promise<UsageStor
    */
   const admitUnchecked = async (request: AdmitRequest) => {
     const { limits, bypass, now } = request;
-    const decision = decideQuota({ userLastAt: undefined, serverTimesInLastHour: [] }, limits, now, bypass);
-    return { decision, id: await record(pool, request) };
+    return { decision: uncheckedDecision(limits, now, bypass), id: await record(pool, request) };
   };
 
   return {

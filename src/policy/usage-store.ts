@@ -36,6 +36,10 @@ export const KEEP_MS = 24 * HOUR_MS + 60_000;
 export const limitsOff = (limits: QuotaLimits): boolean =>
   limits.cooldownSeconds === 0 && limits.hourlyLimit === 0;
 
+/** An admit's decision when `limitsOff`: made on no usage at all, as nothing read could count. */
+export const uncheckedDecision = (limits: QuotaLimits, now: number, bypass: boolean): QuotaDecision =>
+  decideQuota({ userLastAt: undefined, serverTimesInLastHour: [] }, limits, now, bypass);
+
 export function createSqliteUsageStore(db: Db): UsageStore {
   const lastOfUser = db.prepare<[string, string, number], { at: number | null }>(
     'SELECT MAX(at) AS at FROM usage WHERE guild_id = ? AND user_id = ? AND at > ?',
@@ -94,7 +98,7 @@ export function createSqliteUsageStore(db: Db): UsageStore {
     limits: QuotaLimits,
     bypass: boolean,
   ) => ({
-    decision: decideQuota({ userLastAt: undefined, serverTimesInLastHour: [] }, limits, now, bypass),
+    decision: uncheckedDecision(limits, now, bypass),
     rowid: record(guildId, userId, now),
   });
 
