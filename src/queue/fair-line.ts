@@ -56,21 +56,24 @@ export const FAIR_LINE_PLACES_SQL = fairLineSql(
 );
 
 /**
- * The place (1 first) of the job `id` (an SQL literal) in the fair line, and the line's length, as
- * one row `(position, total)`: the jobs whose sort key comes before its own, counted, with no sort of
- * the line. The key is FAIR_ORDER's, with a never-served member (no stamp) first. A job no longer in
- * line (another process took it in the instant) is given place 1. PostgreSQL only (row comparison).
+ * The place (1 first) in the fair line of each job `ids` names (SQL literals), and the line's
+ * length, as one row `(position, total)` per id in their order: the jobs whose sort key comes
+ * before its own, counted, with no sort of the line, which is read once for them all. The key is
+ * FAIR_ORDER's, with a never-served member (no stamp) first. A job no longer in line (another
+ * process took it in the instant) is given place 1. PostgreSQL only (row comparison).
  */
-export function fairPlaceSql(id: string): string {
+export function fairPlacesSql(ids: readonly string[]): string {
   return `${lineCtes()}, keyed AS MATERIALIZED (
     SELECT waiting.id, waiting.nth + COALESCE(busy.n, 0) AS round, served.stamp IS NOT NULL AS served,
       COALESCE(served.stamp, 0) AS stamp, waiting.created_at
     ${LINE_FROM}
   )
-  SELECT (SELECT COUNT(*) + 1 FROM keyed, keyed AS me WHERE me.id = ${id}
+  SELECT (SELECT COUNT(*) + 1 FROM keyed, keyed AS me WHERE me.id = asked.id
       AND (keyed.round, keyed.served, keyed.stamp, keyed.created_at, keyed.id)
         < (me.round, me.served, me.stamp, me.created_at, me.id)) AS position,
-    (SELECT COUNT(*) FROM keyed) AS total`;
+    (SELECT COUNT(*) FROM keyed) AS total
+  FROM unnest(ARRAY[${ids.join(', ')}]::text[]) WITH ORDINALITY AS asked(id, nth)
+  ORDER BY asked.nth`;
 }
 
 /**

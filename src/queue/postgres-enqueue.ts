@@ -3,7 +3,7 @@ import { newJobId } from '../jobs/job-store.js';
 import { checkAdmission } from '../jobs/scheduling.js';
 import type { NewJob } from '../jobs/types.js';
 import { releaseAfterFailure } from '../store/postgres-transaction.js';
-import { fairPlaceSql } from './fair-line.js';
+import { fairPlacesSql } from './fair-line.js';
 import type { AdmissionLimits, EnqueueResult } from './job-queue.js';
 import { literal } from './postgres-literal.js';
 import { type JobRow, toQueueJob } from './rows.js';
@@ -55,8 +55,8 @@ function admitSql({ id, args: { job, limits, now } }: Entry, channel: string): s
 
 /**
  * A batch of enqueues in one message: the admission lock; each job's admission (`admitSql`), in
- * the order sent; one commit; then each new job's place in the line, counted by the server
- * (`fairPlaceSql`: the line itself is neither sorted nor sent back). The lock is held only while
+ * the order sent; one commit; then the new jobs' places in the line, counted by the server in one
+ * statement (`fairPlacesSql`: the line itself is neither sorted nor sent back). The lock is held only while
  * the server runs these, never across a round trip.
  */
 function batchSql(entries: readonly Entry[], channel: string): string {
@@ -64,7 +64,7 @@ function batchSql(entries: readonly Entry[], channel: string): string {
     SELECT pg_advisory_xact_lock(${ADMISSION_LOCK});
     ${entries.map((entry) => admitSql(entry, channel)).join('\n    ')}
     COMMIT;
-    ${entries.map((entry) => `${fairPlaceSql(literal(entry.id))};`).join('\n    ')}`;
+    ${fairPlacesSql(entries.map((entry) => literal(entry.id)))}`;
 }
 
 interface Args {
@@ -141,7 +141,7 @@ async function sendBatch(
     throw error;
   }
   client.release();
-  // BEGIN, the lock, one admission per entry, COMMIT, then one place per entry.
+  // BEGIN, the lock, one admission per entry, COMMIT, then the places: one row per entry.
   const admitted = 2;
   const placed = admitted + batch.length + 1;
   return batch.map((entry, index) => {
@@ -152,7 +152,7 @@ async function sendBatch(
       return refused.ok ? new Error('the queue took no job though its counts allowed one') : refused;
     }
     // Another process may have taken the job in the instant between the commit and the count.
-    const place = results[placed + index]?.rows[0] as { position: string | null; total: string } | undefined;
+    const place = results[placed]?.rows[index] as { position: string | null; total: string } | undefined;
     const total = Math.max(1, Number(place?.total ?? 1));
     const position = Number(place?.position ?? 1);
     return { ok: true, job: toQueueJob(counted), position, total };
