@@ -253,6 +253,41 @@ describe('startFakeWebui', () => {
       expect(widths).toEqual([512, 512]);
     });
   });
+
+  describe('fixedServiceTime', () => {
+    const took = (request: { receivedAt: number; finishedAt?: number } | undefined) =>
+      (request?.finishedAt ?? 0) - (request?.receivedAt ?? 0);
+
+    it('answers generationMs after the request, and one queued behind it generationMs after that', async () => {
+      const fake = await startFake({ generationMs: 150, fixedServiceTime: true });
+      const body = { prompt: 'a fixed time', width: 256, height: 256 };
+      const answers = await Promise.all([
+        call(fake, 'POST', '/sdapi/v1/txt2img', body),
+        call(fake, 'POST', '/sdapi/v1/txt2img', body),
+      ]);
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+      const [first, second] = fake.requests
+        .filter((request) => request.path === '/sdapi/v1/txt2img')
+        .sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0));
+      // Timers may fire up to a millisecond early on the coarser clock libuv keeps.
+      expect(took(first)).toBeGreaterThanOrEqual(149);
+      expect(took(first)).toBeLessThan(250);
+      const between = (second?.finishedAt ?? 0) - (first?.finishedAt ?? 0);
+      expect(between).toBeGreaterThanOrEqual(149);
+      expect(between).toBeLessThan(250);
+      const image = (answers[0]?.json as { images?: string[] } | undefined)?.images?.[0] ?? '';
+      expect(readPngSize(Buffer.from(image, 'base64'))).toEqual({ width: 256, height: 256 });
+    });
+
+    it('answers an interrupted generation at once', async () => {
+      const fake = await startFake({ generationMs: 2000, fixedServiceTime: true });
+      const answer = call(fake, 'POST', '/sdapi/v1/txt2img', { prompt: 'stopped', width: 256, height: 256 });
+      await fake.whenGenerating();
+      await call(fake, 'POST', '/sdapi/v1/interrupt');
+      expect((await answer).status).toBe(200);
+      expect(took(fake.requests.find((request) => request.path === '/sdapi/v1/txt2img'))).toBeLessThan(1000);
+    });
+  });
 });
 
 describe('resolveSampler', () => {

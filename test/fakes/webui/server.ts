@@ -118,9 +118,12 @@ export interface FakeWebuiSettings {
   /** width × height × batch_size above which generation fails with OutOfMemoryError. Default 2048² × 4. */
   oomAbovePixels: number;
   /**
-   * Encode the images inside `generationMs` (the request then takes a fixed time whatever the image
-   * size) instead of after releasing the lock as A1111 does. For measuring what a bot adds on top of
-   * a fixed generation time. Default false.
+   * Answer every generation exactly `generationMs` after its request arrived (or, when it waited in
+   * the queue, after the answer before it), whatever the image size and this process's own turns
+   * (plus any checkpoint load): the images are encoded while it "generates", the answer is built
+   * in the last tenth of it (at most 20 ms, after the lock is released, as A1111 builds its answer)
+   * and held until the deadline. An interrupted one still answers at once. For measuring what a bot
+   * adds on top of a fixed generation time. Default false: the answer is encoded after the lock.
    */
   fixedServiceTime: boolean;
   /**
@@ -276,6 +279,10 @@ interface Context {
   query: Record<string, string>;
   body: unknown;
   bodyError: unknown;
+  /** When the body's last byte was read (`RecordedRequest.receivedAt`'s clock). */
+  receivedAt: number;
+  /** The answer is held until then (same clock): a fixed service time's deadline. */
+  sendAt?: number;
 }
 
 type Handler = (context: Context) => Promise<void> | void;
@@ -332,6 +339,8 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
   let loadedTitle = firstModel.title;
   let modelLoads = 0;
   let generations = 0;
+  /** The last fixed-service-time answer's deadline: one queued behind it starts generating then. */
+  let lastDeadline = 0;
   let job: Job | null = null;
   let lastJob: { interrupted: boolean; timestamp: string } = { interrupted: false, timestamp: '0' };
   const generatingWaiters: Array<() => void> = [];
@@ -379,9 +388,15 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       responseHeaders.vary = 'Accept-Encoding';
     }
     responseHeaders['content-length'] = payload.length;
-    res.writeHead(status, responseHeaders);
-    if (settings.linkMbps > 0) writePaced(res, payload, settings.linkMbps);
-    else res.end(payload);
+    const write = () => {
+      if (res.destroyed) return;
+      res.writeHead(status, responseHeaders);
+      if (settings.linkMbps > 0) writePaced(res, payload, settings.linkMbps);
+      else res.end(payload);
+    };
+    const wait = context.sendAt === undefined ? 0 : context.sendAt - sharedNow();
+    if (wait > 0) setTimeout(write, wait);
+    else write();
   }
 
   /** `payload` written as fast as a `mbps` link carries it, checked every millisecond. */
@@ -1038,7 +1053,9 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       const overrideName = overrides.sd_model_checkpoint;
       const override = typeof overrideName === 'string' ? findModel(models, overrideName) : undefined;
       model = override ?? findModel(models, checkpointOption) ?? firstModel;
+      const loadStarted = sharedNow();
       await loadWeights(model);
+      const generationStarts = Math.max(context.receivedAt, lastDeadline) + sharedNow() - loadStarted;
       if (override !== undefined && !restoreAfterwards) {
         checkpointOption = override.title;
       }
@@ -1099,8 +1116,17 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
         return;
       }
       const remaining = Math.max(0, current.startedAt + settings.generationMs - Date.now());
-      await sleep(remaining, signal);
+      const deadline = generationStarts + settings.generationMs;
+      const building = Math.min(20, settings.generationMs / 10);
+      await sleep(
+        settings.fixedServiceTime ? Math.max(0, deadline - building - sharedNow()) : remaining,
+        signal,
+      );
       if (rendering !== undefined) prerendered = await rendering;
+      if (settings.fixedServiceTime && !current.interrupted) {
+        context.sendAt = deadline;
+        lastDeadline = deadline;
+      }
       if (current.frozenAt === null) {
         current.frozenAt = Date.now();
       }
@@ -1666,7 +1692,7 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const rawBody = await readBody(req);
-    const receivedAt = performance.timeOrigin + performance.now();
+    const receivedAt = sharedNow();
     let body: unknown = null;
     let bodyError: unknown;
     if (rawBody.length > 0) {
@@ -1684,6 +1710,7 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       query: Object.fromEntries(url.searchParams),
       body,
       bodyError,
+      receivedAt,
     };
     const method = req.method ?? 'GET';
     const record: RecordedRequest = {
@@ -1697,7 +1724,7 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
     };
     requests.push(record);
     res.once('finish', () => {
-      record.finishedAt = performance.timeOrigin + performance.now();
+      record.finishedAt = sharedNow();
     });
 
     if (url.pathname.startsWith('/internal/')) {
@@ -1855,6 +1882,11 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
 }
 
 // ---------- helpers ----------
+
+/** The clock every fake's stamps share: `performance.timeOrigin + performance.now()`, ms. */
+function sharedNow(): number {
+  return performance.timeOrigin + performance.now();
+}
 
 function basic(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
