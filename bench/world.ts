@@ -12,10 +12,14 @@ import { type FakeDiscord, startFakeDiscord } from '../test/fakes/discord/server
 import type { FakeMessage } from '../test/fakes/discord/types.js';
 import { type FakeWebui, type FakeWebuiOptions, startFakeWebui } from '../test/fakes/webui/server.js';
 import { type BotEntry, type BotProcess, freePort, spawnBot } from './bot-process.js';
+import { type Stamp, startWebuiHost, type WebuiHost } from './webui-host.js';
 
 export interface World {
   discord: FakeDiscord;
+  /** The fake WebUIs in this process: none with `WorldOptions.webuisApart`. */
   webuis: FakeWebui[];
+  /** Per WebUI (as `WorldOptions.webuis` lists them, in this process or apart), its requests so far. */
+  stamps(): Promise<Stamp[][]>;
   /** ComfyUI fakes, after the WebUIs in SD_API_URL. */
   comfys: FakeComfy[];
   /** The front process: the gateway (BOT_ROLE=all, a worker too, unless `env` says BOT_ROLE=gateway). */
@@ -37,6 +41,11 @@ export interface BenchContext {
 export interface WorldOptions {
   context: BenchContext;
   webuis: FakeWebuiOptions[];
+  /**
+   * The WebUIs in a process of their own (`bench/webui-host.ts`), as a GPU server is: its service
+   * time then does not wait on the fake Discord's turns. Only their stamps are seen (`World.stamps`).
+   */
+  webuisApart?: boolean;
   comfys?: FakeComfyOptions[];
   /** Bot configuration over the bench defaults (every process's). */
   env?: Record<string, string>;
@@ -59,21 +68,25 @@ const BASE_ENV: Record<string, string> = {
   MAX_QUEUE_LENGTH: '10000',
 };
 
-async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+async function until(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
-const countOptions = (webui: FakeWebui) =>
-  webui.requests.filter((request) => request.method === 'GET' && request.path === '/sdapi/v1/options').length;
+const countOptions = (requests: readonly Stamp[]) =>
+  requests.filter((request) => request.method === 'GET' && request.path === '/sdapi/v1/options').length;
 
 /** Commands registered, and each backend asked which model it has loaded (for affinity) by every process listing it. */
 async function untilReady(
   discord: FakeDiscord,
-  webuis: FakeWebui[],
+  stamps: () => Promise<Stamp[][]>,
   comfys: FakeComfy[],
   listings: number[][],
 ): Promise<void> {
@@ -82,9 +95,9 @@ async function untilReady(
     'command registration',
   );
   await until(
-    () =>
-      webuis.every(
-        (webui, i) => countOptions(webui) >= listings.filter((listed) => listed.includes(i)).length,
+    async () =>
+      (await stamps()).every(
+        (requests, i) => countOptions(requests) >= listings.filter((listed) => listed.includes(i)).length,
       ),
     'the first /options of each backend from each process',
   );
@@ -96,19 +109,21 @@ async function untilReady(
 
 export async function startWorld(options: WorldOptions): Promise<World> {
   const discord = await startFakeDiscord();
-  const webuis = await Promise.all(options.webuis.map((webui) => startFakeWebui(webui)));
+  const apart: WebuiHost | null = options.webuisApart === true ? await startWebuiHost(options.webuis) : null;
+  const webuis =
+    apart === null ? await Promise.all(options.webuis.map((webui) => startFakeWebui(webui))) : [];
+  const webuiUrls = apart?.urls ?? webuis.map((webui) => webui.url);
+  const stamps = async (): Promise<Stamp[][]> => apart?.stamps() ?? webuis.map((webui) => webui.requests);
   const comfys = await Promise.all((options.comfys ?? []).map((comfy) => startFakeComfy(comfy)));
   const dir = mkdtempSync(join(tmpdir(), 'sdbot-bench-'));
-  const all = webuis.map((_, i) => i);
+  const all = webuiUrls.map((_, i) => i);
   const listings = [options.frontBackends ?? all, ...(options.workers ?? []).map((w) => w.backends ?? all)];
   const envFor = (listed: number[], own: Record<string, string>) => ({
     ...BASE_ENV,
     DISCORD_TOKEN: discord.token,
     DISCORD_API_URL: discord.apiUrl,
     DISCORD_GUILD_ID: discord.guildId,
-    SD_API_URL: [...listed.map((i) => webuis[i] as FakeWebui), ...comfys]
-      .map((server) => server.url)
-      .join(','),
+    SD_API_URL: [...listed.map((i) => webuiUrls[i] as string), ...comfys.map((comfy) => comfy.url)].join(','),
     // One folder of kept images for every process, as a shared queue needs.
     IMAGE_DIR: join(dir, 'images'),
     ...options.env,
@@ -121,6 +136,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     await Promise.all([
       discord.close(),
       ...webuis.map((webui) => webui.close()),
+      apart?.close(),
       ...comfys.map((comfy) => comfy.close()),
     ]);
     rmSync(dir, { recursive: true, force: true });
@@ -147,8 +163,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
         return worker;
       }),
     );
-    await untilReady(discord, webuis, comfys, listings);
-    return { discord, webuis, comfys, bot, workers, identifyMs, close: stopAll };
+    await untilReady(discord, stamps, comfys, listings);
+    return { discord, webuis, stamps, comfys, bot, workers, identifyMs, close: stopAll };
   } catch (error: unknown) {
     await stopAll();
     throw error;

@@ -3,9 +3,9 @@
  * throughput (N / generation time). Measured on the fake WebUIs' own stamps: from the first txt2img
  * request received to the last answer sent.
  */
-import type { FakeWebui, RecordedRequest } from '../../test/fakes/webui/server.js';
 import type { BenchParams } from '../params.js';
 import { percentile, round } from '../stats.js';
+import type { Stamp } from '../webui-host.js';
 import { type BenchContext, imagine, startWorld, type World, waitForOutcome } from '../world.js';
 
 export interface UtilisationRun {
@@ -27,7 +27,7 @@ export interface UtilisationRun {
   failedJobs: number;
 }
 
-type Timed = RecordedRequest & { finishedAt: number };
+type Timed = Stamp & { finishedAt: number };
 
 /** What the fake WebUIs' own stamps of their txt2img requests say about how busy the bot kept them. */
 export interface BackendStamps {
@@ -66,9 +66,9 @@ function mostAtOnce(requests: readonly Timed[]): number {
 }
 
 /** From the first txt2img request received to the last answer sent, over every WebUI. */
-export function backendStamps(webuis: readonly FakeWebui[], generationMs: number): BackendStamps {
-  const perBackend = webuis.map((webui) =>
-    webui.requests
+export function backendStamps(webuis: readonly (readonly Stamp[])[], generationMs: number): BackendStamps {
+  const perBackend = webuis.map((requests) =>
+    requests
       .filter(
         (request): request is Timed =>
           request.path === '/sdapi/v1/txt2img' && request.finishedAt !== undefined,
@@ -125,7 +125,7 @@ export async function measureUtilisationRun(
   try {
     const jobs = params.jobsPerBackend * backends;
     const failedJobs = await sendAndAwait(world, jobs, params.size, 'a windmill');
-    const stamps = backendStamps(world.webuis, params.generationMs);
+    const stamps = backendStamps(await world.stamps(), params.generationMs);
     return {
       backends,
       concurrency,
