@@ -142,6 +142,36 @@ describe('JsonImageStream', () => {
       expect({ seed, ...got }).toEqual({ seed, ...expected });
     }
   });
+
+  it('agrees with them on images of several mebibytes, damaged anywhere, in socket-sized chunks', () => {
+    for (let seed = 1; seed <= 24; seed++) {
+      const random = createRandom(seed);
+      const bytes = Buffer.alloc(random.int(700_000, 2_600_000), seed);
+      for (let i = 0; i < bytes.length; i += 997) bytes[i] = random.int(0, 255);
+      let image = bytes.toString('base64');
+      if (seed % 3 === 0) image = `data:image/png;base64,${image}`;
+      if (seed % 4 === 1) {
+        // Anywhere: inside the first mebibyte of text, across its end, or in the last quantum.
+        const at = random.pick([
+          random.int(0, image.length - 1),
+          1024 * 1024 - 1,
+          1024 * 1024,
+          image.length - 2,
+        ]);
+        image = image.slice(0, at) + random.pick(['-', '_', '!', '=', '']) + image.slice(at + 1);
+      }
+      if (seed % 8 === 2) image = image.replace(/=+$/, '');
+      const text = JSON.stringify({ images: [image, png.toString('base64')], info: '{"seed": 1}' });
+      const chunks: Buffer[] = [];
+      const all = Buffer.from(text, 'utf8');
+      for (let at = 0; at < all.length; ) {
+        const size = random.pick([65_536, 16_384, random.int(1, 200_000)]);
+        chunks.push(all.subarray(at, at + size));
+        at += size;
+      }
+      expect({ seed, ...actual(chunks) }).toEqual({ seed, ...reference(text) });
+    }
+  });
 });
 
 function split(random: Random, bytes: Buffer): Buffer[] {
