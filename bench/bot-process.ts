@@ -75,8 +75,8 @@ const LEVEL_WARN = 40;
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
- * How the bot is started. `compiled`: what `npm start` runs (`scripts/ensure-built.mjs`, which builds
- * dist/ only when the sources changed, then plain `node dist/bot/index.js`). `tsx`: from source,
+ * How the bot is started. `compiled`: the bundle `npm start` runs (`scripts/ensure-built.mjs` builds
+ * dist/ only when the sources changed), as plain `node dist/bot/index.js`. `tsx`: from source,
  * quicker to prepare but with tsx's loader thread in the process (about 35 MB more RSS).
  */
 export type BotRuntime = 'compiled' | 'tsx';
@@ -96,6 +96,8 @@ export interface BotEntry {
 const NODE = process.execPath;
 const CACHE_DIR = `${REPO_ROOT}node_modules/.cache/sdbot-bench`;
 const BOT_SCRIPT = 'dist/bot/index.js';
+/** What `npm start` runs: the bundle, started in that same node process. */
+const START_SCRIPT = 'scripts/start.mjs';
 
 /** Prepares the bot as `runtime` says (for `compiled`: builds dist/ when stale, as `npm start` does). */
 export function prepareBot(runtime: BotRuntime): BotEntry {
@@ -225,8 +227,8 @@ export async function spawnBot(
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   const healthyMs = performance.now() - spawnedAt;
-  const pid = entry.launcher ? findDescendant(launcherPid, BOT_SCRIPT) : launcherPid;
-  if (pid === undefined) throw new Error(`bench: no node ${BOT_SCRIPT} under ${entry.command}`);
+  const pid = entry.launcher ? findDescendant(launcherPid, START_SCRIPT) : launcherPid;
+  if (pid === undefined) throw new Error(`bench: no node ${START_SCRIPT} under ${entry.command}`);
   const signal = (name: NodeJS.Signals) => {
     try {
       if (entry.launcher) process.kill(-launcherPid, name);

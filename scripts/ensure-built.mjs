@@ -28,7 +28,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = process.env.SDBOT_ROOT ?? fileURLToPath(new URL('..', import.meta.url));
 const SOURCE_DIRS = ['src', 'commands'];
@@ -37,7 +37,8 @@ const OUT_DIR = join(ROOT, 'dist');
 const STAMP = join(OUT_DIR, '.build-stamp');
 const ENTRY = join(OUT_DIR, 'src', 'index.js');
 const BUNDLE_DIR = join(OUT_DIR, 'bot');
-const BUNDLE = join(BUNDLE_DIR, 'index.js');
+/** The bundle `npm start` runs (see scripts/start.mjs). */
+export const BUNDLE = join(BUNDLE_DIR, 'index.js');
 /**
  * Left out of the bundle and loaded from node_modules at run time: native addons (better-sqlite3,
  * sharp), pino (it starts its transports in worker threads from files in its own folder), and the
@@ -137,6 +138,17 @@ function build(tools) {
   return true;
 }
 
+/**
+ * Nothing to build: dist/ is there and matches the sources (or there are no sources, only dist/).
+ * What `npm start` asks before starting the bundle in its own process; anything else goes to the
+ * command line below, in a process of its own.
+ */
+export function upToDate() {
+  const built = existsSync(ENTRY) && existsSync(BUNDLE);
+  if (!built) return false;
+  return !existsSync(join(ROOT, 'src')) || readStamp() === fingerprint();
+}
+
 function main() {
   const args = new Set(process.argv.slice(2));
   const prepare = args.has('--prepare');
@@ -172,4 +184,6 @@ function main() {
   return 1;
 }
 
-process.exitCode = main();
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = main();
+}

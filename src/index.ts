@@ -44,8 +44,11 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
   };
 }
 
-/** `npm start`: reads `.env` (the environment wins), starts, and stops cleanly on SIGTERM/SIGINT. */
-async function main(): Promise<void> {
+/**
+ * `npm start` (scripts/start.mjs calls it) and `node dist/bot/index.js`: reads `.env` (the
+ * environment wins), starts, and stops cleanly on SIGTERM/SIGINT.
+ */
+export async function main(): Promise<void> {
   loadDotenv({ quiet: true });
   let handle: BotHandle | undefined;
   let stopSignal: string | undefined;

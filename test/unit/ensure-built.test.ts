@@ -16,6 +16,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCRIPT = join(ROOT, 'scripts', 'ensure-built.mjs');
+const START = join(ROOT, 'scripts', 'start.mjs');
 
 let dir: string | undefined;
 afterEach(() => {
@@ -52,6 +53,19 @@ function run(root: string, ...args: string[]): { code: number | null; stderr: st
   });
   return { code: result.status, stderr: result.stderr };
 }
+
+/** `npm start`: scripts/start.mjs on the project. */
+function start(root: string): { code: number | null; pid: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [START], {
+    env: { ...process.env, SDBOT_ROOT: root },
+    encoding: 'utf8',
+  });
+  return { code: result.status, pid: result.pid, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** An entry like the bot's: `main` runs it, and it tells which process it runs in. */
+const startable = (version: string) =>
+  `export async function main(): Promise<void> {\n  console.log('${version}', (globalThis as any).process.pid);\n}\n`;
 
 /** The entry: exports its version (tsc's output is read) and prints it (the bundle is run). */
 const source = (version: string) => `export const version: string = '${version}';\nconsole.log(version);\n`;
@@ -90,6 +104,39 @@ describe('ensure-built', () => {
 
     expect(run(root).code).toBe(1);
     expect(run(root).stderr).toContain('the build failed');
+  }, 60_000);
+
+  it('npm start builds what changed in a child, then runs the bundle in its own process', () => {
+    const root = project({ typescript: true });
+    writeFileSync(join(root, 'src', 'index.ts'), startable('one'));
+
+    const first = start(root);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain('building dist/');
+    const [version, pid] = first.stdout.trim().split(' ');
+    expect(version).toBe('one');
+    const second = start(root);
+    expect(second.stderr).toBe('');
+    expect(second.stdout.trim().split(' ')[0]).toBe('one');
+
+    writeFileSync(join(root, 'src', 'index.ts'), startable('two'));
+    utimesSync(join(root, 'src', 'index.ts'), new Date(), new Date(Date.now() + 5000));
+    const third = start(root);
+    expect(third.stderr).toContain('the sources changed');
+    expect(third.stdout.trim().split(' ')[0]).toBe('two');
+    // `main` ran in the process npm started, not in the build's child or another node.
+    expect(Number(pid)).toBe(first.pid);
+  }, 60_000);
+
+  it('npm start stops with the build errors and runs nothing', () => {
+    const root = project({ typescript: true });
+    writeFileSync(join(root, 'src', 'index.ts'), `${startable('started')}export const n: number = 'x';\n`);
+
+    const result = start(root);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('the build failed');
+    expect(result.stdout).toContain('error TS2322');
+    expect(result.stdout).not.toContain('started');
   }, 60_000);
 
   it('lets npm ci finish where there is nothing to build with (no sources yet, or no TypeScript)', () => {
