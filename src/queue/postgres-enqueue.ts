@@ -94,7 +94,8 @@ const MOST_PER_BATCH = 50;
  * pooled connection, a burst's enqueues raced for the admission lock, and a member's later command
  * could take the last place under the cap while an earlier one was refused. A lone command goes at
  * once, as before; a burst costs one commit per batch instead of one per command. A batch that
- * fails fails each of its enqueues with its error.
+ * fails (nothing of it is committed) is sent again one enqueue at a time, in order, so a job the
+ * database refuses fails alone, with its own error, and the others of its batch go in.
  */
 export function createPostgresEnqueue(
   pool: pg.Pool,
@@ -102,19 +103,26 @@ export function createPostgresEnqueue(
 ): (args: Args) => Promise<EnqueueResult> {
   const waiting: Waiting[] = [];
   let sending = false;
+  const send = async (batch: Waiting[]) => {
+    const results = await sendBatch(pool, batch, channel);
+    batch.forEach((entry, index) => {
+      const result = results[index];
+      if (result instanceof Error) entry.reject(result);
+      else if (result !== undefined) entry.resolve(result);
+    });
+  };
   const sendAll = async () => {
     sending = true;
     while (waiting.length > 0) {
       const batch = waiting.splice(0, MOST_PER_BATCH);
       try {
-        const results = await sendBatch(pool, batch, channel);
-        batch.forEach((entry, index) => {
-          const result = results[index];
-          if (result instanceof Error) entry.reject(result);
-          else if (result !== undefined) entry.resolve(result);
-        });
+        await send(batch);
       } catch (error: unknown) {
-        for (const entry of batch) entry.reject(error);
+        if (batch.length === 1) {
+          batch[0]?.reject(error);
+          continue;
+        }
+        for (const entry of batch) await send([entry]).catch((alone: unknown) => entry.reject(alone));
       }
     }
     sending = false;

@@ -4,7 +4,7 @@ import { migratePostgres, POSTGRES_MIGRATIONS } from '../../src/queue/postgres-m
 import { createPostgresJobQueue } from '../../src/queue/postgres-queue.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
 import { defineJobQueueContract } from './job-queue.contract.js';
-import { add, nextEvent, slot } from './job-queue-kit.js';
+import { add, newJob, nextEvent, slot } from './job-queue-kit.js';
 
 let server: TestPostgres | undefined;
 /** One connection (not a pool: its `end` waits until the socket is closed, before the database goes). */
@@ -118,6 +118,33 @@ describe('the PostgreSQL job queue', () => {
       expect(await heard).toEqual({ type: 'enqueued', jobId: id });
     } finally {
       await Promise.all([front.close(), worker.close()]);
+    }
+  });
+
+  it('admits the rest of a burst when the database refuses one of its jobs, which alone fails', async () => {
+    const queue = await createPostgresJobQueue({ connectionString: url() });
+    try {
+      const limits = { maxPendingPerUser: 10, maxQueueLength: 100 };
+      const refused = newJob('B');
+      // jsonb takes no \u0000 ("unsupported Unicode escape sequence"): the statement fails on the server.
+      refused.params = { ...refused.params, prompt: 'a \u0000 b' };
+      const jobs = [newJob('A'), newJob('A'), refused, newJob('C')];
+      const results = await Promise.allSettled(jobs.map((job, index) => queue.enqueue(job, limits, index)));
+      expect(results.map((result) => result.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+      ]);
+      expect(String((results[2] as PromiseRejectedResult).reason)).toContain('Unicode');
+      const admitted = results.flatMap((result) =>
+        result.status === 'fulfilled' && result.value.ok ? [result.value.job.id] : [],
+      );
+      expect(admitted).toHaveLength(3);
+      // Still in the order sent, each in its place.
+      expect((await queue.line()).map((job) => job.id)).toEqual([admitted[0], admitted[2], admitted[1]]);
+    } finally {
+      await queue.close();
     }
   });
 
