@@ -390,13 +390,17 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
     responseHeaders['content-length'] = payload.length;
     const write = () => {
       if (res.destroyed) return;
+      // A timer may fire early: libuv counts from the loop's time, read before this turn's work.
+      const wait = context.sendAt === undefined ? 0 : context.sendAt - sharedNow();
+      if (wait > 0) {
+        setTimeout(write, wait);
+        return;
+      }
       res.writeHead(status, responseHeaders);
       if (settings.linkMbps > 0) writePaced(res, payload, settings.linkMbps);
       else res.end(payload);
     };
-    const wait = context.sendAt === undefined ? 0 : context.sendAt - sharedNow();
-    if (wait > 0) setTimeout(write, wait);
-    else write();
+    write();
   }
 
   /** `payload` written as fast as a `mbps` link carries it, checked every millisecond. */
