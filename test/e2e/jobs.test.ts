@@ -449,6 +449,44 @@ describe('job queue end to end with two WebUI backends', () => {
     }
   });
 
+  it('moves a waiting job’s reply once Discord refuses its token, and edits it there from then on', async () => {
+    harness = await startHarness({ webuis: [{ generationMs: 600 }], env: BASE_ENV });
+    const h = harness;
+    await imagine(h, ALICE, 'refused first');
+    await h.webuis[0]?.whenGenerating();
+    await imagine(h, BOB, 'refused second');
+    await imagine(h, CAROL, 'refused third');
+    const last = await imagine(h, ALICE, 'refused last');
+    // Discord's clock runs ahead of the bot's: the tokens are dead there while the bot holds them usable.
+    h.discord.advanceClock(16 * 60_000);
+    await h.discord.waitForChannelMessage(
+      (message) => hasImage(message) && message.content.includes(`<@${ALICE.id}>`) && message.content !== '',
+      WAIT_MS,
+    );
+    await until(
+      () =>
+        h.discord
+          .messagesIn(h.discord.channelId)
+          .some((message) => hasImage(message) && describedAs(message).includes('refused last')),
+      'the last job’s result in the channel',
+    );
+    // Its place moved twice after the refusal, yet the dead token was tried once: then the channel message.
+    expect(last.handle.rejections.filter((event) => event.code === 50027)).toHaveLength(1);
+    // One channel message for it, the result: its places went to one channel message, since removed.
+    await until(
+      () =>
+        h.discord
+          .messagesIn(h.discord.channelId)
+          .filter(
+            (message) =>
+              !message.deleted &&
+              message.interactionToken === null &&
+              describedAs(message).includes('refused last'),
+          ).length === 1,
+      'one message for the last job',
+    );
+  });
+
   it('sends the result by direct message when the token expired and the bot may not post in the channel', async () => {
     harness = await started({ generationMs: 1000 });
     const h = harness;

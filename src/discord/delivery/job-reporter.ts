@@ -202,11 +202,25 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
     }
   };
 
+  /**
+   * Edits the interaction reply where it is now; else the job as stored, to go on with. A job not
+   * running here tries its own copy first, with no read of the store: while that token is usable
+   * by the clock, a reply moves only when Discord has refused the token, and then it refuses this
+   * edit too and the stored reply is read. (The copy in the line is read again with the move, so at
+   * most one edit tries the dead token.) A burst of places in line costs no read per edit.
+   */
+  const editWhereItIs = async (job: Job, view: MessageView): Promise<Job | 'edited'> => {
+    const runningHere = held.get(job.id)?.attempts === job.attempts;
+    if (!runningHere && (await editOriginal(job, view))) return 'edited';
+    const current = (await currentOf(job)) ?? job;
+    return (await editOriginal(current, view)) ? 'edited' : current;
+  };
+
   /** Shows a view on the job's message: the interaction reply while its token lasts, then a channel message. */
   const show = async (job: Job, view: MessageView): Promise<void> => {
     lastView.set(job.id, view);
-    const current = (await currentOf(job)) ?? job;
-    if (await editOriginal(current, view)) return;
+    const current = await editWhereItIs(job, view);
+    if (current === 'edited') return;
     const moved = parseMoved(current.messageId);
     if (moved !== undefined) {
       await rest.patch(
@@ -221,8 +235,8 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
   /** A final view. Past the token's life it arrives as a new message that mentions the requester. */
   const deliverFinal = async (job: Job, view: MessageView): Promise<void> => {
     lastView.delete(job.id);
-    const current = (await currentOf(job)) ?? job;
-    if (await editOriginal(current, view)) return;
+    const current = await editWhereItIs(job, view);
+    if (current === 'edited') return;
     const moved = parseMoved(current.messageId);
     await moveToMessage(current, view, true);
     if (moved !== undefined) {
