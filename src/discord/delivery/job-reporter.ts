@@ -91,6 +91,8 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
    * need no read of the stored job: the claim brought the target, and this process's moves update it.
    */
   const held = new Map<string, { attempts: number; target: Target }>();
+  /** Jobs not running here whose reply this process moved: their copies in the line may not know yet. */
+  const movedHere = new Set<string>();
   // server default locale: until the server policy carries one, English.
   const defaultLocale = options.defaultLocale ?? (() => resolveLocale(undefined));
   /** Every view of a job speaks its requester's language, after a restart and in a channel post too. */
@@ -114,6 +116,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
     await store.update(jobId, target);
     const entry = held.get(jobId);
     if (entry !== undefined) entry.target = { ...entry.target, ...target };
+    else movedHere.add(jobId);
   };
 
   const noteError = (error: unknown) => {
@@ -143,6 +146,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
     return inOrder(jobId, action).finally(() => {
       finished.delete(jobId);
       held.delete(jobId);
+      movedHere.delete(jobId);
     });
   };
 
@@ -206,12 +210,13 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
    * Edits the interaction reply where it is now; else the job as stored, to go on with. A job not
    * running here tries its own copy first, with no read of the store: while that token is usable
    * by the clock, a reply moves only when Discord has refused the token, and then it refuses this
-   * edit too and the stored reply is read. (The copy in the line is read again with the move, so at
-   * most one edit tries the dead token.) A burst of places in line costs no read per edit.
+   * edit too and the stored reply is read, or when this process moved it (`movedHere`: the line's
+   * copy may not know yet, and a dead token is tried once). A burst of places in line costs no read
+   * per edit.
    */
   const editWhereItIs = async (job: Job, view: MessageView): Promise<Job | 'edited'> => {
     const runningHere = held.get(job.id)?.attempts === job.attempts;
-    if (!runningHere && (await editOriginal(job, view))) return 'edited';
+    if (!runningHere && !movedHere.has(job.id) && (await editOriginal(job, view))) return 'edited';
     const current = (await currentOf(job)) ?? job;
     return (await editOriginal(current, view)) ? 'edited' : current;
   };
