@@ -7,14 +7,13 @@ import { canUseInteractionToken } from '../../jobs/scheduling.js';
 import type { Job } from '../../jobs/types.js';
 import type { Logger } from '../../log.js';
 import { composeGrid, prepareGridCell } from '../results/grid.js';
-import { contentTypeFor, prepareUpload } from '../uploads/upload-preflight.js';
+import { prepareUpload } from '../uploads/upload-preflight.js';
 import type { MessageView } from '../views/message-view.js';
 import { renderCancelled, renderFailed, renderQueued, renderRunning } from '../views/render.js';
 import { renderResult } from '../views/result-view.js';
 import { toUserMessage } from '../views/user-message.js';
-import { LIMITS, truncate } from '../views/view-text.js';
 import { createEditLane } from './edit-lane.js';
-import { type MessageRequest, toMessageRequest } from './multipart.js';
+import { toBody, toRequest } from './view-request.js';
 
 export interface DiscordReporterOptions {
   /** Channel messages and DMs (bound to the global rate limit). */
@@ -53,24 +52,6 @@ const parseMoved = (value: string | null): MovedTarget | undefined => {
   const [channelId, messageId] = value.split('/');
   return channelId && messageId ? { channelId, messageId } : undefined;
 };
-
-function toBody(view: MessageView, allowedUsers: string[] = []) {
-  return {
-    content: truncate(view.content, LIMITS.content),
-    embeds: view.embeds,
-    components: view.components,
-    attachments: view.files.map((file, index) => ({ id: index, filename: file.name })),
-    allowed_mentions: { parse: [], users: allowedUsers },
-  };
-}
-
-/** The REST request of a message: its JSON body, and its files as one multipart body. */
-function toRequest(body: object, view: MessageView): MessageRequest {
-  return toMessageRequest(
-    body,
-    view.files.map((file) => ({ name: file.name, data: file.data, contentType: contentTypeFor(file.name) })),
-  );
-}
 
 /**
  * Delivers job updates to Discord over REST (not through a live interaction object), so updates
