@@ -33,6 +33,19 @@ const filled = (key: string, template: string, locale: string) =>
     ? template
     : fill(template, Object.fromEntries(placeholdersOf(template).map((name) => [name, SAMPLE])), locale);
 
+describe('fill', () => {
+  it.each([...LOCALES, 'fa', 'bn'])(
+    'writes numbers in %s as Intl.NumberFormat does, without grouping',
+    (locale) => {
+      const intl = new Intl.NumberFormat(locale, { useGrouping: false });
+      for (const value of [0, 7, 42, 1234567, 2 ** 53 - 1, 2 ** 53, -3, 1.5, -0.25, 1e21]) {
+        expect(fill('{n}', { n: value }, locale)).toBe(intl.format(value));
+      }
+      expect(fill('{a} of {b}', { a: 3, b: 12 }, locale)).toBe(`${intl.format(3)} of ${intl.format(12)}`);
+    },
+  );
+});
+
 describe('i18n catalog', () => {
   it('has texts in English when the areas are merged', () => {
     expect(KEYS.length).toBeGreaterThan(0);
