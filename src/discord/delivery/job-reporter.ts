@@ -13,6 +13,7 @@ import { renderCancelled, renderFailed, renderQueued, renderRunning } from '../v
 import { renderResult } from '../views/result-view.js';
 import { toUserMessage } from '../views/user-message.js';
 import { createEditLane } from './edit-lane.js';
+import { type MovedTarget, parseMoved, type Target, TOKEN_GONE_CODES } from './reply-target.js';
 import { toBody, toRequest } from './view-request.js';
 
 export interface DiscordReporterOptions {
@@ -33,25 +34,11 @@ export interface DiscordReporterOptions {
   defaultLocale?: (guildId: string | null) => Locale;
 }
 
+/** Moved replies of jobs not running here that a reporter remembers (see `movedHere`). */
+const MOVED_KEPT = 10_000;
+
 /** Progress edits in flight at once (see edit-lane.ts); finals are not limited. */
 const PROGRESS_EDITS_IN_FLIGHT = 8;
-
-/** Where a job's reply lives: its interaction's token while usable, else the message it moved to. */
-type Target = Pick<Job, 'interactionToken' | 'messageId'>;
-
-/** Where a job's reply lives once its interaction token can no longer be used. */
-interface MovedTarget {
-  channelId: string;
-  messageId: string;
-}
-
-const TOKEN_GONE_CODES = new Set([50027, 10015, 10008, 10062]);
-
-const parseMoved = (value: string | null): MovedTarget | undefined => {
-  if (value === null) return undefined;
-  const [channelId, messageId] = value.split('/');
-  return channelId && messageId ? { channelId, messageId } : undefined;
-};
 
 /**
  * Delivers job updates to Discord over REST (not through a live interaction object), so updates
@@ -72,7 +59,10 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
    * need no read of the stored job: the claim brought the target, and this process's moves update it.
    */
   const held = new Map<string, { attempts: number; target: Target }>();
-  /** Jobs not running here whose reply this process moved: their copies in the line may not know yet. */
+  /**
+   * Jobs not running here whose reply this process moved: their copies in the line may not know yet.
+   * The oldest are let go past `MOVED_KEPT` (a job delivered by another process never ends here).
+   */
   const movedHere = new Set<string>();
   // server default locale: until the server policy carries one, English.
   const defaultLocale = options.defaultLocale ?? (() => resolveLocale(undefined));
@@ -97,7 +87,10 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
     await store.update(jobId, target);
     const entry = held.get(jobId);
     if (entry !== undefined) entry.target = { ...entry.target, ...target };
-    else movedHere.add(jobId);
+    else {
+      movedHere.add(jobId);
+      if (movedHere.size > MOVED_KEPT) movedHere.delete(movedHere.values().next().value as string);
+    }
   };
 
   const noteError = (error: unknown) => {
