@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
+import { processCpuMs } from './proc.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TSX_LOADER = pathToFileURL(`${REPO_ROOT}node_modules/tsx/dist/loader.mjs`).href;
@@ -71,8 +72,6 @@ function readStatusKb(pid: number, key: string): number {
 }
 
 const LEVEL_WARN = 40;
-/** USER_HZ, which Linux fixes at 100 for /proc. */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
  * How the bot is started. `compiled`: the bundle `npm start` runs (`scripts/ensure-built.mjs` builds
@@ -250,12 +249,7 @@ export async function spawnBot(
     },
     health,
     memory: () => ({ rss: readStatusKb(pid, 'VmRSS'), peak: readStatusKb(pid, 'VmHWM') }),
-    cpuMs() {
-      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-    },
+    cpuMs: () => processCpuMs(pid),
     resetPeak() {
       try {
         writeFileSync(`/proc/${pid}/clear_refs`, '5');

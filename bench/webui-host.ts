@@ -9,6 +9,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FakeWebuiOptions, RecordedRequest } from '../test/fakes/webui/server.js';
+import { processCpuMs } from './proc.js';
 
 /** What the parent sees of one request: enough for `backendStamps` and the readiness check. */
 export type Stamp = Pick<RecordedRequest, 'method' | 'path' | 'receivedAt' | 'finishedAt'>;
@@ -23,6 +24,8 @@ export interface WebuiHost {
   urls: string[];
   /** Per fake, every request so far, in the order received. */
   stamps(): Promise<Stamp[][]>;
+  /** CPU time the host process has used so far, ms. */
+  cpuMs(): number;
   close(): Promise<void>;
 }
 
@@ -60,6 +63,7 @@ export async function startWebuiHost(options: FakeWebuiOptions[]): Promise<Webui
         });
         send({ type: 'stamps', id });
       }),
+    cpuMs: () => (child.pid === undefined ? 0 : processCpuMs(child.pid)),
     async close() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       send({ type: 'close' });

@@ -20,6 +20,8 @@ export interface World {
   webuis: FakeWebui[];
   /** Per WebUI (as `WorldOptions.webuis` lists them, in this process or apart), its requests so far. */
   stamps(): Promise<Stamp[][]>;
+  /** CPU time of the WebUIs' own process so far, ms (0 when they run in this one). */
+  webuiCpuMs(): number;
   /** ComfyUI fakes, after the WebUIs in SD_API_URL. */
   comfys: FakeComfy[];
   /** The front process: the gateway (BOT_ROLE=all, a worker too, unless `env` says BOT_ROLE=gateway). */
@@ -164,7 +166,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       }),
     );
     await untilReady(discord, stamps, comfys, listings);
-    return { discord, webuis, stamps, comfys, bot, workers, identifyMs, close: stopAll };
+    const webuiCpuMs = () => apart?.cpuMs() ?? 0;
+    return { discord, webuis, stamps, webuiCpuMs, comfys, bot, workers, identifyMs, close: stopAll };
   } catch (error: unknown) {
     await stopAll();
     throw error;

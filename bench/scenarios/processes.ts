@@ -34,7 +34,7 @@ export interface ThroughputRun {
   failedJobs: number;
   /** CPU time of every bot process over the run (send to last delivery) per second of it: cores busy. */
   botCpuCores: number;
-  /** The same for the bench process (the fake Discord and WebUIs). */
+  /** The same for the fakes: the bench process (the fake Discord) and the WebUIs' own process. */
   benchCpuCores: number;
   /** The same for the embedded PostgreSQL server (0 with TEST_DATABASE_URL's). */
   postgresCpuCores: number;
@@ -86,6 +86,7 @@ async function measureThroughput(
       const bots = [world.bot, ...world.workers];
       const botCpu = () => bots.reduce((sum, bot) => sum + bot.cpuMs(), 0);
       const [cpuBefore, benchBefore, pgBefore] = [botCpu(), process.cpuUsage(), postgres.cpuMs()];
+      const webuiBefore = world.webuiCpuMs();
       const started = performance.now();
       const failedJobs = await sendAndAwait(world, jobs, params.size, 'a lighthouse');
       const wallMs = performance.now() - started;
@@ -108,7 +109,10 @@ async function measureThroughput(
         mostAtOnce: stamps.mostAtOnce,
         failedJobs,
         botCpuCores: round((botCpu() - cpuBefore) / wallMs, 2),
-        benchCpuCores: round((bench.user + bench.system) / 1000 / wallMs, 2),
+        benchCpuCores: round(
+          ((bench.user + bench.system) / 1000 + world.webuiCpuMs() - webuiBefore) / wallMs,
+          2,
+        ),
         postgresCpuCores: round((postgres.cpuMs() - pgBefore) / wallMs, 2),
       };
     } finally {

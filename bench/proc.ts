@@ -1,0 +1,13 @@
+/** What /proc tells of a process: kept apart from bot-process.ts, so the WebUI host loads no more than it needs. */
+import { readFileSync } from 'node:fs';
+
+/** USER_HZ, which Linux fixes at 100 for /proc. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU time process `pid` has used so far (user + system, from /proc/<pid>/stat), ms at 10 ms resolution. */
+export function processCpuMs(pid: number): number {
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
