@@ -144,23 +144,27 @@ function build(tools) {
  * command line below, in a process of its own.
  */
 export function upToDate() {
-  const built = existsSync(ENTRY) && existsSync(BUNDLE);
-  if (!built) return false;
+  if (!isBuilt()) return false;
   return !existsSync(join(ROOT, 'src')) || readStamp() === fingerprint();
+}
+
+/** Both outputs are there: tsc's (what the doctor runs) and the bundle. */
+function isBuilt() {
+  return existsSync(ENTRY) && existsSync(BUNDLE);
 }
 
 function main() {
   const args = new Set(process.argv.slice(2));
   const prepare = args.has('--prepare');
   const force = args.has('--force');
-  const built = existsSync(ENTRY) && existsSync(BUNDLE);
+  const built = isBuilt();
   if (!existsSync(join(ROOT, 'src'))) {
     // The Docker dependency layer (no sources yet), or an image that ships dist/ alone.
     if (prepare || built) return 0;
     say(`ensure-built: neither src/ nor a build in ${ROOT}`);
     return 1;
   }
-  if (!force && built && readStamp() === fingerprint()) return 0;
+  if (!force && upToDate()) return 0;
   const tools = findTools();
   if (tools === undefined) {
     if (prepare) return 0;
