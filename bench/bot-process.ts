@@ -6,12 +6,11 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { processCpuMs } from './proc.js';
+import { processCpuMs, TSX_LOADER } from './proc.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const TSX_LOADER = pathToFileURL(`${REPO_ROOT}node_modules/tsx/dist/loader.mjs`).href;
 
 export interface MemoryStatus {
   /** Resident set size now (VmRSS), bytes. */

@@ -1,5 +1,15 @@
-/** What /proc tells of a process: kept apart from bot-process.ts, so the WebUI host loads no more than it needs. */
+/**
+ * What the bench's child processes share: tsx's loader, to run TypeScript, and what /proc tells of
+ * them. Kept apart from bot-process.ts (which loads TypeScript), so the WebUI host loads no more
+ * than it needs.
+ */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** `--import` it to run a .ts file in a child. */
+export const TSX_LOADER = pathToFileURL(
+  fileURLToPath(new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url)),
+).href;
 
 /** USER_HZ, which Linux fixes at 100 for /proc. */
 const CLOCK_TICKS_PER_SECOND = 100;

@@ -7,9 +7,9 @@
  * no bodies) and stops on `close` or when the parent goes.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { FakeWebuiOptions, RecordedRequest } from '../test/fakes/webui/server.js';
-import { processCpuMs } from './proc.js';
+import { processCpuMs, TSX_LOADER } from './proc.js';
 
 /** What the parent sees of one request: enough for `backendStamps` and the readiness check. */
 export type Stamp = Pick<RecordedRequest, 'method' | 'path' | 'receivedAt' | 'finishedAt'>;
@@ -30,9 +30,6 @@ export interface WebuiHost {
 }
 
 const HERE = fileURLToPath(import.meta.url);
-const TSX_LOADER = pathToFileURL(
-  fileURLToPath(new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url)),
-).href;
 
 export async function startWebuiHost(options: FakeWebuiOptions[]): Promise<WebuiHost> {
   const child: ChildProcess = fork(HERE, [JSON.stringify(options)], {
