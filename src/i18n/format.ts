@@ -41,7 +41,7 @@ function integerFormat(locale: string): (value: number) => string {
   return format;
 }
 
-/** Fills a template; a number is formatted for the locale (thousands separators and all). */
+/** Fills a template; a number is written in the locale's digits, without grouping (see `integerFormat`). */
 export function fill(template: string, params: Record<string, string | number>, locale: string): string {
   return template.replace(PLACEHOLDER, (whole, name: string) => {
     const value = params[name];
