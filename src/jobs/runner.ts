@@ -11,6 +11,7 @@ import { startLeaseKeeping, tellRecovered } from './leases.js';
 import { createJobObservers, type JobEvent } from './observers.js';
 import { createOutcomes } from './outcomes.js';
 import { createQueueSnapshot } from './queue-snapshot.js';
+import { createReportOrder } from './report-order.js';
 import { takeBack, toRestartNotes } from './restart.js';
 import type { JobRunner, JobRunnerOptions } from './runner-types.js';
 import { drainRunning, type Running, stopLost } from './running.js';
@@ -33,7 +34,8 @@ const FULL_WORKER_READ_SPACING_MS = 500;
  * The runner on a JobQueue: the queue keeps the line, admission, claims and each step of a job's
  * life; this process runs the jobs it claimed, renews their leases, and acts on cancels asked
  * anywhere. One closure on purpose: the running attempts and the timers are this runner's state,
- * shared by every step; the steps live in claims.ts, leases.ts, outcomes.ts and attempt.ts.
+ * shared by every step; the steps live in claims.ts, leases.ts, outcomes.ts and attempt.ts, and
+ * the order of each job's updates in report-order.ts.
  */
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const { queue, store, reporter, log, now } = options;
@@ -45,8 +47,6 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const running = new Map<string, Running>();
   /** Cancels asked for jobs claimed but not started yet here. */
   const pendingCancels = new Set<string>();
-  /** A "retrying" note still on its way (it reads the line first): every later report of its job waits for it. */
-  const notes = new Map<string, Promise<void>>();
   // On a shared queue every process reads the line on every process's change: at most every 25 ms.
   const snapshot = createQueueSnapshot(
     queue,
@@ -70,23 +70,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     inFlight.add(promise);
     void promise.finally(() => inFlight.delete(promise)).catch(() => undefined);
   };
-  const send = (what: string, job: Job, action: () => Promise<void>) => {
-    track(
-      action().catch((error: unknown) => {
-        log.warn({ err: error, jobId: job.id, what }, 'reporting a job update failed');
-      }),
-    );
-  };
-  /** Jobs with reports waiting for their note: they started here again meanwhile. */
-  const heldBack = new Set<string>();
-  /** A job's reports go out in order after its note still on its way (a retry's, which reads the line first). */
-  const report = (what: string, job: Job, action: () => Promise<void>) => {
-    const before = notes.get(job.id);
-    if (before === undefined) return send(what, job, action);
-    heldBack.add(job.id);
-    track(before.then(() => send(what, job, action)));
-  };
-
+  const { report, noteRetrying } = createReportOrder({ snapshot, reporter, log, track });
   const pool = createBackendPool({
     backends: options.backends,
     concurrency: options.concurrencyPerBackend,
@@ -174,31 +158,6 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     }
     if (event.type === 'released' || event.type === 'cancelled') pendingCancels.delete(event.jobId);
     lookSoon();
-  };
-
-  /**
-   * Tells the member of a job back in line that it is retrying, at its place read anew (a job
-   * already claimed again here is first; one another process took tells its own story). Every
-   * later report of the job waits for this one.
-   */
-  const noteRetrying = (job: Job): Promise<void> => {
-    const told = snapshot.refresh().then(() => {
-      const place =
-        snapshot.position(job.id) ??
-        (heldBack.has(job.id) ? { position: 1, total: snapshot.line.length + 1 } : undefined);
-      if (place !== undefined)
-        send('retrying', job, () => reporter.queued(job, place.position, place.total, 'retrying'));
-    });
-    notes.set(job.id, told);
-    heldBack.delete(job.id);
-    track(
-      told.finally(() => {
-        if (notes.get(job.id) !== told) return;
-        notes.delete(job.id);
-        heldBack.delete(job.id);
-      }),
-    );
-    return told;
   };
 
   const { settle } = createOutcomes({
