@@ -79,15 +79,13 @@ export function createOutcomes(context: OutcomeContext) {
       },
     });
     if (done === undefined) return;
-    report('finished', done, () => reporter.finished(done, result));
-    // Keep the originals for the result buttons (files written on the thread pool).
-    if (images !== undefined) {
-      track(
-        images.save(done.id, result.images, now()).catch((error: unknown) => {
-          log.warn({ err: error, jobId: done.id }, 'could not keep the images for result buttons');
-        }),
-      );
-    }
+    // Keep the originals for the result buttons (files written on the thread pool). The reply goes out
+    // once they are kept, since its buttons may be pressed at once, and served by another process.
+    const kept = images?.save(done.id, result.images, now()).catch((error: unknown) => {
+      log.warn({ err: error, jobId: done.id }, 'could not keep the images for result buttons');
+    });
+    if (kept !== undefined) track(kept);
+    report('finished', done, () => reporter.finished(done, result, kept));
   }
 
   async function fail(job: Job, backendId: string, failure: unknown) {

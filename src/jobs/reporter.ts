@@ -16,7 +16,11 @@ export interface JobReporter {
    * grid's cell). Synchronous and cheap; `finished` follows with the result holding this buffer.
    */
   imageArrived(job: Job, image: Buffer): void;
-  finished(job: Job, result: EngineResult): Promise<void>;
+  /**
+   * `kept`, when given, settles once the originals are kept for the result buttons: the reply (and
+   * so its buttons) goes out after it; work before that (the grid) need not wait.
+   */
+  finished(job: Job, result: EngineResult, kept?: Promise<void>): Promise<void>;
   failed(job: Job, error: unknown): Promise<void>;
   cancelled(job: Job): Promise<void>;
   /** Called on every tick for pending jobs: move the reply off an interaction token about to expire. */

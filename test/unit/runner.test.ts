@@ -7,6 +7,7 @@ import type { CancelOutcome, EngineProgress, EngineResult } from '../../src/engi
 import type { GenerationParams } from '../../src/generation/request.js';
 import { canRun } from '../../src/jobs/eligibility.js';
 import { CLAIM_WAIT_MS } from '../../src/jobs/execute.js';
+import type { ImageStore } from '../../src/jobs/image-store.js';
 import { createSqliteJobStore, type JobStore } from '../../src/jobs/job-store.js';
 import type { QueueNote } from '../../src/jobs/reporter.js';
 import { type CancelResult, createJobRunner, type JobRunner } from '../../src/jobs/runner.js';
@@ -27,7 +28,7 @@ interface Arrival {
 type Report =
   | { type: 'queued'; jobId: string; position: number; total: number; note: QueueNote }
   | { type: 'running'; jobId: string; progress: EngineProgress | null }
-  | { type: 'finished'; jobId: string; result: EngineResult }
+  | { type: 'finished'; jobId: string; result: EngineResult; kept?: Promise<void> | undefined }
   | { type: 'failed'; jobId: string; error: unknown }
   | { type: 'cancelled'; jobId: string };
 
@@ -112,6 +113,7 @@ interface Started {
 interface RunnerSetup {
   engines?: FakeEngine[];
   concurrency?: number;
+  images?: ImageStore;
   maxAttempts?: number;
   eligibility?: boolean;
   /** Wraps the real SQLite queue (to hold a step back, say). */
@@ -133,8 +135,8 @@ function createRunner(world: World, setup: RunnerSetup = {}): Started {
       running: async (job, progress) => {
         reports.push({ type: 'running', jobId: job.id, progress });
       },
-      finished: async (job, result) => {
-        reports.push({ type: 'finished', jobId: job.id, result });
+      finished: async (job, result, kept) => {
+        reports.push({ type: 'finished', jobId: job.id, result, kept });
       },
       failed: async (job, error) => {
         reports.push({ type: 'failed', jobId: job.id, error });
@@ -153,6 +155,7 @@ function createRunner(world: World, setup: RunnerSetup = {}): Started {
     progressIntervalMs: 1000,
     livePreview: false,
     concurrencyPerBackend: setup.concurrency ?? 1,
+    ...(setup.images === undefined ? {} : { images: setup.images }),
     maxAttempts: setup.maxAttempts ?? 2,
     probeTimeoutMs: 1000,
     ...(setup.eligibility === true
@@ -249,6 +252,47 @@ describe('createJobRunner', () => {
     expect(finished?.type === 'finished' && finished.result.images).toEqual([Buffer.from('fake-1 image 0')]);
     expect(runner.backends()[0]?.state).toBe('idle');
     expect(runner.queue()).toEqual([]);
+  });
+
+  it('hands the reporter the keeping of the originals, settled once they are kept, even when keeping fails', async () => {
+    const saves: { jobId: string; images: readonly Buffer[]; done: ReturnType<typeof deferred> }[] = [];
+    const images: ImageStore = {
+      save(jobId, kept) {
+        const done = deferred();
+        saves.push({ jobId, images: kept, done });
+        return saves.length === 1
+          ? done.promise
+          : done.promise.then(() => Promise.reject(new Error('disk full')));
+      },
+      get: async () => undefined,
+      count: () => 0,
+      remove: async () => undefined,
+      pruneBefore: async () => 0,
+    };
+    const world = createWorld();
+    const { runner, engines, reports } = createRunner(world, { images });
+    const engine = engines[0] as FakeEngine;
+    await runner.start();
+    for (const prompt of ['first', 'second']) {
+      const job = await submitted(runner, newJob('alice', prompt));
+      (await engine.run(saves.length)).resolve({ seeds: [7] });
+      await until(
+        () => reports.some((report) => report.type === 'finished' && report.jobId === job.id),
+        prompt,
+      );
+      const finished = reports.find((report) => report.type === 'finished' && report.jobId === job.id);
+      const kept = finished?.type === 'finished' ? finished.kept : undefined;
+      expect(saves.at(-1)?.jobId).toBe(job.id);
+      expect(saves.at(-1)?.images).toBe(finished?.type === 'finished' ? finished.result.images : undefined);
+      const state = { settled: false };
+      void kept?.then(() => {
+        state.settled = true;
+      });
+      await settleALittle();
+      expect(state.settled).toBe(false);
+      saves.at(-1)?.done.release();
+      await until(() => state.settled, `${prompt}: the keeping to settle`);
+    }
   });
 
   it('hands each image of an answer to the reporter before the finished report, as the same buffers', async () => {

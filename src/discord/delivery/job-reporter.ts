@@ -260,7 +260,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
       if (job.kind !== 'upscale' && job.params.count * Math.max(1, job.params.variants?.length ?? 0) > 1)
         void prepareGridCell(image);
     },
-    finished(job, result: EngineResult) {
+    finished(job, result: EngineResult, kept) {
       return finalUpdate(job.id, async () => {
         if (job.result === null) return;
         // A batch shows as one composite image; its originals stay a button away (job_images).
@@ -285,6 +285,7 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
           job.params.delivery ?? {},
           locale,
         );
+        await kept;
         await deliverFinal(job, view);
       });
     },

@@ -40,9 +40,9 @@ export function throttleProgress(inner: JobReporter, intervalMs: number, now: ()
       return inner.running(job, progress);
     },
     imageArrived: (job, image) => inner.imageArrived(job, image),
-    finished(job, result) {
+    finished(job, result, kept) {
       final(job.id);
-      return inner.finished(job, result);
+      return inner.finished(job, result, kept);
     },
     failed(job, error) {
       final(job.id);
