@@ -12,6 +12,8 @@ const UNDERSCORE = 0x5f;
 /** Long enough for `data:image/png;base64,` and the like (`decodeBase64Image` looks at 64 characters). */
 const HEAD_BYTES = 64;
 const EMPTY = Buffer.alloc(0);
+/** The first room for decoded bytes when no size is expected; it doubles as needed. */
+const FIRST_ROOM = 256 * 1024;
 
 export class Base64Sink {
   /** The first bytes, held until we know whether they start with a data-URI prefix. */
@@ -21,10 +23,19 @@ export class Base64Sink {
   private carry: Buffer = EMPTY;
   /** `=` seen so far; only more `=` may follow. */
   private padding = 0;
-  private readonly parts: Buffer[] = [];
+  /**
+   * The bytes decoded so far, `out[0, length)`. Decoding straight into one Buffer (grown by doubling)
+   * takes a third of the time of a Buffer per chunk joined at the end, and allocates about half
+   * the memory outside V8's heap, which is what brings on its full collections in a large batch.
+   */
+  private out: Buffer = EMPTY;
+  private length = 0;
   private invalid = false;
   /** Raw bytes after a JSON escape showed up: decoded at the end the slow way (never seen in practice). */
   private raw: Buffer[] | null = null;
+
+  /** `expectedBytes`: about how large the image will be (the one before it in the same answer), or 0. */
+  constructor(private readonly expectedBytes = 0) {}
 
   /** Raw bytes of the string's content (between the quotes, escapes as sent). */
   push(segment: Buffer): void {
@@ -60,14 +71,16 @@ export class Base64Sink {
     if (this.head !== null) this.settleHead();
     if (this.invalid) return null;
     const tail = this.carry.length;
-    if (tail === 0 && this.padding === 0) {
-      return this.parts.length === 0 ? null : Buffer.concat(this.parts);
+    if (tail !== 0 || this.padding !== 0) {
+      // The last quantum: `xx==` or `xxx=` (unpadded endings are refused, as before).
+      if (tail + this.padding !== 4) return null;
+      const last = Buffer.concat([this.carry, Buffer.alloc(this.padding, EQUALS)]);
+      if (!this.decodeQuantum(last, this.padding)) return null;
     }
-    // The last quantum: `xx==` or `xxx=` (unpadded endings are refused, as before).
-    if (tail + this.padding !== 4) return null;
-    const last = Buffer.concat([this.carry, Buffer.alloc(this.padding, EQUALS)]);
-    if (!this.decodeQuantum(last, this.padding)) return null;
-    return Buffer.concat(this.parts);
+    if (this.length === 0) return null;
+    const bytes = this.out.subarray(0, this.length);
+    // Room left over from the last doubling is given back when it is more than an eighth.
+    return this.out.length - this.length > this.length / 8 ? Buffer.from(bytes) : bytes;
   }
 
   private settleHead(): void {
@@ -121,17 +134,29 @@ export class Base64Sink {
    * group is valid exactly when the decoded length matches; `-`/`_` (base64url) are refused.
    */
   private decodeQuantum(chars: Buffer, padding: number): boolean {
-    const decoded = Buffer.from(chars.toString('latin1'), 'base64');
-    if (
-      decoded.length !== (chars.length / 4) * 3 - padding ||
-      chars.includes(DASH) ||
-      chars.includes(UNDERSCORE)
-    ) {
+    const expected = (chars.length / 4) * 3 - padding;
+    if (chars.includes(DASH) || chars.includes(UNDERSCORE)) {
       this.invalid = true;
       return false;
     }
-    this.parts.push(decoded);
+    this.makeRoom(expected);
+    const written = this.out.write(chars.toString('latin1'), this.length, expected, 'base64');
+    if (written !== expected) {
+      this.invalid = true;
+      return false;
+    }
+    this.length += written;
     return true;
+  }
+
+  /** Room for `bytes` more: the expected size at first, then twice as much each time it is short. */
+  private makeRoom(bytes: number): void {
+    const needed = this.length + bytes;
+    if (needed <= this.out.length) return;
+    const first = this.expectedBytes > 0 ? this.expectedBytes + (this.expectedBytes >> 4) : FIRST_ROOM;
+    const room = Buffer.allocUnsafe(Math.max(needed, this.out.length === 0 ? first : this.out.length * 2));
+    this.out.copy(room, 0, 0, this.length);
+    this.out = room;
   }
 
   /** An escape arrived: keep everything as raw JSON text from here (what was decoded re-encodes exactly). */
@@ -140,11 +165,12 @@ export class Base64Sink {
     if (this.head !== null) {
       seen.push(...this.head);
     } else {
-      seen.push(Buffer.from(Buffer.concat(this.parts).toString('base64'), 'latin1'), this.carry);
+      seen.push(Buffer.from(this.out.toString('base64', 0, this.length), 'latin1'), this.carry);
       if (this.padding > 0) seen.push(Buffer.alloc(this.padding, EQUALS));
       if (this.invalid) seen.push(Buffer.from('!'));
     }
     this.raw = [...seen, Buffer.from(segment)];
-    this.parts.length = 0;
+    this.out = EMPTY;
+    this.length = 0;
   }
 }

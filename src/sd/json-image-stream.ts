@@ -102,7 +102,8 @@ export class JsonImageStream {
     const path = this.frames.map((frame) => (frame.kind === 'object' ? frame.key : frame.index));
     this.current = this.select(path);
     if (this.current === 'decode') {
-      this.sink = new Base64Sink();
+      // Images of one answer are about the same size: the one before tells the next how much room to take.
+      this.sink = new Base64Sink(this.images.at(-1)?.bytes?.length ?? 0);
       this.sinkPath = path;
     }
   }

@@ -172,6 +172,30 @@ describe('JsonImageStream', () => {
       expect({ seed, ...actual(chunks) }).toEqual({ seed, ...reference(text) });
     }
   });
+
+  it('decodes every image of a batch exactly and keeps little spare room, whatever the size of the one before', () => {
+    const random = createRandom(7);
+    // Smaller, larger, much larger, much smaller and equal to the image before each.
+    const sizes = [300_000, 1_900_000, 5_000_000, 40_000, 40_000, 1_000, 2_000_000];
+    const originals = sizes.map((size) => {
+      const bytes = Buffer.alloc(size);
+      for (let i = 0; i < size; i += 13) bytes[i] = random.int(0, 255);
+      return bytes;
+    });
+    const text = JSON.stringify({ images: originals.map((bytes) => bytes.toString('base64')) });
+    const all = Buffer.from(text, 'utf8');
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < all.length; at += 65_536) chunks.push(all.subarray(at, at + 65_536));
+    const { images } = run(chunks);
+    expect(
+      images.map((image) => image.bytes?.equals(originals[image.path[1] as number] ?? Buffer.alloc(0))),
+    ).toEqual(sizes.map(() => true));
+    for (const image of images) {
+      const bytes = image.bytes as Buffer;
+      // Small Buffers share Node's pool; a large one holds at most an eighth more than its bytes.
+      if (bytes.length > 8192) expect(bytes.buffer.byteLength).toBeLessThanOrEqual(bytes.length * 1.125);
+    }
+  });
 });
 
 function split(random: Random, bytes: Buffer): Buffer[] {
