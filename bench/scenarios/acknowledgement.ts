@@ -2,7 +2,9 @@
  * Acknowledgement latency: many /imagine sent at once from many members; for each, the time from
  * INTERACTION_CREATE leaving the fake gateway to the deferral (callback type 5) reaching the fake REST.
  * A few jobs run first so the burst meets a warm bot; then several bursts, each drained before the next.
- * Several bots (ours and the minimal one) take turns burst by burst.
+ * Several bots (ours and the minimal one) take turns burst by burst. The fake WebUIs run in a process of
+ * their own: the minimal bot sends its 200 requests at once, which in the bench process held up the fake
+ * Discord that stamps the deferrals.
  */
 import { type LoopDelay, startLoopWindow } from '../event-loop.js';
 import type { BenchParams } from '../params.js';
@@ -79,6 +81,7 @@ async function startAckWorld(context: BenchContext, params: BenchParams['ack']):
   const world = await startWorld({
     context,
     webuis: Array.from({ length: params.backends }, () => ({ generationMs: params.generationMs })),
+    webuisApart: true,
   });
   for (let i = 0; i < params.warmup; i++) await waitForOutcome(imagine(world, 0, { prompt: `warm-up ${i}` }));
   return world;
