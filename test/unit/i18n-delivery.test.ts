@@ -19,40 +19,9 @@ import { SdOutOfMemoryError, SdUnsupportedError } from '../../src/engines/errors
 import type { Locale } from '../../src/i18n/locales.js';
 import type { Job, JobResult } from '../../src/jobs/types.js';
 import { toHttpError } from '../../src/sd/error-mapping.js';
+import { sampleJob } from '../support/sample-job.js';
 
-const job: Job = {
-  id: 'job42',
-  kind: 'txt2img',
-  state: 'succeeded',
-  userId: '1300000000000000100',
-  guildId: '1300000000000000001',
-  channelId: '1300000000000000002',
-  applicationId: '1300000000000000003',
-  interactionToken: 'token',
-  tokenExpiresAt: 0,
-  params: {
-    prompt: 'a red fox',
-    negativePrompt: 'blurry',
-    seed: -1,
-    steps: 20,
-    cfgScale: 7,
-    width: 512,
-    height: 512,
-    count: 1,
-    sampler: 'Euler a',
-    scheduler: undefined,
-    model: 'v1-5-pruned-emaonly.safetensors [6ce0161689]',
-  },
-  backend: 'http://127.0.0.1:7860',
-  attempts: 1,
-  error: null,
-  result: null,
-  parentId: null,
-  messageId: null,
-  createdAt: 0,
-  startedAt: 0,
-  finishedAt: 0,
-};
+const job: Job = sampleJob({}, { negativePrompt: 'blurry' });
 
 const result: JobResult = {
   seeds: [4242],

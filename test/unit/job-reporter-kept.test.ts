@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createDiscordJobReporter } from '../../src/discord/delivery/job-reporter.js';
 import type { Job } from '../../src/jobs/types.js';
 import { createLogger } from '../../src/log.js';
+import { sampleJob } from '../support/sample-job.js';
 
 /**
  * The reply of a finished job goes out once its originals are kept: its buttons (Image n, Upscale)
@@ -36,47 +37,25 @@ async function startDiscord(): Promise<{ rest: REST; requests: string[] }> {
   return { rest, requests };
 }
 
-const job: Job = {
-  id: 'kept-job',
-  kind: 'txt2img',
-  state: 'succeeded',
-  userId: '1300000000000000100',
-  guildId: '1300000000000000001',
-  channelId: '1300000000000000002',
-  applicationId: '1300000000000000003',
-  interactionToken: 'the-token',
-  tokenExpiresAt: Number.MAX_SAFE_INTEGER,
-  params: {
-    prompt: 'apple',
-    negativePrompt: '',
-    seed: 20,
-    steps: 20,
-    cfgScale: 7,
-    width: 64,
-    height: 64,
-    count: 1,
-    sampler: 'Euler a',
-    scheduler: undefined,
-    model: undefined,
-  },
-  backend: 'webui',
-  attempts: 1,
-  error: null,
-  result: {
-    seeds: [20],
-    model: 'the-model',
-    modelHash: null,
-    sampler: 'Euler a',
-    infotexts: [],
-    durationMs: 1000,
+const job: Job = sampleJob(
+  {
+    id: 'kept-job',
+    interactionToken: 'the-token',
+    tokenExpiresAt: Number.MAX_SAFE_INTEGER,
     backend: 'webui',
+    finishedAt: 1000,
+    result: {
+      seeds: [20],
+      model: 'the-model',
+      modelHash: null,
+      sampler: 'Euler a',
+      infotexts: [],
+      durationMs: 1000,
+      backend: 'webui',
+    },
   },
-  parentId: null,
-  messageId: null,
-  createdAt: 0,
-  startedAt: 0,
-  finishedAt: 1000,
-};
+  { prompt: 'apple', seed: 20, width: 64, height: 64, model: undefined },
+);
 
 describe('the Discord job reporter', () => {
   it('sends a finished reply only once its images are kept, and at once after', async () => {

@@ -9,40 +9,12 @@ import {
   truncate,
 } from '../../src/discord/views/render.js';
 import type { Job, JobResult } from '../../src/jobs/types.js';
+import { sampleJob } from '../support/sample-job.js';
 
-const job: Job = {
-  id: 'abc123',
-  kind: 'txt2img',
-  state: 'succeeded',
-  userId: '1300000000000000100',
-  guildId: '1300000000000000001',
-  channelId: '1300000000000000002',
-  applicationId: '1300000000000000003',
-  interactionToken: 'token',
-  tokenExpiresAt: 0,
-  params: {
-    prompt: 'a *bold* cat',
-    negativePrompt: '',
-    seed: -1,
-    steps: 20,
-    cfgScale: 7,
-    width: 512,
-    height: 512,
-    count: 1,
-    sampler: 'DPM++ 2M',
-    scheduler: 'Karras',
-    model: 'v1-5-pruned-emaonly.safetensors [6ce0161689]',
-  },
-  backend: 'http://127.0.0.1:7860',
-  attempts: 1,
-  error: null,
-  result: null,
-  parentId: null,
-  messageId: null,
-  createdAt: 0,
-  startedAt: 0,
-  finishedAt: 0,
-};
+const job: Job = sampleJob(
+  { id: 'abc123' },
+  { prompt: 'a *bold* cat', sampler: 'DPM++ 2M', scheduler: 'Karras' },
+);
 
 const result: JobResult = {
   seeds: [42],
