@@ -1,5 +1,6 @@
 import type { EngineResult } from '../engines/types.js';
 import type { Logger } from '../log.js';
+import { within } from '../runtime/within.js';
 import { type AttemptOutcome, failureKindOf, realSize } from './attempt.js';
 import type { BackendPool } from './backend-pool.js';
 import type { ImageStore } from './image-store.js';
@@ -7,6 +8,12 @@ import type { JobEvent } from './observers.js';
 import type { JobReporter } from './reporter.js';
 import { decideAfterFailure, takesBackendDown } from './scheduling.js';
 import type { Job, JobResult } from './types.js';
+
+/**
+ * A finished job's reply waits this long at most for its originals to be kept: a stuck disk delays
+ * the result buttons' images, never the result itself.
+ */
+export const KEPT_WAIT_MS = 10_000;
 
 /** One step the lease holder takes on a running job (see `JobQueue`). */
 export type LeaseStep =
@@ -29,6 +36,8 @@ export interface OutcomeContext {
   now: () => number;
   maxAttempts: number;
   images: ImageStore | undefined;
+  /** How long a finished job's reply waits at most for its originals to be kept. */
+  keptWaitMs: number;
   isAccepting(): boolean;
   /** Tells the member of a job back in line that it is retrying; the job's later reports wait for it. */
   noteRetrying(job: Job): Promise<void>;
@@ -53,6 +62,7 @@ export function createOutcomes(context: OutcomeContext) {
     now,
     maxAttempts,
     images,
+    keptWaitMs,
     isAccepting,
     noteRetrying,
   } = context;
@@ -85,7 +95,19 @@ export function createOutcomes(context: OutcomeContext) {
       log.warn({ err: error, jobId: done.id }, 'could not keep the images for result buttons');
     });
     if (kept !== undefined) track(kept);
-    report('finished', done, () => reporter.finished(done, result, kept));
+    const keptOrLate = kept && keptInTime(kept, done.id);
+    report('finished', done, () => reporter.finished(done, result, keptOrLate));
+  }
+
+  /** Settles once the originals are kept, or after `keptWaitMs` (and says so). */
+  async function keptInTime(kept: Promise<void>, jobId: string): Promise<void> {
+    if (
+      (await within(
+        kept.then(() => true),
+        keptWaitMs,
+      )) === undefined
+    )
+      log.warn({ jobId, waitedMs: keptWaitMs }, 'sending a result before its images were kept');
   }
 
   async function fail(job: Job, backendId: string, failure: unknown) {

@@ -54,6 +54,8 @@ export interface JobRunnerOptions {
   modelAffinity?: boolean;
   /** Where finished jobs' original images are kept for result buttons; unset: not kept. */
   images?: ImageStore | undefined;
+  /** How long a finished job's reply waits at most for its originals to be kept (`KEPT_WAIT_MS`). */
+  keptWaitMs?: number;
   /** Whether a backend can take a job at all (its model, its capabilities). Default: any. */
   eligible?: (job: Pick<Job, 'kind' | 'params'>, backendId: string, pool: BackendPool) => boolean;
   /** How long start-up waits for the first capability probe of each backend. */

@@ -9,7 +9,7 @@ import { createExecutor } from './execute.js';
 import { createLeaseSteps } from './lease-steps.js';
 import { startLeaseKeeping, tellRecovered } from './leases.js';
 import { createJobObservers, type JobEvent } from './observers.js';
-import { createOutcomes } from './outcomes.js';
+import { createOutcomes, KEPT_WAIT_MS } from './outcomes.js';
 import { createQueueSnapshot } from './queue-snapshot.js';
 import { createReportOrder } from './report-order.js';
 import { takeBack, toRestartNotes } from './restart.js';
@@ -171,6 +171,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     now,
     maxAttempts: options.maxAttempts,
     images: options.images,
+    keptWaitMs: options.keptWaitMs ?? KEPT_WAIT_MS,
     isAccepting: () => accepting,
     noteRetrying,
   });

@@ -114,6 +114,7 @@ interface RunnerSetup {
   engines?: FakeEngine[];
   concurrency?: number;
   images?: ImageStore;
+  keptWaitMs?: number;
   maxAttempts?: number;
   eligibility?: boolean;
   /** Wraps the real SQLite queue (to hold a step back, say). */
@@ -156,6 +157,7 @@ function createRunner(world: World, setup: RunnerSetup = {}): Started {
     livePreview: false,
     concurrencyPerBackend: setup.concurrency ?? 1,
     ...(setup.images === undefined ? {} : { images: setup.images }),
+    ...(setup.keptWaitMs === undefined ? {} : { keptWaitMs: setup.keptWaitMs }),
     maxAttempts: setup.maxAttempts ?? 2,
     probeTimeoutMs: 1000,
     ...(setup.eligibility === true
@@ -254,7 +256,7 @@ describe('createJobRunner', () => {
     expect(runner.queue()).toEqual([]);
   });
 
-  it('hands the reporter the keeping of the originals, settled once they are kept, even when keeping fails', async () => {
+  it('hands the reporter the keeping of the originals, settled once they are kept, when keeping fails, or after its wait', async () => {
     const saves: { jobId: string; images: readonly Buffer[]; done: ReturnType<typeof deferred> }[] = [];
     const images: ImageStore = {
       save(jobId, kept) {
@@ -270,10 +272,11 @@ describe('createJobRunner', () => {
       pruneBefore: async () => 0,
     };
     const world = createWorld();
-    const { runner, engines, reports } = createRunner(world, { images });
+    const { runner, engines, reports } = createRunner(world, { images, keptWaitMs: 400 });
     const engine = engines[0] as FakeEngine;
     await runner.start();
-    for (const prompt of ['first', 'second']) {
+    // Kept; failed to keep; never kept (a stuck disk): the reply waits for the first two, and 400 ms for the last.
+    for (const prompt of ['first', 'second', 'third']) {
       const job = await submitted(runner, newJob('alice', prompt));
       (await engine.run(saves.length)).resolve({ seeds: [7] });
       await until(
@@ -285,13 +288,16 @@ describe('createJobRunner', () => {
       expect(saves.at(-1)?.jobId).toBe(job.id);
       expect(saves.at(-1)?.images).toBe(finished?.type === 'finished' ? finished.result.images : undefined);
       const state = { settled: false };
+      const since = Date.now();
       void kept?.then(() => {
         state.settled = true;
       });
       await settleALittle();
       expect(state.settled).toBe(false);
-      saves.at(-1)?.done.release();
+      if (prompt !== 'third') saves.at(-1)?.done.release();
       await until(() => state.settled, `${prompt}: the keeping to settle`);
+      if (prompt === 'third') expect(Date.now() - since).toBeGreaterThanOrEqual(300);
+      else expect(Date.now() - since).toBeLessThan(300);
     }
   });
 
