@@ -17,8 +17,9 @@ export interface JobReporter {
    */
   imageArrived(job: Job, image: Buffer): void;
   /**
-   * `kept`, when given, settles once the originals are kept for the result buttons: the reply (and
-   * so its buttons) goes out after it; work before that (the grid) need not wait.
+   * `kept`, when given, settles once the originals are kept for the result buttons, or once the
+   * runner stops waiting for them (`KEPT_WAIT_MS`): the reply (and so its buttons) goes out after
+   * it; work before that (the grid) need not wait.
    */
   finished(job: Job, result: EngineResult, kept?: Promise<void>): Promise<void>;
   failed(job: Job, error: unknown): Promise<void>;
