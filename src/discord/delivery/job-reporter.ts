@@ -13,7 +13,8 @@ import { renderCancelled, renderFailed, renderQueued, renderRunning } from '../v
 import { renderResult } from '../views/result-view.js';
 import { toUserMessage } from '../views/user-message.js';
 import { createEditLane } from './edit-lane.js';
-import { type MovedTarget, parseMoved, type Target, TOKEN_GONE_CODES } from './reply-target.js';
+import { postToUser } from './post-to-user.js';
+import { parseMoved, type Target, TOKEN_GONE_CODES } from './reply-target.js';
 import { toBody, toRequest } from './view-request.js';
 
 export interface DiscordReporterOptions {
@@ -124,33 +125,9 @@ export function createDiscordJobReporter(options: DiscordReporterOptions): JobRe
     });
   };
 
-  /** Posts into the job's channel, or the requester's DMs when the bot may not post there. */
-  const postToUser = async (job: Job, view: MessageView, mention: boolean): Promise<MovedTarget> => {
-    const withMention: MessageView = mention
-      ? { ...view, content: [`<@${job.userId}>`, view.content].filter((part) => part !== '').join(' ') }
-      : view;
-    const body = toBody(withMention, mention ? [job.userId] : []);
-    try {
-      const message = (await rest.post(Routes.channelMessages(job.channelId), toRequest(body, view))) as {
-        id: string;
-      };
-      return { channelId: job.channelId, messageId: message.id };
-    } catch (error: unknown) {
-      noteError(error);
-      log.info({ err: error, jobId: job.id }, 'cannot post in the channel; sending a direct message');
-      const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: job.userId } })) as {
-        id: string;
-      };
-      const message = (await rest.post(Routes.channelMessages(dm.id), toRequest(body, view))) as {
-        id: string;
-      };
-      return { channelId: dm.id, messageId: message.id };
-    }
-  };
-
   /** Posts the view as a new message (channel, else DM) and makes it the job's message from now on. */
   const moveToMessage = async (job: Job, view: MessageView, mention: boolean): Promise<void> => {
-    const target = await postToUser(job, view, mention);
+    const target = await postToUser(rest, log, noteError, job, view, mention);
     await storeMove(job.id, { interactionToken: null, messageId: `${target.channelId}/${target.messageId}` });
   };
 
