@@ -1,5 +1,8 @@
+import type { Logger } from '../log.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { BackendPool } from './backend-pool.js';
+import type { SendReport } from './report-order.js';
+import type { JobReporter } from './reporter.js';
 import type { Job } from './types.js';
 
 /** What start-up does with the jobs a previous run left unfinished. */
@@ -65,4 +68,16 @@ export function toRestartNotes(
   const notes = line.map((job, index) => ({ job, position: index + 1, total: line.length }));
   if (context.sharedQueue) return notes.filter((note) => requeued.includes(note.job.id));
   return context.announcesLine ? notes : [];
+}
+
+/** Tells each member `toRestartNotes` names that the bot restarted, at the job's place. */
+export function tellRestarted(
+  notes: readonly { job: Job; position: number; total: number }[],
+  context: { log: Logger; report: SendReport; reporter: JobReporter },
+): void {
+  const { log, report, reporter } = context;
+  if (notes.length > 0) log.info({ count: notes.length }, 'reloaded unfinished jobs');
+  for (const { job, position, total } of notes) {
+    report('restarted', job, () => reporter.queued(job, position, total, 'restarted'));
+  }
 }

@@ -12,9 +12,9 @@ import { createJobObservers, type JobEvent } from './observers.js';
 import { createOutcomes, KEPT_WAIT_MS } from './outcomes.js';
 import { createQueueSnapshot } from './queue-snapshot.js';
 import { createReportOrder } from './report-order.js';
-import { takeBack, toRestartNotes } from './restart.js';
+import { takeBack, tellRestarted, toRestartNotes } from './restart.js';
 import type { JobRunner, JobRunnerOptions } from './runner-types.js';
-import { drainRunning, type Running, stopLost } from './running.js';
+import { cancelOnce, drainRunning, type Running, stopLost } from './running.js';
 import { type AdmissionResult, checkAdmission } from './scheduling.js';
 import type { Job } from './types.js';
 
@@ -142,11 +142,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     track,
   });
 
-  const cancelRunning = (entry: Running) => {
-    if (entry.cancelling) return;
-    entry.cancelling = true;
-    track(entry.attempt.cancel().catch(() => undefined));
-  };
+  const cancelRunning = (entry: Running) => cancelOnce(entry, track);
 
   /** What another step (here or in another process) changed in the line. */
   const onQueueEvent = (event: QueueEvent) => {
@@ -264,10 +260,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         sharedQueue: options.sharedQueue ?? false,
         announcesLine,
       });
-      if (notes.length > 0) log.info({ count: notes.length }, 'reloaded unfinished jobs');
-      for (const { job, position, total } of notes) {
-        report('restarted', job, () => reporter.queued(job, position, total, 'restarted'));
-      }
+      tellRestarted(notes, { log, report, reporter });
       leases = startLeaseKeeping({
         queue,
         worker,

@@ -56,3 +56,10 @@ export function stopLost(entry: Running, log: Logger): Promise<void> {
   log.warn({ jobId: entry.job.id }, 'lost the lease of a running job; stopping it here');
   return entry.attempt.stop(false);
 }
+
+/** Cancels a running attempt once: a second ask while the first is under way changes nothing. */
+export function cancelOnce(entry: Running, track: (promise: Promise<unknown>) => void): void {
+  if (entry.cancelling) return;
+  entry.cancelling = true;
+  track(entry.attempt.cancel().catch(() => undefined));
+}
