@@ -32,6 +32,7 @@ export interface ClaimsOptions {
  * for different backends overlap (see `schedule`); `scheduleNow` is for a slot a server's answer
  * just freed.
  */
+// One closure on purpose: the backends being claimed for, the asks since a round began and the queued round are shared by every entry point.
 export function createClaims(options: ClaimsOptions): {
   schedule(): void;
   /** Settles once the round it starts has claimed (or found nothing to claim). */

@@ -25,6 +25,7 @@ export interface QueueSnapshot {
   readonly behind: boolean;
 }
 
+// One closure on purpose: the line as last read, the claims no read has seen yet and the read in waiting are one state.
 export function createQueueSnapshot(
   queue: Pick<JobQueue, 'overview'>,
   onError: (error: unknown) => void,

@@ -45,6 +45,7 @@ const CLEAR_FIELDS: Record<Exclude<PolicyClear, 'all'>, keyof GuildPolicy> = {
   locale: 'locale',
 };
 
+// Long on purpose: one pass over every option that collects each problem, so the member sees them all at once.
 export function planPolicyChange(
   current: GuildPolicy,
   input: PolicyInput,

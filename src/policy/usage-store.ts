@@ -40,6 +40,7 @@ export const limitsOff = (limits: QuotaLimits): boolean =>
 export const uncheckedDecision = (limits: QuotaLimits, now: number, bypass: boolean): QuotaDecision =>
   decideQuota({ userLastAt: undefined, serverTimesInLastHour: [] }, limits, now, bypass);
 
+// One closure on purpose: the prepared statements and the count since the last prune are shared by every method.
 export function createSqliteUsageStore(db: Db): UsageStore {
   const lastOfUser = db.prepare<[string, string, number], { at: number | null }>(
     'SELECT MAX(at) AS at FROM usage WHERE guild_id = ? AND user_id = ? AND at > ?',
