@@ -10,6 +10,7 @@ import type { JobRunner } from './jobs/runner.js';
 import { type Logger, redactText } from './log.js';
 import type { Metrics } from './metrics.js';
 import { releaseStartUpHeap } from './runtime/start-up-heap.js';
+import { compileOnFirstCall } from './runtime/tiering.js';
 import { secretsOfEnv } from './secrets.js';
 
 export type StartOptions = AppOptions;
@@ -49,6 +50,7 @@ export async function startBot(env: Env, options: StartOptions = {}): Promise<Bo
  * environment wins), starts, and stops cleanly on SIGTERM/SIGINT.
  */
 export async function main(): Promise<void> {
+  compileOnFirstCall();
   loadDotenv({ quiet: true });
   let handle: BotHandle | undefined;
   let stopSignal: string | undefined;

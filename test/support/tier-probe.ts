@@ -1,0 +1,14 @@
+/**
+ * Child process of test/unit/tiering.test.ts (run with --allow-natives-syntax). With `on`, it calls
+ * `compileOnFirstCall` first. Prints whether a function called once runs as baseline code.
+ */
+const on = process.argv[2] === 'on';
+if (on) {
+  const { compileOnFirstCall } = await import('../../src/runtime/tiering.js');
+  compileOnFirstCall();
+}
+const once = new Function('value', 'return value + 1') as (value: number) => number;
+once(1);
+// V8's own test hook; `eval` keeps the natives syntax out of the TypeScript and the bundler.
+const isBaseline: unknown = (0, eval)('(fn) => %ActiveTierIsSparkplug(fn)')(once);
+process.stdout.write(String(isBaseline));
