@@ -9,6 +9,7 @@ if (on) {
 }
 const once = new Function('value', 'return value + 1') as (value: number) => number;
 once(1);
-// V8's own test hook; `eval` keeps the natives syntax out of the TypeScript and the bundler.
-const isBaseline: unknown = (0, eval)('(fn) => %ActiveTierIsSparkplug(fn)')(once);
+// V8's own test hook, in a function made from text: the natives syntax stays out of the TypeScript.
+const tierOf = new Function('fn', 'return %ActiveTierIsSparkplug(fn)') as (fn: unknown) => unknown;
+const isBaseline = tierOf(once);
 process.stdout.write(String(isBaseline));
