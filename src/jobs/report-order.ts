@@ -13,14 +13,16 @@ export interface ReportOrder {
   report: SendReport;
   /**
    * Tells the member of a job back in line that it is retrying, at its place read anew (a job
-   * already claimed again here is first; one another process took tells its own story). Every
-   * later report of the job waits for this one.
+   * already claimed again here is first, whether or not its start was reported yet; one another
+   * process took tells its own story). Every later report of the job waits for this one.
    */
   noteRetrying(job: Job): Promise<void>;
 }
 
 export interface ReportOrderContext {
   snapshot: QueueSnapshot;
+  /** This process's worker id: a job the read shows leased to it was claimed again here. */
+  worker: string;
   reporter: JobReporter;
   log: Logger;
   /** Keeps a background promise for the runner's `stop()` to wait on. */
@@ -28,11 +30,23 @@ export interface ReportOrderContext {
 }
 
 /** The order of one job's updates: a retry's note reads the line first, and what follows waits for it. */
-export function createReportOrder({ snapshot, reporter, log, track }: ReportOrderContext): ReportOrder {
+export function createReportOrder({
+  snapshot,
+  reporter,
+  log,
+  track,
+  worker,
+}: ReportOrderContext): ReportOrder {
   /** A "retrying" note still on its way: every later report of its job waits for it. */
   const notes = new Map<string, Promise<void>>();
   /** Jobs with reports waiting for their note: they started here again meanwhile. */
   const heldBack = new Set<string>();
+  /**
+   * The job was claimed again here: its start was reported during the note, or the read shows it
+   * leased to this worker (a claim that landed before the read, its start not reported yet).
+   */
+  const claimedHere = (jobId: string) =>
+    heldBack.has(jobId) || snapshot.running.some((job) => job.id === jobId && job.lockedBy === worker);
 
   const send: SendReport = (what, job, action) => {
     track(
@@ -51,7 +65,7 @@ export function createReportOrder({ snapshot, reporter, log, track }: ReportOrde
     const told = snapshot.refresh().then(() => {
       const place =
         snapshot.position(job.id) ??
-        (heldBack.has(job.id) ? { position: 1, total: snapshot.line.length + 1 } : undefined);
+        (claimedHere(job.id) ? { position: 1, total: snapshot.line.length + 1 } : undefined);
       if (place !== undefined)
         send('retrying', job, () => reporter.queued(job, place.position, place.total, 'retrying'));
     });

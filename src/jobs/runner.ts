@@ -70,7 +70,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     inFlight.add(promise);
     void promise.finally(() => inFlight.delete(promise)).catch(() => undefined);
   };
-  const { report, noteRetrying } = createReportOrder({ snapshot, reporter, log, track });
+  const { report, noteRetrying } = createReportOrder({ snapshot, reporter, log, track, worker });
   const pool = createBackendPool({
     backends: options.backends,
     concurrency: options.concurrencyPerBackend,
