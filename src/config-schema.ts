@@ -168,6 +168,7 @@ export const envSchema = z.object({
   IMAGE_RETENTION_DAYS: integer(0, 3650, 30),
   MAX_ATTEMPTS: integer(1, 10, 3),
   SCHEDULER_MODEL_AFFINITY: boolean(true),
+  SCHEDULER_CLAIM_AHEAD_MS: integer(0, 10_000, 40),
   VARY_STRENGTH: decimal(0.01, 1, 0.3),
   UPSCALER: z.preprocess(emptyToUndefined, z.string().trim().max(200).default('R-ESRGAN 4x+')),
   UPSCALE_FACTOR: decimal(1, 8, 2),

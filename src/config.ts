@@ -77,6 +77,11 @@ export interface Config {
     maxAttempts: number;
     /** Prefer a free backend that already has the job's model loaded (false: plain fair order). */
     modelAffinity: boolean;
+    /**
+     * How long before a job's foreseen answer the next job for its server is claimed
+     * (SCHEDULER_CLAIM_AHEAD_MS; see src/jobs/ahead.ts); 0: only once the server answered.
+     */
+    claimAheadMs: number;
     /** This process's id in the job queue (WORKER_ID), kept across restarts; unset: the host name. */
     workerId: string | undefined;
     /**
@@ -242,6 +247,7 @@ export function parseConfig(env: Env): Config {
       shutdownGraceMs: data.SHUTDOWN_GRACE_SECONDS * 1000,
       maxAttempts: data.MAX_ATTEMPTS,
       modelAffinity: data.SCHEDULER_MODEL_AFFINITY,
+      claimAheadMs: data.SCHEDULER_CLAIM_AHEAD_MS,
       workerId: data.WORKER_ID,
       leaseMs: data.JOB_LEASE_SECONDS * 1000,
     },

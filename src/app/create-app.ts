@@ -133,6 +133,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     concurrencyPerBackend: config.jobs.concurrencyPerBackend,
     maxAttempts: config.jobs.maxAttempts,
     modelAffinity: config.jobs.modelAffinity,
+    claimAheadMs: config.jobs.claimAheadMs,
     // The front (gateway) process tells queued members their place; a worker only its own jobs.
     announcesLine: config.role !== 'worker',
     announces: (job) => holdsGuild(config.shards, job.guildId),

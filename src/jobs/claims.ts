@@ -39,6 +39,11 @@ export function createClaims(options: ClaimsOptions): {
   scheduleNow(): Promise<void>;
   /** Every backend is full (other workers' jobs counted as last read) or down: no claim would start. */
   full(): boolean;
+  /**
+   * The job to follow `behind` on its backend, claimed as though that job's server had answered
+   * (see ahead.ts); a round meanwhile plans around the backend.
+   */
+  claimAhead(backendId: string, behind: Pick<Job, 'id' | 'params'>): Promise<QueueJob | undefined>;
 } {
   const { queue, snapshot, pool, worker, now, log } = options;
   let scheduled = false;
@@ -59,20 +64,23 @@ export function createClaims(options: ClaimsOptions): {
     return pool.views().map((view) => ({ ...view, running: view.running + (others.get(view.id) ?? 0) }));
   };
 
-  const claimOn = (backendId: string) => {
+  const claimOn = (backendId: string, behind?: Pick<Job, 'id' | 'params'>) => {
     const view = views().find((candidate) => candidate.id === backendId);
-    if (view === undefined || !view.healthy || view.running >= view.capacity) return undefined;
+    if (view === undefined || !view.healthy) return undefined;
+    // A job claimed ahead takes the slot `behind` is about to leave.
+    if (view.running - (behind === undefined ? 0 : 1) >= view.capacity) return undefined;
     return queue.claim({
       worker,
       backendId,
-      loadedModel: view.loadedModel,
+      loadedModel: behind?.params.model ?? view.loadedModel,
       affinity: options.affinity,
       leaseMs: options.leaseMs,
       now: now(),
       eligible: (job) => can(job, backendId),
       elsewhere: (job) => retriesElsewhere(job, backendId, pool.views(), can),
       capacity: options.capacity,
-      released: options.released(backendId),
+      released:
+        behind === undefined ? options.released(backendId) : [...options.released(backendId), behind.id],
     });
   };
 
@@ -147,5 +155,15 @@ export function createClaims(options: ClaimsOptions): {
 
   const full = () => !views().some((view) => view.healthy && view.running < view.capacity);
 
-  return { schedule, scheduleNow, full };
+  const claimAhead = async (backendId: string, behind: Pick<Job, 'id' | 'params'>) => {
+    if (!options.isAccepting() || snapshot.line.length === 0 || claiming.has(backendId)) return undefined;
+    claiming.add(backendId);
+    try {
+      return await claimOn(backendId, behind);
+    } finally {
+      claiming.delete(backendId);
+    }
+  };
+
+  return { schedule, scheduleNow, full, claimAhead };
 }

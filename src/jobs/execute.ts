@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import { within } from '../runtime/within.js';
+import type { Ahead } from './ahead.js';
 import { type AttemptOutcome, startAttempt } from './attempt.js';
 import type { BackendPool } from './backend-pool.js';
 import type { JobNotes } from './job-records.js';
@@ -32,6 +33,8 @@ export interface ExecuteContext {
   ): Promise<void>;
   /** Another dispatch round (a slot is free). */
   schedule(): void;
+  /** The claims ahead: a job like the last one sets the next one's claim, an answer starts it. */
+  ahead: Pick<Ahead, 'started' | 'answered'>;
   /** The same at once, before the answer that freed the slot is read on: settles once that round has. */
   scheduleNow(): Promise<void>;
   isAccepting(): boolean;
@@ -85,21 +88,27 @@ export function createExecutor(context: ExecuteContext) {
     // delivered, so the GPU does not wait for the bot's bookkeeping. The answer is read on once
     // that claim is made (a round trip on a shared queue), or after CLAIM_WAIT_MS: reading it
     // first would keep the claim's answer waiting behind the decoding.
+    // A job claimed ahead of the answer (see ahead.ts) is sent at once, and the answer read on.
     let freed = false;
-    const free = (): Promise<void> | undefined => {
+    const free = (answered: boolean): Promise<void> | undefined => {
       if (freed) return undefined;
       freed = true;
       const current = running.get(job.id);
       if (current !== undefined) current.freed = true;
       pool.release(backendId, job.id);
       if (job.params.model !== undefined) pool.setLoadedModel(backendId, job.params.model);
+      const serviceMs = resumeRef === undefined ? now() - started : undefined;
+      if (answered && context.ahead.answered(job, backendId, serviceMs)) {
+        context.schedule();
+        return undefined;
+      }
       return context.isAccepting() ? within(context.scheduleNow(), CLAIM_WAIT_MS) : undefined;
     };
     const attempt = startAttempt(job, engine, {
       progressIntervalMs: context.attempt.progressIntervalMs,
       livePreview: context.attempt.livePreview,
       alone: () => pool.runningOn(backendId) <= 1,
-      onFree: free,
+      onFree: () => free(true),
       onRef: (ref) => {
         const current = running.get(job.id);
         if (current !== undefined) current.serverRef = ref;
@@ -131,9 +140,10 @@ export function createExecutor(context: ExecuteContext) {
     };
     running.set(job.id, entry);
     if (context.pendingCancels.delete(job.id)) context.cancelRunning(entry);
+    context.ahead.started(job, backendId);
     track(
       attempt.settled.finally(() => {
-        void free();
+        void free(false);
       }),
     );
     track(
@@ -144,6 +154,8 @@ export function createExecutor(context: ExecuteContext) {
         } finally {
           running.delete(job.id);
         }
+        // An attempt that ended without an answer hands on its follower once its outcome is known.
+        context.ahead.answered(job, backendId);
         context.schedule();
       }),
     );

@@ -52,6 +52,11 @@ export interface JobRunnerOptions {
   maxAttempts: number;
   /** Prefer a free backend with the job's model loaded (default true); false: plain fair order. */
   modelAffinity?: boolean;
+  /**
+   * How long before a job's foreseen answer (the last like job's time on that server) the job to
+   * follow it is claimed, so the server waits for no claim (`AHEAD_LEAD_MS`); 0: never ahead.
+   */
+  claimAheadMs?: number;
   /** Where finished jobs' original images are kept for result buttons; unset: not kept. */
   images?: ImageStore | undefined;
   /** How long a finished job's reply waits at most for its originals to be kept (`KEPT_WAIT_MS`). */

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
-import type { QueueEvent } from '../queue/job-queue.js';
+import type { QueueEvent, QueueJob } from '../queue/job-queue.js';
 import { within } from '../runtime/within.js';
+import { AHEAD_LEAD_MS, createAhead } from './ahead.js';
 import type { PoolEvent } from './backend-pool.js';
 import { createBackendPool } from './backend-pool.js';
 import { cancelJob } from './cancel-job.js';
@@ -142,6 +143,32 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     track,
   });
 
+  const ahead = createAhead({
+    leadMs: options.claimAheadMs ?? AHEAD_LEAD_MS,
+    log,
+    claim: async (backendId, behind) => {
+      const job = await claims.claimAhead(backendId, behind);
+      return job === undefined ? undefined : heldAhead(job);
+    },
+    ready: (backendId) => accepting && runsJobs && pool.isHealthy(backendId),
+    start: (job, backendId) => {
+      pool.acquire(backendId, job.id);
+      execute(job, backendId);
+    },
+    giveBack: (job, backendId) =>
+      track(settle(job, backendId, { type: 'stopped' }, { started: now(), resumed: false })),
+    cancel: (job, backendId) =>
+      track(settle(job, backendId, { type: 'cancelled' }, { started: now(), resumed: false })),
+    schedule: () => claims.schedule(),
+    track,
+  });
+  /** A job claimed ahead left the line: the places it moves are told without a read. */
+  const heldAhead = (job: QueueJob) => {
+    snapshot.claimed([job]);
+    publishPositions();
+    return job;
+  };
+
   const cancelRunning = (entry: Running) => cancelOnce(entry, track);
 
   /** What another step (here or in another process) changed in the line. */
@@ -149,7 +176,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     if (event.type === 'cancel-requested') {
       const entry = running.get(event.jobId);
       if (entry !== undefined) cancelRunning(entry);
-      else pendingCancels.add(event.jobId);
+      else if (!ahead.cancelIfHeld(event.jobId)) pendingCancels.add(event.jobId);
       return;
     }
     if (event.type === 'released' || event.type === 'cancelled') pendingCancels.delete(event.jobId);
@@ -187,6 +214,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     cancelRunning,
     settle,
     schedule: () => claims.schedule(),
+    ahead,
     scheduleNow: () => {
       const claimed = claims.scheduleNow();
       if (snapshot.behind) lookSoon();
@@ -267,8 +295,12 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         leaseMs,
         now,
         log,
-        held: () => [...running.values()].filter((entry) => !entry.lost).map((entry) => entry.job.id),
+        held: () => [
+          ...[...running.values()].filter((entry) => !entry.lost).map((entry) => entry.job.id),
+          ...ahead.ids(),
+        ],
         onLost: (jobId) => {
+          ahead.drop(jobId);
           const lost = running.get(jobId);
           if (lost !== undefined) track(stopLost(lost, log));
         },
@@ -284,6 +316,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     async stop(graceMs) {
       accepting = false;
       if (timer !== undefined) clearInterval(timer);
+      ahead.stop();
       const deadline = Date.now() + graceMs;
       while (running.size > 0 && Date.now() < deadline) {
         await within(Promise.allSettled([...inFlight]), 100);

@@ -11,7 +11,7 @@ import type { JobQueue } from '../../src/queue/job-queue.js';
 import { createSqliteJobQueue } from '../../src/queue/sqlite-queue.js';
 import { type Db, openDatabase } from '../../src/store/database.js';
 import { LIMITS, newJob, slot } from '../contract/job-queue-kit.js';
-import { createFakeEngine, type FakeEngine } from '../fakes/engine.js';
+import { createFakeEngine, type FakeEngine, type FakeRun } from '../fakes/engine.js';
 
 type Report = { type: string; jobId: string; note?: QueueNote };
 
@@ -209,6 +209,17 @@ describe('createJobRunner on a shared queue', () => {
     await until(() => one.runs.length + two.runs.length === 2, 'the next job to start');
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(one.runs.length + two.runs.length).toBe(2);
-    expect((await first.queue.line()).map((job) => job.userId)).toEqual(['carol']);
+    // The last job is claimed ahead by the runner of the job like it now on the server (answers at
+    // once on this clock), and held: not sent while that one runs, nor taken by the other runner.
+    const bobs = [...one.runs, ...two.runs].find((run) => !run.settled);
+    const holder = one.runs.includes(bobs as FakeRun) ? 'w1' : 'w2';
+    const [carol] = (await first.queue.running()).filter((job) => job.userId === 'carol');
+    expect(carol).toMatchObject({ lockedBy: holder, backend: 'gpu' });
+    expect(await first.queue.line()).toEqual([]);
+    bobs?.resolve();
+    await until(() => one.runs.length + two.runs.length === 3, 'the held job to start');
+    expect([...one.runs, ...two.runs].filter((run) => !run.settled)).toHaveLength(1);
+    // Sent by the runner that held it.
+    expect((holder === 'w1' ? one : two).runs.at(-1)?.settled).toBe(false);
   });
 });

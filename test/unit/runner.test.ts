@@ -117,6 +117,7 @@ interface RunnerSetup {
   keptWaitMs?: number;
   maxAttempts?: number;
   eligibility?: boolean;
+  claimAheadMs?: number;
   /** Wraps the real SQLite queue (to hold a step back, say). */
   queue?: (queue: JobQueue) => JobQueue;
 }
@@ -158,6 +159,7 @@ function createRunner(world: World, setup: RunnerSetup = {}): Started {
     concurrencyPerBackend: setup.concurrency ?? 1,
     ...(setup.images === undefined ? {} : { images: setup.images }),
     ...(setup.keptWaitMs === undefined ? {} : { keptWaitMs: setup.keptWaitMs }),
+    ...(setup.claimAheadMs === undefined ? {} : { claimAheadMs: setup.claimAheadMs }),
     maxAttempts: setup.maxAttempts ?? 2,
     probeTimeoutMs: 1000,
     ...(setup.eligibility === true
@@ -731,5 +733,98 @@ describe('createJobRunner', () => {
     expect((await upscaler.run(1)).kind).toBe('upscale');
     expect(store.get(second.id)?.backend).toBe('fake-upscaler');
     expect(plain.calls).not.toContain('upscale');
+  });
+});
+
+describe('createJobRunner claiming ahead', () => {
+  /**
+   * Three jobs on one backend; the first one's answer comes 50 ms (on the runner's clock) after it
+   * was sent, so the second, when like it, has a foreseen answer: the third is claimed 10 ms after
+   * the second is sent (with a 40 ms lead).
+   */
+  async function heldBehindSecond(setup: RunnerSetup = {}, second: Partial<GenerationParams> = {}) {
+    const world = createWorld();
+    const started = createRunner(world, { claimAheadMs: 40, ...setup });
+    const engine = started.engines[0] as FakeEngine;
+    await started.runner.start();
+    const jobs = [
+      await submitted(started.runner, newJob('alice', 'one')),
+      await submitted(
+        started.runner,
+        newJob('bob', 'two', { params: { ...PARAMS, prompt: 'two', ...second } }),
+      ),
+      await submitted(started.runner, newJob('carol', 'three')),
+    ];
+    const one = await engine.run(0);
+    world.clock.now += 50;
+    one.resolve();
+    const two = await engine.run(1);
+    return { ...started, world, engine, jobs, two };
+  }
+
+  it('claims the next job just before a like job is due to answer, and sends it once that answer begins', async () => {
+    const { engine, store, jobs, two } = await heldBehindSecond();
+    const third = jobs[2] as Job;
+    await until(() => store.get(third.id)?.state === 'running', 'the third job to be claimed ahead');
+    // Held, not sent: the server still has one job of ours.
+    expect(store.get(third.id)).toMatchObject({ backend: 'fake-1', attempts: 1 });
+    await settleALittle();
+    expect(engine.runs).toHaveLength(2);
+    // Sent as the answer begins, before the hand-over settles (no claim to wait for).
+    const handedOver = two.options.onFree?.();
+    expect(engine.runs).toHaveLength(3);
+    expect(promptOf(engine, 2)).toBe('three');
+    await handedOver;
+    expect(engine.runs[1]?.settled).toBe(false);
+    two.resolve();
+    (await engine.run(2)).resolve();
+    await until(() => store.get(third.id)?.state === 'succeeded', 'the third job');
+    expect(store.get(third.id)?.attempts).toBe(1);
+  });
+
+  it('claims nothing ahead behind a job unlike the last one, nor with claimAheadMs 0', async () => {
+    for (const [setup, second] of [
+      [{}, { width: 768 }],
+      [{ claimAheadMs: 0 }, {}],
+    ] as const) {
+      const { store, engine, jobs, two, runner } = await heldBehindSecond(setup, second);
+      const third = jobs[2] as Job;
+      await settleALittle();
+      expect(store.get(third.id)?.state).toBe('queued');
+      two.resolve();
+      await engine.run(2);
+      expect(promptOf(engine, 2)).toBe('three');
+      await runner.stop(0);
+    }
+  });
+
+  it('ends a job held ahead cancelled at once when its member cancels it, never sending it', async () => {
+    const { runner, engine, store, jobs, two, reports } = await heldBehindSecond();
+    const third = jobs[2] as Job;
+    await until(() => store.get(third.id)?.state === 'running', 'the third job to be claimed ahead');
+    await runner.cancel(third.id);
+    await until(() => store.get(third.id)?.state === 'cancelled', 'the held job to end cancelled');
+    expect(reports).toContainEqual({ type: 'cancelled', jobId: third.id });
+    two.resolve();
+    await until(() => store.get((jobs[1] as Job).id)?.state === 'succeeded', 'the second job');
+    await settleALittle();
+    expect(engine.runs).toHaveLength(2);
+  });
+
+  it('puts a job held ahead back in line when the server fails or the runner stops', async () => {
+    const failing = await heldBehindSecond();
+    const third = failing.jobs[2] as Job;
+    await until(() => failing.store.get(third.id)?.state === 'running', 'the third job to be claimed ahead');
+    failing.two.reject(new SdUnreachableError('fake-1 refused the connection', { backend: 'fake-1' }));
+    await until(() => failing.store.get(third.id)?.state === 'queued', 'the held job back in line');
+    expect(failing.store.get(third.id)).toMatchObject({ backend: null });
+    expect(failing.engine.runs).toHaveLength(2);
+
+    const stopping = await heldBehindSecond();
+    const held = stopping.jobs[2] as Job;
+    await until(() => stopping.store.get(held.id)?.state === 'running', 'the third job to be claimed ahead');
+    await stopping.runner.stop(0);
+    expect(stopping.store.get(held.id)).toMatchObject({ state: 'queued', backend: null });
+    expect(stopping.engine.runs).toHaveLength(2);
   });
 });

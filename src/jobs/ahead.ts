@@ -1,0 +1,180 @@
+import type { Logger } from '../log.js';
+import type { QueueJob } from '../queue/job-queue.js';
+import type { Job } from './types.js';
+
+/**
+ * How long before a job's foreseen answer the job to follow it on its server is claimed: a claim
+ * on a shared queue under load takes 5–15 ms, so the next request is ready when the server is free.
+ */
+export const AHEAD_LEAD_MS = 40;
+
+/**
+ * What makes two jobs take about as long on one server: everything the server works through, not
+ * the words or the seed. Only a job like the last one there has a foreseeable answer.
+ */
+export function costKey(job: Pick<Job, 'kind' | 'params'>): string {
+  const p = job.params;
+  return JSON.stringify([
+    job.kind,
+    p.steps,
+    p.width,
+    p.height,
+    p.count,
+    p.cfgScale === 1,
+    p.sampler,
+    p.scheduler ?? null,
+    p.model ?? null,
+    p.initImage === undefined ? null : (p.denoisingStrength ?? null),
+    p.hires ?? null,
+    p.adetailer === true,
+    p.variants?.length ?? 0,
+    p.loras?.length ?? 0,
+    p.upscale ?? null,
+  ]);
+}
+
+/**
+ * When the claim of the job to follow is due: `leadMs` before the answer the last like job
+ * foretells; never when nothing foretells it or `leadMs` is 0 (claims ahead are off).
+ */
+export function aheadDelayMs(
+  last: { key: string; ms: number } | undefined,
+  key: string,
+  leadMs: number,
+): number | undefined {
+  if (leadMs <= 0 || last === undefined || last.key !== key) return undefined;
+  return Math.max(0, last.ms - leadMs);
+}
+
+export interface AheadOptions {
+  /** How long before the foreseen answer to claim; 0: never. */
+  leadMs: number;
+  log: Logger;
+  /** Claims the job to follow `behind` on its backend, as though its server had answered. */
+  claim: (backendId: string, behind: Job) => Promise<QueueJob | undefined>;
+  /** The backend may take a job now (healthy, the runner accepting). */
+  ready: (backendId: string) => boolean;
+  /** Runs a held job on the slot its forerunner just left. */
+  start: (job: QueueJob, backendId: string) => void;
+  /** A held job that cannot run here after all goes back in line. */
+  giveBack: (job: QueueJob, backendId: string) => void;
+  /** A held job whose cancel was asked for ends cancelled without having been sent. */
+  cancel: (job: QueueJob, backendId: string) => void;
+  /** Another dispatch round: a claim ahead that found nothing leaves its slot to one. */
+  schedule: () => void;
+  track: (promise: Promise<unknown>) => void;
+}
+
+export interface Ahead {
+  /** A job was sent to its backend: the claim of the next one is set for just before its answer. */
+  started(job: Job, backendId: string): void;
+  /**
+   * The server answered (`serviceMs` after the job was sent): the job held to follow it starts
+   * here at once, and whether one did. Without `serviceMs` the attempt ended another way (its
+   * outcome recorded first, so a server that failed is known to be down).
+   */
+  answered(job: Job, backendId: string, serviceMs?: number): boolean;
+  /** The jobs claimed and held here, whose leases are renewed with the running ones. */
+  ids(): string[];
+  /** Whether the job is held here; a cancel of it ends it at once. */
+  cancelIfHeld(jobId: string): boolean;
+  /** Another worker took the job over: it is no longer this one's to run. */
+  drop(jobId: string): void;
+  /** Shutdown: nothing more is claimed ahead, and every held job goes back in line. */
+  stop(): void;
+}
+
+/**
+ * Claims ahead: while a server works on a job like the last one it answered, the job to follow it
+ * is claimed just before the answer is due and held, so that the server waits for no claim's round
+ * trip. The queue counts the job being answered as done for that claim only (`released`): a
+ * backend's capacity holds, since the held job is sent only once its forerunner's answer begins.
+ * The line's fair order is read at most `leadMs` early. One held job per backend at most.
+ */
+// One closure on purpose: the timers, the claims on their way and the held jobs are one backend-keyed state.
+export function createAhead(options: AheadOptions): Ahead {
+  const { log } = options;
+  /** Per backend: the last job it answered, as its cost key and how long it took. */
+  const last = new Map<string, { key: string; ms: number }>();
+  /** Per job being worked on: the timer of its follower's claim. */
+  const timers = new Map<string, NodeJS.Timeout>();
+  /** Per backend: the job held to follow `behind`. */
+  const held = new Map<string, { job: QueueJob; behind: string }>();
+  /** Per backend: the job whose follower is being claimed, and whether it has been answered since. */
+  const claiming = new Map<string, { behind: string; answered: boolean }>();
+  let stopped = false;
+
+  const handOver = (job: QueueJob, backendId: string) => {
+    if (!stopped && options.ready(backendId)) options.start(job, backendId);
+    else options.giveBack(job, backendId);
+  };
+
+  const claimFor = async (behind: Job, backendId: string) => {
+    if (stopped || held.has(backendId) || claiming.has(backendId) || !options.ready(backendId)) return;
+    const pending = { behind: behind.id, answered: false };
+    claiming.set(backendId, pending);
+    let job: QueueJob | undefined;
+    try {
+      job = await options.claim(backendId, behind);
+    } catch (error: unknown) {
+      log.warn({ err: error, backend: backendId }, 'could not claim the next job ahead');
+    } finally {
+      claiming.delete(backendId);
+    }
+    if (job === undefined) {
+      if (pending.answered) options.schedule();
+    } else if (pending.answered || stopped) handOver(job, backendId);
+    else held.set(backendId, { job, behind: behind.id });
+  };
+
+  const clearTimer = (jobId: string) => {
+    const timer = timers.get(jobId);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    timers.delete(jobId);
+  };
+
+  return {
+    started(job, backendId) {
+      const delay = aheadDelayMs(last.get(backendId), costKey(job), options.leadMs);
+      if (stopped || delay === undefined) return;
+      const timer = setTimeout(() => {
+        timers.delete(job.id);
+        options.track(claimFor(job, backendId));
+      }, delay);
+      timer.unref();
+      timers.set(job.id, timer);
+    },
+    answered(job, backendId, serviceMs) {
+      clearTimer(job.id);
+      if (serviceMs !== undefined) last.set(backendId, { key: costKey(job), ms: serviceMs });
+      const pending = claiming.get(backendId);
+      if (pending?.behind === job.id) pending.answered = true;
+      const next = held.get(backendId);
+      if (next === undefined || next.behind !== job.id) return false;
+      held.delete(backendId);
+      handOver(next.job, backendId);
+      return true;
+    },
+    ids: () => [...held.values()].map((entry) => entry.job.id),
+    cancelIfHeld(jobId) {
+      for (const [backendId, entry] of held) {
+        if (entry.job.id !== jobId) continue;
+        held.delete(backendId);
+        options.cancel(entry.job, backendId);
+        return true;
+      }
+      return false;
+    },
+    drop(jobId) {
+      for (const [backendId, entry] of held) if (entry.job.id === jobId) held.delete(backendId);
+    },
+    stop() {
+      stopped = true;
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+      for (const [backendId, entry] of held) options.giveBack(entry.job, backendId);
+      held.clear();
+    },
+  };
+}
