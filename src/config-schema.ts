@@ -1,5 +1,6 @@
 /** The zod schema of the environment, one entry per key (see .env.example), and its field builders. */
 import { z } from 'zod';
+import { AHEAD_LEAD_MS } from './jobs/ahead.js';
 import { NSFW_MODES } from './policy/nsfw-mode.js';
 
 /** Log levels pino understands. */
@@ -168,7 +169,7 @@ export const envSchema = z.object({
   IMAGE_RETENTION_DAYS: integer(0, 3650, 30),
   MAX_ATTEMPTS: integer(1, 10, 3),
   SCHEDULER_MODEL_AFFINITY: boolean(true),
-  SCHEDULER_CLAIM_AHEAD_MS: integer(0, 10_000, 40),
+  SCHEDULER_CLAIM_AHEAD_MS: integer(0, 10_000, AHEAD_LEAD_MS),
   VARY_STRENGTH: decimal(0.01, 1, 0.3),
   UPSCALER: z.preprocess(emptyToUndefined, z.string().trim().max(200).default('R-ESRGAN 4x+')),
   UPSCALE_FACTOR: decimal(1, 8, 2),

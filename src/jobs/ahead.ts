@@ -3,10 +3,14 @@ import type { QueueJob } from '../queue/job-queue.js';
 import type { Job } from './types.js';
 
 /**
- * How long before a job's foreseen answer the job to follow it on its server is claimed: a claim
- * on a shared queue under load takes 5–15 ms, so the next request is ready when the server is free.
+ * How long before a job's foreseen answer the job to follow it on its server is claimed. A claim on
+ * a shared queue takes 5–15 ms, but while a burst of commands is taken in on two shared cores the
+ * claim and the timer that starts it are late by tens of ms: in the bench's throughput step
+ * (`bench/scenarios/processes.ts`, two rounds each) 40 ms left 2 and 4 workers at 86–95 %, 100 ms
+ * at 94–96 %. Set against a job of seconds, the line's order read 100 ms early changes nothing a
+ * member could see.
  */
-export const AHEAD_LEAD_MS = 40;
+export const AHEAD_LEAD_MS = 100;
 
 /**
  * What makes two jobs take about as long on one server: everything the server works through, not
@@ -94,8 +98,17 @@ export interface Ahead {
 // One closure on purpose: the timers, the claims on their way and the held jobs are one backend-keyed state.
 export function createAhead(options: AheadOptions): Ahead {
   const { log } = options;
-  /** Per backend: the last job it answered, as its cost key and how long it took. */
+  /**
+   * Per backend: the last job it answered, as its cost key and how long it took; and the last of
+   * any backend, for a backend's first job like it (servers side by side are mostly alike; where
+   * one is slower, its own first answer soon takes over).
+   */
   const last = new Map<string, { key: string; ms: number }>();
+  let lastAny: { key: string; ms: number } | undefined;
+  const foretold = (backendId: string, key: string) => {
+    const own = last.get(backendId);
+    return own?.key === key ? own : lastAny;
+  };
   /** Per job being worked on: the timer of its follower's claim. */
   const timers = new Map<string, NodeJS.Timeout>();
   /** Per backend: the job held to follow `behind`. */
@@ -136,7 +149,8 @@ export function createAhead(options: AheadOptions): Ahead {
 
   return {
     started(job, backendId) {
-      const delay = aheadDelayMs(last.get(backendId), costKey(job), options.leadMs);
+      const key = costKey(job);
+      const delay = aheadDelayMs(foretold(backendId, key), key, options.leadMs);
       if (stopped || delay === undefined) return;
       const timer = setTimeout(() => {
         timers.delete(job.id);
@@ -147,7 +161,10 @@ export function createAhead(options: AheadOptions): Ahead {
     },
     answered(job, backendId, serviceMs) {
       clearTimer(job.id);
-      if (serviceMs !== undefined) last.set(backendId, { key: costKey(job), ms: serviceMs });
+      if (serviceMs !== undefined) {
+        lastAny = { key: costKey(job), ms: serviceMs };
+        last.set(backendId, lastAny);
+      }
       const pending = claiming.get(backendId);
       if (pending?.behind === job.id) pending.answered = true;
       const next = held.get(backendId);
