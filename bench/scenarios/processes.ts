@@ -65,9 +65,12 @@ async function measureThroughput(
   try {
     const world = await startWorld({
       context,
+      // One PNG for every answer, encoded once: the fakes' own encoding took about 0.16 of the two
+      // cores the five bot processes share with them (9 ms of CPU per 512² answer).
       webuis: Array.from({ length: params.backends }, () => ({
         generationMs: params.generationMs,
         fixedServiceTime: true,
+        reuseImages: true,
       })),
       // Away from the fake Discord, which takes every command and delivery of five bot processes here:
       // in this process, a 200 ms answer took 214–218 ms; apart, 206–207 ms.

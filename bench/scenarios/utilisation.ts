@@ -115,10 +115,12 @@ export async function measureUtilisationRun(
   const world = await startWorld({
     context,
     // A fixed generation time: the fake encodes its PNGs inside it, so the wait measured between
-    // two jobs is what the bot adds, not the fake's encoding on the bench's shared cores.
+    // two jobs is what the bot adds, not the fake's encoding on the bench's shared cores; and the
+    // same PNG for every answer, encoded once, so that encoding takes none of those cores either.
     webuis: Array.from({ length: backends }, () => ({
       generationMs: params.generationMs,
       fixedServiceTime: true,
+      reuseImages: true,
     })),
     env: { SD_CONCURRENCY_PER_BACKEND: String(concurrency), ...env },
   });

@@ -279,6 +279,25 @@ describe('startFakeWebui', () => {
       expect(readPngSize(Buffer.from(image, 'base64'))).toEqual({ width: 256, height: 256 });
     });
 
+    it('answers every request of a size with the same images when reuseImages is on, else each its own', async () => {
+      const imagesOf = async (options: FakeWebuiOptions) => {
+        const fake = await startFake({ generationMs: 20, fixedServiceTime: true, ...options });
+        const answers = [];
+        for (const seed of [1, 10]) {
+          const body = { prompt: 'again', width: 256, height: 256, seed, batch_size: 2 };
+          answers.push(
+            ((await call(fake, 'POST', '/sdapi/v1/txt2img', body)).json as { images: string[] }).images,
+          );
+        }
+        return answers.flat();
+      };
+      const reused = await imagesOf({ reuseImages: true });
+      expect(reused).toHaveLength(4);
+      expect(new Set(reused).size).toBe(1);
+      expect(readPngSize(Buffer.from(reused[0] ?? '', 'base64'))).toEqual({ width: 256, height: 256 });
+      expect(new Set(await imagesOf({})).size).toBe(4);
+    });
+
     it('answers an interrupted generation at once', async () => {
       const fake = await startFake({ generationMs: 2000, fixedServiceTime: true });
       const answer = call(fake, 'POST', '/sdapi/v1/txt2img', { prompt: 'stopped', width: 256, height: 256 });

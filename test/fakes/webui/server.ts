@@ -127,6 +127,13 @@ export interface FakeWebuiSettings {
    */
   fixedServiceTime: boolean;
   /**
+   * With `fixedServiceTime`: every answer of one size carries the same images, encoded once, instead
+   * of images of its own seed. For the bench, where this fake runs on the cores the bot shares and
+   * its encoding (about 9 ms of CPU per 512² PNG) would be counted against the bot; a GPU server
+   * encodes on its own machine. Default false.
+   */
+  reuseImages: boolean;
+  /**
    * Sends answers at this many Mbit/s, as over a real link (the GPU box on the LAN, say), instead
    * of as fast as loopback takes them. Default 0: unpaced.
    */
@@ -325,6 +332,7 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
     gzip: options.gzip ?? true,
     oomAbovePixels: options.oomAbovePixels ?? 2048 * 2048 * 4,
     fixedServiceTime: options.fixedServiceTime ?? false,
+    reuseImages: options.reuseImages ?? false,
     linkMbps: options.linkMbps ?? 0,
   };
   const models: FakeModel[] = [...(options.models ?? DEFAULT_MODELS)];
@@ -341,6 +349,8 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
   let generations = 0;
   /** The last fixed-service-time answer's deadline: one queued behind it starts generating then. */
   let lastDeadline = 0;
+  /** With `reuseImages`: the one base64 PNG of each size, encoded once. */
+  const reusedImages = new Map<string, Promise<string>>();
   let job: Job | null = null;
   let lastJob: { interrupted: boolean; timestamp: string } = { interrupted: false, timestamp: '0' };
   const generatingWaiters: Array<() => void> = [];
@@ -1099,16 +1109,24 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
       let rendering: Promise<string[]> | undefined;
       if (settings.fixedServiceTime && pick('send_images') !== false) {
         const seedBase = current.seed;
+        const render = (index: number) =>
+          renderPngAsync({
+            width: outWidth,
+            height: outHeight,
+            seed: seedBase + index,
+            noise: settings.noise,
+          }).then((png) => png.toString('base64'));
+        const reused = (index: number) => {
+          const key = `${outWidth}x${outHeight}`;
+          const made = reusedImages.get(key) ?? render(index);
+          reusedImages.set(key, made);
+          return made;
+        };
         rendering = Promise.all(
           Array.from({ length: batchSize * nIter }, (_, index) =>
-            renderPngAsync({
-              width: outWidth,
-              height: outHeight,
-              seed: seedBase + index,
-              noise: settings.noise,
-            }),
+            settings.reuseImages ? reused(index) : render(index),
           ),
-        ).then((pngs) => pngs.map((png) => png.toString('base64')));
+        );
         rendering.catch(() => undefined);
       }
       const signal = AbortSignal.any([current.controller.signal, life.signal]);
