@@ -60,10 +60,11 @@ export interface AheadOptions {
   ready: (backendId: string) => boolean;
   /** Runs a held job on the slot its forerunner just left. */
   start: (job: QueueJob, backendId: string) => void;
-  /** A held job that cannot run here after all goes back in line. */
-  giveBack: (job: QueueJob, backendId: string) => void;
-  /** A held job whose cancel was asked for ends cancelled without having been sent. */
-  cancel: (job: QueueJob, backendId: string) => void;
+  /**
+   * A held job that cannot run here after all goes back in line (`stopped`), or one whose cancel
+   * was asked for ends without having been sent (`cancelled`).
+   */
+  end: (job: QueueJob, backendId: string, outcome: { type: 'stopped' | 'cancelled' }) => void;
   /** Another dispatch round: a claim ahead that found nothing leaves its slot to one. */
   schedule: () => void;
   track: (promise: Promise<unknown>) => void;
@@ -119,7 +120,7 @@ export function createAhead(options: AheadOptions): Ahead {
 
   const handOver = (job: QueueJob, backendId: string) => {
     if (!stopped && options.ready(backendId)) options.start(job, backendId);
-    else options.giveBack(job, backendId);
+    else options.end(job, backendId, { type: 'stopped' });
   };
 
   const claimFor = async (behind: Job, backendId: string) => {
@@ -178,7 +179,7 @@ export function createAhead(options: AheadOptions): Ahead {
       for (const [backendId, entry] of held) {
         if (entry.job.id !== jobId) continue;
         held.delete(backendId);
-        options.cancel(entry.job, backendId);
+        options.end(entry.job, backendId, { type: 'cancelled' });
         return true;
       }
       return false;
@@ -190,7 +191,7 @@ export function createAhead(options: AheadOptions): Ahead {
       stopped = true;
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
-      for (const [backendId, entry] of held) options.giveBack(entry.job, backendId);
+      for (const [backendId, entry] of held) options.end(entry.job, backendId, { type: 'stopped' });
       held.clear();
     },
   };

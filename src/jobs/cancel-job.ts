@@ -1,5 +1,6 @@
 import type { CancelOutcome } from '../engines/types.js';
 import type { JobQueue } from '../queue/job-queue.js';
+import type { Ahead } from './ahead.js';
 import type { CancelResult } from './runner-types.js';
 import type { Running } from './running.js';
 import type { Job } from './types.js';
@@ -20,6 +21,8 @@ export async function cancelJob(
   jobId: string,
   context: {
     running: ReadonlyMap<string, Running>;
+    /** The jobs claimed ahead and held here, not sent yet (see ahead.ts). */
+    ahead: Pick<Ahead, 'ids' | 'cancelIfHeld'>;
     queue: Pick<JobQueue, 'cancel' | 'get'>;
     now: () => number;
     /** A queued job was cancelled: announce it and tell its member. */
@@ -27,6 +30,12 @@ export async function cancelJob(
   },
 ): Promise<CancelResult> {
   const { queue, now } = context;
+  if (context.ahead.ids().includes(jobId)) {
+    // Never sent: the flag first (as for a running job), then it ends cancelled at once.
+    await queue.cancel(jobId, now());
+    context.ahead.cancelIfHeld(jobId);
+    return 'cancelled';
+  }
   const entry = context.running.get(jobId);
   if (entry !== undefined) {
     if (entry.cancelling) return 'interrupting';

@@ -1,6 +1,7 @@
 import type { Logger } from '../log.js';
+import type { QueueJob } from '../queue/job-queue.js';
 import { within } from '../runtime/within.js';
-import type { Ahead } from './ahead.js';
+import { AHEAD_LEAD_MS, type Ahead, createAhead } from './ahead.js';
 import { type AttemptOutcome, startAttempt } from './attempt.js';
 import type { BackendPool } from './backend-pool.js';
 import type { JobNotes } from './job-records.js';
@@ -33,8 +34,12 @@ export interface ExecuteContext {
   ): Promise<void>;
   /** Another dispatch round (a slot is free). */
   schedule(): void;
-  /** The claims ahead: a job like the last one sets the next one's claim, an answer starts it. */
-  ahead: Pick<Ahead, 'started' | 'answered'>;
+  /**
+   * Claims the job to follow `behind` on its backend as though its server had answered (see
+   * ahead.ts), taking it out of the line as seen here; `claimAheadMs` before the foreseen answer.
+   */
+  claimAhead(backendId: string, behind: Job): Promise<QueueJob | undefined>;
+  claimAheadMs: number | undefined;
   /** The same at once, before the answer that freed the slot is read on: settles once that round has. */
   scheduleNow(): Promise<void>;
   isAccepting(): boolean;
@@ -58,8 +63,26 @@ export const CLAIM_WAIT_MS = 30;
  * rather than the answer thrown away and the image made a second time after the lease ran out.
  */
 // One closure on purpose: the attempt, its slot, its lease and the recording of its outcome share one job's state.
-export function createExecutor(context: ExecuteContext) {
+export function createExecutor(context: ExecuteContext): {
+  execute: (job: Job, backendId: string, resumeRef?: string) => void;
+  /** The claims ahead: a job like the last one sets the next one's claim, its answer starts it. */
+  ahead: Ahead;
+} {
   const { pool, running, log, emit, report, reporter, now, track } = context;
+  const ahead = createAhead({
+    leadMs: context.claimAheadMs ?? AHEAD_LEAD_MS,
+    log,
+    claim: context.claimAhead,
+    ready: (backendId) => context.isAccepting() && pool.isHealthy(backendId),
+    start: (job, backendId) => {
+      pool.acquire(backendId, job.id);
+      execute(job, backendId);
+    },
+    end: (job, backendId, outcome) =>
+      track(context.settle(job, backendId, outcome, { started: now(), resumed: false })),
+    schedule: context.schedule,
+    track,
+  });
 
   const settleUntilRecorded = async (entry: Running, outcome: AttemptOutcome, started: number) => {
     const { job, backendId } = entry;
@@ -76,7 +99,7 @@ export function createExecutor(context: ExecuteContext) {
     }
   };
 
-  return function execute(job: Job, backendId: string, resumeRef?: string): void {
+  function execute(job: Job, backendId: string, resumeRef?: string): void {
     const engine = pool.engine(backendId);
     if (engine === undefined) return;
     if (resumeRef !== undefined)
@@ -98,7 +121,7 @@ export function createExecutor(context: ExecuteContext) {
       pool.release(backendId, job.id);
       if (job.params.model !== undefined) pool.setLoadedModel(backendId, job.params.model);
       const serviceMs = resumeRef === undefined ? now() - started : undefined;
-      if (answered && context.ahead.answered(job, backendId, serviceMs)) {
+      if (answered && ahead.answered(job, backendId, serviceMs)) {
         context.schedule();
         return undefined;
       }
@@ -140,7 +163,7 @@ export function createExecutor(context: ExecuteContext) {
     };
     running.set(job.id, entry);
     if (context.pendingCancels.delete(job.id)) context.cancelRunning(entry);
-    context.ahead.started(job, backendId);
+    ahead.started(job, backendId);
     track(
       attempt.settled.finally(() => {
         void free(false);
@@ -155,9 +178,10 @@ export function createExecutor(context: ExecuteContext) {
           running.delete(job.id);
         }
         // An attempt that ended without an answer hands on its follower once its outcome is known.
-        context.ahead.answered(job, backendId);
+        ahead.answered(job, backendId);
         context.schedule();
       }),
     );
-  };
+  }
+  return { execute, ahead };
 }

@@ -1,4 +1,6 @@
 import type { JobQueue, QueueJob } from '../queue/job-queue.js';
+import { type AdmissionResult, checkAdmission } from './scheduling.js';
+import type { Job } from './types.js';
 
 /**
  * The queued jobs in fair order, and the running jobs of every process, as the store last told them:
@@ -116,4 +118,21 @@ export function createQueueSnapshot(
     chain = next;
     return next;
   }
+}
+
+/** Every process's running jobs as last read, and this one's (`local`) claimed since. */
+export function runningJobsOf(snapshot: Pick<QueueSnapshot, 'running'>, local: readonly Job[]): Job[] {
+  const seen = new Set(snapshot.running.map((job) => job.id));
+  return [...snapshot.running, ...local.filter((job) => !seen.has(job.id))];
+}
+
+/** Admission's first look, on the snapshot and the running jobs (the queue checks again atomically). */
+export function admissionOn(
+  snapshot: Pick<QueueSnapshot, 'line' | 'countFor'>,
+  running: readonly Job[],
+  userId: string,
+  limits: { maxPendingPerUser: number; maxQueueLength: number },
+): AdmissionResult {
+  const mine = running.filter((job) => job.userId === userId).length;
+  return checkAdmission(snapshot.countFor(userId) + mine, snapshot.line.length + running.length, limits);
 }

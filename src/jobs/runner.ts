@@ -1,7 +1,5 @@
 import { hostname } from 'node:os';
-import type { QueueEvent, QueueJob } from '../queue/job-queue.js';
-import { within } from '../runtime/within.js';
-import { AHEAD_LEAD_MS, createAhead } from './ahead.js';
+import type { QueueEvent } from '../queue/job-queue.js';
 import type { PoolEvent } from './backend-pool.js';
 import { createBackendPool } from './backend-pool.js';
 import { cancelJob } from './cancel-job.js';
@@ -11,13 +9,11 @@ import { createLeaseSteps } from './lease-steps.js';
 import { startLeaseKeeping, tellRecovered } from './leases.js';
 import { createJobObservers, type JobEvent } from './observers.js';
 import { createOutcomes, KEPT_WAIT_MS } from './outcomes.js';
-import { createQueueSnapshot } from './queue-snapshot.js';
+import { admissionOn, createQueueSnapshot, runningJobsOf } from './queue-snapshot.js';
 import { createReportOrder } from './report-order.js';
 import { takeBack, tellRestarted, toRestartNotes } from './restart.js';
 import type { JobRunner, JobRunnerOptions } from './runner-types.js';
-import { cancelOnce, drainRunning, type Running, stopLost } from './running.js';
-import { type AdmissionResult, checkAdmission } from './scheduling.js';
-import type { Job } from './types.js';
+import { cancelOnce, type Running, stopLost, windDown } from './running.js';
 
 export type { Backend, BackendStatus } from './backend-pool.js';
 export type { RunnerMetrics } from './observers.js';
@@ -88,21 +84,11 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   });
 
   const runsJobs = options.runsJobs ?? true;
-  /** Every process's running jobs as last read, and this one's claimed since. */
-  const runningJobs = (): Job[] => {
-    const seen = new Set(snapshot.running.map((job) => job.id));
-    const local = [...running.values()].map((entry) => entry.job).filter((job) => !seen.has(job.id));
-    return [...snapshot.running, ...local];
-  };
-  const admission = (userId: string): AdmissionResult => {
-    const all = runningJobs();
-    const mine = all.filter((job) => job.userId === userId).length;
-    return checkAdmission(
-      snapshot.countFor(userId) + mine,
-      snapshot.line.length + all.length,
-      options.limits,
+  const runningJobs = () =>
+    runningJobsOf(
+      snapshot,
+      [...running.values()].map((entry) => entry.job),
     );
-  };
 
   const move = createLeaseSteps({ queue, worker, now, log, emit });
 
@@ -143,32 +129,6 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     track,
   });
 
-  const ahead = createAhead({
-    leadMs: options.claimAheadMs ?? AHEAD_LEAD_MS,
-    log,
-    claim: async (backendId, behind) => {
-      const job = await claims.claimAhead(backendId, behind);
-      return job === undefined ? undefined : heldAhead(job);
-    },
-    ready: (backendId) => accepting && runsJobs && pool.isHealthy(backendId),
-    start: (job, backendId) => {
-      pool.acquire(backendId, job.id);
-      execute(job, backendId);
-    },
-    giveBack: (job, backendId) =>
-      track(settle(job, backendId, { type: 'stopped' }, { started: now(), resumed: false })),
-    cancel: (job, backendId) =>
-      track(settle(job, backendId, { type: 'cancelled' }, { started: now(), resumed: false })),
-    schedule: () => claims.schedule(),
-    track,
-  });
-  /** A job claimed ahead left the line: the places it moves are told without a read. */
-  const heldAhead = (job: QueueJob) => {
-    snapshot.claimed([job]);
-    publishPositions();
-    return job;
-  };
-
   const cancelRunning = (entry: Running) => cancelOnce(entry, track);
 
   /** What another step (here or in another process) changed in the line. */
@@ -200,7 +160,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   });
 
   let stopped = false;
-  const execute = createExecutor({
+  const { execute, ahead } = createExecutor({
     pool,
     running,
     pendingCancels,
@@ -214,7 +174,16 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     cancelRunning,
     settle,
     schedule: () => claims.schedule(),
-    ahead,
+    claimAhead: async (backendId, behind) => {
+      const job = await claims.claimAhead(backendId, behind);
+      if (job !== undefined) {
+        // It left the line: the places it moves are told without a read.
+        snapshot.claimed([job]);
+        publishPositions();
+      }
+      return job;
+    },
+    claimAheadMs: options.claimAheadMs,
     scheduleNow: () => {
       const claimed = claims.scheduleNow();
       if (snapshot.behind) lookSoon();
@@ -236,7 +205,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   };
 
   return {
-    admission,
+    admission: (userId) => admissionOn(snapshot, runningJobs(), userId, options.limits),
     pool,
     async submit(newJob) {
       const result = await queue.enqueue(newJob, options.limits, now());
@@ -250,6 +219,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     cancel: (jobId) =>
       cancelJob(jobId, {
         running,
+        ahead,
         queue,
         now,
         cancelled: async (job) => {
@@ -317,13 +287,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       accepting = false;
       if (timer !== undefined) clearInterval(timer);
       ahead.stop();
-      const deadline = Date.now() + graceMs;
-      while (running.size > 0 && Date.now() < deadline) {
-        await within(Promise.allSettled([...inFlight]), 100);
-      }
-      // A job whose outcome is being recorded is left to that: it is not sent back in line.
-      const left = [...running.values()].filter((entry) => !entry.settling);
-      await drainRunning(left, { inFlight, pool, queue, worker, now });
+      await windDown(running, graceMs, { inFlight, pool, queue, worker, now });
       stopped = true;
       await leases?.stop();
       unsubscribe?.();

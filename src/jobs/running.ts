@@ -50,6 +50,25 @@ export async function drainRunning(
   }
 }
 
+/**
+ * Shutdown: the running jobs get `graceMs` to finish; then the rest are drained, but for a job
+ * whose outcome is being recorded, which is left to that (it is not sent back in line).
+ */
+export async function windDown(
+  running: ReadonlyMap<string, Running>,
+  graceMs: number,
+  context: Parameters<typeof drainRunning>[1],
+): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  while (running.size > 0 && Date.now() < deadline) {
+    await within(Promise.allSettled([...context.inFlight]), 100);
+  }
+  await drainRunning(
+    [...running.values()].filter((entry) => !entry.settling),
+    context,
+  );
+}
+
 /** Another worker took the job over (this one's lease ran out): stop it here, deliver nothing. */
 export function stopLost(entry: Running, log: Logger): Promise<void> {
   entry.lost = true;

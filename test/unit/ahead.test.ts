@@ -59,8 +59,9 @@ describe('createAhead', () => {
       },
       ready: () => true,
       start: (held) => started.push(held.id),
-      giveBack: (held) => givenBack.push(held.id),
-      cancel: () => undefined,
+      end: (held, _backendId, outcome) => {
+        if (outcome.type === 'stopped') givenBack.push(held.id);
+      },
       schedule: () => undefined,
       track: () => undefined,
     });

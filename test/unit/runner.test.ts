@@ -802,7 +802,8 @@ describe('createJobRunner claiming ahead', () => {
     const { runner, engine, store, jobs, two, reports } = await heldBehindSecond();
     const third = jobs[2] as Job;
     await until(() => store.get(third.id)?.state === 'running', 'the third job to be claimed ahead');
-    await runner.cancel(third.id);
+    // Never sent: the member reads "Cancelled", not "Stopping the generation".
+    expect(await runner.cancel(third.id)).toBe('cancelled');
     await until(() => store.get(third.id)?.state === 'cancelled', 'the held job to end cancelled');
     expect(reports).toContainEqual({ type: 'cancelled', jobId: third.id });
     two.resolve();
