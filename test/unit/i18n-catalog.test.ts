@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fill, placeholdersOf } from '../../src/i18n/format.js';
+import { fill, oneDecimal, placeholdersOf } from '../../src/i18n/format.js';
 import { LOCALES } from '../../src/i18n/locales.js';
 import { CATALOGS, en, type MessageKey } from '../../src/i18n/messages/index.js';
 
@@ -44,6 +44,42 @@ describe('fill', () => {
       expect(fill('{a} of {b}', { a: 3, b: 12 }, locale)).toBe(`${intl.format(3)} of ${intl.format(12)}`);
     },
   );
+});
+
+describe('oneDecimal', () => {
+  /** Halves on the shortest decimal text (2.05, 0.95), tenths carried into the whole (9.96), and the edges. */
+  const values = [
+    0,
+    0.04,
+    0.05,
+    0.95,
+    1,
+    2.05,
+    2.25,
+    9.96,
+    12.3456,
+    99.95,
+    1e14 + 0.25,
+    1e15,
+    1e21,
+    -0,
+    -0.05,
+    -2.5,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+  ];
+  it.each([...LOCALES, 'fa', 'bn'])('writes seconds in %s as Intl.NumberFormat does', (locale) => {
+    const intl = new Intl.NumberFormat(locale, {
+      minimumFractionDigits: 1,
+      maximumFractionDigits: 1,
+      useGrouping: false,
+    });
+    for (const value of values) expect(oneDecimal(value, locale), String(value)).toBe(intl.format(value));
+    // Durations as a job's would be, in ms over 1000.
+    for (let ms = 0; ms < 200_000; ms += 37) {
+      expect(oneDecimal(ms / 1000, locale), String(ms)).toBe(intl.format(ms / 1000));
+    }
+  });
 });
 
 describe('i18n catalog', () => {

@@ -1,5 +1,5 @@
 /** Text as Discord shows it: its length limits, Markdown escaping, numbers in the member's locale. */
-import type { Locale } from '../../i18n/locales.js';
+export { oneDecimal } from '../../i18n/format.js';
 
 /** Discord limits that our renderers respect. */
 export const LIMITS = {
@@ -23,20 +23,3 @@ export function truncate(text: string, max: number): string {
 export function escapeMarkdown(text: string): string {
   return text.replace(/([\\*_`~|])/g, '\\$1').replace(/^([>#-])/gm, '\\$1');
 }
-
-/** A number with one decimal, as the locale writes it: `2.0`, `2,0`. */
-export function oneDecimal(value: number, locale: Locale): string {
-  let format = oneDecimalFormats.get(locale);
-  if (format === undefined) {
-    format = new Intl.NumberFormat(locale, {
-      minimumFractionDigits: 1,
-      maximumFractionDigits: 1,
-      useGrouping: false,
-    });
-    oneDecimalFormats.set(locale, format);
-  }
-  return format.format(value);
-}
-
-/** Made once per locale: making a format costs more than formatting with it. */
-const oneDecimalFormats = new Map<Locale, Intl.NumberFormat>();
