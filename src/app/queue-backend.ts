@@ -62,7 +62,8 @@ function deferQueue(queue: () => Promise<JobQueue>): JobQueue {
     heartbeat: async (jobId, worker, leaseMs, now) => (await queue()).heartbeat(jobId, worker, leaseMs, now),
     complete: async (jobId, worker, result, now) => (await queue()).complete(jobId, worker, result, now),
     fail: async (jobId, worker, error, now) => (await queue()).fail(jobId, worker, error, now),
-    retry: async (jobId, worker, failedOn, now) => (await queue()).retry(jobId, worker, failedOn, now),
+    retry: async (jobId, worker, failedOn, now, unsent) =>
+      (await queue()).retry(jobId, worker, failedOn, now, unsent),
     finishCancelled: async (jobId, worker, now) => (await queue()).finishCancelled(jobId, worker, now),
     cancel: async (jobId, now) => (await queue()).cancel(jobId, now),
     position: async (jobId) => (await queue()).position(jobId),

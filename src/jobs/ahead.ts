@@ -61,10 +61,14 @@ export interface AheadOptions {
   /** Runs a held job on the slot its forerunner just left. */
   start: (job: QueueJob, backendId: string) => void;
   /**
-   * A held job that cannot run here after all goes back in line (`stopped`), or one whose cancel
+   * A held job that cannot run here after all goes back in line (`stopped`, its attempt uncounted), or one whose cancel
    * was asked for ends without having been sent (`cancelled`).
    */
-  end: (job: QueueJob, backendId: string, outcome: { type: 'stopped' | 'cancelled' }) => void;
+  end: (
+    job: QueueJob,
+    backendId: string,
+    outcome: { type: 'stopped'; unsent: true } | { type: 'cancelled' },
+  ) => void;
   /** Another dispatch round: a claim ahead that found nothing leaves its slot to one. */
   schedule: () => void;
   track: (promise: Promise<unknown>) => void;
@@ -120,7 +124,7 @@ export function createAhead(options: AheadOptions): Ahead {
 
   const handOver = (job: QueueJob, backendId: string) => {
     if (!stopped && options.ready(backendId)) options.start(job, backendId);
-    else options.end(job, backendId, { type: 'stopped' });
+    else options.end(job, backendId, { type: 'stopped', unsent: true });
   };
 
   const claimFor = async (behind: Job, backendId: string) => {
@@ -191,7 +195,8 @@ export function createAhead(options: AheadOptions): Ahead {
       stopped = true;
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
-      for (const [backendId, entry] of held) options.end(entry.job, backendId, { type: 'stopped' });
+      for (const [backendId, entry] of held)
+        options.end(entry.job, backendId, { type: 'stopped', unsent: true });
       held.clear();
     },
   };

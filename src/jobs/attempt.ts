@@ -20,8 +20,11 @@ export type AttemptOutcome =
   | { type: 'failed'; error: unknown }
   /** The member cancelled it; whatever the server still sends is thrown away. */
   | { type: 'cancelled' }
-  /** Shutdown dropped the request: the job goes back in line for the next start. */
-  | { type: 'stopped' }
+  /**
+   * Shutdown dropped the request: the job goes back in line for the next start. `unsent`: it was
+   * held to follow another job and never sent, so its attempt is not counted.
+   */
+  | { type: 'stopped'; unsent?: boolean }
   /** Shutdown left the request on a server that keeps it (see `Engine.resume`): the next start follows it. */
   | { type: 'detached' };
 

@@ -23,7 +23,7 @@ export function createLeaseSteps(context: {
       case 'fail':
         return queue.fail(jobId, worker, step.error, at);
       case 'retry':
-        return queue.retry(jobId, worker, step.failedOn, at);
+        return queue.retry(jobId, worker, step.failedOn, at, step.unsent);
       case 'finish-cancelled':
         return queue.finishCancelled(jobId, worker, at);
     }

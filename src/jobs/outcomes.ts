@@ -20,7 +20,7 @@ export type LeaseStep =
   | { type: 'complete'; result: JobResult }
   | { type: 'fail'; error: string }
   /** Back in line; `failedOn`: the backend to avoid while another can take it. */
-  | { type: 'retry'; failedOn: string | null }
+  | { type: 'retry'; failedOn: string | null; unsent?: boolean }
   | { type: 'finish-cancelled' };
 
 /** What the two outcomes of an answered attempt need of the runner. */
@@ -140,7 +140,8 @@ export function createOutcomes(context: OutcomeContext) {
     if (outcome.type === 'detached') {
       // Still on the server, which keeps it: the next start follows it (`running`, with its request id).
       log.info({ jobId: job.id, backend: backendId }, 'left a request on the server for the next start');
-    } else if (outcome.type === 'stopped') await move(job, { type: 'retry', failedOn: null });
+    } else if (outcome.type === 'stopped')
+      await move(job, { type: 'retry', failedOn: null, unsent: outcome.unsent === true });
     else if (outcome.type === 'failed' && how.resumed) {
       // The server no longer has the request it had before the restart: send the job again.
       log.info(

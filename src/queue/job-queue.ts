@@ -108,8 +108,17 @@ export interface JobQueue {
   /**
    * Back in line (attempts kept, backend and server ref cleared), to another backend than `failedOn`
    * while one can take it; `failedOn` null: anywhere (a shutdown or a restart put it back).
+   * `unsent`: the job was claimed but never sent to a server (held to follow another, see
+   * `src/jobs/ahead.ts`): its claim's attempt is given back, so a job given back at every restart of
+   * a rolling deploy never runs out of attempts it did not use.
    */
-  retry(jobId: string, worker: string, failedOn: string | null, now: number): Promise<QueueJob | undefined>;
+  retry(
+    jobId: string,
+    worker: string,
+    failedOn: string | null,
+    now: number,
+    unsent?: boolean,
+  ): Promise<QueueJob | undefined>;
   /** The lease holder stopped a job whose cancel was asked for. */
   finishCancelled(jobId: string, worker: string, now: number): Promise<QueueJob | undefined>;
   cancel(jobId: string, now: number): Promise<QueueCancelResult>;

@@ -115,13 +115,13 @@ export async function createPostgresJobQueue(options: PostgresQueueOptions): Pro
            WHERE ${HELD} RETURNING *) ${notifyMoved("'cancelled'")}`,
         [jobId, worker, channel, now],
       ),
-    retry: (jobId, worker, failedOn, now) =>
+    retry: (jobId, worker, failedOn, now, unsent = false) =>
       moveHeld(
         `WITH moved AS (UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'queued' END,
              finished_at = CASE WHEN cancel_requested THEN $5::bigint END, failed_on = $4, ${REQUEUED},
-             ${UNLOCK}
+             attempts = GREATEST(0, attempts - CASE WHEN $6::boolean THEN 1 ELSE 0 END), ${UNLOCK}
            WHERE ${HELD} RETURNING *) ${notifyMoved(AFTER_CANCEL)}`,
-        [jobId, worker, channel, failedOn, now],
+        [jobId, worker, channel, failedOn, now, unsent],
       ),
     cancel: (jobId, now) => inTransaction(pool, (client) => cancelIn(client, jobId, now, notify)),
     async position(jobId) {

@@ -153,8 +153,8 @@ export function createSqliteJobQueue(db: Db, options: { events?: QueueEvents } =
     async finishCancelled(jobId, worker, now) {
       return release(statements.finishCancelled, { id: jobId, worker, now }, () => 'cancelled');
     },
-    async retry(jobId, worker, failedOn, now) {
-      return release(statements.retry, { id: jobId, worker, now, failedOn }, (job) =>
+    async retry(jobId, worker, failedOn, now, unsent = false) {
+      return release(statements.retry, { id: jobId, worker, now, failedOn, unsent: unsent ? 1 : 0 }, (job) =>
         job.state === 'cancelled' ? 'cancelled' : 'requeued',
       );
     },
@@ -263,7 +263,7 @@ function prepare(db: Db) {
     retry: db.prepare<[object], JobRow>(
       `UPDATE jobs SET state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'queued' END,
          finished_at = CASE WHEN cancel_requested = 1 THEN @now ELSE NULL END, failed_on = @failedOn,
-         ${REQUEUED}, ${UNLOCK}
+         attempts = MAX(0, attempts - @unsent), ${REQUEUED}, ${UNLOCK}
        WHERE ${HELD} RETURNING *`,
     ),
     cancelQueued: db.prepare(`UPDATE jobs SET state = 'cancelled', finished_at = ? WHERE id = ?`),

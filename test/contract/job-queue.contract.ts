@@ -286,6 +286,17 @@ export function defineJobQueueContract(name: string, makeStore: () => Promise<Qu
       });
     });
 
+    it('gives back the attempt of a job retried unsent', async () => {
+      const queue = await store.open();
+      const id = await add(queue, 'A', 0);
+      expect(await queue.claim(slot('w1', 1, { backendId: 'x' }))).toMatchObject({ id, attempts: 1 });
+      expect(await queue.retry(id, 'w1', null, 2, true)).toMatchObject({ id, state: 'queued', attempts: 0 });
+      expect(await queue.claim(slot('w1', 3, { backendId: 'x' }))).toMatchObject({ id, attempts: 1 });
+      // Sent, then stopped: that attempt counts.
+      expect(await queue.retry(id, 'w1', null, 4)).toMatchObject({ id, state: 'queued', attempts: 1 });
+      expect(await queue.get(id)).toMatchObject({ state: 'queued', attempts: 1, lockedBy: null });
+    });
+
     it('lets only the lease holder fail or retry a job, and skips jobs a backend cannot run', async () => {
       const queue = await store.open();
       const upscale = await queue.enqueue({ ...newJob('A'), kind: 'upscale' }, LIMITS, 0);

@@ -812,20 +812,21 @@ describe('createJobRunner claiming ahead', () => {
     expect(engine.runs).toHaveLength(2);
   });
 
-  it('puts a job held ahead back in line when the server fails or the runner stops', async () => {
+  it('puts a job held ahead back in line, its attempt uncounted, when the server fails or the runner stops', async () => {
     const failing = await heldBehindSecond();
     const third = failing.jobs[2] as Job;
     await until(() => failing.store.get(third.id)?.state === 'running', 'the third job to be claimed ahead');
     failing.two.reject(new SdUnreachableError('fake-1 refused the connection', { backend: 'fake-1' }));
     await until(() => failing.store.get(third.id)?.state === 'queued', 'the held job back in line');
-    expect(failing.store.get(third.id)).toMatchObject({ backend: null });
+    // Never sent: a rolling restart that gives it back every time never uses up its attempts.
+    expect(failing.store.get(third.id)).toMatchObject({ backend: null, attempts: 0 });
     expect(failing.engine.runs).toHaveLength(2);
 
     const stopping = await heldBehindSecond();
     const held = stopping.jobs[2] as Job;
     await until(() => stopping.store.get(held.id)?.state === 'running', 'the third job to be claimed ahead');
     await stopping.runner.stop(0);
-    expect(stopping.store.get(held.id)).toMatchObject({ state: 'queued', backend: null });
+    expect(stopping.store.get(held.id)).toMatchObject({ state: 'queued', backend: null, attempts: 0 });
     expect(stopping.engine.runs).toHaveLength(2);
   });
 });
