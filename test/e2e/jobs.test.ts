@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InteractionHandle } from '../fakes/discord/interaction-handle.js';
 import type { FakeMessage, RecordedRequest } from '../fakes/discord/types.js';
@@ -84,6 +85,25 @@ interface LogLine {
   userId?: string;
 }
 const logLines = (h: Harness): LogLine[] => h.logs.map((line) => JSON.parse(line) as LogLine);
+
+/**
+ * The prompts in the order their jobs were taken from the line (`started_at`, stamped by the claim),
+ * `expected`'s order kept among jobs claimed in the same millisecond. A job claimed ahead starts when
+ * the job before it on its server answers, so the order of starts may swap two jobs claimed within
+ * `SCHEDULER_CLAIM_AHEAD_MS` of each other on two servers; the order of claims is the fair one.
+ */
+function claimOrder(h: Harness, jobs: readonly Submitted[], expected: readonly string[]): string[] {
+  const db = new Database(h.env.DATABASE_PATH as string, { readonly: true });
+  try {
+    const at = db.prepare<[string], { started_at: number }>('SELECT started_at FROM jobs WHERE id = ?');
+    return jobs
+      .map((job) => ({ prompt: job.prompt, at: at.get(job.jobId)?.started_at ?? Number.NaN }))
+      .sort((a, b) => a.at - b.at || expected.indexOf(a.prompt) - expected.indexOf(b.prompt))
+      .map((job) => job.prompt);
+  } finally {
+    db.close();
+  }
+}
 
 /** Job ids in the order the runner started them (every attempt). */
 const startOrder = (h: Harness) =>
@@ -188,9 +208,7 @@ describe('job queue end to end with two WebUI backends', () => {
     const replies = await Promise.all(jobs.map(waitForImage));
     expect(replies.every(hasImage)).toBe(true);
 
-    const byId = new Map(jobs.map((job) => [job.jobId, job]));
-    const order = startOrder(h).map((id) => byId.get(id)?.prompt);
-    expect(order).toEqual([
+    const fair = [
       'alice 1',
       'alice 2',
       'bob 1',
@@ -201,7 +219,11 @@ describe('job queue end to end with two WebUI backends', () => {
       'alice 4',
       'bob 3',
       'carol 3',
-    ]);
+    ];
+    expect(claimOrder(h, jobs, fair)).toEqual(fair);
+    const byId = new Map(jobs.map((job) => [job.jobId, job]));
+    const order = startOrder(h).map((id) => byId.get(id)?.prompt);
+    expect([...order].sort()).toEqual([...fair].sort());
     // The WebUIs saw every job exactly once, in the same order. Requests to two servers a few
     // milliseconds apart may arrive either way round: a job is handed to a server as soon as it
     // starts answering, over a fresh connection while the old one still carries that answer.
