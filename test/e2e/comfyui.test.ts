@@ -8,6 +8,8 @@ import type { FakeMessage } from '../fakes/discord/types.js';
 import { type Harness, requestsTo, startHarness } from './harness.js';
 
 const WAIT_MS = 20_000;
+/** The Manage Server permission bit, which /setmodel asks for. */
+const MANAGE_GUILD = String(1n << 5n);
 
 let harness: Harness | undefined;
 const dirs: string[] = [];
@@ -97,6 +99,38 @@ describe('ComfyUI end to end', () => {
     expect(reply.attachments[0]?.bytes.equals(bytes)).toBe(true);
     expect(fieldOf(reply, 'Seed')).toBe('4242');
     expect(fieldOf(reply, 'Model')).toContain('v1-5-pruned-emaonly');
+  });
+
+  it('switches the checkpoint with /setmodel: the next graph loads it; an unknown one is refused plainly and changes nothing', async () => {
+    harness = await startHarness({ comfys: [{ stepMs: 2 }] });
+    const h = harness;
+    const setModel = (model: string) =>
+      h.discord.sendCommand({ name: 'setmodel', options: { model }, permissions: MANAGE_GUILD });
+    const switched = await setModel('sd_xl_base_1.0.safetensors').waitForEdit(
+      (m) => /Switched|Could not/.test(m.content),
+      WAIT_MS,
+    );
+    expect(switched.content).toContain('Switched to');
+    const reply = await h.discord
+      .sendCommand({ name: 'imagine', options: { prompt: 'apple' } })
+      .waitForEdit(hasImage, WAIT_MS);
+    expect(nodesOf(graphs(comfyOf(h)).at(-1), 'CheckpointLoaderSimple')[0]?.inputs.ckpt_name).toBe(
+      'sd_xl_base_1.0.safetensors',
+    );
+    // Markdown-escaped in the embed.
+    expect(fieldOf(reply, 'Model')?.replaceAll('\\', '')).toContain('sd_xl_base_1.0');
+    // A checkpoint the server does not have: a plain sentence at once, and nothing changes.
+    const refused = await setModel('no-such-model.safetensors').ack();
+    expect(refused.type).toBe(4);
+    expect(String((refused.data as { content: string }).content)).toContain(
+      'Unknown model "no-such-model.safetensors"',
+    );
+    await h.discord
+      .sendCommand({ name: 'imagine', options: { prompt: 'pear' } })
+      .waitForEdit(hasImage, WAIT_MS);
+    expect(nodesOf(graphs(comfyOf(h)).at(-1), 'CheckpointLoaderSimple')[0]?.inputs.ckpt_name).toBe(
+      'sd_xl_base_1.0.safetensors',
+    );
   });
 
   it('makes four images with four seeds when count is 4', async () => {
