@@ -349,7 +349,7 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
   let generations = 0;
   /** The last fixed-service-time answer's deadline: one queued behind it starts generating then. */
   let lastDeadline = 0;
-  /** With `reuseImages`: the one base64 PNG of each size, encoded once. */
+  /** With `reuseImages`: the one base64 PNG of each size and noise, encoded once. */
   const reusedImages = new Map<string, Promise<string>>();
   let job: Job | null = null;
   let lastJob: { interrupted: boolean; timestamp: string } = { interrupted: false, timestamp: '0' };
@@ -1117,7 +1117,8 @@ export async function startFakeWebui(options: FakeWebuiOptions = {}): Promise<Fa
             noise: settings.noise,
           }).then((png) => png.toString('base64'));
         const reused = (index: number) => {
-          const key = `${outWidth}x${outHeight}`;
+          // Per size and kind of image: `configure` may change the noise between answers.
+          const key = `${outWidth}x${outHeight}|${String(settings.noise)}`;
           const made = reusedImages.get(key) ?? render(index);
           reusedImages.set(key, made);
           return made;
