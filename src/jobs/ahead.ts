@@ -61,8 +61,8 @@ export interface AheadOptions {
   /** Runs a held job on the slot its forerunner just left. */
   start: (job: QueueJob, backendId: string) => void;
   /**
-   * A held job that cannot run here after all goes back in line (`stopped`, its attempt uncounted), or one whose cancel
-   * was asked for ends without having been sent (`cancelled`).
+   * A held job that cannot run here after all goes back in line (`stopped`, its attempt uncounted),
+   * or one whose cancel was asked for ends without having been sent (`cancelled`).
    */
   end: (
     job: QueueJob,
