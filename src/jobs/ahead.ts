@@ -72,6 +72,8 @@ export interface AheadOptions {
   /** Another dispatch round: a claim ahead that found nothing leaves its slot to one. */
   schedule: () => void;
   track: (promise: Promise<unknown>) => void;
+  /** The clock answers are timed on (`answered`'s `serviceMs`), ms. */
+  now: () => number;
 }
 
 export interface Ahead {
@@ -116,6 +118,11 @@ export function createAhead(options: AheadOptions): Ahead {
   };
   /** Per job being worked on: the timer of its follower's claim. */
   const timers = new Map<string, NodeJS.Timeout>();
+  /**
+   * Jobs sent before any like job was answered (the first of a burst on every server): foretold
+   * by the first like answer, from how long they have run by then.
+   */
+  const unforetold = new Map<string, { job: Job; backendId: string; key: string; sentAt: number }>();
   /** Per backend: the job held to follow `behind`. */
   const held = new Map<string, { job: QueueJob; behind: string }>();
   /** Per backend: the job whose follower is being claimed, and whether it has been answered since. */
@@ -152,23 +159,45 @@ export function createAhead(options: AheadOptions): Ahead {
     timers.delete(jobId);
   };
 
+  const setClaim = (job: Job, backendId: string, delay: number) => {
+    const timer = setTimeout(() => {
+      timers.delete(job.id);
+      options.track(claimFor(job, backendId));
+    }, delay);
+    timer.unref();
+    timers.set(job.id, timer);
+  };
+
+  /**
+   * The jobs nothing foretold when they were sent, now that a like one was answered: each one's
+   * claim is set by the time it has already run; one past the foreseen answer is left to its own.
+   */
+  const foretellRunning = () => {
+    for (const [jobId, entry] of unforetold) {
+      const like = foretold(entry.backendId, entry.key);
+      const delay = aheadDelayMs(like, entry.key, options.leadMs);
+      if (like === undefined || delay === undefined) continue;
+      unforetold.delete(jobId);
+      const ran = options.now() - entry.sentAt;
+      if (ran < like.ms) setClaim(entry.job, entry.backendId, Math.max(0, delay - ran));
+    }
+  };
+
   return {
     started(job, backendId) {
+      if (stopped || options.leadMs <= 0) return;
       const key = costKey(job);
       const delay = aheadDelayMs(foretold(backendId, key), key, options.leadMs);
-      if (stopped || delay === undefined) return;
-      const timer = setTimeout(() => {
-        timers.delete(job.id);
-        options.track(claimFor(job, backendId));
-      }, delay);
-      timer.unref();
-      timers.set(job.id, timer);
+      if (delay === undefined) unforetold.set(job.id, { job, backendId, key, sentAt: options.now() });
+      else setClaim(job, backendId, delay);
     },
     answered(job, backendId, serviceMs) {
       clearTimer(job.id);
+      unforetold.delete(job.id);
       if (serviceMs !== undefined) {
         lastAny = { key: costKey(job), ms: serviceMs };
         last.set(backendId, lastAny);
+        foretellRunning();
       }
       const pending = claiming.get(backendId);
       if (pending?.behind === job.id) pending.answered = true;
@@ -195,6 +224,7 @@ export function createAhead(options: AheadOptions): Ahead {
       stopped = true;
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
+      unforetold.clear();
       for (const [backendId, entry] of held)
         options.end(entry.job, backendId, { type: 'stopped', unsent: true });
       held.clear();

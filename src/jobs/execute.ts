@@ -82,6 +82,7 @@ export function createExecutor(context: ExecuteContext): {
       track(context.settle(job, backendId, outcome, { started: now(), resumed: false })),
     schedule: context.schedule,
     track,
+    now,
   });
 
   const settleUntilRecorded = async (entry: Running, outcome: AttemptOutcome, started: number) => {

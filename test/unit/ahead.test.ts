@@ -50,6 +50,7 @@ describe('createAhead', () => {
     const started: string[] = [];
     const givenBack: string[] = [];
     let answer: QueueJob | undefined = queued('next');
+    let clock = 0;
     const ahead = createAhead({
       leadMs: 40,
       log: createLogger({ level: 'silent' }),
@@ -64,6 +65,7 @@ describe('createAhead', () => {
       },
       schedule: () => undefined,
       track: () => undefined,
+      now: () => clock,
     });
     return {
       ahead,
@@ -72,6 +74,9 @@ describe('createAhead', () => {
       givenBack,
       set: (next: QueueJob | undefined) => {
         answer = next;
+      },
+      tick: (ms: number) => {
+        clock += ms;
       },
     };
   }
@@ -83,6 +88,34 @@ describe('createAhead', () => {
     ahead.started(job('second'), 'gpu-2');
     await wait(30);
     expect(claims).toEqual([{ backendId: 'gpu-2', behind: 'second' }]);
+  });
+
+  it('foretells the jobs sent before any like answer from the first one, by the time they have run', async () => {
+    const { ahead, claims, tick } = setup();
+    ahead.started(job('overdue'), 'gpu-3');
+    tick(100);
+    ahead.started(job('early'), 'gpu-1');
+    ahead.started(job('unlike', { steps: 60 }), 'gpu-4');
+    tick(80);
+    ahead.started(job('sent-now'), 'gpu-2');
+    await wait(20);
+    expect(claims).toEqual([]);
+    tick(20);
+    // A like job answered in 150 ms: `early` has run 100 of them (its claim due in 150 - 40 - 100
+    // = 10 ms), `sent-now` 20 (in 90 ms); `overdue` has run 200, past the answer foreseen.
+    ahead.answered(job('first'), 'gpu-0', 150);
+    await wait(45);
+    expect(claims).toEqual([{ backendId: 'gpu-1', behind: 'early' }]);
+    await wait(90);
+    expect(claims).toEqual([
+      { backendId: 'gpu-1', behind: 'early' },
+      { backendId: 'gpu-2', behind: 'sent-now' },
+    ]);
+    // Once answered, a job is foretold no more; one unlike the answers never is.
+    ahead.answered(job('sent-now'), 'gpu-2', 150);
+    await wait(20);
+    expect(claims.map((claim) => claim.behind)).not.toContain('unlike');
+    expect(claims.map((claim) => claim.behind)).not.toContain('overdue');
   });
 
   it('hands the held job over only on the answer of the job it follows, and gives it back at stop', async () => {
