@@ -38,3 +38,24 @@ export function retriesElsewhere(
 ): boolean {
   return backends.some((other) => other.id !== backendId && other.healthy && can(job, other.id));
 }
+
+/**
+ * Pure: whether a round's claims may go at once rather than in plan order. Claims made together
+ * each take the first job of the line the others are not locking, so any of them may land on any
+ * of the first jobs: that is the plan's outcome only when every backend of the round may take each
+ * of those jobs and none would choose by its loaded model (affinity off, or one model loaded on
+ * all). Otherwise the backend the plan names for a job (its model loaded, or the only one able)
+ * must ask first.
+ */
+export function inAnyOrder(
+  planned: readonly string[],
+  line: readonly QueueJob[],
+  backends: readonly Pick<BackendView, 'id' | 'loadedModel'>[],
+  affinity: boolean,
+  allowed: (job: QueueJob, backendId: string) => boolean,
+): boolean {
+  if (planned.length < 2) return false;
+  const models = new Set(planned.map((id) => backends.find((backend) => backend.id === id)?.loadedModel));
+  if (affinity && models.size > 1) return false;
+  return line.slice(0, planned.length).every((job) => planned.every((backendId) => allowed(job, backendId)));
+}

@@ -1,7 +1,7 @@
 import type { Logger } from '../log.js';
 import type { JobQueue, QueueJob } from '../queue/job-queue.js';
 import type { BackendPool } from './backend-pool.js';
-import { planClaims, retriesElsewhere } from './claim-plan.js';
+import { inAnyOrder, planClaims, retriesElsewhere } from './claim-plan.js';
 import type { QueueSnapshot } from './queue-snapshot.js';
 import type { Job } from './types.js';
 
@@ -86,7 +86,10 @@ export function createClaims(options: ClaimsOptions): {
 
   /** Backends a round is claiming for now: another round plans around them. */
   const claiming = new Set<string>();
-  /** One round: claims for the slots free now, in plan order; whether it held any backend. */
+  /**
+   * One round: claims for the slots free now, at once where their order cannot change what each
+   * takes (see `inAnyOrder`), otherwise in plan order; whether it held any backend.
+   */
   const round = async (): Promise<boolean> => {
     if (!options.isAccepting() || snapshot.line.length === 0) return false;
     const current = views().map((view) =>
@@ -96,15 +99,21 @@ export function createClaims(options: ClaimsOptions): {
       can(job, backendId) && (job.failedOn !== backendId || !retriesElsewhere(job, backendId, current, can));
     const planned = planClaims(snapshot.line, current, options.affinity, allowed);
     for (const backendId of planned) claiming.add(backendId);
+    const claimFor = async (backendId: string) => {
+      if (!options.isAccepting()) return;
+      const job = await claimOn(backendId);
+      if (job === undefined) return;
+      pool.acquire(backendId, job.id);
+      // Started at once: a second slot in this round does not hold up the first.
+      options.onClaimed([{ job, backendId }]);
+    };
     try {
-      for (const backendId of planned) {
-        if (!options.isAccepting()) break;
-        const job = await claimOn(backendId);
-        if (job === undefined) continue;
-        pool.acquire(backendId, job.id);
-        // Started at once: a second slot in this round does not hold up the first.
-        options.onClaimed([{ job, backendId }]);
-      }
+      if (inAnyOrder(planned, snapshot.line, current, options.affinity, allowed)) {
+        // At once: each claim skips the jobs the others are locking (see postgres-claim.ts).
+        const ends = await Promise.allSettled(planned.map(claimFor));
+        const failed = ends.find((end) => end.status === 'rejected');
+        if (failed !== undefined) throw failed.reason;
+      } else for (const backendId of planned) await claimFor(backendId);
     } finally {
       for (const backendId of planned) claiming.delete(backendId);
     }

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { planDispatch } from '../../src/jobs/dispatch.js';
 import type { JobQueue, QueueJob } from '../../src/queue/job-queue.js';
 import { createRandom, type Random } from '../unit/seeded-random.js';
-import { LIMITS, newJob, slot } from './job-queue-kit.js';
+import { add, LIMITS, newJob, slot } from './job-queue-kit.js';
 
 const USERS = ['A', 'B', 'C', 'D'];
 const MODELS = [undefined, 'm1', 'm2'];
@@ -123,4 +123,17 @@ export function defineFairnessContract(store: { open(): Promise<JobQueue> }): vo
       await runScenario(await store.open(), seed);
     },
   );
+
+  it('claims made at once for several backends take the head of the line, one job each', async () => {
+    const queue = await store.open();
+    for (const userId of ['A', 'B', 'C', 'A', 'B', 'C', 'D']) await add(queue, userId, 1000);
+    const line = (await queue.line()).map((job) => job.id);
+    const claimed = await Promise.all(
+      ['x', 'y', 'z', 'v'].map((backendId) => queue.claim(slot('w', 1001, { backendId, capacity: 1 }))),
+    );
+    const ids = claimed.map((job) => job?.id);
+    expect(new Set(ids).size).toBe(4);
+    expect(new Set(ids)).toEqual(new Set(line.slice(0, 4)));
+    expect(new Set((await queue.line()).map((job) => job.id))).toEqual(new Set(line.slice(4)));
+  });
 }
