@@ -120,6 +120,33 @@ export function createQueueSnapshot(
   }
 }
 
+/** On a shared queue, how far apart a worker's reads of the line for changes begin, at least. */
+const SHARED_READ_SPACING_MS = 25;
+/**
+ * The same for a worker whose every backend is busy: a read would tell it nothing it can act on
+ * (places in line are the gateways' to tell), and a slot freed here brings the read forward.
+ */
+const FULL_WORKER_READ_SPACING_MS = 500;
+/**
+ * The same for a process that runs no job (a gateway): its reads only move places in line, which
+ * are edited at most once per progress interval (seconds), so a read a few times a second loses
+ * nothing a member sees. In a burst of commands its reads every 25 ms took the CPU the workers
+ * needed (the bench's throughput step: 0.17 s of the gateway's 1.7 s).
+ */
+const GATEWAY_READ_SPACING_MS = 200;
+
+/** How far apart this process's reads of the line for changes begin (see the constants above). */
+export function readSpacingMs(process: {
+  sharedQueue: boolean;
+  runsJobs: boolean;
+  announcesLine: boolean;
+  full: boolean;
+}): number {
+  if (!process.sharedQueue) return 0;
+  if (!process.runsJobs) return GATEWAY_READ_SPACING_MS;
+  return !process.announcesLine && process.full ? FULL_WORKER_READ_SPACING_MS : SHARED_READ_SPACING_MS;
+}
+
 /** Every process's running jobs as last read, and this one's (`local`) claimed since. */
 export function runningJobsOf(snapshot: Pick<QueueSnapshot, 'running'>, local: readonly Job[]): Job[] {
   const seen = new Set(snapshot.running.map((job) => job.id));

@@ -9,7 +9,7 @@ import { createLeaseSteps } from './lease-steps.js';
 import { startLeaseKeeping, tellRecovered } from './leases.js';
 import { createJobObservers, type JobEvent } from './observers.js';
 import { createOutcomes, KEPT_WAIT_MS } from './outcomes.js';
-import { admissionOn, createQueueSnapshot, runningJobsOf } from './queue-snapshot.js';
+import { admissionOn, createQueueSnapshot, readSpacingMs, runningJobsOf } from './queue-snapshot.js';
 import { createReportOrder } from './report-order.js';
 import { takeBack, tellRestarted, toRestartNotes } from './restart.js';
 import type { JobRunner, JobRunnerOptions } from './runner-types.js';
@@ -20,12 +20,6 @@ export type { RunnerMetrics } from './observers.js';
 export type { CancelResult, JobRunner, JobRunnerOptions, SubmitResult } from './runner-types.js';
 
 const DEFAULT_LEASE_MS = 60_000;
-const SHARED_READ_SPACING_MS = 25;
-/**
- * The same for a worker whose every backend is busy: a read would tell it nothing it can act on
- * (places in line are the gateways' to tell), and a slot freed here brings the read forward.
- */
-const FULL_WORKER_READ_SPACING_MS = 500;
 
 /**
  * The runner on a JobQueue: the queue keeps the line, admission, claims and each step of a job's
@@ -44,16 +38,17 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const running = new Map<string, Running>();
   /** Cancels asked for jobs claimed but not started yet here. */
   const pendingCancels = new Set<string>();
-  // On a shared queue every process reads the line on every process's change: at most every 25 ms.
+  // On a shared queue every process reads the line on every process's change, spaced by its role.
   const snapshot = createQueueSnapshot(
     queue,
     (error) => log.warn({ err: error }, 'could not read the job line'),
-    () => {
-      if (options.sharedQueue !== true) return 0;
-      return runsJobs && !announcesLine && claims.full()
-        ? FULL_WORKER_READ_SPACING_MS
-        : SHARED_READ_SPACING_MS;
-    },
+    () =>
+      readSpacingMs({
+        sharedQueue: options.sharedQueue === true,
+        runsJobs,
+        announcesLine,
+        full: runsJobs && claims.full(),
+      }),
   );
   /** Reads the line for a change, then claims for what it frees. */
   const lookSoon = () => track(snapshot.refreshSoon().then(() => claims.schedule()));

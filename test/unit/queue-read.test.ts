@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createQueueSnapshot } from '../../src/jobs/queue-snapshot.js';
+import { createQueueSnapshot, readSpacingMs } from '../../src/jobs/queue-snapshot.js';
+
 import type { JobQueue, QueueJob } from '../../src/queue/job-queue.js';
 import { createLineCache } from '../../src/queue/line-cache.js';
 import { literal } from '../../src/queue/postgres-literal.js';
@@ -193,5 +194,21 @@ describe('the queue snapshot', () => {
     reads[1]?.answer({ line: [job('d')], running: [] });
     await soon;
     expect(snapshot.line.map((queued) => queued.id)).toEqual(['d']);
+  });
+});
+
+describe('readSpacingMs', () => {
+  const process = { sharedQueue: true, runsJobs: true, announcesLine: false, full: false };
+
+  it('reads at once alone on the queue, every 25 ms in a worker with a free slot, every 500 ms in a full one', () => {
+    expect(readSpacingMs({ ...process, sharedQueue: false, runsJobs: false })).toBe(0);
+    expect(readSpacingMs(process)).toBe(25);
+    expect(readSpacingMs({ ...process, full: true })).toBe(500);
+    // A process that tells places and runs jobs reads for both.
+    expect(readSpacingMs({ ...process, announcesLine: true, full: true })).toBe(25);
+  });
+
+  it('reads every 200 ms in a process that runs no job: its reads only move places in line', () => {
+    expect(readSpacingMs({ ...process, runsJobs: false, announcesLine: true })).toBe(200);
   });
 });
