@@ -11,7 +11,8 @@
  * to the TypeScript for `node --enable-source-maps`.
  *
  * The fingerprint is the path, size and mtime of every file under src/ and commands/, plus
- * package.json, package-lock.json and the tsconfig files; the build writes it to dist/.build-stamp.
+ * package.json, package-lock.json, the tsconfig files and this script; the build writes it to
+ * dist/.build-stamp.
  *
  *   node scripts/ensure-built.mjs            build when the stamp differs (npm start, npm run doctor)
  *   node scripts/ensure-built.mjs --force    always build (npm run build)
@@ -32,7 +33,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = process.env.SDBOT_ROOT ?? fileURLToPath(new URL('..', import.meta.url));
 const SOURCE_DIRS = ['src', 'commands'];
-const SOURCE_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
+/** This script is one of them: how the bundle is made changes what it is. */
+const SOURCE_FILES = [
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'scripts/ensure-built.mjs',
+];
 const OUT_DIR = join(ROOT, 'dist');
 const STAMP = join(OUT_DIR, '.build-stamp');
 const ENTRY = join(OUT_DIR, 'src', 'index.js');
@@ -57,6 +65,15 @@ const EXTERNAL = [
 /** The bundle's CommonJS dependencies `require` the externals above and Node's built-ins. */
 const REQUIRE_BANNER =
   "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);";
+/**
+ * The start-up heap's hold (src/runtime/start-up-heap.ts), at the top of every file of the bundle:
+ * the entry's own code runs only after the chunks it imports, whose modules (discord.js, zod, the
+ * engines) allocate enough to double the young generation to its full 16 MiB before that module's
+ * line runs. Whichever file runs first holds it, once: a chunk loaded later (PostgreSQL, ComfyUI)
+ * finds it held or released already and leaves it be.
+ */
+const START_UP_HEAP_BANNER =
+  "import { setFlagsFromString as __setV8Flags } from 'node:v8'; if (globalThis.__sdbotStartUpHeap === undefined) { globalThis.__sdbotStartUpHeap = 'held'; __setV8Flags('--semi-space-growth-factor=1'); }";
 
 const say = (line) => process.stderr.write(`${line}\n`);
 
@@ -123,7 +140,7 @@ function build(tools) {
       platform: 'node',
       target: 'node20',
       external: EXTERNAL,
-      banner: { js: REQUIRE_BANNER },
+      banner: { js: `${REQUIRE_BANNER}\n${START_UP_HEAP_BANNER}` },
       // Less text to parse and keep in memory; identifiers are not renamed (readable stack traces).
       minifyWhitespace: true,
       minifySyntax: true,

@@ -98,6 +98,19 @@ describe('ensure-built', () => {
     expect(runBundle(root)).toBe('two\n');
   }, 60_000);
 
+  it('rebuilds when the build script itself changed (how the bundle is made)', () => {
+    const root = project({ typescript: true });
+    mkdirSync(join(root, 'scripts'));
+    writeFileSync(join(root, 'scripts', 'ensure-built.mjs'), '// the build, as it was\n');
+    expect(run(root).code).toBe(0);
+    expect(run(root)).toEqual({ code: 0, stderr: '' });
+    writeFileSync(join(root, 'scripts', 'ensure-built.mjs'), '// the build, changed by a pull\n');
+    utimesSync(join(root, 'scripts', 'ensure-built.mjs'), new Date(), new Date(Date.now() + 5000));
+    const after = run(root);
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.stderr).toContain('the sources changed');
+  }, 60_000);
+
   it('stops with the errors when the build fails, and leaves no stamp to skip it next time', () => {
     const root = project({ typescript: true });
     writeFileSync(join(root, 'src', 'index.ts'), "export const version: number = 'not a number';\n");
