@@ -65,15 +65,6 @@ const EXTERNAL = [
 /** The bundle's CommonJS dependencies `require` the externals above and Node's built-ins. */
 const REQUIRE_BANNER =
   "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);";
-/**
- * The start-up heap's hold (src/runtime/start-up-heap.ts), at the top of every file of the bundle:
- * the entry's own code runs only after the chunks it imports, whose modules (discord.js, zod, the
- * engines) allocate enough to double the young generation to its full 16 MiB before that module's
- * line runs. Whichever file runs first holds it, once: a chunk loaded later (PostgreSQL, ComfyUI)
- * finds it held or released already and leaves it be.
- */
-const START_UP_HEAP_BANNER =
-  "import { setFlagsFromString as __setV8Flags } from 'node:v8'; if (globalThis.__sdbotStartUpHeap === undefined) { globalThis.__sdbotStartUpHeap = 'held'; __setV8Flags('--semi-space-growth-factor=1'); }";
 
 const say = (line) => process.stderr.write(`${line}\n`);
 
@@ -140,7 +131,7 @@ function build(tools) {
       platform: 'node',
       target: 'node20',
       external: EXTERNAL,
-      banner: { js: `${REQUIRE_BANNER}\n${START_UP_HEAP_BANNER}` },
+      banner: { js: REQUIRE_BANNER },
       // Less text to parse and keep in memory; identifiers are not renamed (readable stack traces).
       minifyWhitespace: true,
       minifySyntax: true,

@@ -2,7 +2,7 @@
 // other module's code runs.
 import './runtime/start-up-heap.js';
 import { pathToFileURL } from 'node:url';
-import { type Client, Events, type REST } from 'discord.js';
+import type { Client, REST } from 'discord.js';
 import { config as loadDotenv } from 'dotenv';
 import { type AppOptions, createApp } from './app/create-app.js';
 import { ConfigError, type Env, parseConfig } from './config.js';
@@ -32,10 +32,7 @@ export interface BotHandle {
 export async function startBot(env: Env, options: StartOptions = {}): Promise<BotHandle> {
   const app = createApp(parseConfig(env), options);
   const { applicationId, healthPort } = await app.start();
-  // An idle bot keeps the young generation it started with; its first interaction lets it grow. A
-  // worker takes no interaction, and its jobs may come at once.
-  if (app.config.role === 'worker') releaseStartUpHeap();
-  else app.client.once(Events.InteractionCreate, releaseStartUpHeap);
+  releaseStartUpHeap();
   return {
     client: app.client,
     interactionRest: app.interactionRest,

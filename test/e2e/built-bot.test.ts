@@ -81,26 +81,6 @@ describe('the built bot (node dist/bot/index.js)', () => {
     }
   }, 90_000);
 
-  it('idles with the small young generation it started with, the chunks that load first held too', async () => {
-    const webui: FakeWebui = await startFakeWebui();
-    try {
-      bot = await startBotProcess('built-heap', { ...baseEnv(), SD_API_URL: webui.url }, 60_000, 'built');
-      const response = await fetch(`http://127.0.0.1:${bot.metricsPort}/metrics`);
-      const line = (await response.text())
-        .split('\n')
-        .find((entry) => entry.startsWith('nodejs_heap_space_size_total_bytes{space="new"}'));
-      const newSpace = Number(line?.split(' ').at(-1));
-      // Left alone, V8 grows it to 16–32 MiB while the bundle loads and the bot logs in.
-      expect(newSpace, line).toBeGreaterThan(0);
-      expect(newSpace, line).toBeLessThanOrEqual(8 * 2 ** 20);
-      await discord
-        .sendCommand({ name: 'imagine', options: { prompt: 'fig' } })
-        .waitForEdit(hasImage, WAIT_MS);
-    } finally {
-      await webui.close();
-    }
-  }, 90_000);
-
   it('runs on PostgreSQL and on ComfyUI, the parts it loads only when configured', async () => {
     const [postgres, comfy]: [TestPostgres, FakeComfy] = await Promise.all([
       startTestPostgres(),
