@@ -136,15 +136,15 @@ const FULL_WORKER_READ_SPACING_MS = 500;
 const GATEWAY_READ_SPACING_MS = 200;
 
 /** How far apart this process's reads of the line for changes begin (see the constants above). */
-export function readSpacingMs(process: {
+export function readSpacingMs(role: {
   sharedQueue: boolean;
   runsJobs: boolean;
   announcesLine: boolean;
   full: boolean;
 }): number {
-  if (!process.sharedQueue) return 0;
-  if (!process.runsJobs) return GATEWAY_READ_SPACING_MS;
-  return !process.announcesLine && process.full ? FULL_WORKER_READ_SPACING_MS : SHARED_READ_SPACING_MS;
+  if (!role.sharedQueue) return 0;
+  if (!role.runsJobs) return GATEWAY_READ_SPACING_MS;
+  return !role.announcesLine && role.full ? FULL_WORKER_READ_SPACING_MS : SHARED_READ_SPACING_MS;
 }
 
 /** Every process's running jobs as last read, and this one's (`local`) claimed since. */
