@@ -147,7 +147,7 @@ export function processChecks(processes: ProcessesResult): TargetCheck[] {
   const checks: TargetCheck[] = processes.throughput.map((run) => ({
     name: `throughput, ${run.workers} worker process${run.workers === 1 ? '' : 'es'} behind a gateway, one PostgreSQL queue, ${run.backends} backends`,
     target: '≥ 95 %',
-    value: `${percent(run.fraction)} (${run.jobsPerSecond}/${run.idealJobsPerSecond} jobs/s; a request took ${ms(run.meanServiceMs)} at the fake, backends busy ${percent(run.busyFraction)} of the span; bot gap median ${ms(run.medianBotGapMs)}, p90 ${ms(run.p90BotGapMs)}, mean ${ms(run.meanBotGapMs)}; at most ${run.mostAtOnce} job at once per backend; CPU: bots ${run.botCpuCores}, PostgreSQL ${run.postgresCpuCores}, fakes ${run.benchCpuCores} cores${run.failedJobs > 0 ? `; ${run.failedJobs} failed` : ''})`,
+    value: `${percent(run.fraction)}${run.roundFractions.length > 1 ? `, the median of ${run.roundFractions.length} runs (${run.roundFractions.map(percent).join(' / ')}); that run:` : ''} (${run.jobsPerSecond}/${run.idealJobsPerSecond} jobs/s; a request took ${ms(run.meanServiceMs)} at the fake, backends busy ${percent(run.busyFraction)} of the span; bot gap median ${ms(run.medianBotGapMs)}, p90 ${ms(run.p90BotGapMs)}, mean ${ms(run.meanBotGapMs)}; at most ${run.mostAtOnce} job at once per backend; CPU: bots ${run.botCpuCores}, PostgreSQL ${run.postgresCpuCores}, fakes ${run.benchCpuCores} cores${run.failedJobs > 0 ? `; ${run.failedJobs} failed` : ''})`,
     met: run.fraction >= 0.95 && run.failedJobs === 0 && run.mostAtOnce <= 1,
   }));
   const sqlite = processes.gap.find((run) => run.queue === 'sqlite');

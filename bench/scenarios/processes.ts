@@ -20,6 +20,8 @@ export interface ThroughputRun {
   idealJobsPerSecond: number;
   /** jobsPerSecond / idealJobsPerSecond. */
   fraction: number;
+  /** The fraction of every run of this worker count, in the order run; the others are the median run's. */
+  roundFractions: number[];
   /** Mean time a txt2img request took at the fake, configured `generationMs` (ms). */
   meanServiceMs: number;
   /** The backends' busy time over backends × span (see `BackendStamps.busyFraction`). */
@@ -55,12 +57,36 @@ export interface ProcessesResult {
 
 type Params = BenchParams['processes'];
 
-async function measureThroughput(
+/**
+ * `params.rounds` runs of one worker count: the median run (by fraction), with every run's fraction,
+ * the failed jobs of all runs and the most jobs at once on a backend in any.
+ */
+async function measureThroughputRounds(
   context: BenchContext,
   postgres: BenchPostgres,
   params: Params['throughput'],
   workers: number,
 ): Promise<ThroughputRun> {
+  const runs: Omit<ThroughputRun, 'roundFractions'>[] = [];
+  for (let round = 0; round < Math.max(1, params.rounds); round += 1)
+    runs.push(await measureThroughput(context, postgres, params, workers));
+  const sorted = [...runs].sort((a, b) => a.fraction - b.fraction);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)] as Omit<ThroughputRun, 'roundFractions'>;
+  return {
+    ...median,
+    // A failed job or a backend's capacity crossed in any run counts, not only in the median one.
+    failedJobs: runs.reduce((sum, run) => sum + run.failedJobs, 0),
+    mostAtOnce: Math.max(...runs.map((run) => run.mostAtOnce)),
+    roundFractions: runs.map((run) => run.fraction),
+  };
+}
+
+async function measureThroughput(
+  context: BenchContext,
+  postgres: BenchPostgres,
+  params: Params['throughput'],
+  workers: number,
+): Promise<Omit<ThroughputRun, 'roundFractions'>> {
   const database = await postgres.database();
   try {
     const world = await startWorld({
@@ -159,8 +185,11 @@ export async function measureProcesses(
   try {
     const throughput: ThroughputRun[] = [];
     for (const workers of params.throughput.workers) {
-      say(`  throughput: a gateway process and ${workers} worker${workers === 1 ? '' : 's'}`);
-      throughput.push(await measureThroughput(context, postgres, params.throughput, workers));
+      const rounds = params.throughput.rounds;
+      say(
+        `  throughput: a gateway process and ${workers} worker${workers === 1 ? '' : 's'}, ${rounds} run${rounds === 1 ? '' : 's'}`,
+      );
+      throughput.push(await measureThroughputRounds(context, postgres, params.throughput, workers));
     }
     say('  dispatch gap on one backend: SQLite, then PostgreSQL');
     const gap = [
