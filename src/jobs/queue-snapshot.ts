@@ -135,16 +135,19 @@ const FULL_WORKER_READ_SPACING_MS = 500;
  */
 const GATEWAY_READ_SPACING_MS = 200;
 
-/** How far apart this process's reads of the line for changes begin (see the constants above). */
+/**
+ * How far apart this process's reads of the line for changes begin (see the constants above).
+ * `full` (every backend busy) is asked only where it decides, not on every change of a lone queue.
+ */
 export function readSpacingMs(role: {
   sharedQueue: boolean;
   runsJobs: boolean;
   announcesLine: boolean;
-  full: boolean;
+  full: () => boolean;
 }): number {
   if (!role.sharedQueue) return 0;
   if (!role.runsJobs) return GATEWAY_READ_SPACING_MS;
-  return !role.announcesLine && role.full ? FULL_WORKER_READ_SPACING_MS : SHARED_READ_SPACING_MS;
+  return !role.announcesLine && role.full() ? FULL_WORKER_READ_SPACING_MS : SHARED_READ_SPACING_MS;
 }
 
 /** Every process's running jobs as last read, and this one's (`local`) claimed since. */

@@ -47,7 +47,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         sharedQueue: options.sharedQueue === true,
         runsJobs,
         announcesLine,
-        full: runsJobs && claims.full(),
+        full: () => claims.full(),
       }),
   );
   /** Reads the line for a change, then claims for what it frees. */

@@ -198,17 +198,17 @@ describe('the queue snapshot', () => {
 });
 
 describe('readSpacingMs', () => {
-  const process = { sharedQueue: true, runsJobs: true, announcesLine: false, full: false };
+  const role = { sharedQueue: true, runsJobs: true, announcesLine: false, full: () => false };
 
   it('reads at once alone on the queue, every 25 ms in a worker with a free slot, every 500 ms in a full one', () => {
-    expect(readSpacingMs({ ...process, sharedQueue: false, runsJobs: false })).toBe(0);
-    expect(readSpacingMs(process)).toBe(25);
-    expect(readSpacingMs({ ...process, full: true })).toBe(500);
+    expect(readSpacingMs({ ...role, sharedQueue: false, runsJobs: false })).toBe(0);
+    expect(readSpacingMs(role)).toBe(25);
+    expect(readSpacingMs({ ...role, full: () => true })).toBe(500);
     // A process that tells places and runs jobs reads for both.
-    expect(readSpacingMs({ ...process, announcesLine: true, full: true })).toBe(25);
+    expect(readSpacingMs({ ...role, announcesLine: true, full: () => true })).toBe(25);
   });
 
   it('reads every 200 ms in a process that runs no job: its reads only move places in line', () => {
-    expect(readSpacingMs({ ...process, runsJobs: false, announcesLine: true })).toBe(200);
+    expect(readSpacingMs({ ...role, runsJobs: false, announcesLine: true })).toBe(200);
   });
 });
