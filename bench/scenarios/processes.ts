@@ -56,6 +56,8 @@ export interface ProcessesResult {
 }
 
 type Params = BenchParams['processes'];
+/** One run of one worker count, before the rounds are put together. */
+type OneRun = Omit<ThroughputRun, 'roundFractions'>;
 
 /**
  * `params.rounds` runs of one worker count: the median run (by fraction), with every run's fraction,
@@ -67,11 +69,11 @@ async function measureThroughputRounds(
   params: Params['throughput'],
   workers: number,
 ): Promise<ThroughputRun> {
-  const runs: Omit<ThroughputRun, 'roundFractions'>[] = [];
+  const runs: OneRun[] = [];
   for (let round = 0; round < Math.max(1, params.rounds); round += 1)
     runs.push(await measureThroughput(context, postgres, params, workers));
   const sorted = [...runs].sort((a, b) => a.fraction - b.fraction);
-  const median = sorted[Math.floor((sorted.length - 1) / 2)] as Omit<ThroughputRun, 'roundFractions'>;
+  const median = sorted[Math.floor((sorted.length - 1) / 2)] as OneRun;
   return {
     ...median,
     // A failed job or a backend's capacity crossed in any run counts, not only in the median one.
@@ -86,7 +88,7 @@ async function measureThroughput(
   postgres: BenchPostgres,
   params: Params['throughput'],
   workers: number,
-): Promise<Omit<ThroughputRun, 'roundFractions'>> {
+): Promise<OneRun> {
   const database = await postgres.database();
   try {
     const world = await startWorld({
